@@ -1,0 +1,42 @@
+"""reviewkit: person-centred reviews, easy-read questionnaires and themes for care services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The application factory. ``config`` overrides settings (tests pass INSTANCE_PATH here)."""
+    from . import config as settings_mod
+    from .db import configure_engine
+    from .extensions import babel, db, login_manager, migrate
+    from .i18n import init_i18n, select_locale
+    from .web import register_blueprints
+    from .web.errors import register_error_handlers
+
+    overrides = dict(config or {})
+    instance = Path(overrides.pop("INSTANCE_PATH", None) or settings_mod.instance_path_from_env())
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance.resolve()))
+    app.config.update(settings_mod.settings(instance))
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings_mod.load_secret_key(instance)
+    configure_engine(app)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    init_i18n(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app

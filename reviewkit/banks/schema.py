@@ -1,0 +1,208 @@
+"""The question-bank schema: what a bank YAML file may contain (see docs/question-banks.md).
+
+Banks are data, not code. These pydantic models are the single definition of that data; the
+loader turns validation errors into ``file:line: reason`` messages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+Slug = Annotated[str, Field(pattern=SLUG, max_length=64)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class QuestionType(StrEnum):
+    FREE_TEXT = "free_text"
+    SHORT_TEXT = "short_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SCALE = "scale"
+    YES_NO = "yes_no"
+    STATEMENTS = "statements"
+
+
+class StatementKind(StrEnum):
+    WORKING = "working"
+    NOT_WORKING = "not_working"
+    IDEA = "idea"
+    IMPORTANT_TO = "important_to"
+    IMPORTANT_FOR = "important_for"
+    STRENGTH = "strength"
+
+
+TEXT_TYPES = {QuestionType.FREE_TEXT, QuestionType.SHORT_TEXT, QuestionType.STATEMENTS}
+CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Choice(_Strict):
+    value: Slug
+    label: Text
+    easy_read: Text | None = None
+    pictogram: Slug | None = None
+
+
+class Condition(_Strict):
+    """Show a question only when an earlier question has one of the given answers."""
+
+    question: Slug
+    equals: str | None = None
+    any_of: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        if (self.equals is None) == (self.any_of is None):
+            raise ValueError("give exactly one of 'equals' or 'any_of'")
+        return self
+
+    @property
+    def values(self) -> list[str]:
+        return [self.equals] if self.equals is not None else list(self.any_of or [])
+
+
+# The picture-face scales: value, English label, pictogram.
+FACE_SCALES: dict[int, list[tuple[str, str, str]]] = {
+    3: [("3", "Happy", "face-happy"), ("2", "OK", "face-ok"), ("1", "Sad", "face-sad")],
+    5: [
+        ("5", "Very happy", "face-very-happy"),
+        ("4", "Happy", "face-happy"),
+        ("3", "OK", "face-ok"),
+        ("2", "Sad", "face-sad"),
+        ("1", "Very sad", "face-very-sad"),
+    ],
+}
+YES_NO_CHOICES = [("yes", "Yes", "yes"), ("no", "No", "no")]
+
+
+class Question(_Strict):
+    id: Slug
+    type: QuestionType
+    text: Text
+    easy_read: Text
+    pictogram: Slug
+    help: Text | None = None
+    easy_read_help: Text | None = None
+    prompt: Text | None = None  # what a facilitator might ask, on the tablet
+    required: bool = False
+    kinds: list[StatementKind] = Field(default_factory=list)
+    choices: list[Choice] = Field(default_factory=list)
+    scale_points: Literal[3, 5] = 3
+    max_length: Annotated[int, Field(gt=0, le=20000)] | None = None
+    show_if: Condition | None = None
+
+    @model_validator(mode="after")
+    def _type_rules(self) -> Question:
+        if self.type in CHOICE_TYPES:
+            if len(self.choices) < 2:
+                raise ValueError(f"a {self.type.value} question needs at least two choices")
+            values = [c.value for c in self.choices]
+            if len(set(values)) != len(values):
+                raise ValueError("choice values must be different from each other")
+            missing = [c.value for c in self.choices if not c.easy_read or not c.pictogram]
+            if missing:
+                raise ValueError(f"choices need easy_read and pictogram: {', '.join(missing)}")
+        elif self.choices:
+            raise ValueError(f"a {self.type.value} question cannot have choices")
+        if self.kinds and self.type not in TEXT_TYPES:
+            raise ValueError("only text and statements questions can feed statement kinds")
+        return self
+
+    @property
+    def default_max_length(self) -> int:
+        if self.max_length:
+            return self.max_length
+        return 200 if self.type == QuestionType.SHORT_TEXT else 5000
+
+    def effective_choices(self) -> list[Choice]:
+        """Choices as a person sees them: explicit ones, faces for scales, yes/no."""
+        if self.type == QuestionType.SCALE:
+            rows = FACE_SCALES[self.scale_points]
+        elif self.type == QuestionType.YES_NO:
+            rows = YES_NO_CHOICES
+        else:
+            return list(self.choices)
+        return [Choice(value=v, label=lab, easy_read=lab, pictogram=p) for v, lab, p in rows]
+
+
+class Section(_Strict):
+    id: Slug
+    title: Text
+    easy_read: Text
+    pictogram: Slug
+    intro: Text | None = None
+    prompt: Text | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Bank(_Strict):
+    id: Slug
+    version: Annotated[int, Field(ge=1)]
+    title: Text
+    easy_read_title: Text
+    description: Text
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    purpose: Literal["review", "conversation", "check_in", "audit"]
+    sections: list[Section] = Field(min_length=1)
+
+    @field_validator("sections")
+    @classmethod
+    def _unique_sections(cls, sections: list[Section]) -> list[Section]:
+        ids = [s.id for s in sections]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"section ids must be unique: {', '.join(dupes)}")
+        return sections
+
+    @model_validator(mode="after")
+    def _questions_and_conditions(self) -> Bank:
+        seen: dict[str, Question] = {}
+        for section in self.sections:
+            for q in section.questions:
+                if q.id in seen:
+                    raise ValueError(f"question id '{q.id}' is used twice")
+                if q.show_if:
+                    target = seen.get(q.show_if.question)
+                    if target is None:
+                        raise ValueError(
+                            f"question '{q.id}' depends on '{q.show_if.question}', "
+                            "which is not an earlier question"
+                        )
+                    allowed = {c.value for c in target.effective_choices()}
+                    if not allowed:
+                        raise ValueError(
+                            f"question '{q.id}' depends on '{target.id}', which has no choices"
+                        )
+                    wrong = [v for v in q.show_if.values if v not in allowed]
+                    if wrong:
+                        raise ValueError(
+                            f"question '{q.id}' depends on answer(s) {', '.join(wrong)} "
+                            f"that '{target.id}' does not offer"
+                        )
+                seen[q.id] = q
+        return self
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def section_of(self, question_id: str) -> Section | None:
+        return next(
+            (s for s in self.sections if any(q.id == question_id for q in s.questions)), None
+        )
+
+
+def version_label(bank: Bank) -> str:
+    return f"{bank.id}@{bank.version}"
+
+

@@ -1,0 +1,194 @@
+"""The ``reviewkit`` command group. Every command has ``--help``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app
+
+
+def _create_app(*_args, **_kwargs):
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
+             add_version_option=False, load_dotenv=False)
+@click.version_option(package_name="reviewkit")
+def main() -> None:
+    """reviewkit: person-centred reviews, easy-read questionnaires and themes.
+
+    Settings come from REVIEWKIT_* environment variables (see README)."""
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.secho(str(problem), fg="red", err=True)
+
+
+@main.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database and load the shipped question banks. Safe to run again."""
+    from .services.setup import init_database
+
+    report = init_database()
+    for label in report.added:
+        click.echo(f"added bank {label}")
+    _print_problems(report.problems)
+    click.echo(f"database ready: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+    if report.problems:
+        sys.exit(1)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--no-serve", is_flag=True, help="Set up the demo data and stop (do not serve).")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Set up a demo organisation with answers, print logins and a link, then serve."""
+    from .services.demo import build_demo
+    from .services.setup import init_database
+
+    app = current_app._get_current_object()
+    if "REVIEWKIT_BASE_URL" not in __import__("os").environ:
+        shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+        app.config["BASE_URL"] = f"http://{shown_host}:{port}"
+    report = init_database()
+    _print_problems(report.problems)
+    demo = build_demo()
+    click.echo("\nreviewkit demo is ready.\n")
+    click.echo("Staff logins:")
+    for email, password, role in demo.logins:
+        click.echo(f"  {role:<13} {email}  password: {password}")
+    click.echo(f"\nOpen this link on a phone, or scan the code:\n  {demo.link}\n")
+    import segno
+
+    segno.make(demo.link, error="m").terminal(compact=True)
+    if no_serve:
+        return
+    click.echo(f"\nServing on http://{host}:{port}  (Ctrl+C to stop)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+
+
+@main.command("invite")
+@click.argument("bank")
+@click.option("--language", default="en", show_default=True, help="First language (en, cy, ur…).")
+@click.option("--easy-read", is_flag=True, help="Start in easy read.")
+@click.option("--person", "person_ref", help="A reference for the person (no names).")
+@click.option("--service", help="The service or team (its short name).")
+@click.option("--count", default=1, show_default=True, type=click.IntRange(1, 10_000),
+              help="How many invitations to make.")
+@click.option("--open-link", is_flag=True,
+              help="One link many people can use (for a poster) instead of single-use links.")
+@click.option("--expires-in-days", type=click.IntRange(1, 3650), help="Links stop working after.")
+@click.option("--qr", "qr_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a QR code of the (first) link to FILE.png or FILE.svg.")
+@with_appcontext
+def invite_command(bank, language, easy_read, person_ref, service, count, open_link,
+                   expires_in_days, qr_path) -> None:
+    """Create invitation links for BANK and print them, one per line."""
+    from .i18n import normalise_language
+    from .services import invitations as inv
+    from .services.banks import latest_version
+
+    lang = normalise_language(language)
+    if lang is None:
+        raise click.BadParameter(
+            f"'{language}' is not a language reviewkit has; use one of "
+            + ", ".join(current_app.config["LANGUAGES"]), param_hint="--language")
+    if person_ref and count > 1:
+        raise click.UsageError("--person makes one personal invitation; leave out --count.")
+    if qr_path and qr_path.suffix.lower() not in (".png", ".svg"):
+        raise click.BadParameter("the file name must end in .png or .svg", param_hint="--qr")
+    version = latest_version(bank)
+    if version is None:
+        from .services.banks import all_latest
+
+        known = ", ".join(v.bank_id for v in all_latest()) or "none (run 'reviewkit init')"
+        raise click.UsageError(f"there is no bank called '{bank}'. Banks: {known}")
+    org = inv.default_organisation()
+    try:
+        svc_row = inv.find_service(org, service) if service else None
+    except inv.InvitationError as exc:
+        raise click.BadParameter(str(exc), param_hint="--service") from None
+    survey = inv.survey_for(version, svc_row, org)
+    invitations = inv.create_invitations(
+        survey, count=count, language=lang, easy_read=easy_read, person_ref=person_ref,
+        single_use=not open_link, expires_in_days=expires_in_days)
+    for invitation in invitations:
+        click.echo(inv.invitation_url(invitation))
+    if qr_path:
+        inv.write_qr(inv.invitation_url(invitations[0]), qr_path)
+        click.echo(f"QR code written to {qr_path}", err=True)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Download stored data."""
+
+
+@export_group.command("responses")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_responses_command(out: Path) -> None:
+    """Write every stored answer to OUT.csv, one row per answer (UTF-8 with BOM, for Excel)."""
+    from .services.export import export_responses
+
+    n = export_responses(out)
+    click.echo(f"{n} answers written to {out}")
+
+
+@main.group("banks")
+def banks_group() -> None:
+    """Question banks: list and check."""
+
+
+@banks_group.command("list")
+@with_appcontext
+def banks_list_command() -> None:
+    """List the question banks in the banks folder."""
+    from .banks import check_paths
+
+    banks, problems = check_paths([current_app.config["BANKS_PATH"]])
+    for bank in banks:
+        n = len(bank.questions)
+        click.echo(f"{bank.id:<24} v{bank.version:<3} {n:>3} questions  {bank.title}")
+    _print_problems(problems)
+    if problems:
+        sys.exit(1)
+
+
+@banks_group.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_appcontext
+def banks_check_command(paths: tuple[Path, ...]) -> None:
+    """Validate bank files (default: the banks folder); print FILE:LINE: REASON for each problem."""
+    from .banks import check_paths
+
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        click.secho(f"{p}:0: no such file or folder", fg="red", err=True)
+    targets = [p for p in paths if p.exists()] or ([] if paths else [current_app.config["BANKS_PATH"]])
+    banks, problems = check_paths(targets)
+    _print_problems(problems)
+    click.echo(f"{len(banks)} bank(s) OK, {len(problems) + len(missing)} problem(s)")
+    if problems or missing or not banks:
+        sys.exit(1)
+
+
+def _register_optional() -> None:
+    try:
+        from .nlp.cli import themes_cli
+    except ImportError:  # the theming engine is optional at import time
+        return
+    main.add_command(themes_cli)
+
+
+_register_optional()

@@ -1,0 +1,63 @@
+"""Settings from ``REVIEWKIT_*`` environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = {
+    # code: (name in its own language, text direction)
+    "en": ("English", "ltr"),
+    "cy": ("Cymraeg", "ltr"),
+    "pl": ("Polski", "ltr"),
+    "ur": ("اردو", "rtl"),
+    "pa": ("ਪੰਜਾਬੀ", "ltr"),
+    "ar": ("العربية", "rtl"),
+    "ro": ("Română", "ltr"),
+}
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path_from_env() -> Path:
+    return Path(os.environ.get("REVIEWKIT_INSTANCE_PATH", "instance")).resolve()
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """``REVIEWKIT_SECRET_KEY``, else a key generated once and kept in the instance folder (0600)."""
+    if key := os.environ.get("REVIEWKIT_SECRET_KEY"):
+        return key
+    path = instance_path / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def settings(instance_path: Path) -> dict:
+    """Configuration for a Flask app whose instance folder is ``instance_path``."""
+    db_url = os.environ.get("REVIEWKIT_DATABASE_URL") or f"sqlite:///{instance_path / 'reviewkit.db'}"
+    if db_url.startswith("postgres://"):  # the spelling some hosts use
+        db_url = "postgresql://" + db_url.removeprefix("postgres://")
+    if db_url.startswith("postgresql://"):
+        db_url = "postgresql+psycopg://" + db_url.removeprefix("postgresql://")
+    return {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "BASE_URL": os.environ.get("REVIEWKIT_BASE_URL", "http://localhost:5000").rstrip("/"),
+        "BANKS_PATH": os.environ.get("REVIEWKIT_BANKS_PATH", str(REPO_ROOT / "question_banks")),
+        "BABEL_TRANSLATION_DIRECTORIES": str(REPO_ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": LANGUAGES,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("REVIEWKIT_BASE_URL", "").startswith("https://"),
+        "WTF_CSRF_TIME_LIMIT": None,  # a person may take all afternoon over one question
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,
+    }

@@ -1,0 +1,171 @@
+"""One class per question type: how it becomes a form field, how a submitted value is stored,
+and how a stored value reads back. Adding a type is one class here."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..banks import Question, QuestionType
+
+
+class BaseForm(FlaskForm):
+    """Every form strips surrounding whitespace and carries a CSRF token."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if unbound_field.field_class in (StringField, TextAreaField):
+                unbound_field.kwargs["filters"] = [_strip, *filters]
+            return unbound_field.bind(form=form, **options)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class _MaxLength(Length):
+    def __init__(self, limit: int):
+        super().__init__(
+            max=limit,
+            message=_l("Your answer is too long. Please keep it under %(max)d characters."),
+        )
+
+
+class QuestionKind:
+    """Base class: a free-text question."""
+
+    type: ClassVar[QuestionType]
+    registry: ClassVar[dict[QuestionType, type[QuestionKind]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "type" in cls.__dict__:
+            QuestionKind.registry[cls.type] = cls
+
+    def __init__(self, question: Question):
+        self.question = question
+
+    def required(self) -> list:
+        if self.question.required:
+            return [InputRequired(message=_l("Please answer this question, or go back."))]
+        return [Optional()]
+
+    def field(self, label: str, choices: list[tuple[str, str]]) -> Field:
+        raise NotImplementedError
+
+    def to_value(self, data: Any) -> Any:
+        """The value to store for what the form received."""
+        return data
+
+    def to_form(self, value: Any) -> Any:
+        """The form data that shows a stored value again."""
+        return value
+
+    def is_empty(self, data: Any) -> bool:
+        return data in (None, "", [])
+
+
+class FreeText(QuestionKind):
+    type = QuestionType.FREE_TEXT
+
+    def field(self, label, choices):
+        return TextAreaField(
+            label, validators=[*self.required(), _MaxLength(self.question.default_max_length)]
+        )
+
+
+class ShortText(QuestionKind):
+    type = QuestionType.SHORT_TEXT
+
+    def field(self, label, choices):
+        return StringField(
+            label, validators=[*self.required(), _MaxLength(self.question.default_max_length)]
+        )
+
+
+class Statements(QuestionKind):
+    """A list of short statements: one per line without JavaScript."""
+
+    type = QuestionType.STATEMENTS
+
+    def field(self, label, choices):
+        return TextAreaField(
+            label, validators=[*self.required(), _MaxLength(self.question.default_max_length)]
+        )
+
+    def to_value(self, data):
+        return [line.strip(" -•*\t") for line in (data or "").splitlines() if line.strip(" -•*\t")]
+
+    def to_form(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+
+class _Choice(QuestionKind):
+    def _valid_choice(self, form, field):
+        allowed = {v for v, _ in field.choices}
+        given = field.data if isinstance(field.data, list) else [field.data]
+        if any(g not in allowed for g in given if g not in (None, "")):
+            raise ValidationError(_l("Please choose one of the answers shown."))
+
+    def field(self, label, choices):
+        return RadioField(
+            label,
+            choices=choices,
+            validators=[*self.required(), self._valid_choice],
+            validate_choice=False,
+        )
+
+
+class SingleChoice(_Choice):
+    type = QuestionType.SINGLE_CHOICE
+
+
+class Scale(_Choice):
+    type = QuestionType.SCALE
+
+
+class YesNo(_Choice):
+    type = QuestionType.YES_NO
+
+
+class MultipleChoice(_Choice):
+    type = QuestionType.MULTIPLE_CHOICE
+
+    def field(self, label, choices):
+        return MultiCheckboxField(
+            label,
+            choices=choices,
+            validators=[*self.required(), self._valid_choice],
+            validate_choice=False,
+        )
+
+    def required(self):
+        if self.question.required:
+            return [InputRequired(message=_l("Please choose at least one answer, or go back."))]
+        return [Optional()]
+
+
+def question_type_for(question: Question) -> QuestionKind:
+    return QuestionKind.registry[question.type](question)
+
+
+def answer_form(
+    question: Question, label: str, choices: list[tuple[str, str]], **kwargs: Any
+) -> FlaskForm:
+    """A form with one field called ``answer`` for this question."""
+    kind = question_type_for(question)
+
+    class AnswerForm(BaseForm):
+        answer = kind.field(label, choices)
+
+    return AnswerForm(**kwargs)

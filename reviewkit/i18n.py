@@ -1,0 +1,44 @@
+"""Locale selection and the template context for languages and text direction."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
+
+
+def supported() -> dict[str, tuple[str, str]]:
+    return current_app.config["LANGUAGES"]
+
+
+def normalise_language(code: str | None) -> str | None:
+    """A supported language code for ``code`` ('cy', 'CY', 'cy-GB' → 'cy'), else None."""
+    if not code:
+        return None
+    base = code.strip().replace("_", "-").split("-")[0].lower()
+    return base if base in supported() else None
+
+
+def select_locale() -> str:
+    """The page language: ?lang= choice, then the person's earlier choice, the invitation's,
+    then the browser's Accept-Language, then English."""
+    if (lang := normalise_language(request.args.get("lang"))) is not None:
+        session["lang"] = lang
+        return lang
+    for candidate in (g.get("forced_language"), session.get("lang"), g.get("invitation_language")):
+        if lang := normalise_language(candidate):
+            return lang
+    return request.accept_languages.best_match(list(supported())) or "en"
+
+
+def init_i18n(app: Flask) -> None:
+    @app.context_processor
+    def language_context() -> dict:
+        lang = str(get_locale() or "en")
+        name, direction = app.config["LANGUAGES"].get(lang, ("English", "ltr"))
+        bad = request.args.get("lang") if request else None
+        return {
+            "page_lang": lang,
+            "page_dir": direction,
+            "languages": app.config["LANGUAGES"],
+            "unknown_language": bad if bad and normalise_language(bad) is None else None,
+        }

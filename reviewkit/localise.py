@@ -1,0 +1,88 @@
+"""Bank text in the page language and variant (standard or easy read).
+
+A text that is not translated falls back to the bank's source language and says so, so that a
+question never shows blank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .banks import Bank, Choice, Question
+
+
+@dataclass(frozen=True)
+class Localised:
+    text: str
+    lang: str  # the language the text is really in
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    value: str
+    label: Localised
+    pictogram: str | None
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: Question
+    title: Localised
+    help: Localised | None
+    section_title: Localised
+    section_pictogram: str
+    choices: list[ChoiceView] = field(default_factory=list)
+    easy_read: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.title.text
+
+    @property
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        return [(c.value, c.label.text) for c in self.choices]
+
+    @property
+    def fell_back(self) -> bool:
+        return self.title.lang != self.page_lang
+
+    page_lang: str = "en"
+
+    def choice_label(self, value: str) -> str:
+        return next((c.label.text for c in self.choices if c.value == value), value)
+
+
+def translate(bank: Bank, text: str, context: str, lang: str) -> Localised:
+    """``text`` from ``bank`` in ``lang`` where a translation exists, else in the source language."""
+    from .translations import lookup
+
+    if lang != bank.language and (translated := lookup(lang, bank.id, context, text)):
+        return Localised(translated, lang)
+    return Localised(text, bank.language)
+
+
+def _choice(bank: Bank, q: Question, c: Choice, easy_read: bool, lang: str) -> ChoiceView:
+    text = (c.easy_read or c.label) if easy_read else c.label
+    ctx = f"{q.id}.{c.value}.{'easy_read' if easy_read else 'label'}"
+    return ChoiceView(c.value, translate(bank, text, ctx, lang), c.pictogram)
+
+
+def question_view(bank: Bank, q: Question, easy_read: bool, lang: str) -> QuestionView:
+    section = bank.section_of(q.id)
+    assert section is not None
+    variant = "easy_read" if easy_read else "text"
+    help_text = (q.easy_read_help or q.help) if easy_read else q.help
+    return QuestionView(
+        question=q,
+        title=translate(bank, q.easy_read if easy_read else q.text, f"{q.id}.{variant}", lang),
+        help=translate(bank, help_text, f"{q.id}.help.{variant}", lang) if help_text else None,
+        section_title=translate(
+            bank, section.easy_read if easy_read else section.title, f"{section.id}.{variant}", lang
+        ),
+        section_pictogram=section.pictogram,
+        choices=[_choice(bank, q, c, easy_read, lang) for c in q.effective_choices()],
+        easy_read=easy_read,
+        page_lang=lang,
+    )

@@ -1,0 +1,40 @@
+"""Organisations, the areas they work in and their services or teams."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import Timestamps
+
+
+class Organisation(Timestamps, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    you_said_we_did_url: Mapped[str | None] = mapped_column(String(500))
+
+    areas: Mapped[list[Area]] = relationship(back_populates="organisation")
+    services: Mapped[list[Service]] = relationship(back_populates="organisation")
+
+
+class Area(Timestamps, db.Model):
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="areas")
+
+
+class Service(Timestamps, db.Model):
+    __table_args__ = (UniqueConstraint("organisation_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(64))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="services")
+    area: Mapped[Area | None] = relationship()

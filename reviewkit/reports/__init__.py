@@ -1,0 +1,1 @@
+"""Reports as plain data, then thin adapters to CSV / XLSX / PDF."""

@@ -1,0 +1,155 @@
+"""Responses and answers. Every answer is committed before the page says it is saved, and saving
+the same answer again (a double tap, a retry after a dropped connection) updates one row."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from ..banks import Bank, Question
+from ..extensions import db
+from ..models import Answer, Invitation, Response
+from ..models.base import utcnow
+
+
+class ResponseClosed(Exception):
+    """The response was already sent; answers can no longer change."""
+
+
+def find_response(resume_key: str) -> Response | None:
+    if not resume_key or len(resume_key) > 64:
+        return None
+    return db.session.scalar(select(Response).filter_by(resume_key=resume_key))
+
+
+def start_response(invitation: Invitation, *, language: str | None = None) -> Response:
+    """The response for a single-use invitation (the same one every time the link is opened),
+    or a new response for an open link."""
+    if invitation.single_use:
+        existing = db.session.scalar(
+            select(Response).filter_by(invitation_id=invitation.id).order_by(Response.id).limit(1)
+        )
+        if existing is not None:
+            return existing
+    response = Response(
+        resume_key=secrets.token_urlsafe(24),
+        invitation=invitation,
+        survey_id=invitation.survey_id,
+        bank_version_id=invitation.bank_version_id,
+        language=language or invitation.language,
+        easy_read=invitation.easy_read,
+        single_use_key=f"invitation:{invitation.id}" if invitation.single_use else None,
+    )
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same single-use link opened twice at once: use the first
+        db.session.rollback()
+        return db.session.scalar(select(Response).filter_by(invitation_id=invitation.id))
+    return response
+
+
+def answers_by_question(response: Response) -> dict[str, Answer]:
+    return {a.question_id: a for a in response.answers}
+
+
+def is_visible(question: Question, values: dict[str, Any]) -> bool:
+    cond = question.show_if
+    if cond is None:
+        return True
+    given = values.get(cond.question)
+    given = given if isinstance(given, list) else [given]
+    return any(v in given for v in cond.values)
+
+
+def visible_questions(bank: Bank, values: dict[str, Any]) -> list[Question]:
+    """The questions a person sees, given their answers so far (conditions applied in order)."""
+    shown: list[Question] = []
+    for q in bank.questions:
+        if is_visible(q, values):
+            shown.append(q)
+    return shown
+
+
+def current_values(response: Response) -> dict[str, Any]:
+    return {a.question_id: a.value for a in response.answers if not a.skipped}
+
+
+def save_answer(
+    response: Response, question_id: str, value: Any, *, skipped: bool = False
+) -> None:
+    """Insert or update the one answer row for this question, and commit."""
+    if response.submitted_at is not None:
+        raise ResponseClosed()
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    row = {
+        "response_id": response.id,
+        "question_id": question_id,
+        "value": None if skipped else value,
+        "skipped": skipped,
+        "language": response.language,
+        "easy_read": response.easy_read,
+        "created_at": now,
+        "updated_at": now,
+    }
+    stmt = insert(Answer).values(**row)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["response_id", "question_id"],
+        set_={k: stmt.excluded[k] for k in ("value", "skipped", "language", "easy_read", "updated_at")},
+    )
+    db.session.execute(stmt)
+    response.updated_at = now
+    db.session.commit()
+    db.session.expire(response, ["answers"])
+
+
+def next_question(response: Response, after: str | None = None) -> Question | None:
+    """The next visible question after ``after`` (or the first unanswered one if None)."""
+    bank = response.bank_version.bank
+    answered = answers_by_question(response)
+    shown = visible_questions(bank, current_values(response))
+    if after is None:
+        return next((q for q in shown if q.id not in answered), None)
+    ids = [q.id for q in shown]
+    if after in ids:
+        idx = ids.index(after)
+        return shown[idx + 1] if idx + 1 < len(shown) else None
+    return next((q for q in shown if q.id not in answered), None)
+
+
+def previous_question(response: Response, before: str) -> Question | None:
+    shown = visible_questions(response.bank_version.bank, current_values(response))
+    ids = [q.id for q in shown]
+    if before in ids and ids.index(before) > 0:
+        return shown[ids.index(before) - 1]
+    return None
+
+
+def missing_required(response: Response) -> list[Question]:
+    values = current_values(response)
+    shown = visible_questions(response.bank_version.bank, values)
+    return [q for q in shown if q.required and values.get(q.id) in (None, "", [])]
+
+
+def submit(response: Response) -> None:
+    if response.submitted_at is None:
+        response.submitted_at = utcnow()
+        db.session.commit()
+
+
+def set_language(response: Response, language: str) -> None:
+    if response.language != language:
+        response.language = language
+        db.session.commit()
+
+
+def set_consent(response: Response, pooled: bool) -> None:
+    response.consent_pooled = pooled
+    db.session.commit()

@@ -1,0 +1,71 @@
+"""Staff accounts: argon2 password hashes, lock-out after repeated failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Organisation, Role, User
+from ..models.base import utcnow
+
+_hasher = PasswordHasher()
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(org: Organisation, email: str, name: str, password: str, role: Role) -> User:
+    user = User(organisation=org, email=email.strip().lower(), name=name,
+                password_hash=hash_password(password), role=role.value)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password is right and the account is not locked; counts failures."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active:
+        _hasher.hash(password)  # same work either way, so timing does not tell who exists
+        return None
+    if user.locked_until and user.locked_until > utcnow():
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = utcnow() + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        db.session.commit()
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.commit()
+    return user
+
+
+DEMO_USERS = [
+    ("admin@demo.reviewkit.test", "Alex Admin", Role.ADMIN),
+    ("facilitator@demo.reviewkit.test", "Fran Facilitator", Role.FACILITATOR),
+    ("manager@demo.reviewkit.test", "Morgan Manager", Role.MANAGER),
+    ("translator@demo.reviewkit.test", "Tam Translator", Role.TRANSLATOR),
+]
+DEMO_PASSWORD = "demo-password-1"
+
+
+def ensure_demo_users(org: Organisation) -> list[tuple[str, str, str]]:
+    """Demo staff accounts (the same fixed demo password; never use it outside the demo)."""
+    for email, name, role in DEMO_USERS:
+        if db.session.scalar(select(User).filter_by(email=email)) is None:
+            create_user(org, email, name, DEMO_PASSWORD, role)
+    return [(email, DEMO_PASSWORD, role.value) for email, _, role in DEMO_USERS]

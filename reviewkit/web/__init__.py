@@ -1,0 +1,13 @@
+"""Blueprints."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from .pages import bp as pages_bp
+    from .respond import bp as respond_bp
+    from .staff import bp as staff_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(staff_bp)

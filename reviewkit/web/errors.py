@@ -1,0 +1,41 @@
+"""Friendly error pages in the page language; no stack trace ever reaches a person."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        messages = {
+            400: (_("Something was wrong with that request"),
+                  _("Please go back and try again.")),
+            403: (_("You cannot see this page"),
+                  _("Ask the person who gave you the link for help.")),
+            404: (_("Page not found"),
+                  _("The link may be wrong or may have been cut short. Check it, or ask the "
+                    "person who gave it to you for a new one.")),
+            413: (_("That was too much to send at once"),
+                  _("Please make your answer shorter and try again.")),
+        }
+        title, body = messages.get(
+            exc.code or 500, (_("Something went wrong"), _("Please try again in a moment."))
+        )
+        return render_template("errors/error.html", title=title, body=body), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        return render_template(
+            "errors/error.html",
+            title=_("Sorry, something went wrong on our side"),
+            body=_("Your earlier answers are saved. Please try again in a few minutes."),
+        ), 500

@@ -1,0 +1,69 @@
+"""Staff sign-in and a first dashboard (the full staff side is its own issue)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+from urllib.parse import urlsplit
+from wtforms import EmailField, PasswordField
+from wtforms.validators import Email, InputRequired, Length
+
+from ..extensions import db, login_manager
+from ..forms.questions import BaseForm
+from ..models import Response, Survey, User
+from ..services.users import authenticate
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+class LoginForm(BaseForm):
+    email = EmailField(_l("Email address"), validators=[
+        InputRequired(_l("Enter your email address")),
+        Email(_l("Enter an email address like name@example.org")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(_l("Enter your password")), Length(max=200)])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            target = request.args.get("next", "")
+            safe = target.startswith("/") and not urlsplit(target).netloc and "//" not in target
+            return redirect(target if safe else url_for(".dashboard"))
+        form.password.errors.append(_("That email and password do not match an account, or the "
+                                      "account is locked for 15 minutes after 5 tries."))
+    return render_template("staff/login.html", form=form), (400 if form.errors else 200)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = BaseForm()
+    if form.validate():
+        logout_user()
+        flash(_("You have signed out."))
+    return redirect(url_for(".login"))
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    counts = db.session.execute(
+        select(Survey, func.count(Response.id), func.count(Response.submitted_at))
+        .outerjoin(Response, Response.survey_id == Survey.id)
+        .where(Survey.organisation_id == current_user.organisation_id)
+        .group_by(Survey.id).order_by(Survey.title)
+    ).all()
+    return render_template("staff/dashboard.html", rows=counts, logout_form=BaseForm())
