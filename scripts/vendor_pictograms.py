@@ -110,9 +110,8 @@ SVG = (
 
 def fetch_package(workdir: Path) -> Path:
     """`npm pack` the icon set into workdir and return the path of its icons.json."""
-    result = subprocess.run(
-        ["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True, capture_output=True, text=True
-    )
+    result = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True,
+                            capture_output=True, text=True)
     tarball = workdir / result.stdout.strip().splitlines()[-1]
     with tarfile.open(tarball) as tar:
         tar.extractall(workdir, filter="data")

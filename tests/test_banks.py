@@ -318,3 +318,12 @@ def test_load_bank_raises_bank_error_listing_the_problems(tmp_path):
     with pytest.raises(BankError) as exc:
         load_bank(path)
     assert [(p.line, p.reason.split(":")[0]) for p in exc.value.problems] == [(8, "purpose")]
+
+
+def test_the_example_in_the_docs_is_a_valid_bank():
+    docs = (ROOT / "docs" / "question-banks.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(# question_banks/coffee-morning\.yaml.*?)```", docs, re.S)
+    assert example is not None
+    bank = parse_bank(example.group(1), "coffee-morning.yaml")
+    assert bank.id == "coffee-morning"
+    assert bank.question("what-would-help").show_if.equals == "yes"
