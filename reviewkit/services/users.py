@@ -55,10 +55,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 DEMO_USERS = [
-    ("admin@demo.reviewkit.test", "Alex Admin", Role.ADMIN),
-    ("facilitator@demo.reviewkit.test", "Fran Facilitator", Role.FACILITATOR),
-    ("manager@demo.reviewkit.test", "Morgan Manager", Role.MANAGER),
-    ("translator@demo.reviewkit.test", "Tam Translator", Role.TRANSLATOR),
+    ("admin@riverside.example.org", "Alex Admin", Role.ADMIN),
+    ("facilitator@riverside.example.org", "Fran Facilitator", Role.FACILITATOR),
+    ("manager@riverside.example.org", "Morgan Manager", Role.MANAGER),
+    ("translator@riverside.example.org", "Tam Translator", Role.TRANSLATOR),
 ]
 DEMO_PASSWORD = "demo-password-1"
 

@@ -91,7 +91,7 @@ def check(key: str):
         for q in svc.visible_questions(bank, svc.current_values(response))
     ]
     return render_template("respond/check.html", response=response, rows=rows,
-                           missing=svc.missing_required(response))
+                           missing=svc.missing_required(response), form=BaseForm())
 
 
 @bp.post("/a/<key>/send")

@@ -1,0 +1,144 @@
+"""Fixtures: an app with its own instance folder and a real database (SQLite by default,
+PostgreSQL when REVIEWKIT_TEST_DATABASE_URL is set, as in CI)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from reviewkit import create_app
+from reviewkit.extensions import db
+
+TESTS = Path(__file__).parent
+TEST_BANKS = TESTS / "data" / "banks"
+PG_URL = os.environ.get("REVIEWKIT_TEST_DATABASE_URL")
+
+
+def _reset_postgres(app: Flask) -> None:
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own ``g`` and database session), as in
+    production, even while a test holds an app context open to look at the database."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def make_app(tmp_path: Path, **overrides) -> Flask:
+    config = {
+        "INSTANCE_PATH": tmp_path / "instance",
+        "TESTING": True,
+        "BANKS_PATH": str(TEST_BANKS),
+        "BASE_URL": "http://rk.test",
+        "SQLALCHEMY_DATABASE_URI": (
+            "postgresql+psycopg://" + PG_URL.split("://", 1)[1] if PG_URL
+            else f"sqlite:///{tmp_path / 'instance' / 'test.db'}"
+        ),
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    if PG_URL:
+        _reset_postgres(app)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    from reviewkit.services.setup import init_database
+
+    app = make_app(tmp_path)
+    with app.app_context():
+        report = init_database()
+        assert not report.problems, report.problems
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def invite(app: Flask):
+    """Make an invitation to a bank (default: the test bank) and return it."""
+    from reviewkit.services import invitations as inv
+    from reviewkit.services.banks import latest_version
+
+    def _invite(bank: str = "test-bank", **kwargs):
+        org = inv.default_organisation()
+        survey = inv.survey_for(latest_version(bank), None, org)
+        return inv.create_invitations(survey, **kwargs)[0]
+
+    return _invite
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'type="hidden" name="csrf_token" value="([^"]+)"|'
+                     r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return next(g for g in match.groups() if g)
+
+
+class Page:
+    """A fetched page: status, title, text; its HTML is checked to parse without errors."""
+
+    def __init__(self, response):
+        import html5lib
+
+        self.response = response
+        self.status = response.status_code
+        self.html = response.get_data(as_text=True)
+        parser = html5lib.HTMLParser(strict=False)
+        parser.parse(self.html)
+        serious = [e for e in parser.errors if e[1] not in ("unexpected-end-tag",)]
+        assert not serious, f"HTML errors: {serious[:5]}"
+        m = re.search(r"<title>(.*?)</title>", self.html, re.S)
+        self.title = re.sub(r"\s+", " ", m.group(1)).strip() if m else ""
+        self.lang = (re.search(r'<html lang="([^"]+)"', self.html) or [None, None])[1]
+        self.dir = (re.search(r'<html[^>]* dir="([^"]+)"', self.html) or [None, None])[1]
+
+    @property
+    def csrf(self) -> str:
+        return csrf_from(self.html)
+
+    def __contains__(self, text: str) -> bool:
+        import html
+
+        return text in html.unescape(self.html)
+
+
+@pytest.fixture
+def page(client: FlaskClient):
+    """``page(url)`` → Page; ``page(url, data={...})`` posts (with the CSRF token of ``url``
+    unless ``csrf=False``); redirects are not followed so a test can check them."""
+
+    def _page(url: str, data: dict | None = None, *, csrf: bool = True, follow=False, **kw):
+        if data is None:
+            return Page(client.get(url, follow_redirects=follow, **kw))
+        data = dict(data)
+        if csrf:
+            data["csrf_token"] = Page(client.get(url)).csrf
+        return Page(client.post(url, data=data, follow_redirects=follow, **kw))
+
+    return _page

@@ -1,0 +1,173 @@
+"""The reviewkit command line: init, banks, invite (with QR codes), export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import func, select
+
+from reviewkit.cli import main
+from reviewkit.extensions import db
+from reviewkit.models import Answer, BankVersion, Invitation
+
+from conftest import TEST_BANKS
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def _run(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return _run
+
+
+def test_init_twice_is_harmless(cli):
+    first_count = db.session.scalar(select(func.count(BankVersion.id)))
+    result = cli("init")
+    assert "database ready" in result.output and "added bank" not in result.output
+    cli("init")
+    assert db.session.scalar(select(func.count(BankVersion.id))) == first_count == 1
+
+
+def test_banks_list_shows_the_banks_folder(cli):
+    out = cli("banks", "list").output
+    assert "test-bank" in out and "6 questions" in out
+
+
+def test_banks_check_passes_good_files_and_reports_file_and_line(cli, tmp_path):
+    assert "1 bank(s) OK, 0 problem(s)" in cli("banks", "check", str(TEST_BANKS)).output
+    broken = tmp_path / "test-bank.yaml"
+    text = (TEST_BANKS / "test-bank.yaml").read_text()
+    broken.write_text(text.replace("        scale_points: 3", "        scale_points: 4"))
+    result = cli("banks", "check", str(broken), ok=False)
+    assert result.exit_code == 1
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "scale_points: 3" in ln)
+    assert f"{broken}:{line}: sections.0.questions.2.scale_points" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_banks_check_on_a_missing_path_fails_clearly(cli, tmp_path):
+    result = cli("banks", "check", str(tmp_path / "nope.yaml"), ok=False)
+    assert result.exit_code == 1 and "no such file or folder" in result.output
+
+
+def test_invite_count_prints_that_many_different_links(cli):
+    lines = cli("invite", "test-bank", "--count", "100").stdout.split()
+    assert len(lines) == 100 == len(set(lines))
+    assert all(line.startswith("http://rk.test/r/") for line in lines)
+    tokens = [line.rsplit("/", 1)[1] for line in lines]
+    assert all(len(t) >= 22 for t in tokens)  # at least 128 bits of randomness in base64
+    assert db.session.scalar(select(func.count(Invitation.id))) == 100
+
+
+def test_invite_options_are_stored(cli):
+    url = cli("invite", "test-bank", "--language", "cy-GB", "--easy-read", "--person", "R-17",
+              "--open-link", "--expires-in-days", "30").output.strip()
+    invitation = db.session.scalar(select(Invitation).filter_by(token=url.rsplit("/", 1)[1]))
+    assert (invitation.language, invitation.easy_read, invitation.person_ref,
+            invitation.single_use) == ("cy", True, "R-17", False)
+    assert invitation.expires_at is not None
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_invite_qr_code_decodes_to_a_working_link(cli, client, tmp_path, suffix):
+    path = tmp_path / f"card{suffix}"
+    url = cli("invite", "test-bank", "--qr", str(path)).stdout.strip()
+    assert path.exists()
+    if suffix == ".svg":
+        assert path.read_text().lstrip().startswith(("<?xml", "<svg"))
+        return
+    decoded = zxingcpp.read_barcodes(Image.open(path))
+    assert [d.text for d in decoded] == [url]
+    opened = client.get(url.removeprefix("http://rk.test"))
+    assert opened.status_code == 302 and "/a/" in opened.headers["Location"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["invite", "no-such-bank"], "there is no bank called 'no-such-bank'"),
+    (["invite", "test-bank", "--language", "xx"], "'xx' is not a language reviewkit has"),
+    (["invite", "test-bank", "--count", "0"], "0 is not in the range"),
+    (["invite", "test-bank", "--qr", "card.jpg"], "must end in .png or .svg"),
+    (["invite", "test-bank", "--service", "nowhere"], "there is no service called 'nowhere'"),
+    (["invite", "test-bank", "--person", "R1", "--count", "2"], "leave out --count"),
+])
+def test_invite_bad_arguments_get_clear_errors(cli, args, message):
+    result = cli(*args, ok=False)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+
+
+def test_export_responses_has_every_answer_once_and_is_safe_in_excel(cli, page, invite, tmp_path):
+    key = page(f"/r/{invite().token}").response.headers["Location"].split("/")[2]
+    page(f"/a/{key}/q/like", {"answer": "=HYPERLINK(\"http://x\")\n@SUM(A1)\nKind", "action": "next"})
+    page(f"/a/{key}/q/name", {"answer": "+44 Zoë", "action": "next"})
+    page(f"/a/{key}/q/name", {"answer": "-Zoë", "action": "next"})  # changed: still one row
+    page(f"/a/{key}/q/happy", {"answer": "", "action": "skip"})
+    out = tmp_path / "out.csv"
+    assert "3 answers written" in cli("export", "responses", str(out)).output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM so Excel reads the accents
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["question_id"] for r in rows] == ["like", "name", "happy"]
+    assert len(rows) == db.session.scalar(select(func.count(Answer.id)))
+    by_q = {r["question_id"]: r for r in rows}
+    assert by_q["like"]["answer"].startswith("'=HYPERLINK")
+    assert by_q["name"]["answer"] == "'-Zoë"
+    assert by_q["happy"]["skipped"] == "yes" and by_q["happy"]["answer"] == ""
+    assert by_q["name"]["bank"] == "test-bank" and by_q["name"]["bank_version"] == "1"
+    assert by_q["name"]["language"] == "en"
+    for row in rows:
+        assert not row["answer"].startswith(("=", "+", "-", "@"))
+
+
+def test_every_command_has_help(cli):
+    for args in (["init"], ["demo"], ["invite"], ["export", "responses"], ["banks", "list"],
+                 ["banks", "check"]):
+        out = cli(*args, "--help").output
+        assert "Usage:" in out and "--help" in out
+
+
+def test_demo_sets_up_answers_in_several_languages_and_working_logins(tmp_path):
+    from conftest import Page, make_app
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.models import Response
+
+    app = make_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks"))
+    with app.app_context():
+        result = app.test_cli_runner().invoke(main, ["demo", "--no-serve"])
+        assert result.exit_code == 0, result.output
+        out = result.stdout
+        logins = [line.split() for line in out.splitlines() if "password:" in line]
+        assert {row[0] for row in logins} == {"admin", "facilitator", "manager", "translator"}
+        link = next(line.strip() for line in out.splitlines() if "/r/" in line)
+        languages = set(db.session.scalars(select(Response.language)))
+        assert {"en", "cy", "ur"} <= languages
+        assert db.session.scalar(select(func.count(Response.id))) >= 24
+        assert db.session.scalar(select(func.count(Answer.id))) >= 200
+        again = app.test_cli_runner().invoke(main, ["demo", "--no-serve"])
+        assert db.session.scalar(select(func.count(Response.id))) == 40  # nothing added twice
+        assert again.exit_code == 0
+    client = app.test_client()
+    assert client.get(link.split("5000", 1)[1]).status_code == 302
+    role, email, _, password = logins[0]
+    login = Page(client.get("/staff/login"))
+    signed_in = client.post("/staff/login", data={
+        "email": email, "password": password, "csrf_token": login.csrf})
+    assert signed_in.status_code == 302
+    assert "Oak House" in Page(client.get("/staff/")).html
+
+
+def test_secret_key_is_generated_once_with_private_permissions(app):
+    path = Path(app.instance_path) / "secret_key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.read_text().strip() == app.config["SECRET_KEY"]

@@ -1,0 +1,181 @@
+"""The minimal respondent flow: open a link, one question per page, check, send, thank you."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from reviewkit.extensions import db
+from reviewkit.models import Answer, Response
+from reviewkit.models.base import utcnow
+
+
+def _start(page, invitation) -> str:
+    first = page(f"/r/{invitation.token}")
+    assert first.status == 302
+    return first.response.headers["Location"]
+
+
+def _answers(response_id: int) -> dict[str, Answer]:
+    rows = db.session.scalars(select(Answer).filter_by(response_id=response_id)).all()
+    return {a.question_id: a for a in rows}
+
+
+def test_whole_journey_stores_one_row_per_answer(page, invite):
+    invitation = invite()
+    url = _start(page, invitation)
+    assert url.endswith("/q/like")
+    q1 = page(url)
+    assert q1.status == 200 and "Question 1 of 5" in q1 and q1.title.startswith("What do people")
+    r = page(url, {"answer": "I am kind\n\n- I make people laugh\n", "action": "next"})
+    assert r.status == 302 and r.response.headers["Location"].endswith("/q/name")
+    key = url.split("/")[2]
+    steps = [("name", {"answer": "  Sam  "}), ("happy", {"answer": "3"}),
+             ("anything-wrong", {"answer": "yes"}),
+             ("what-wrong", {"answer": "The bus is late"}),
+             ("activities", {"answer": ["swim", "music"]})]
+    for qid, data in steps:
+        res = page(f"/a/{key}/q/{qid}", {**data, "action": "next"})
+        assert res.status == 302, (qid, res.html[:2000])
+    assert res.response.headers["Location"].endswith(f"/a/{key}/check")
+    check = page(f"/a/{key}/check")
+    for text in ("I make people laugh", "Sam", "Happy", "The bus is late", "Swimming", "Music"):
+        assert text in check
+    resp = db.session.scalar(select(Response).filter_by(resume_key=key))
+    stored = _answers(resp.id)
+    assert stored["like"].value == ["I am kind", "I make people laugh"]
+    assert stored["name"].value == "Sam"
+    assert stored["activities"].value == ["swim", "music"]
+    assert stored["happy"].value == "3"
+    assert len(stored) == 6
+
+
+def test_send_marks_submitted_and_reopening_shows_thank_you(page, invite, client):
+    invitation = invite()
+    url = _start(page, invitation)
+    key = url.split("/")[2]
+    page(f"/a/{key}/q/name", {"answer": "Sam", "action": "next"})
+    check = page(f"/a/{key}/check")
+    r = client.post(f"/a/{key}/send", data={"csrf_token": check.csrf})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/done")
+    assert db.session.scalar(select(Response).filter_by(resume_key=key)).submitted_at is not None
+    again = page(f"/r/{invitation.token}")
+    assert again.response.headers["Location"].endswith(f"/a/{key}/done")
+    assert "Thank you" in page(f"/a/{key}/done")
+    # a sent response cannot be changed
+    late = page(f"/a/{key}/q/name", {"answer": "Changed", "action": "next"}, csrf=False)
+    assert late.status == 302
+    assert _answers(db.session.scalar(select(Response.id).filter_by(resume_key=key)))[
+        "name"].value == "Sam"
+
+
+def test_send_with_a_required_question_unanswered_goes_to_it(page, invite, client):
+    key = _start(page, invite()).split("/")[2]
+    check = page(f"/a/{key}/check")
+    assert "Some questions still need an answer" in check
+    r = client.post(f"/a/{key}/send", data={"csrf_token": check.csrf})
+    assert r.headers["Location"].endswith(f"/a/{key}/q/name")
+
+
+def test_resubmitting_the_same_answer_does_not_duplicate(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    for _ in range(3):  # double tap, then a retry after a dropped connection
+        assert page(f"/a/{key}/q/name", {"answer": "Sam", "action": "next"}).status == 302
+    page(f"/a/{key}/q/name", {"answer": "Samira", "action": "next"})
+    rows = db.session.scalars(select(Answer).filter_by(question_id="name")).all()
+    assert [a.value for a in rows] == ["Samira"]
+
+
+def test_condition_hides_follow_up_until_its_answer_is_given(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    no = page(f"/a/{key}/q/anything-wrong", {"answer": "no", "action": "next"})
+    assert no.response.headers["Location"].endswith("/q/activities")
+    hidden = page(f"/a/{key}/q/what-wrong")
+    assert hidden.status == 302  # not shown: sent on to the next question
+    yes = page(f"/a/{key}/q/anything-wrong", {"answer": "yes", "action": "next"})
+    assert yes.response.headers["Location"].endswith("/q/what-wrong")
+
+
+def test_skip_stores_a_skipped_answer_for_optional_questions_only(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    r = page(f"/a/{key}/q/like", {"answer": "", "action": "skip"})
+    assert r.status == 302
+    rid = db.session.scalar(select(Response.id).filter_by(resume_key=key))
+    assert _answers(rid)["like"].skipped is True
+    required = page(f"/a/{key}/q/name", {"answer": "", "action": "skip"})
+    assert required.status == 400 and "Please answer this question" in required
+    assert "Skip this question" not in required
+
+
+def test_reopening_a_single_use_link_resumes_the_same_response(page, invite):
+    invitation = invite()
+    key = _start(page, invitation).split("/")[2]
+    page(f"/a/{key}/q/like", {"answer": "Kind", "action": "next"})
+    again = page(f"/r/{invitation.token}")
+    assert again.response.headers["Location"] == f"/a/{key}/q/name"
+    assert db.session.scalar(select(func.count(Response.id))) == 1
+
+
+def test_open_link_gives_each_visitor_their_own_response(page, invite, app):
+    invitation = invite(single_use=False)
+    first = _start(page, invitation)
+    second = _start(lambda url: __import__("conftest").Page(app.test_client().get(url)), invitation)
+    assert first != second
+    assert db.session.scalar(select(func.count(Response.id))) == 2
+
+
+def test_unknown_token_is_a_friendly_404_in_the_page_language(page):
+    r = page("/r/not-a-real-token", headers={"Accept-Language": "cy"})
+    assert r.status == 404 and r.lang == "cy"
+    assert "Traceback" not in r and "link" in r.html.lower()
+    rtl = page("/r/not-a-real-token?lang=ur")
+    assert rtl.lang == "ur" and rtl.dir == "rtl"
+
+
+def test_expired_link_says_so_and_what_to_do(page, invite):
+    invitation = invite(expires_in_days=1)
+    invitation.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    r = page(f"/r/{invitation.token}")
+    assert r.status == 410
+    assert "This link has ended" in r and "ask the person who gave you the link" in r
+    assert db.session.scalar(select(func.count(Response.id))) == 0
+
+
+def test_over_long_answer_is_refused_with_the_text_kept(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    typed = "S" * 41  # the test bank's name question allows 40 characters
+    r = page(f"/a/{key}/q/name", {"answer": typed, "action": "next"})
+    assert r.status == 400
+    assert "too long" in r and f'value="{typed}"' in r.html
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_a_choice_not_in_the_bank_gets_a_clear_message(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    r = page(f"/a/{key}/q/happy", {"answer": "99", "action": "next"})
+    assert r.status == 400 and "Please choose one of the answers shown" in r
+    m = page(f"/a/{key}/q/activities", {"answer": ["swim", "skydiving"], "action": "next"})
+    assert m.status == 400 and "Please choose one of the answers shown" in m
+    assert 'value="swim" checked' in m.html  # what was ticked stays ticked
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_missing_csrf_token_keeps_the_typed_text(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    r = page(f"/a/{key}/q/what-wrong", {}, csrf=False)  # hidden question: moved on, nothing saved
+    assert r.status == 302
+    r = page(f"/a/{key}/q/like", {"answer": "I love my garden", "action": "next"}, csrf=False)
+    assert r.status == 400
+    assert "We could not check that this answer came from you" in r
+    assert "I love my garden" in r
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_html_in_an_answer_is_shown_escaped(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/name", {"answer": "<script>alert(1)</script>", "action": "next"})
+    check = page(f"/a/{key}/check")
+    assert "<script>alert(1)</script>" not in check.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in check.html
