@@ -1,0 +1,99 @@
+"""Many phones at once, and a server killed mid-run: every confirmed answer is stored once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Answer, Response
+
+from servers import Phone, gunicorn
+
+QUESTIONS = ["like", "name", "happy"]
+
+
+def _value(i: int, qid: str) -> str:
+    return {"like": f"Phone {i} likes swimming", "name": f"Person {i}", "happy": str(1 + i % 3)}[qid]
+
+
+def test_fifty_phones_answering_at_once_store_every_answer_exactly_once(app, invite):
+    tokens = [invite().token for _ in range(50)]
+    db.session.commit()
+    start = threading.Barrier(50)
+
+    def run(i: int) -> tuple[str, list[str]]:
+        phone = Phone(base, tokens[i])
+        start.wait(timeout=60)
+        confirmed = []
+        for qid in QUESTIONS:
+            assert phone.answer(qid, _value(i, qid))
+            if i % 5 == 0:  # a double tap: the same answer sent again
+                assert phone.answer(qid, _value(i, qid))
+            confirmed.append(qid)
+        return phone.key, confirmed
+
+    with gunicorn(app, workers=4, threads=8) as (base, _proc):
+        with ThreadPoolExecutor(50) as pool:
+            results = list(pool.map(run, range(50)))
+
+    db.session.expire_all()
+    rows = db.session.execute(select(Response.resume_key, Answer.question_id, Answer.value)
+                              .join(Answer.response)).all()
+    assert len(rows) == 50 * len(QUESTIONS)
+    stored = {(key, qid): value for key, qid, value in rows}
+    assert len(stored) == len(rows)  # no (response, question) twice
+    for i, (key, confirmed) in enumerate(results):
+        for qid in confirmed:
+            expected = [_value(i, qid)] if qid == "like" else _value(i, qid)  # statements: a list
+            assert stored[(key, qid)] == expected
+
+
+def test_killing_the_server_loses_no_confirmed_answer(app, invite):
+    tokens = [invite().token for _ in range(20)]
+    db.session.commit()
+    confirmed: list[tuple[str, str, str]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def run(i: int) -> None:
+        try:
+            phone = Phone(base, tokens[i])
+            n = 0
+            while not stop.is_set() and n < 400:
+                value = f"answer {n} from {i}"
+                if phone.answer("name", value):
+                    with lock:
+                        confirmed.append((phone.key, "name", value))
+                n += 1
+        except (requests.RequestException, AttributeError):
+            return  # the server went away mid-request: that answer was never confirmed
+
+    with gunicorn(app, workers=2, threads=4) as (base, proc):
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(20)]
+        for t in threads:
+            t.start()
+        while len(confirmed) < 100:
+            threading.Event().wait(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)  # no clean shutdown: master and workers die at once
+        proc.wait(timeout=10)
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+
+    assert len(confirmed) >= 100
+    db.session.expire_all()
+    latest: dict[str, str] = {}
+    for key, _qid, value in confirmed:
+        latest[key] = value  # each phone's answers are sent in order; the last one confirmed
+    rows = dict(db.session.execute(
+        select(Response.resume_key, Answer.value).join(Answer.response)
+        .where(Answer.question_id == "name")).all())
+    for key, value in latest.items():
+        stored_n = int(rows[key].split()[1])
+        assert stored_n >= int(value.split()[1]), (key, rows[key], value)

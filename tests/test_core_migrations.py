@@ -1,0 +1,68 @@
+"""Migrations run on SQLite and PostgreSQL, upgrade older databases, and match the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import inspect, text
+
+from reviewkit.extensions import db
+from reviewkit.services.setup import init_database
+
+from conftest import make_app
+
+
+def test_upgrading_a_database_made_by_the_first_migration_keeps_its_data(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        upgrade(revision="0001")
+        assert "staff_user" not in inspect(db.engine).get_table_names()
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO organisation (name, slug, created_at) "
+                "VALUES ('Old Org', 'old-org', CURRENT_TIMESTAMP)"))
+        report = init_database()  # upgrades to the newest migration, loads banks
+        assert report.added == ["test-bank@1"]
+        assert "staff_user" in inspect(db.engine).get_table_names()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM organisation")).scalar() == "Old Org"
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == "0002"
+        db.engine.dispose()
+
+
+def test_models_and_migrations_describe_the_same_schema(app):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_frozen_bank_version_is_never_silently_changed(app, tmp_path):
+    from conftest import TEST_BANKS
+
+    edited = tmp_path / "banks"
+    edited.mkdir()
+    text_ = (TEST_BANKS / "test-bank.yaml").read_text()
+    (edited / "test-bank.yaml").write_text(text_.replace("What do people like about you?",
+                                                         "What do people love about you?", 1))
+    from reviewkit.services.banks import latest_version, sync_banks
+
+    report = sync_banks([edited])
+    assert report.added == []
+    assert "already in use with different wording; raise 'version'" in str(report.problems[0])
+    assert latest_version("test-bank").bank.questions[0].text == "What do people like about you?"
+    (edited / "test-bank.yaml").write_text(
+        text_.replace("What do people like about you?", "What do people love about you?", 1)
+        .replace("version: 1", "version: 2"))
+    assert sync_banks([edited]).added == ["test-bank@2"]
+    assert latest_version("test-bank").version == 2
