@@ -240,15 +240,6 @@ BROKEN = {
         GOOD.replace("pictogram: question", "pictogram: unicorn"), 24, ["unicorn"]),
 }
 
-# The loader reports problems found across questions (the Bank-level validator) at line 1,
-# because pydantic gives them no location. These tests assert the line a person needs and are
-# expected to fail until the loader points at the question; strict, so a fix shows up.
-CROSS_QUESTION = pytest.mark.xfail(
-    strict=True, reason="loader reports Bank-level problems at line 1 (no location from pydantic)")
-LINE_XFAIL = {"duplicate-question-id", "show-if-unknown-question", "show-if-later-question",
-              "show-if-answer-not-offered"}
-
-
 def problems_for(text: str, path: Path) -> list:
     path.write_text(text, encoding="utf-8")
     banks, problems = check_paths([path])
@@ -280,7 +271,7 @@ def test_broken_bank_problem_names_the_file_and_a_reason_a_person_understands(tm
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=CROSS_QUESTION) if c in LINE_XFAIL else c for c in sorted(BROKEN)],
+    sorted(BROKEN),
 )
 def test_broken_bank_problem_points_at_the_right_line(tmp_path, case):
     text, line, _reason_words = BROKEN[case]
@@ -304,7 +295,6 @@ def test_non_utf8_bytes_are_a_problem_not_a_crash(tmp_path):
     assert "not UTF-8" in problems[0].reason
 
 
-@pytest.mark.xfail(strict=True, reason="loader reports encoding problems at line 1")
 def test_non_utf8_bytes_point_at_the_line_with_the_bad_byte(tmp_path):
     path = tmp_path / "tiny.yaml"
     path.write_bytes(GOOD.replace("Why do you feel", "Pourquoi êtes-vous").encode("latin-1"))

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .schema import Bank
+from .schema import Bank, cross_checks
 
 PICTOGRAM_DIR = Path(__file__).resolve().parent.parent / "static" / "pictograms"
 
@@ -93,7 +93,8 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def _lint(bank: Bank) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Checks that need more than the schema: pictogram files that must exist."""
+    """Checks that need more than one field: ids and conditions, pictogram files that exist."""
+    yield from cross_checks(bank)
     known = {p.stem for p in PICTOGRAM_DIR.glob("*.svg")}
     if not known:
         return
@@ -120,7 +121,7 @@ def parse_bank(text: str, filename: str = "<bank>") -> Bank:
     if not isinstance(data, dict):
         raise BankError([Problem(filename, 1, "a bank file must be a YAML mapping (id, title, …)")])
     try:
-        bank = Bank.model_validate(data)
+        bank = Bank.model_validate(data, context={"defer_cross_checks": True})
     except ValidationError as exc:
         problems = [
             Problem(filename, _line_for(node, err["loc"]), _describe(err)) for err in exc.errors()
@@ -135,9 +136,12 @@ def parse_bank(text: str, filename: str = "<bank>") -> Bank:
 def load_bank(path: Path | str) -> Bank:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BankError([Problem(str(path), 1, f"not UTF-8 text ({exc.reason})")]) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        reason = f"not UTF-8 text: byte {raw[exc.start]:#04x} cannot be read (save the file as UTF-8)"
+        raise BankError([Problem(str(path), line, reason)]) from None
     except OSError as exc:
         raise BankError([Problem(str(path), 0, f"cannot read the file: {exc.strerror}")]) from None
     bank = parse_bank(text, str(path))

@@ -9,7 +9,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=SLUG, max_length=64)]
@@ -162,31 +169,11 @@ class Bank(_Strict):
         return sections
 
     @model_validator(mode="after")
-    def _questions_and_conditions(self) -> Bank:
-        seen: dict[str, Question] = {}
-        for section in self.sections:
-            for q in section.questions:
-                if q.id in seen:
-                    raise ValueError(f"question id '{q.id}' is used twice")
-                if q.show_if:
-                    target = seen.get(q.show_if.question)
-                    if target is None:
-                        raise ValueError(
-                            f"question '{q.id}' depends on '{q.show_if.question}', "
-                            "which is not an earlier question"
-                        )
-                    allowed = {c.value for c in target.effective_choices()}
-                    if not allowed:
-                        raise ValueError(
-                            f"question '{q.id}' depends on '{target.id}', which has no choices"
-                        )
-                    wrong = [v for v in q.show_if.values if v not in allowed]
-                    if wrong:
-                        raise ValueError(
-                            f"question '{q.id}' depends on answer(s) {', '.join(wrong)} "
-                            f"that '{target.id}' does not offer"
-                        )
-                seen[q.id] = q
+    def _questions_and_conditions(self, info: ValidationInfo) -> Bank:
+        # The loader asks to defer these, so it can report each one at its own line.
+        if not (info.context or {}).get("defer_cross_checks"):
+            for _loc, message in cross_checks(self):
+                raise ValueError(message)
         return self
 
     @property
@@ -200,6 +187,36 @@ class Bank(_Strict):
         return next(
             (s for s in self.sections if any(q.id == question_id for q in s.questions)), None
         )
+
+
+def cross_checks(bank: Bank):
+    """Rules that span questions: unique ids, conditions on earlier questions and real answers.
+    Yields (location in the YAML, message)."""
+    seen: dict[str, Question] = {}
+    for si, section in enumerate(bank.sections):
+        for qi, q in enumerate(section.questions):
+            loc = ("sections", si, "questions", qi)
+            if q.id in seen:
+                yield (*loc, "id"), f"question id '{q.id}' is used twice"
+            if q.show_if:
+                cond = q.show_if
+                target = seen.get(cond.question)
+                if target is None:
+                    yield (*loc, "show_if", "question"), (
+                        f"question '{q.id}' depends on '{cond.question}', "
+                        "which is not an earlier question")
+                else:
+                    allowed = {c.value for c in target.effective_choices()}
+                    wrong = [v for v in cond.values if v not in allowed]
+                    if not allowed:
+                        yield (*loc, "show_if", "question"), (
+                            f"question '{q.id}' depends on '{target.id}', which has no choices")
+                    elif wrong:
+                        field = "equals" if cond.equals is not None else "any_of"
+                        yield (*loc, "show_if", field), (
+                            f"question '{q.id}' depends on answer(s) {', '.join(wrong)} that "
+                            f"'{target.id}' does not offer ({', '.join(sorted(allowed))})")
+            seen.setdefault(q.id, q)
 
 
 def version_label(bank: Bank) -> str:
