@@ -1,0 +1,143 @@
+"""Readable theme labels from the statements in each theme (class-based TF-IDF over lemmas).
+
+For every theme, phrases of one to three lemmas (no stop word at either end, no numbers) are
+scored by how often they occur in the theme's statements against how common they are in all
+statements; longer phrases get a small bonus so that "waiting times" beats "waiting". The label
+is the phrase as people most often wrote it, with a capital first letter: "Waiting times",
+"Friendly staff", "Transport to college". Never an id, never a bag of words with underscores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from .masking import has_personal
+from .pipeline import Tokens, stop_words
+
+MAX_N = 3
+_BONUS = {1: 1.0, 2: 1.35, 3: 1.5}
+# Small words allowed inside (not at the ends of) a phrase: "transport to college".
+_INNER_OK = {"to", "of", "for", "and", "at", "in", "on", "with", "the", "a", "i", "o", "y", "yr",
+             "ar", "a'r", "i'r", "o'r"}
+
+
+def _phrases(tok: Tokens, stops: frozenset[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Candidate lemma phrases of one statement -> the surface words they came from."""
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+    lem, words = tok.lemmas, tok.words
+    n = len(lem)
+    for i in range(n):
+        if lem[i] in stops or len(lem[i]) < 2 or words[i] in stops:
+            continue
+        for size in range(1, MAX_N + 1):
+            j = i + size
+            if j > n:
+                break
+            last = lem[j - 1]
+            if last in stops or len(last) < 2 or words[j - 1] in stops:
+                if last not in _INNER_OK and last not in stops:
+                    break
+                continue
+            inner = lem[i + 1 : j - 1]
+            if any(w in stops and w not in _INNER_OK for w in inner):
+                break
+            key = lem[i:j]
+            if len(set(key)) < len(key):
+                continue
+            out.setdefault(key, words[i:j])
+    return out
+
+
+def label_themes(
+    groups: dict[str, Sequence[int]],
+    tokens: Sequence[Tokens],
+    language: str = "en",
+    *,
+    taken: Sequence[str] = (),
+) -> dict[str, str]:
+    """A label for each theme id in ``groups`` (theme id -> statement indexes).
+
+    ``taken`` labels (of themes that keep theirs) are not given again.
+    """
+    stops = stop_words(language)
+    per_statement = [_phrases(t, stops) for t in tokens]
+    df: Counter[tuple[str, ...]] = Counter()
+    for ph in per_statement:
+        df.update(ph.keys())
+    n_total = max(1, len(tokens))
+
+    used = {t.lower() for t in taken}
+    labels: dict[str, str] = {}
+    # Bigger themes choose first so that they get the most natural label.
+    for theme_id in sorted(groups, key=lambda t: (-len(groups[t]), t)):
+        idx = groups[theme_id]
+        tf: Counter[tuple[str, ...]] = Counter()
+        surface: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
+        for i in idx:
+            for key, words in per_statement[i].items():
+                tf[key] += 1
+                surface[key][words] += 1
+        size = max(1, len(idx))
+        min_count = 1 if size < 10 else 2
+        scored = []
+        for key, count in tf.items():
+            if count < min_count:
+                continue
+            if len(key) > 1 and count < max(min_count, 0.03 * size):
+                continue
+            idf = math.log(1 + n_total / df[key])
+            score = (count / size) * idf * _BONUS[len(key)]
+            scored.append((score, key))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        label = _common_answer(idx, tokens, used, language)
+        if label is None:
+            label = _choose(scored, surface, tf, used, language)
+        if label is None:
+            label = _common_answer(idx, tokens, used, language, share=0.0)
+        labels[theme_id] = label or _fallback(theme_id, used)
+        used.add(labels[theme_id].lower())
+    return labels
+
+
+def _display(words: tuple[str, ...]) -> str:
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _common_answer(idx, tokens, used, language, share: float = 0.3) -> str | None:
+    """A short answer that many in the theme gave word for word ("Did not answer", "Nothing")."""
+    counts: Counter[tuple[str, ...]] = Counter(tokens[i].words for i in idx if tokens[i].words)
+    for words, count in counts.most_common(3):
+        if len(words) > 5 or count < max(2, share * len(idx)):
+            continue
+        label = _display(words)
+        if label.lower() not in used and not has_personal(label, language):
+            return label
+    return None
+
+
+def _choose(scored, surface, tf, used: set[str], language: str) -> str | None:
+    for score, key in scored[:25]:
+        label = _display(surface[key].most_common(1)[0][0])
+        if label.lower() in used or has_personal(label, language) or not label.strip():
+            continue
+        if len(key) == 1:
+            # A phrase around the word, when people often wrote it: "wait" -> "waiting times".
+            for score2, key2 in scored[:60]:
+                if len(key2) > 1 and key[0] in key2 and tf[key2] >= 0.25 * tf[key]:
+                    longer = _display(surface[key2].most_common(1)[0][0])
+                    if longer.lower() not in used and not has_personal(longer, language):
+                        return longer
+        return label
+    return None
+
+
+def _fallback(theme_id: str, used: set[str]) -> str:
+    label = "Other comments"
+    n = 2
+    while label.lower() in used:
+        label = f"Other comments ({n})"
+        n += 1
+    return label

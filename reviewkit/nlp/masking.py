@@ -1,0 +1,121 @@
+"""Mask personal details in text that commissioners see (theme labels, example statements).
+
+``mask_personal(text)`` replaces e-mail addresses, UK phone numbers, postcodes, street
+addresses and people's names with placeholders: ``[email]``, ``[phone]``, ``[postcode]``,
+``[address]``, ``[name]``. Names are found by a titles rule ("Mrs Jones"), a list of first
+names (with the capitalised word after them, the surname), and, for English, capitalised words
+that are not at the start of a sentence and are not ordinary English words. It errs on the
+side of masking: a place name may be masked as a name, which is the safe mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lexicon import FIRST_NAMES
+
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# UK numbers: 07xxx xxxxxx, 01xxx / 02x, +44 forms, with spaces, dots, dashes or brackets.
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s.\-)]*){9,10}\d?(?!\w)"
+)
+POSTCODE = re.compile(
+    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
+)
+STREET_WORDS = (
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Court|Ct|Crescent|Place|Pl|"
+    r"Terrace|Gardens|Grove|Square|Hill|Park|Row|Walk|Mews|View|Heol|Ffordd|Stryd|Lôn|Lon|Cwrt"
+)
+ADDRESS = re.compile(
+    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]*\s+){{1,3}}(?:{STREET_WORDS})\b\.?"
+    rf"|\b(?:Flat|Apartment|Fflat)\s+\d+[A-Za-z]?\b"
+    rf"|\b(?:Heol|Ffordd|Stryd|Lôn)\s+(?:[A-Z][\w'’-]*\s*){{1,2}}",
+)
+TITLE_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Nurse|Sister|Doctor|Prof|Professor)\.?\s+"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?",
+    re.UNICODE,
+)
+_WORD_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŴŵŶŷ][\w'’-]*", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
+PLACEHOLDERS = ("[email]", "[phone]", "[postcode]", "[address]", "[name]")
+
+# Capitalised words that are not names although the English word list may lack them.
+_NOT_NAMES = frozenset(
+    """
+    I I'm I'd I've I'll OK NHS GP GPs A&E Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday January February March April May June July August September October November
+    December Christmas Easter Covid COVID English Welsh Polish Urdu Punjabi Arabic Romanian
+    British Muslim Christian Hindu Sikh Jewish Mum Dad Nan Gran Grandad Mam Taid Nain
+    Ward Team Service Centre Center Hospital Trust Council Unit College School Day
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    from .pipeline import lemma_table
+
+    table = lemma_table("en")
+    words = set(table) | set(table.values())
+    return frozenset(w.lower() for w in words)
+
+
+def _is_name_word(word: str, english: bool) -> bool:
+    bare = word.rstrip("'’s") if word.endswith(("'s", "’s")) else word
+    if bare in FIRST_NAMES:
+        return True
+    if not english or bare in _NOT_NAMES or not bare[:1].isupper():
+        return False
+    if bare.isupper() and len(bare) > 1:  # acronyms (NHS, PTS)
+        return False
+    low = bare.lower()
+    return low not in _english_words() and len(bare) > 1
+
+
+def _mask_names(text: str, english: bool) -> str:
+    out: list[str] = []
+    last = 0
+    prev_was_name = False
+    for m in _WORD_TOKEN.finditer(text):
+        word = m.group(0)
+        before = text[: m.start()]
+        sentence_start = not before.strip() or bool(_SENTENCE_END.search(before))
+        is_name = False
+        bare = word[:-2] if word.endswith(("'s", "’s")) else word
+        if bare in FIRST_NAMES:
+            is_name = True
+        elif prev_was_name and word[:1].isupper() and bare not in _NOT_NAMES:
+            is_name = True  # a surname after a first name
+        elif not sentence_start and _is_name_word(word, english):
+            is_name = True
+        if is_name:
+            out.append(text[last : m.start()])
+            out.append("[name]" + ("'s" if word.endswith(("'s", "’s")) else ""))
+            last = m.end()
+            gap = text[m.end() : m.end() + 1]
+            prev_was_name = gap == " "
+        else:
+            prev_was_name = False
+    out.append(text[last:])
+    masked = "".join(out)
+    return re.sub(r"\[name\](?:\s+\[name\])+", "[name]", masked)
+
+
+def mask_personal(text: str, language: str = "en") -> str:
+    """Replace names, e-mails, phone numbers, postcodes and street addresses with placeholders."""
+    if not text:
+        return text or ""
+    text = EMAIL.sub("[email]", text)
+    text = ADDRESS.sub("[address]", text)
+    text = POSTCODE.sub("[postcode]", text)
+    text = PHONE.sub("[phone]", text)
+    text = TITLE_NAME.sub("[name]", text)
+    english = (language or "en").lower().startswith("en")
+    return _mask_names(text, english)
+
+
+def has_personal(text: str, language: str = "en") -> bool:
+    """True when :func:`mask_personal` would change the text."""
+    return mask_personal(text, language) != text

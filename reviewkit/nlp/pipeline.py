@@ -1,0 +1,186 @@
+"""spaCy pipelines: split answers into statements, normalise them, lemmatise tokens.
+
+Blank pipelines only (no trained models, nothing downloaded at run time). Lemmas come from the
+lookup tables in ``spacy-lookups-data`` where it has them (English, Romanian, Urdu, Polish);
+elsewhere the lower-cased token is its own lemma. Welsh and Punjabi go through spaCy's
+multi-language tokeniser ``xx``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Languages with their own spaCy tokeniser; the rest use the multi-language one.
+SPACY_LANGUAGES = {"en", "pl", "ur", "ar", "ro"}
+# Lemma lookup tables in spacy-lookups-data (Polish has one table per part of speech).
+LEMMA_TABLES = {
+    "en": ["lemma_lookup"],
+    "ro": ["lemma_lookup"],
+    "ur": ["lemma_lookup"],
+    "pl": [
+        "lemma_lookup_noun",
+        "lemma_lookup_verb",
+        "lemma_lookup_adj",
+        "lemma_lookup_adv",
+    ],
+}
+MAX_STATEMENT_CHARS = 2000  # longer sentences are cut into pieces of about this size
+
+# Conjunctions that often join a "working" and a "not working" half of one answer.
+_CONTRAST = {
+    "en": r"\b(?:but|however|although|though|whereas)\b",
+    "cy": r"\b(?:ond|er hynny)\b",
+    "pl": r"\b(?:ale|lecz|jednak)\b",
+    "ro": r"\b(?:dar|însă|insa)\b",
+    "ur": r"(?:لیکن|مگر)",
+    "ar": r"(?:لكن|ولكن)",
+    "pa": r"(?:ਪਰ|ਲੇਕਿਨ)",
+}
+_BULLET = re.compile(r"^\s*(?:[-*•·–—>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
+_LINE_SPLIT = re.compile(r"\s*(?:\r?\n|;|\u061b|\u06d4)\s*")  # newline, ;, Arabic ; and Urdu full stop
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def language_code(language: str | None) -> str:
+    """Normalise a language tag ("en-GB", "CY", None) to the code the pipelines use."""
+    code = (language or "en").strip().lower().replace("_", "-").split("-")[0]
+    return code or "en"
+
+
+@lru_cache(maxsize=16)
+def get_nlp(language: str = "en"):
+    """A blank spaCy pipeline with a rule-based sentence splitter, loaded once per process."""
+    import spacy
+
+    code = language_code(language)
+    nlp = spacy.blank(code if code in SPACY_LANGUAGES else "xx")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+@lru_cache(maxsize=16)
+def lemma_table(language: str = "en") -> dict[str, str]:
+    """The lookup lemma table for a language as a plain dict (empty where there is none)."""
+    code = language_code(language)
+    names = LEMMA_TABLES.get(code)
+    if not names:
+        return {}
+    try:
+        return _table_by_string(code, names)
+    except Exception:  # pragma: no cover - spacy-lookups-data missing or broken
+        return {}
+
+
+def _table_by_string(code: str, names: list[str]) -> dict[str, str]:
+    import gzip
+    import json
+    from importlib.resources import files
+
+    data = files("spacy_lookups_data") / "data"
+    table: dict[str, str] = {}
+    for name in reversed(names):
+        path = data / f"{code}_{name}.json.gz"
+        if path.is_file():
+            with gzip.open(str(path), "rt", encoding="utf-8") as f:
+                table.update(json.load(f))
+    return table
+
+
+@lru_cache(maxsize=16)
+def stop_words(language: str = "en") -> frozenset[str]:
+    """Stop words for labelling: spaCy's list plus words that say nothing in feedback."""
+    from .lexicon import EXTRA_STOP_WORDS
+
+    code = language_code(language)
+    words = set(get_nlp(code).Defaults.stop_words)
+    words |= EXTRA_STOP_WORDS.get(code, set())
+    if code not in SPACY_LANGUAGES:
+        words |= EXTRA_STOP_WORDS.get("en", set())  # mixed-language answers are common
+    return frozenset(w.lower() for w in words)
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, straight quotes, single spaces, no leading bullets."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"').replace("\u00a0", " ")
+    text = _BULLET.sub("", text)
+    return _SPACES.sub(" ", text).strip(" \t\r\n\"'")
+
+
+def has_words(text: str) -> bool:
+    """True when a text has at least one letter (not only emoji, numbers or punctuation)."""
+    return bool(_WORD.search(text or ""))
+
+
+def split_statements(text: str, language: str = "en", *, contrast: bool = True) -> list[str]:
+    """Split one answer into short statements.
+
+    Lines, bullets, semicolons and sentences each become a statement; with ``contrast`` a
+    sentence that joins two views ("the food is good but the bus is late") is cut at the
+    conjunction when both halves have at least three words. Pieces with no letters are dropped.
+    """
+    code = language_code(language)
+    nlp = get_nlp(code)
+    out: list[str] = []
+    for line in _LINE_SPLIT.split(text or ""):
+        line = normalise(line)
+        if not has_words(line):
+            continue
+        if len(line) > MAX_STATEMENT_CHARS * 4:
+            pieces = [line[i : i + MAX_STATEMENT_CHARS] for i in range(0, len(line), MAX_STATEMENT_CHARS)]
+        else:
+            pieces = [s.text for s in nlp(line).sents]
+        for sent in pieces:
+            for part in _split_contrast(sent, code) if contrast else [sent]:
+                part = normalise(part).rstrip(",")
+                if has_words(part):
+                    out.append(part[:MAX_STATEMENT_CHARS])
+    return out
+
+
+def _split_contrast(sentence: str, code: str) -> list[str]:
+    pattern = _CONTRAST.get(code)
+    if not pattern:
+        return [sentence]
+    parts = re.split(rf",?\s*{pattern}\s*,?\s*", sentence, maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) == 2 and all(len(p.split()) >= 3 for p in parts):
+        return [parts[0], parts[1][:1].upper() + parts[1][1:]]
+    return [sentence]
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Words of one statement: surface forms (lower-cased) and their lemmas, in order."""
+
+    words: tuple[str, ...]
+    lemmas: tuple[str, ...]
+
+
+def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) -> list[Tokens]:
+    """Lower-cased words and lookup lemmas for many texts (punctuation, numbers, URLs dropped)."""
+    code = language_code(language)
+    nlp = get_nlp(code)
+    table = lemma_table(code)
+    out: list[Tokens] = []
+    for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
+        words: list[str] = []
+        lemmas: list[str] = []
+        for tok in doc:
+            if tok.is_punct or tok.is_space or tok.like_num or tok.like_url or tok.like_email:
+                continue
+            low = tok.lower_
+            if not _WORD.search(low):
+                continue
+            if low.startswith("'") or low in {"n't", "'s"}:
+                low = {"n't": "not", "'s": "is", "'re": "are", "'m": "am", "'ve": "have",
+                       "'ll": "will", "'d": "would"}.get(low, low)
+            words.append(low)
+            lemmas.append(table.get(low, low))
+        out.append(Tokens(tuple(words), tuple(lemmas)))
+    return out

@@ -1,0 +1,520 @@
+"""Theming: statements -> vectors -> clusters -> labelled themes, stable from run to run.
+
+``theme_statements(items, ...)`` is the one entry point. Without ``previous`` it clusters from
+scratch; with ``previous`` (the ``model`` dict of an earlier result, JSON-able) it keeps every
+existing theme id and label, puts new statements into existing themes where they are close
+enough, and makes new themes only from what is left over. Same input, same output.
+
+Clustering: statement vectors (unit length) -> k-means (on a sample of at most 20,000 for
+speed) with k = sqrt(n/2) clipped to 5..50 unless asked -> themes smaller than a minimum size
+are folded into their nearest neighbour -> every statement goes to its nearest theme centroid
+unless its similarity is below a threshold (the lowest 5 % on the first run; never more than
+``max_unassigned`` of the statements are left out).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .kinds import infer_kinds
+from .pipeline import has_words, language_code, normalise, split_statements, tokenise
+
+MODEL_FORMAT = "reviewkit-themes"
+MODEL_VERSION = 1
+SAMPLE = 20_000
+FIRST_RUN_UNASSIGNED = 0.05
+
+
+@dataclass
+class ThemeResult:
+    """What a theming run gives back. ``to_dict()`` is JSON-able; ``model`` feeds the next run."""
+
+    statements: list[dict]
+    themes: list[dict]
+    model: dict
+    language: str = "en"
+    warnings: list[str] = field(default_factory=list)
+    vectors: Any = field(default=None, repr=False)  # not serialised; rebuilt when needed
+
+    @property
+    def unassigned_share(self) -> float:
+        if not self.statements:
+            return 0.0
+        return sum(s["theme_id"] is None for s in self.statements) / len(self.statements)
+
+    def theme(self, theme_id: str) -> dict | None:
+        return next((t for t in self.themes if t["id"] == theme_id), None)
+
+    def to_dict(self) -> dict:
+        return {
+            "language": self.language,
+            "statements": self.statements,
+            "themes": self.themes,
+            "model": self.model,
+            "unassigned_share": round(self.unassigned_share, 4),
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ThemeResult:
+        return cls(
+            statements=[dict(s) for s in data["statements"]],
+            themes=[dict(t) for t in data["themes"]],
+            model=dict(data["model"]),
+            language=data.get("language", "en"),
+            warnings=list(data.get("warnings", [])),
+        )
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def _as_item(item: str | Mapping) -> dict:
+    if isinstance(item, str):
+        return {"text": item}
+    if isinstance(item, Mapping):
+        if "text" not in item:
+            raise ValueError("each statement needs a 'text'")
+        return dict(item)
+    raise TypeError(f"a statement is a string or a mapping, not {type(item).__name__}")
+
+
+def _content_id(text: str) -> str:
+    return "s" + hashlib.sha1(text.lower().encode("utf-8")).hexdigest()[:10]
+
+
+def build_statements(
+    items: Iterable[str | Mapping], language: str = "en", *, split: bool = True
+) -> list[dict]:
+    """Input answers -> statement dicts (id, text, source, question, kinds, service, period)."""
+    out: list[dict] = []
+    seen: Counter[str] = Counter()
+    for source, raw in enumerate(items):
+        item = _as_item(raw)
+        lang = language_code(item.get("language") or language)
+        text = str(item.get("text") or "")
+        parts = split_statements(text, lang) if split else [normalise(text)]
+        if not parts:
+            parts = [normalise(text)]
+        base = str(item["id"]) if item.get("id") is not None else None
+        for j, part in enumerate(parts):
+            if base is not None:
+                sid = base if len(parts) == 1 else f"{base}.{j + 1}"
+            else:
+                sid = _content_id(part)
+            seen[sid] += 1
+            if seen[sid] > 1:
+                sid = f"{sid}~{seen[sid]}"
+            out.append(
+                {
+                    "id": sid,
+                    "text": part,
+                    "source": source,
+                    "question": item.get("question"),
+                    "kinds": item.get("kinds"),
+                    "kind": item.get("kind"),
+                    "service": item.get("service"),
+                    "period": item.get("period"),
+                }
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------- maths
+
+
+def _rows(x, idx) -> Any:
+    return x[idx]
+
+
+def _sims(x, centroids: np.ndarray) -> np.ndarray:
+    if centroids.size == 0:
+        return np.zeros((x.shape[0], 0), dtype=np.float32)
+    out = x @ centroids.T
+    return np.asarray(out, dtype=np.float32)
+
+
+def _mean_unit(x, idx: Sequence[int]) -> np.ndarray:
+    m = np.asarray(x[list(idx)].mean(axis=0)).ravel().astype(np.float32)
+    n = float(np.linalg.norm(m))
+    return m / n if n > 0 else m
+
+
+def _row_norms(x) -> np.ndarray:
+    if hasattr(x, "multiply"):
+        return np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return np.linalg.norm(x, axis=1)
+
+
+def auto_k(n: int) -> int:
+    """A sensible number of themes for n statements: sqrt(n/2) clipped to 5..50."""
+    return int(min(50, max(5, round(math.sqrt(max(n, 1) / 2)))))
+
+
+def _kmeans(x, k: int, seed: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
+    n = x.shape[0]
+    rng = np.random.default_rng(seed)
+    if n > SAMPLE:
+        idx = np.sort(rng.choice(n, SAMPLE, replace=False))
+        fit_x = x[idx]
+    else:
+        fit_x = x
+    km = KMeans(n_clusters=k, n_init=3, random_state=seed, max_iter=200)
+    km.fit(fit_x)
+    c = np.asarray(km.cluster_centers_, dtype=np.float32)
+    norms = np.linalg.norm(c, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return c / norms
+
+
+def _distinct_rows(x, limit: int) -> int:
+    """How many distinct vectors there are (up to ``limit``)."""
+    if hasattr(x, "toarray"):
+        sample = x[: min(x.shape[0], 5000)].toarray()
+    else:
+        sample = np.asarray(x[: min(x.shape[0], 5000)])
+    return min(limit, len({r.tobytes() for r in np.round(sample, 4)}))
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def theme_statements(
+    items: Iterable[str | Mapping],
+    *,
+    language: str = "en",
+    n_themes: int | None = None,
+    vectoriser: str | Any = "auto",
+    previous: Mapping | None = None,
+    edits: Sequence[Mapping] | None = None,
+    split: bool = True,
+    max_unassigned: float = 0.10,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> ThemeResult:
+    """Group statements into labelled themes.
+
+    ``items``: strings, or mappings with ``text`` and optionally ``id`` (stable statement id,
+    needed for curation edits to find a statement again), ``question``, ``kinds`` (the bank
+    question's kinds), ``kind`` (known already), ``service``, ``period``, ``language``.
+    ``previous``: the ``model`` of an earlier result (keeps theme ids). ``edits``: curation
+    records applied on top (see :mod:`reviewkit.nlp.curation`). ``progress(n)`` is called as
+    statements are vectorised.
+    """
+    from .vectors import get_vectoriser
+
+    code = language_code(language)
+    statements = build_statements(items, code, split=split)
+    texts = [s["text"] for s in statements]
+    tokens = tokenise(texts, code)
+    warnings: list[str] = []
+
+    if previous is not None:
+        prev_vec = previous.get("vectoriser", {})
+        vec = get_vectoriser(prev_vec.get("name"), code, state=prev_vec.get("state"))
+        if vec.version != prev_vec.get("version"):
+            raise ValueError(
+                f"the earlier theme model used {prev_vec.get('name')} version "
+                f"{prev_vec.get('version')}, this one has {vec.version}: re-run without it"
+            )
+    else:
+        vec = get_vectoriser(vectoriser, code) if isinstance(vectoriser, str) else vectoriser
+        if hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:
+            vec.fit([t for t in texts if has_words(t)])
+
+    x = vec.encode(texts, progress=progress) if texts else np.zeros((0, 1), np.float32)
+    content = np.array(
+        [has_words(t) and bool(tok.words) for t, tok in zip(texts, tokens, strict=True)], bool
+    )
+    if len(texts):
+        content &= _row_norms(x) > 0
+    n_empty = int((~content).sum())
+    if n_empty:
+        warnings.append(f"{n_empty} statement(s) have no words (only numbers, emoji or symbols)")
+
+    # Kinds: given, or from the question, or inferred from the words.
+    guesses = infer_kinds(
+        texts,
+        code,
+        vectors=None if hasattr(x, "tocsr") else x,
+        vectoriser_name=vec.name,
+        questions=[s["question"] for s in statements],
+        kinds=[s["kinds"] for s in statements],
+    )
+    for s, g in zip(statements, guesses, strict=True):
+        if s.get("kind"):
+            s["kind_confidence"], s["kind_source"] = 1.0, "given"
+        else:
+            s["kind"], s["kind_confidence"], s["kind_source"] = g.kind, g.confidence, g.source
+
+    content_idx = np.flatnonzero(content)
+    if previous is not None:
+        model, assign = _update(previous, x, content_idx, tokens, code, max_unassigned, seed,
+                                n_themes)
+    else:
+        model, assign = _fresh(x, content_idx, tokens, code, n_themes, max_unassigned, seed)
+    model["vectoriser"] = {"name": vec.name, "version": vec.version, "state": vec.state()}
+    model["language"] = code
+
+    for i, s in enumerate(statements):
+        s["theme_id"] = assign.get(i)
+        s.pop("kinds", None)
+    result = ThemeResult(statements, [], model, code, warnings, vectors=x)
+    refresh_summaries(result, tokens=tokens)
+    if edits:
+        from .curation import apply_edits
+
+        result = apply_edits(result, edits)
+    return result
+
+
+def _new_theme(tid: str, centroid: np.ndarray, label: str = "") -> dict:
+    return {
+        "id": tid,
+        "label": label,
+        "label_source": "machine",
+        "status": "active",
+        "centroid": [round(float(v), 5) for v in centroid],
+        "size": 0,
+    }
+
+
+def _fresh(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
+    from .labels import label_themes
+
+    model = {
+        "format": MODEL_FORMAT,
+        "format_version": MODEL_VERSION,
+        "seed": seed,
+        "threshold": 0.0,
+        "next_id": 1,
+        "themes": [],
+    }
+    n = len(content_idx)
+    if n == 0:
+        return model, {}
+    xc = x[content_idx]
+    k = n_themes if n_themes else auto_k(n)
+    k = max(1, min(k, n, _distinct_rows(xc, k)))
+    centroids = _kmeans(xc, k, seed) if k > 1 else _mean_unit(xc, range(n))[None, :]
+
+    # Fold small clusters into their nearest neighbour, then recompute centroids.
+    min_size = max(2, math.ceil(0.003 * n)) if n >= 10 else 1
+    for _ in range(3):
+        sims = _sims(xc, centroids)
+        best = sims.argmax(axis=1)
+        sizes = np.bincount(best, minlength=len(centroids))
+        keep = [c for c in range(len(centroids)) if sizes[c] >= min_size]
+        if len(keep) == len(centroids) or not keep:
+            break
+        centroids = centroids[keep]
+    sims = _sims(xc, centroids)
+    best = sims.argmax(axis=1)
+    new_centroids = []
+    for c in range(len(centroids)):
+        members = np.flatnonzero(best == c)
+        new_centroids.append(_mean_unit(xc, members) if len(members) else centroids[c])
+    centroids = np.vstack(new_centroids)
+    sims = _sims(xc, centroids)
+    best = sims.argmax(axis=1)
+    best_sim = sims[np.arange(n), best]
+
+    # Order themes by size (largest first, ties by first member) so that ids read naturally.
+    sizes = np.bincount(best, minlength=len(centroids))
+    first = [int(np.flatnonzero(best == c)[0]) if sizes[c] else n for c in range(len(centroids))]
+    order = sorted(range(len(centroids)), key=lambda c: (-sizes[c], first[c]))
+    order = [c for c in order if sizes[c] > 0]
+    ids = {c: f"t{i + 1}" for i, c in enumerate(order)}
+    model["next_id"] = len(order) + 1
+
+    target = min(FIRST_RUN_UNASSIGNED, max_unassigned)
+    threshold = float(np.quantile(best_sim, target, method="lower")) if n >= 20 else -1.0
+    model["threshold"] = round(threshold, 5)
+    assign: dict[int, str] = {}
+    groups: dict[str, list[int]] = {ids[c]: [] for c in order}
+    for j, i in enumerate(content_idx):
+        if best_sim[j] >= threshold:
+            tid = ids[int(best[j])]
+            assign[int(i)] = tid
+            groups[tid].append(int(i))
+    labels = label_themes(groups, tokens, code)
+    model["themes"] = [_new_theme(ids[c], centroids[c], labels[ids[c]]) for c in order]
+    return model, assign
+
+
+def _update(previous, x, content_idx, tokens, code, max_unassigned, seed, n_themes):
+    from .labels import label_themes
+
+    model = {
+        "format": MODEL_FORMAT,
+        "format_version": MODEL_VERSION,
+        "seed": previous.get("seed", seed),
+        "threshold": float(previous.get("threshold", 0.0)),
+        "next_id": int(previous.get("next_id", len(previous.get("themes", [])) + 1)),
+        "themes": [dict(t) for t in previous.get("themes", [])],
+    }
+    themes = model["themes"]
+    threshold = model["threshold"]
+    n = len(content_idx)
+    if n == 0:
+        return model, {}
+    xc = x[content_idx]
+    centroids = np.asarray([t["centroid"] for t in themes], dtype=np.float32).reshape(
+        len(themes), -1
+    )
+    if centroids.shape[0] and centroids.shape[1] != xc.shape[1]:
+        raise ValueError("the earlier theme model's vectors do not match this vectoriser")
+    sims = _sims(xc, centroids)
+    best = sims.argmax(axis=1) if len(themes) else np.zeros(n, int)
+    best_sim = sims[np.arange(n), best] if len(themes) else np.full(n, -1.0, np.float32)
+    matched = best_sim >= threshold
+
+    # New themes from what the existing ones do not cover.
+    residual = np.flatnonzero(~matched)
+    active = sum(t.get("status", "active") == "active" for t in themes)
+    min_new = max(3, math.ceil(0.01 * n))
+    room = max(0, 50 - active) if not n_themes else max(0, n_themes - active)
+    if len(residual) >= min_new and room:
+        xr = xc[residual]
+        k = max(1, min(room, auto_k(len(residual)) // 2 or 1, _distinct_rows(xr, room)))
+        rc = _kmeans(xr, k, seed) if k > 1 else _mean_unit(xr, range(len(residual)))[None, :]
+        rs = _sims(xr, rc)
+        rb = rs.argmax(axis=1)
+        new_cent = []
+        for c in range(len(rc)):
+            members = np.flatnonzero(rb == c)
+            if len(members) >= min_new:
+                cent = _mean_unit(xr, members)
+                if float(np.mean(_sims(xr[members], cent[None, :]))) >= threshold:
+                    new_cent.append((int(members[0]), cent))
+        new_cent.sort(key=lambda m: m[0])
+        if new_cent:
+            added = []
+            for _, cent in new_cent:
+                tid = f"t{model['next_id']}"
+                model["next_id"] += 1
+                themes.append(_new_theme(tid, cent))
+                added.append(tid)
+            centroids = np.asarray([t["centroid"] for t in themes], dtype=np.float32)
+            sims = _sims(xc, centroids)
+            best = sims.argmax(axis=1)
+            best_sim = sims[np.arange(n), best]
+            matched = best_sim >= threshold
+    # Never leave more than max_unassigned out: take the closest of the rest.
+    allowed_out = int(math.floor(max_unassigned * n))
+    out_idx = np.flatnonzero(~matched)
+    if len(out_idx) > allowed_out and len(themes):
+        order = out_idx[np.argsort(-best_sim[out_idx], kind="stable")]
+        matched[order[: len(out_idx) - allowed_out]] = True
+
+    by_id = {t["id"]: t for t in themes}
+    assign: dict[int, str] = {}
+    for j, i in enumerate(content_idx):
+        if not matched[j]:
+            continue
+        t = themes[int(best[j])]
+        status = t.get("status", "active")
+        hops = 0
+        while status == "merged" and hops < 20:
+            t = by_id.get(t.get("merged_into"), t)
+            status = t.get("status", "active")
+            hops += 1
+        if status == "hidden":
+            continue
+        assign[int(i)] = t["id"]
+    unlabelled = [t["id"] for t in themes if not t.get("label")]
+    if unlabelled:
+        groups = {tid: [i for i, a in assign.items() if a == tid] for tid in unlabelled}
+        labels = label_themes(groups, tokens, code, taken=[t["label"] for t in themes if t["label"]])
+        for tid, lab in labels.items():
+            by_id[tid]["label"] = lab
+    return model, assign
+
+
+# ---------------------------------------------------------------------------- summaries
+
+
+def ensure_vectors(result: ThemeResult):
+    """The statement vectors of a result, re-computed when it was loaded from a dict."""
+    if result.vectors is None or result.vectors.shape[0] != len(result.statements):
+        from .vectors import get_vectoriser
+
+        v = result.model.get("vectoriser", {})
+        vec = get_vectoriser(v.get("name"), result.language, state=v.get("state"))
+        result.vectors = vec.encode([s["text"] for s in result.statements])
+    return result.vectors
+
+
+def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) -> ThemeResult:
+    """Recompute sizes, counts, example statements of every active theme (in place)."""
+    from .masking import mask_personal
+
+    x = ensure_vectors(result)
+    members: dict[str, list[int]] = {}
+    for i, s in enumerate(result.statements):
+        if s.get("theme_id"):
+            members.setdefault(s["theme_id"], []).append(i)
+    summaries = []
+    for t in result.model.get("themes", []):
+        if t.get("status", "active") != "active":
+            t["size"] = 0
+            continue
+        idx = members.get(t["id"], [])
+        t["size"] = len(idx)
+        if not idx:
+            continue
+        centroid = np.asarray(t["centroid"], dtype=np.float32)
+        sims = np.asarray(_sims(x[idx], centroid[None, :])).ravel()
+        order = sorted(range(len(idx)), key=lambda j: (-round(float(sims[j]), 6), idx[j]))
+        examples: list[str] = []
+        seen: set[str] = set()
+        for prefer_readable in (True, False):
+            for j in order:
+                text = result.statements[idx[j]]["text"]
+                key = text.lower().strip(" .!")
+                if key in seen:
+                    continue
+                if prefer_readable and not 15 <= len(text) <= 240:
+                    continue
+                seen.add(key)
+                examples.append(mask_personal(text[:300], result.language))
+                if len(examples) >= n_examples:
+                    break
+            if len(examples) >= min(n_examples, 3):
+                break
+        stmts = [result.statements[i] for i in idx]
+        summaries.append(
+            {
+                "id": t["id"],
+                "label": mask_personal(t["label"], result.language),
+                "label_source": t.get("label_source", "machine"),
+                "size": len(idx),
+                "examples": examples[:n_examples],
+                "counts": {
+                    "kind": dict(sorted(Counter(s["kind"] for s in stmts).items())),
+                    "service": dict(
+                        sorted(Counter(str(s["service"]) for s in stmts if s.get("service")).items())
+                    ),
+                    "period": dict(
+                        sorted(Counter(str(s["period"]) for s in stmts if s.get("period")).items())
+                    ),
+                },
+            }
+        )
+    summaries.sort(key=lambda s: (-s["size"], _id_key(s["id"])))
+    result.themes = summaries
+    return result
+
+
+def _id_key(tid: str) -> tuple:
+    digits = "".join(ch for ch in tid if ch.isdigit())
+    return (int(digits) if digits else 0, tid)
