@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, UniqueConstraint
@@ -22,9 +21,17 @@ class BankVersion(Timestamps, db.Model):
     checksum: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
 
-    @cached_property
+    @property
     def bank(self) -> Bank:
-        return Bank.model_validate(self.content)
+        # A frozen version never changes, so each process parses it once.
+        key = (self.bank_id, self.version, self.checksum)
+        bank = _PARSED.get(key)
+        if bank is None:
+            bank = _PARSED[key] = Bank.model_validate(self.content)
+        return bank
+
+
+_PARSED: dict[tuple[str, int, str], Bank] = {}
 
     @property
     def label(self) -> str:
