@@ -30,9 +30,9 @@ class BankVersion(Timestamps, db.Model):
             bank = _PARSED[key] = Bank.model_validate(self.content)
         return bank
 
-
-_PARSED: dict[tuple[str, int, str], Bank] = {}
-
     @property
     def label(self) -> str:
         return f"{self.bank_id}@{self.version}"
+
+
+_PARSED: dict[tuple[str, int, str], Bank] = {}
