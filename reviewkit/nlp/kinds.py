@@ -179,7 +179,7 @@ def _infer_from_words(text: str, code: str) -> KindGuess:
         return KindGuess(WORKING, 0.34, "words", ())
     kind = WORKING if pos > neg else NOT_WORKING if neg > pos else NOT_WORKING
     margin = abs(pos - neg) / (pos + neg)
-    conf = 0.5 + 0.45 * margin * min(1.0, (pos + neg) / 2)
+    conf = 0.5 + 0.45 * margin * min(1.0, (pos + neg) / 1.5)
     if pos == neg:
         conf = 0.45
     return KindGuess(kind, round(conf, 2), "words", tuple(cues))
@@ -239,9 +239,9 @@ def infer_kinds(
             and np.linalg.norm(vectors[i]) > 0
         ):
             p = float(probs[i])
-            lex = 0.0 if guess.confidence < 0.4 else (guess.confidence - 0.5) * 2
+            lex = 0.0 if guess.confidence < 0.4 else (guess.confidence - 0.5) / 0.45
             lex = lex if guess.kind == WORKING else -lex
-            score = (p - 0.5) * 2 * 0.7 + 0.3 * lex  # in [-1, 1]
+            score = (p - 0.5) * 2 * 0.5 + 0.5 * lex  # in [-1, 1]
             kind = WORKING if score >= 0 else NOT_WORKING
             conf = round(0.5 + abs(score) / 2, 2)
             guess = KindGuess(kind, conf, "words+classifier", guess.cues)

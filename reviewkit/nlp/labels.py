@@ -126,7 +126,7 @@ def _choose(scored, surface, tf, used: set[str], language: str) -> str | None:
         if len(key) == 1:
             # A phrase around the word, when people often wrote it: "wait" -> "waiting times".
             for score2, key2 in scored[:60]:
-                if len(key2) > 1 and key[0] in key2 and tf[key2] >= 0.25 * tf[key]:
+                if len(key2) > 1 and key[0] in key2 and tf[key2] >= max(2, 0.25 * tf[key]):
                     longer = _display(surface[key2].most_common(1)[0][0])
                     if longer.lower() not in used and not has_personal(longer, language):
                         return longer

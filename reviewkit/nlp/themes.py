@@ -127,6 +127,20 @@ def build_statements(
     return out
 
 
+def label_tokens(texts: Sequence[str], language: str):
+    """Tokens for labels and kinds, from text with personal details taken out."""
+    from .masking import PLACEHOLDERS, mask_personal
+
+    masked = []
+    for t in texts:
+        m = mask_personal(t, language)
+        if m != t:
+            for ph in PLACEHOLDERS:
+                m = m.replace(ph, " , ")
+        masked.append(m)
+    return tokenise(masked, language)
+
+
 # ---------------------------------------------------------------------------- maths
 
 
@@ -215,7 +229,7 @@ def theme_statements(
     code = language_code(language)
     statements = build_statements(items, code, split=split)
     texts = [s["text"] for s in statements]
-    tokens = tokenise(texts, code)
+    tokens = label_tokens(texts, code)
     warnings: list[str] = []
 
     if previous is not None:
@@ -480,13 +494,14 @@ def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) 
         for prefer_readable in (True, False):
             for j in order:
                 text = result.statements[idx[j]]["text"]
-                key = text.lower().strip(" .!")
-                if key in seen:
-                    continue
                 if prefer_readable and not 15 <= len(text) <= 240:
                     continue
+                shown = mask_personal(text[:300], result.language)
+                key = shown.lower().strip(" .!")
+                if key in seen:
+                    continue
                 seen.add(key)
-                examples.append(mask_personal(text[:300], result.language))
+                examples.append(shown)
                 if len(examples) >= n_examples:
                     break
             if len(examples) >= min(n_examples, 3):
