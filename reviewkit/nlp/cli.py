@@ -127,7 +127,7 @@ def themes_file(in_csv, text_column, out_csv, n_themes, language, vectoriser, sp
                    "were themed on their beginning only.", err=True)
 
     show = len(items) >= 2000
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     try:
         with click.progressbar(length=len(items), label="Theming", file=stderr,
                                hidden=not show) as bar:
