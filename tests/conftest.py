@@ -142,3 +142,15 @@ def page(client: FlaskClient):
         return Page(client.post(url, data=data, follow_redirects=follow, **kw))
 
     return _page
+
+
+def start_journey(page, invitation, share: str = "yes") -> str:
+    """Open an invitation link and answer the privacy question; return the URL it goes on to
+    (the first question). The resume key is its third part: ``url.split("/")[2]``."""
+    first = page(f"/r/{invitation.token}")
+    assert first.status == 302
+    start = first.response.headers["Location"]
+    assert start.endswith("/start")
+    chosen = page(start, {"share": share})
+    assert chosen.status == 302
+    return chosen.response.headers["Location"]

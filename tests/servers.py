@@ -72,6 +72,11 @@ class Phone:
         first = self.http.get(f"{base}/r/{token}", allow_redirects=False, timeout=30)
         assert first.status_code == 302, first.status_code
         self.key = first.headers["Location"].split("/")[2]
+        start = f"{base}/a/{self.key}/start"
+        token = CSRF.search(self.http.get(start, timeout=30).text).group(1)
+        chosen = self.http.post(start, data={"share": "yes", "csrf_token": token},
+                                allow_redirects=False, timeout=30)
+        assert chosen.status_code == 302, chosen.status_code
 
     def answer(self, qid: str, value: str) -> bool:
         """Send one answer; True once the server has confirmed it (redirected onwards)."""

@@ -28,7 +28,7 @@ def test_upgrading_a_database_made_by_the_first_migration_keeps_its_data(tmp_pat
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT name FROM organisation")).scalar() == "Old Org"
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0002"
+        assert version == "0003"
         db.engine.dispose()
 
 

@@ -10,11 +10,12 @@ from reviewkit.extensions import db
 from reviewkit.models import Answer, Response
 from reviewkit.models.base import utcnow
 
+from conftest import start_journey
 
-def _start(page, invitation) -> str:
-    first = page(f"/r/{invitation.token}")
-    assert first.status == 302
-    return first.response.headers["Location"]
+
+def _start(page, invitation, share: str = "yes") -> str:
+    """The first question's URL after opening the link and answering the privacy question."""
+    return start_journey(page, invitation, share)
 
 
 def _answers(response_id: int) -> dict[str, Answer]:
@@ -113,15 +114,20 @@ def test_reopening_a_single_use_link_resumes_the_same_response(page, invite):
     key = _start(page, invitation).split("/")[2]
     page(f"/a/{key}/q/like", {"answer": "Kind", "action": "next"})
     again = page(f"/r/{invitation.token}")
-    assert again.response.headers["Location"] == f"/a/{key}/q/name"
+    assert again.response.headers["Location"] == f"/a/{key}/q/name"  # consent already given
     assert db.session.scalar(select(func.count(Response.id))) == 1
 
 
 def test_open_link_gives_each_visitor_their_own_response(page, invite, app):
     invitation = invite(single_use=False)
-    first = _start(page, invitation)
-    second = _start(lambda url: __import__("conftest").Page(app.test_client().get(url)), invitation)
+    first = page(f"/r/{invitation.token}").response.headers["Location"]
+    other = app.test_client()  # another phone
+    second = other.get(f"/r/{invitation.token}").headers["Location"]
     assert first != second
+    assert db.session.scalar(select(func.count(Response.id))) == 2
+    # the same phone scanning the poster again carries on with its own answers
+    assert page(f"/r/{invitation.token}").response.headers["Location"] == first
+    assert other.get(f"/r/{invitation.token}").headers["Location"] == second
     assert db.session.scalar(select(func.count(Response.id))) == 2
 
 
@@ -179,3 +185,108 @@ def test_html_in_an_answer_is_shown_escaped(page, invite):
     check = page(f"/a/{key}/check")
     assert "<script>alert(1)</script>" not in check.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in check.html
+
+
+def test_privacy_choice_is_asked_first_and_stored(page, invite):
+    invitation = invite()
+    start = page(f"/r/{invitation.token}").response.headers["Location"]
+    shown = page(start)
+    assert shown.title == "Before you start – reviewkit"
+    assert "who support you will read your answers" in shown
+    blank = page(start, {})
+    assert blank.status == 400 and "Please choose yes or no" in blank
+    key = start.split("/")[2]
+    assert page(f"/a/{key}/q/like").response.headers["Location"].endswith("/start")
+    page(start, {"share": "no"})
+    assert db.session.scalar(select(Response.consent_pooled)) is False
+    assert "only use your answers for your own review" in page(f"/a/{key}/check")
+
+
+def test_easy_read_switch_changes_the_wording_and_keeps_answers(page, invite, app):
+    key = _start(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/happy", {"answer": "2", "action": "next"})
+    standard = page(f"/a/{key}/q/name")
+    assert "What would you like us to call you?" in standard and "Easy read" in standard
+    from conftest import Page
+
+    client = app.test_client()
+    token = Page(client.get(f"/a/{key}/q/name")).csrf
+    moved = client.post(f"/a/{key}/easy-read",
+                        data={"easy_read": "1", "next": f"/a/{key}/q/name", "csrf_token": token})
+    assert moved.headers["Location"] == f"/a/{key}/q/name"
+    easy = Page(client.get(f"/a/{key}/q/name"))
+    assert "What is your name?" in easy and "Standard words" in easy
+    assert 'class="easy-read"' in easy.html and "pictograms/person.svg" in easy.html
+    assert db.session.scalar(select(Answer.value).filter_by(question_id="happy")) == "2"
+    evil = client.post(f"/a/{key}/easy-read", data={"easy_read": "0", "next": "https://evil.example",
+                                                      "csrf_token": token})
+    assert evil.headers["Location"] == f"/a/{key}/check"
+
+
+def test_finish_later_gives_a_code_that_resumes_on_another_phone(page, invite, app):
+    key = _start(page, invite()).split("/")[2]
+    r = page(f"/a/{key}/q/like", {"answer": "I am kind", "action": "later"})
+    assert r.response.headers["Location"] == f"/a/{key}/later"
+    later = page(f"/a/{key}/later")
+    code = __import__("re").search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', later.html)[1]
+    other = app.test_client()
+    from conftest import Page
+
+    form = Page(other.get("/resume"))
+    wrong = Page(other.post("/resume", data={"code": "ZZZZ-ZZZZ", "csrf_token": form.csrf}))
+    assert wrong.status == 400 and "We could not find that code" in wrong and "ZZZZ-ZZZZ" in wrong
+    ok = other.post("/resume", data={"code": code.lower().replace("-", " "), "csrf_token": form.csrf})
+    assert ok.headers["Location"] == f"/k/{key}"
+    assert other.get(f"/k/{key}").headers["Location"] == f"/a/{key}/q/name"
+    assert db.session.scalar(select(Answer.value).filter_by(question_id="like")) == ["I am kind"]
+
+
+def test_change_link_returns_to_check_your_answers(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    for qid, value in [("like", "Kind"), ("name", "Sam"), ("happy", "3"),
+                       ("anything-wrong", "no"), ("activities", "cook")]:
+        page(f"/a/{key}/q/{qid}", {"answer": value, "action": "next"})
+    r = page(f"/a/{key}/q/name?change=1", {"answer": "Samira", "action": "next"})
+    assert r.response.headers["Location"] == f"/a/{key}/check"
+    # a change that opens a follow-up question asks it before going back
+    r = page(f"/a/{key}/q/anything-wrong?change=1", {"answer": "yes", "action": "next"})
+    assert r.response.headers["Location"] == f"/a/{key}/q/what-wrong?change=1"
+
+
+def test_draft_saves_text_while_typing_without_duplicating(page, invite, client):
+    key = _start(page, invite()).split("/")[2]
+    token = page(f"/a/{key}/q/like").csrf
+    for text in ("I am", "I am kind"):
+        r = client.post(f"/a/{key}/q/like/draft", data={"answer": text, "csrf_token": token})
+        assert r.status_code == 200 and r.get_json() == {"saved": True}
+    assert db.session.scalars(select(Answer.value)).all() == [["I am kind"]]
+    too_long = client.post(f"/a/{key}/q/name/draft", data={"answer": "x" * 41, "csrf_token": token})
+    assert too_long.status_code == 400
+    choice = client.post(f"/a/{key}/q/happy/draft", data={"answer": "3", "csrf_token": token})
+    assert choice.status_code == 409
+
+
+def test_a_100_kb_answer_gets_a_clear_message_and_is_kept(page, invite):
+    key = _start(page, invite()).split("/")[2]
+    typed = "I have a lot to say. " * 5000  # about 100 KB
+    r = page(f"/a/{key}/q/like", {"answer": typed, "action": "next"})
+    assert r.status == 400 and "too long" in r
+    assert typed.strip() in r
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_thank_you_page_links_to_you_said_we_did_when_published(page, invite, client):
+    invitation = invite()
+    invitation.survey.organisation.you_said_we_did_url = "https://example.org/you-said-we-did"
+    db.session.commit()
+    key = _start(page, invitation).split("/")[2]
+    page(f"/a/{key}/q/name", {"answer": "Sam", "action": "next"})
+    client.post(f"/a/{key}/send", data={"csrf_token": page(f"/a/{key}/check").csrf})
+    done = page(f"/a/{key}/done")
+    assert "What happens next" in done and "https://example.org/you-said-we-did" in done.html
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["Referrer-Policy"] == "no-referrer"

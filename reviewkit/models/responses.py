@@ -18,6 +18,8 @@ class Response(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The key a phone keeps (in its session cookie or a "finish later" link) to carry on.
     resume_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # A short code a person can write down to finish later on any device ("Finish later").
+    short_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     # Set only for single-use invitations, so that a link opened twice at once makes one response.
     single_use_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)

@@ -54,6 +54,35 @@ def start_response(invitation: Invitation, *, language: str | None = None) -> Re
     return response
 
 
+SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
+
+
+def short_code_for(response: Response) -> str:
+    """The response's short "finish later" code (made on first request), like ``K7PQ-4XR9``."""
+    while response.short_code is None:
+        code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
+        response.short_code = code
+        try:
+            db.session.commit()
+        except IntegrityError:  # a clash in 32^8: try another
+            db.session.rollback()
+            response.short_code = None
+    return f"{response.short_code[:4]}-{response.short_code[4:]}"
+
+
+def find_by_short_code(code: str) -> Response | None:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(cleaned) != 8 or any(ch not in SHORT_CODE_ALPHABET for ch in cleaned):
+        return None
+    return db.session.scalar(select(Response).filter_by(short_code=cleaned))
+
+
+def set_easy_read(response: Response, easy_read: bool) -> None:
+    if response.easy_read != easy_read:
+        response.easy_read = easy_read
+        db.session.commit()
+
+
 def answers_by_question(response: Response) -> dict[str, Answer]:
     return {a.question_id: a for a in response.answers}
 

@@ -1,21 +1,35 @@
-"""The respondent journey: open an invitation link, answer one question per page, check, send."""
+"""The phone journey: open an invitation link, say how answers may be used, answer one question
+per page, check, send. Every answer is saved when the person moves on."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired
 
 from ..forms import answer_form, question_type_for
 from ..forms.questions import BaseForm
 from ..localise import question_view
-from ..models import Response
+from ..models import Invitation, Response
 from ..services import responses as svc
 from ..services.invitations import find_invitation
 
 bp = Blueprint("respond", __name__)
 
 
-def _page_language() -> str:
+class ConsentForm(BaseForm):
+    share = RadioField(
+        _l("Can we use your answers to help plan services?"),
+        choices=[("yes", _l("Yes. You can use my answers, without my name, to help plan "
+                            "services for everyone.")),
+                 ("no", _l("No. Only use my answers for my own review."))],
+        validators=[InputRequired(_l("Please choose yes or no."))],
+    )
+
+
+def _lang() -> str:
     return str(get_locale() or "en")
 
 
@@ -24,14 +38,26 @@ def _response_or_404(key: str) -> Response:
     if response is None:
         abort(404)
     g.invitation_language = response.language
+    g.response = response
     return response
 
 
-def _go_on(response: Response, after: str | None = None):
+def _go_on(response: Response, after: str | None = None, *, change: bool = False):
+    if response.consent_pooled is None:
+        return redirect(url_for(".start", key=response.resume_key))
     nxt = svc.next_question(response, after)
-    if nxt is None:
+    answered = svc.answers_by_question(response)
+    if nxt is None or (change and nxt.id in answered):
         return redirect(url_for(".check", key=response.resume_key))
-    return redirect(url_for(".question", key=response.resume_key, qid=nxt.id))
+    return redirect(url_for(".question", key=response.resume_key, qid=nxt.id,
+                            change=1 if change else None))
+
+
+def _remembered(invitation: Invitation) -> Response | None:
+    """An open link's response started earlier in this browser, if not yet sent."""
+    key = session.get("open_links", {}).get(invitation.token)
+    response = svc.find_response(key) if key else None
+    return response if response and response.submitted_at is None else None
 
 
 @bp.get("/r/<token>")
@@ -41,11 +67,35 @@ def open_invitation(token: str):
         abort(404)
     g.invitation_language = invitation.language
     if invitation.is_expired():
-        return render_template("respond/expired.html", invitation=invitation), 410
-    response = svc.start_response(invitation, language=_page_language())
+        return render_template("respond/expired.html"), 410
+    response = _remembered(invitation) or svc.start_response(invitation, language=_lang())
+    if not invitation.single_use:
+        session.permanent = True
+        session["open_links"] = {**session.get("open_links", {}), token: response.resume_key}
     if response.submitted_at is not None:
         return redirect(url_for(".done", key=response.resume_key))
     return _go_on(response)
+
+
+@bp.route("/a/<key>/start", methods=["GET", "POST"])
+def start(key: str):
+    response = _response_or_404(key)
+    form = ConsentForm(data={"share": {True: "yes", False: "no"}.get(response.consent_pooled)})
+    if form.validate_on_submit():
+        svc.set_consent(response, form.share.data == "yes")
+        return _go_on(response)
+    return render_template("respond/start.html", response=response, form=form), (
+        400 if form.errors else 200)
+
+
+@bp.post("/a/<key>/easy-read")
+def easy_read(key: str):
+    response = _response_or_404(key)
+    form = BaseForm()
+    if form.validate():
+        svc.set_easy_read(response, request.form.get("easy_read") == "1")
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith(f"/a/{key}/") else url_for(".check", key=key))
 
 
 @bp.route("/a/<key>/q/<qid>", methods=["GET", "POST"])
@@ -53,30 +103,51 @@ def question(key: str, qid: str):
     response = _response_or_404(key)
     if response.submitted_at is not None:
         return redirect(url_for(".done", key=key))
-    svc.set_language(response, _page_language())
+    if response.consent_pooled is None:
+        return redirect(url_for(".start", key=key))
+    svc.set_language(response, _lang())
     shown = svc.visible_questions(response.bank_version.bank, svc.current_values(response))
     q = next((s for s in shown if s.id == qid), None)
     if q is None:
         return _go_on(response)
-    view = question_view(response.bank_version.bank, q, response.easy_read, _page_language())
+    view = question_view(response.bank_version.bank, q, response.easy_read, _lang())
     kind = question_type_for(q)
     stored = svc.answers_by_question(response).get(qid)
     form = answer_form(q, view.text, view.choice_pairs,
                        data={"answer": kind.to_form(stored.value)} if stored else None)
+    change = request.args.get("change") == "1"
     if request.method == "POST":
         valid = form.validate()
-        if request.form.get("action") == "skip" and not q.required and "csrf_token" not in form.errors:
+        action = request.form.get("action")
+        if action == "skip" and not q.required and "csrf_token" not in form.errors:
             svc.save_answer(response, qid, None, skipped=True)
-            return _go_on(response, qid)
+            return _go_on(response, qid, change=change)
         if valid:
             svc.save_answer(response, qid, kind.to_value(form.answer.data))
-            return _go_on(response, qid)
-    position = [s.id for s in shown].index(qid) + 1
+            if action == "later":
+                return redirect(url_for(".later", key=key))
+            return _go_on(response, qid, change=change)
+    ids = [s.id for s in shown]
     previous = svc.previous_question(response, qid)
     return render_template(
         "respond/question.html", response=response, q=q, view=view, form=form,
-        position=position, total=len(shown), previous=previous,
+        position=ids.index(qid) + 1, total=len(shown), previous=previous, change=change,
     ), (400 if form.errors else 200)
+
+
+@bp.post("/a/<key>/q/<qid>/draft")
+def draft(key: str, qid: str):
+    """Save text while the person types (JavaScript only); the same checks as Continue."""
+    response = _response_or_404(key)
+    q = response.bank_version.bank.question(qid)
+    if response.submitted_at is not None or q is None or not q.type.value.endswith("text") \
+            and q.type.value != "statements":
+        return {"saved": False}, 409
+    form = answer_form(q, q.text, [])
+    if not form.validate():
+        return {"saved": False, "errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, 400
+    svc.save_answer(response, qid, question_type_for(q).to_value(form.answer.data))
+    return {"saved": True}
 
 
 @bp.get("/a/<key>/check")
@@ -87,7 +158,7 @@ def check(key: str):
     bank = response.bank_version.bank
     answers = svc.answers_by_question(response)
     rows = [
-        (question_view(bank, q, response.easy_read, _page_language()), answers.get(q.id))
+        (question_view(bank, q, response.easy_read, _lang()), answers.get(q.id))
         for q in svc.visible_questions(bank, svc.current_values(response))
     ]
     return render_template("respond/check.html", response=response, rows=rows,
@@ -97,8 +168,7 @@ def check(key: str):
 @bp.post("/a/<key>/send")
 def send(key: str):
     response = _response_or_404(key)
-    form = BaseForm()
-    if not form.validate():
+    if not BaseForm().validate():
         return redirect(url_for(".check", key=key))
     missing = svc.missing_required(response)
     if missing:
@@ -110,4 +180,37 @@ def send(key: str):
 @bp.get("/a/<key>/done")
 def done(key: str):
     response = _response_or_404(key)
-    return render_template("respond/done.html", response=response)
+    return render_template("respond/done.html", response=response,
+                           organisation=response.survey.organisation)
+
+
+@bp.get("/a/<key>/later")
+def later(key: str):
+    response = _response_or_404(key)
+    return render_template("respond/later.html", response=response,
+                           code=svc.short_code_for(response),
+                           link=url_for(".resume_link", key=key, _external=True))
+
+
+@bp.get("/k/<key>")
+def resume_link(key: str):
+    response = _response_or_404(key)
+    if response.submitted_at is not None:
+        return redirect(url_for(".done", key=key))
+    return _go_on(response)
+
+
+class ResumeForm(BaseForm):
+    code = StringField(_l("Your code"), validators=[InputRequired(_l("Enter your code."))])
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume():
+    form = ResumeForm()
+    if form.validate_on_submit():
+        response = svc.find_by_short_code(form.code.data)
+        if response is not None:
+            return redirect(url_for(".resume_link", key=response.resume_key))
+        form.code.errors.append(_l("We could not find that code. Check it and try again. "
+                                   "It has 8 letters and numbers, like K7PQ-4XR9."))
+    return render_template("respond/resume.html", form=form), (400 if form.errors else 200)
