@@ -34,9 +34,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
+    init_i18n(app)  # compiles catalogues first: Flask-Babel reads their folder in init_app
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    init_i18n(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)

@@ -184,11 +184,15 @@ def banks_check_command(paths: tuple[Path, ...]) -> None:
 
 
 def _register_optional() -> None:
-    try:
-        from .nlp.cli import themes_cli
-    except ImportError:  # the theming engine is optional at import time
-        return
-    main.add_command(themes_cli)
+    """Command groups that live beside their feature (theming, translations)."""
+    import importlib
+
+    for module, name in (("reviewkit.nlp.cli", "themes_cli"),
+                         ("reviewkit.translate.cli", "translations_cli")):
+        try:
+            main.add_command(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
 
 
 _register_optional()

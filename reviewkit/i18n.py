@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 
@@ -30,7 +34,31 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(supported())) or "en"
 
 
+def compile_catalogs(source: Path, target: Path) -> list[Path]:
+    """Compile ``source/<lang>/LC_MESSAGES/messages.po`` into ``target`` where the .mo is missing
+    or older, so no compiled file is kept in the repository. Returns the files written."""
+    written = []
+    for po in sorted(source.glob("*/LC_MESSAGES/messages.po")):
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=po.parts[-3])
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = mo.with_suffix(".mo.tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalog)
+        tmp.replace(mo)  # atomic, so another worker never reads half a file
+        written.append(mo)
+    return written
+
+
 def init_i18n(app: Flask) -> None:
+    source = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    compiled = Path(app.instance_path) / "locale"
+    compile_catalogs(source, compiled)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+
     @app.context_processor
     def language_context() -> dict:
         lang = str(get_locale() or "en")

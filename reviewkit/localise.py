@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .banks import Bank, Choice, Question
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from .banks import Bank, Choice, Question, QuestionType
+
+# The fixed answers of face scales and yes/no questions are part of the interface, so they are
+# translated once in messages.po rather than in every bank.
+FIXED_LABELS = {
+    "Very happy": _l("Very happy"), "Happy": _l("Happy"), "OK": _l("OK"), "Sad": _l("Sad"),
+    "Very sad": _l("Very sad"), "Yes": _l("Yes"), "No": _l("No"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,10 @@ def translate(bank: Bank, text: str, context: str, lang: str) -> Localised:
 
 
 def _choice(bank: Bank, q: Question, c: Choice, easy_read: bool, lang: str) -> ChoiceView:
+    if q.type in (QuestionType.SCALE, QuestionType.YES_NO):
+        translated = gettext(c.label)
+        return ChoiceView(c.value, Localised(translated, lang if translated != c.label or
+                                             lang == "en" else "en"), c.pictogram)
     text = (c.easy_read or c.label) if easy_read else c.label
     ctx = f"{q.id}.{c.value}.{'easy_read' if easy_read else 'label'}"
     return ChoiceView(c.value, translate(bank, text, ctx, lang), c.pictogram)
