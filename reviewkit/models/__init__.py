@@ -12,3 +12,9 @@ __all__ = [
 from .users import Role, User  # noqa: E402
 
 __all__ += ["Role", "User"]
+from .people import AccessLog, Consent, Person  # noqa: E402
+from .reviews import Action, Contributor, Review, Statement  # noqa: E402
+from .themes import ThemeAssignment, ThemeEdit, ThemeSet  # noqa: E402
+
+__all__ += ["AccessLog", "Action", "Consent", "Contributor", "Person", "Review", "Statement",
+            "ThemeAssignment", "ThemeEdit", "ThemeSet"]
