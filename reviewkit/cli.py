@@ -90,9 +90,13 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 @click.option("--expires-in-days", type=click.IntRange(1, 3650), help="Links stop working after.")
 @click.option("--qr", "qr_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a QR code of the (first) link to FILE.png or FILE.svg.")
+@click.option("--card", "card_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write printable cards to FILE.pdf, one page per link.")
+@click.option("--card-size", type=click.Choice(["a6", "a4"], case_sensitive=False), default="a6",
+              show_default=True, help="A6 card or A4 poster.")
 @with_appcontext
 def invite_command(bank, language, easy_read, person_ref, service, count, open_link,
-                   expires_in_days, qr_path) -> None:
+                   expires_in_days, qr_path, card_path, card_size) -> None:
     """Create invitation links for BANK and print them, one per line."""
     from .i18n import normalise_language
     from .services import invitations as inv
@@ -107,6 +111,8 @@ def invite_command(bank, language, easy_read, person_ref, service, count, open_l
         raise click.UsageError("--person makes one personal invitation; leave out --count.")
     if qr_path and qr_path.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter("the file name must end in .png or .svg", param_hint="--qr")
+    if card_path and card_path.suffix.lower() != ".pdf":
+        raise click.BadParameter("the file name must end in .pdf", param_hint="--card")
     version = latest_version(bank)
     if version is None:
         from .services.banks import all_latest
@@ -127,6 +133,14 @@ def invite_command(bank, language, easy_read, person_ref, service, count, open_l
     if qr_path:
         inv.write_qr(inv.invitation_url(invitations[0]), qr_path)
         click.echo(f"QR code written to {qr_path}", err=True)
+    if card_path:
+        from .cards import CardError, render_cards
+
+        try:
+            card_path.write_bytes(render_cards(invitations, size=card_size.lower()))
+        except (CardError, OSError) as exc:
+            raise click.ClickException(f"the cards could not be written: {exc}") from None
+        click.echo(f"Card(s) written to {card_path}", err=True)
 
 
 @main.group("export")
@@ -190,9 +204,45 @@ def _register_optional() -> None:
     for module, name in (("reviewkit.nlp.cli", "themes_cli"),
                          ("reviewkit.translate.cli", "translations_cli")):
         try:
-            main.add_command(getattr(importlib.import_module(module), name))
-        except (ImportError, AttributeError):
+            group = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
             continue
+        main.add_command(group)
+        if name == "themes_cli":
+            group.add_command(themes_run_command)
+
+
+@click.command("run")
+@click.option("--service", "services", multiple=True, help="A service's short name (repeatable).")
+@click.option("--bank", help="Only statements from this bank.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date (YYYY-MM-DD).")
+@click.option("--themes", "n_themes", type=click.IntRange(5, 50), help="How many themes (5–50).")
+@with_appcontext
+def themes_run_command(services, bank, since, until, n_themes) -> None:
+    """Theme the stored, consented statements of the organisation (or some services/dates)."""
+    from .services import invitations as inv
+    from .services.themes import Scope, ThemingError, run_themes
+
+    org = inv.default_organisation()
+    try:
+        service_ids = tuple(inv.find_service(org, s).id for s in services)
+    except inv.InvitationError as exc:
+        raise click.BadParameter(str(exc), param_hint="--service") from None
+    if since and until and since > until:
+        raise click.BadParameter("--since must be before --until", param_hint="--since")
+    scope = Scope(org.id, service_ids, bank, since.date() if since else None,
+                  until.date() if until else None)
+    try:
+        ts = run_themes(org, scope, n_themes=n_themes)
+    except ThemingError as exc:
+        raise click.ClickException(str(exc)) from None
+    for theme in ts.result["themes"]:
+        counts = theme.get("counts", {}).get("kind", {})
+        summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items()))
+        click.echo(f"{theme['id']:>6}  {theme['label']}  ({theme['size']}: {summary})")
 
 
 _register_optional()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -168,8 +168,12 @@ def missing_required(response: Response) -> list[Question]:
 
 
 def submit(response: Response) -> None:
+    """Mark the response sent and turn its text answers into statements, in one transaction."""
+    from .statements import statements_from_response
+
     if response.submitted_at is None:
         response.submitted_at = utcnow()
+        statements_from_response(response)
         db.session.commit()
 
 
@@ -180,5 +184,9 @@ def set_language(response: Response, language: str) -> None:
 
 
 def set_consent(response: Response, pooled: bool) -> None:
+    from ..models import Statement
+
     response.consent_pooled = pooled
+    db.session.execute(
+        update(Statement).where(Statement.response_id == response.id).values(pooled=pooled))
     db.session.commit()

@@ -1,0 +1,108 @@
+"""Theming stored statements: only pooled (consented) ones, stable ids across runs, and people's
+edits re-applied every time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import Organisation, Statement, ThemeAssignment, ThemeEdit, ThemeSet
+from ..models.base import utcnow
+
+
+class ThemingError(ValueError):
+    """A theming request that cannot be met, with a message for a person."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    organisation_id: int
+    service_ids: tuple[int, ...] = ()
+    bank_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def key(self) -> str:
+        """Theme ids are kept per organisation and bank: every service and period shares them,
+        so that a theme means the same thing wherever it is counted."""
+        return f"bank:{self.bank_id}" if self.bank_id else "all"
+
+
+def pooled_statements(scope: Scope) -> list[Statement]:
+    query = select(Statement).where(
+        Statement.organisation_id == scope.organisation_id,
+        Statement.pooled.is_(True),
+        Statement.deleted_at.is_(None),
+    )
+    if scope.service_ids:
+        query = query.where(Statement.service_id.in_(scope.service_ids))
+    if scope.bank_id:
+        query = query.where(Statement.bank_id == scope.bank_id)
+    if scope.since:
+        query = query.where(Statement.said_on >= scope.since)
+    if scope.until:
+        query = query.where(Statement.said_on <= scope.until)
+    return list(db.session.scalars(query.order_by(Statement.id)))
+
+
+def theme_set_for(organisation: Organisation, scope: Scope) -> ThemeSet:
+    ts = db.session.scalar(select(ThemeSet).filter_by(organisation_id=organisation.id,
+                                                      scope=scope.key))
+    if ts is None:
+        ts = ThemeSet(organisation_id=organisation.id, scope=scope.key)
+        db.session.add(ts)
+        db.session.flush()
+    return ts
+
+
+def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None = None,
+               language: str = "en", progress: Callable[[int], None] | None = None) -> ThemeSet:
+    """Theme the pooled statements in ``scope``; keep earlier theme ids; re-apply edits."""
+    from ..nlp import theme_statements
+
+    statements = pooled_statements(scope)
+    if not statements:
+        raise ThemingError("there are no shared (consented) statements for this choice yet")
+    ts = theme_set_for(organisation, scope)
+    items = [{
+        "id": str(s.id), "text": s.text, "kind": s.kind, "language": s.language,
+        "service": s.service_id, "period": _quarter(s.said_on),
+    } for s in statements]
+    result = theme_statements(
+        items, language=language, n_themes=n_themes, previous=ts.model,
+        edits=[e.edit for e in ts.edits], split=False, progress=progress)
+    ts.model = result.model
+    ts.result = {"themes": result.themes, "warnings": result.warnings}
+    ts.updated_at = utcnow()
+    ids = {s.id for s in statements}
+    db.session.execute(delete(ThemeAssignment).where(
+        ThemeAssignment.theme_set_id == ts.id, ThemeAssignment.statement_id.in_(ids)))
+    db.session.add_all(
+        ThemeAssignment(theme_set_id=ts.id, statement_id=int(row["id"]),
+                        theme_id=row["theme_id"], kind=row.get("kind"))
+        for row in result.statements)
+    db.session.commit()
+    return ts
+
+
+def add_edit(ts: ThemeSet, edit: dict[str, Any], user_id: int | None = None) -> ThemeEdit:
+    """Store a person's correction; it applies from the next run and to every run after."""
+    from ..nlp import validate_edit
+
+    problems = validate_edit(edit)
+    if problems:
+        raise ThemingError("; ".join(problems))
+    row = ThemeEdit(theme_set_id=ts.id, user_id=user_id, edit=dict(edit))
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def _quarter(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
