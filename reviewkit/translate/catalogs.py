@@ -1,0 +1,415 @@
+"""Extract, update, check and count the gettext catalogues under ``translations/``.
+
+Two domains per language: ``messages`` (interface text, extracted from the Python code and the
+Jinja templates with ``babel.cfg``) and ``banks`` (question-bank text, extracted from the YAML
+banks by :func:`reviewkit.translate.extract.extract_banks`).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, PoFileParser, unescape, write_po
+
+from ..config import LANGUAGES, REPO_ROOT
+
+DOMAINS = ("messages", "banks")
+BANKS_METHOD = "reviewkit.translate.extract:extract_banks"
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
+COMMENT_TAGS = ("TRANSLATORS:",)
+REVIEW_HEADER = "X-Review-Status"
+DRAFT = "draft (needs native-speaker review)"
+
+# Plural forms as GNU gettext and the usual PO editors expect them. Babel's CLDR-derived rule for
+# Welsh has five forms; gettext's has six (zero, one, two, few, many, other), and Arabic's order
+# follows gettext's zero, one, two, few (3-10), many (11-99), other.
+PLURAL_FORMS = {
+    "cy": (6, "(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 : (n==6) ? 4 : 5"),
+    "pl": (3, "(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"),
+    "ur": (2, "(n != 1)"),
+    "pa": (2, "(n != 1)"),
+    "ar": (6, "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)"),
+    "ro": (3, "(n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2)"),
+}
+
+
+def languages() -> list[str]:
+    """The shipped languages other than the source language (English)."""
+    return [code for code in LANGUAGES if code != "en"]
+
+
+def expected_plural_forms(lang: str) -> str:
+    if lang in PLURAL_FORMS:
+        n, expr = PLURAL_FORMS[lang]
+        return f"nplurals={n}; plural={expr};"
+    return Catalog(locale=lang).plural_forms
+
+
+class PoCatalog(Catalog):
+    """A Babel catalogue that keeps header fields Babel does not know (such as
+    ``X-Review-Status``) when a PO file is read and written again."""
+
+    def __init__(self, *args, **kwargs):
+        self.extra_headers: list[tuple[str, str]] = []
+        super().__init__(*args, **kwargs)
+
+    def _get_headers(self) -> list[tuple[str, str]]:
+        headers = list(Catalog.mime_headers.fget(self))
+        # Babel ends its list with "Generated-By: Babel x\n"; keep that last.
+        tail = [h for h in headers if h[0] == "Generated-By"]
+        return [h for h in headers if h[0] != "Generated-By"] + list(self.extra_headers) + tail
+
+    def _set_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+        headers = list(headers)
+        Catalog.mime_headers.fset(self, headers)
+        self.extra_headers = [(k, v) for k, v in headers if k.lower().startswith("x-")
+                              and k.lower() != "x-generator"]
+
+    mime_headers = property(_get_headers, _set_headers)
+
+    def set_header(self, name: str, value: str) -> None:
+        self.extra_headers = [(k, v) for k, v in self.extra_headers if k.lower() != name.lower()]
+        self.extra_headers.append((name, value))
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.mime_headers if k.lower() == name.lower()), None)
+
+    def set_plural_forms(self, lang: str) -> None:
+        n, expr = PLURAL_FORMS.get(lang, (None, None))
+        if n is None:
+            base = Catalog(locale=lang)
+            n, expr = base.num_plurals, base.plural_expr
+        self._num_plurals, self._plural_expr = n, expr
+
+
+def read_catalog(path: Path, locale: str | None = None, abort_invalid: bool = False) -> PoCatalog:
+    catalog = PoCatalog(locale=locale, domain=path.stem)
+    with path.open("rb") as fh:
+        PoFileParser(catalog, abort_invalid=abort_invalid).parse(fh)
+    return catalog
+
+
+def render(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=100, include_previous=True, sort_output=False)
+    return buf.getvalue()
+
+
+_VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.M)
+
+
+def save(path: Path, catalog: Catalog) -> bool:
+    """Write ``catalog`` unless only its dates would change (so an update that finds nothing new
+    leaves the repository clean). Returns True when the file was written."""
+    data = render(catalog)
+    if path.exists() and _VOLATILE.sub(b"", path.read_bytes()) == _VOLATILE.sub(b"", data):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+def _template(domain: str) -> PoCatalog:
+    cat = PoCatalog(project="reviewkit", version="1", domain=domain,
+                    msgid_bugs_address="https://github.com/reviewkit/reviewkit/issues",
+                    copyright_holder="reviewkit contributors", charset="utf-8", fuzzy=False)
+    cat.creation_date = datetime.now(timezone.utc)
+    return cat
+
+
+def _collect(catalog: Catalog, results, root: Path) -> Catalog:
+    for filename, lineno, message, comments, context in results:
+        where = (Path(root, filename).resolve().relative_to(REPO_ROOT).as_posix()
+                 if Path(root, filename).resolve().is_relative_to(REPO_ROOT)
+                 else Path(filename).as_posix())
+        catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def extract_messages(source_root: Path = REPO_ROOT, mapping: Path | None = None) -> Catalog:
+    """Interface text: ``_()``, ``gettext``, ``N_`` and lazy ``_l()`` in Python, ``{{ _("…") }}``
+    in templates, as mapped by ``babel.cfg``."""
+    mapping = mapping or source_root / "babel.cfg"
+    with mapping.open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh, str(mapping))
+    results = extract_from_dir(source_root, method_map, options_map, keywords=KEYWORDS,
+                               comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+    return _collect(_template("messages"), results, source_root)
+
+
+def extract_bank_messages(banks_dir: Path) -> Catalog:
+    """Bank text from every ``*.yaml`` bank in ``banks_dir``."""
+    results = extract_from_dir(banks_dir, [("**.yaml", BANKS_METHOD)], {}, keywords=KEYWORDS)
+    return _collect(_template("banks"), results, banks_dir)
+
+
+# --- update -----------------------------------------------------------------------------------
+
+def _new_catalog(lang: str, template: Catalog, domain: str) -> PoCatalog:
+    cat = PoCatalog(locale=lang, domain=domain, project="reviewkit", version="1",
+                    msgid_bugs_address=template.msgid_bugs_address, fuzzy=False,
+                    copyright_holder="reviewkit contributors",
+                    language_team=f"{LANGUAGES.get(lang, (lang,))[0]} <translators@reviewkit>")
+    cat.header_comment = (f"# {LANGUAGES.get(lang, (lang,))[0]} translation of reviewkit "
+                          f"({domain}).\n# This file is distributed under the same license as "
+                          "reviewkit (AGPL-3.0-or-later).\n#")
+    cat.creation_date = template.creation_date
+    cat.set_plural_forms(lang)
+    cat.set_header(REVIEW_HEADER, DRAFT)
+    return cat
+
+
+def merge_by_context(old: PoCatalog, template: Catalog) -> None:
+    """Update ``old`` in place from ``template`` for a catalogue whose contexts are unique keys
+    (bank text). A message whose English changed keeps its context, so its translation is kept,
+    marked fuzzy and given the previous msgid (``#| msgid``), like msgmerge. Translations whose
+    context went away become obsolete (``#~``)."""
+    previous = {m.context: m for m in old if m.id}
+    exact = {(m.context, m.id): m for m in old if m.id}
+    used: set[tuple] = set()
+    new_messages: list[Message] = []
+    for t in template:
+        if not t.id:
+            continue
+        m = t.clone()
+        m.flags = set(t.flags)
+        m.string = ""
+        if (hit := exact.get((t.context, t.id))) is not None:
+            m.string, m.user_comments = hit.string, list(hit.user_comments)
+            m.flags |= hit.flags
+            m.previous_id = list(hit.previous_id)
+            used.add((t.context, t.id))
+        elif (hit := previous.get(t.context)) is not None and hit.string:
+            m.string, m.user_comments = hit.string, list(hit.user_comments)
+            m.flags |= hit.flags | {"fuzzy"}
+            m.previous_id = [hit.id] if isinstance(hit.id, str) else list(hit.id)
+            used.add((hit.context, hit.id))
+        new_messages.append(m)
+    leftovers = [m for m in old if m.id and (m.context, m.id) not in used and m.string]
+    for key in [k for k in old._messages if k != ""]:
+        del old._messages[key]
+    for m in new_messages:
+        old[m.id] = m
+    for m in leftovers:
+        old.obsolete[old._key_for(m.id, m.context)] = m
+    old.creation_date = template.creation_date
+
+
+@dataclass
+class UpdateReport:
+    written: list[Path] = field(default_factory=list)
+    created: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+
+def update(translations_dir: Path, banks_dir: Path, source_root: Path = REPO_ROOT,
+           langs: Iterable[str] | None = None) -> UpdateReport:
+    """Extract both templates and update (or create) every language's PO files."""
+    report = UpdateReport()
+    templates = {"messages": extract_messages(source_root), "banks": extract_bank_messages(banks_dir)}
+    for domain, template in templates.items():
+        pot = translations_dir / f"{domain}.pot"
+        (report.written if save(pot, template) else report.unchanged).append(pot)
+    for lang in langs or languages():
+        for domain, template in templates.items():
+            path = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+            if path.exists():
+                cat = read_catalog(path, locale=lang)
+                if domain == "banks":
+                    merge_by_context(cat, template)
+                else:
+                    cat.update(template, update_header_comment=False)
+                cat.set_plural_forms(lang)
+                if cat.header(REVIEW_HEADER) is None:
+                    cat.set_header(REVIEW_HEADER, DRAFT)
+                bucket = report.written
+            else:
+                cat = _new_catalog(lang, template, domain)
+                for t in template:
+                    if t.id:
+                        cat[t.id] = Message(t.id, "", list(t.locations), set(t.flags),
+                                            list(t.auto_comments), context=t.context)
+                bucket = report.created
+            (bucket if save(path, cat) else report.unchanged).append(path)
+    return report
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+_PY_FORMAT = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+_BRACE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>|&#|javascript:", re.I)
+
+
+def placeholders(text: str) -> list[str]:
+    """Python %-format and {name} placeholders in ``text``, sorted (``%%`` excluded)."""
+    found = [m.group(0) for m in _PY_FORMAT.finditer(text) if m.group(0) != "%%"]
+    return sorted(found + _BRACE.findall(text))
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+def _msg_line(path: Path) -> dict[tuple, int]:
+    """Line of each (msgctxt, msgid) in a PO file: Babel keeps only source locations."""
+    lines: dict[tuple, int] = {}
+    ctx, start, mode, buf, ident = None, 0, None, [], None
+
+    def unq(s: str) -> str:
+        return unescape(s.strip())
+
+    text = path.read_text("utf-8", errors="replace").splitlines()
+    for no, raw in enumerate(text, 1):
+        line = raw.strip()
+        if line.startswith("msgctxt "):
+            ctx, start, mode, buf = None, no, "ctx", [line[8:]]
+        elif line.startswith("msgid "):
+            if mode == "ctx":
+                ctx = "".join(unq(b) for b in buf)
+            else:
+                ctx, start = None, no
+            mode, buf = "id", [line[6:]]
+        elif line.startswith('"') and mode in ("ctx", "id"):
+            buf.append(line)
+        elif line.startswith(("msgid_plural", "msgstr")) and mode == "id":
+            try:
+                ident = "".join(unq(b) for b in buf)
+            except (UnicodeError, ValueError):
+                ident = None
+            lines.setdefault((ctx, ident), start)
+            mode = None
+    return lines
+
+
+def check_file(path: Path, lang: str | None = None) -> list[Problem]:
+    """Everything that would stop a PO file working or make it unsafe, with file:line."""
+    lang = lang or path.parent.parent.name
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return [Problem(name, line, f"not UTF-8: byte {raw[exc.start]:#04x} cannot be read")]
+    try:
+        catalog = read_catalog(path, locale=lang, abort_invalid=True)
+    except PoFileError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        return [Problem(name, int(match.group(1)) if match else 1, f"cannot be read: {exc}")]
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a problem to report
+        return [Problem(name, 1, f"cannot be read: {exc}")]
+    problems: list[Problem] = []
+    want = expected_plural_forms(lang)
+    got = catalog.plural_forms
+    if re.sub(r"\s", "", got) != re.sub(r"\s", "", want):
+        problems.append(Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'"))
+    where = _msg_line(path)
+    for m in catalog:
+        if not m.id or not m.string:
+            continue
+        line = where.get((m.context, m.id if isinstance(m.id, str) else m.id[0]),
+                         m.lineno or 1)
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        if m.pluralizable and len(strings) != catalog.num_plurals:
+            problems.append(Problem(name, line, f"{len(strings)} plural forms, expected "
+                                    f"{catalog.num_plurals}"))
+        want_ph = placeholders(ids[0])
+        want_named = sorted(set(want_ph) | set(placeholders(ids[-1])))
+        for s in strings:
+            if not s:
+                continue
+            got_ph = placeholders(s)
+            if got_ph != want_ph and sorted(set(got_ph)) != want_named:
+                problems.append(Problem(name, line, f"placeholders {got_ph or 'none'} do not match "
+                                        f"the English {want_ph or 'none'} in {ids[0]!r}"))
+            if _MARKUP.search(s) and not _MARKUP.search(ids[0]):
+                problems.append(Problem(name, line, f"markup in the translation of {ids[0]!r} "
+                                        "(the English has none)"))
+    try:
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        trans = gettext.GNUTranslations(buf)
+        trans.ngettext("x", "y", 3)
+    except Exception as exc:  # noqa: BLE001
+        problems.append(Problem(name, 1, f"does not compile: {exc}"))
+    return problems
+
+
+def compile_to(path: Path, target: Path, lang: str) -> None:
+    catalog = read_catalog(path, locale=lang)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as fh:
+        write_mo(fh, catalog)
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+@dataclass
+class Coverage:
+    lang: str
+    file: str  # "messages" or "banks:<bank id>"
+    total: int = 0
+    translated: int = 0
+    missing: int = 0
+    outdated: int = 0
+    missing_items: list[tuple[int, str | None, str]] = field(default_factory=list)
+
+
+def coverage(translations_dir: Path, langs: Iterable[str] | None = None) -> list[Coverage]:
+    """Per language and file (bank text split per bank): translated, missing (no translation)
+    and outdated (fuzzy: the English changed since it was translated) counts, counted over the
+    messages of each PO file (obsolete ``#~`` entries excluded), plus any message of the
+    template the PO file does not have yet (as missing)."""
+    rows: list[Coverage] = []
+    templates = {d: read_catalog(translations_dir / f"{d}.pot") for d in DOMAINS
+                 if (translations_dir / f"{d}.pot").exists()}
+    for lang in langs or languages():
+        for domain in DOMAINS:
+            path = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+            cat = read_catalog(path, locale=lang) if path.exists() else None
+            where = _msg_line(path) if path.exists() else {}
+            messages = [m for m in cat if m.id] if cat is not None else []
+            template = templates.get(domain)
+            if template is not None:
+                messages += [t for t in template
+                             if t.id and (cat is None or cat.get(t.id, t.context) is None)]
+            by_file: dict[str, Coverage] = {}
+            if domain == "messages":
+                by_file["messages"] = Coverage(lang, "messages")
+            for m in messages:
+                file = domain if domain == "messages" else f"banks:{(m.context or '').split(':')[0]}"
+                row = by_file.setdefault(file, Coverage(lang, file))
+                row.total += 1
+                string = m.string
+                has = any(string) if isinstance(string, (list, tuple)) else bool(string)
+                if has and m.fuzzy:
+                    row.outdated += 1
+                elif has:
+                    row.translated += 1
+                else:
+                    row.missing += 1
+                    key = m.id if isinstance(m.id, str) else m.id[0]
+                    row.missing_items.append((where.get((m.context, key), 0), m.context, key))
+            rows.extend(sorted(by_file.values(), key=lambda r: r.file))
+    return rows
