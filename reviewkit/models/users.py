@@ -6,12 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import Timestamps, UTCDateTime
-from .org import Organisation
+from .org import Organisation, Service
 
 
 class Role(StrEnum):
@@ -19,6 +19,14 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"  # runs reviews for their services
     MANAGER = "manager"  # manager or commissioner: reports, no personal details
     TRANSLATOR = "translator"  # question banks only
+
+
+user_service = Table(
+    "user_service",
+    db.metadata,
+    Column("user_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class User(UserMixin, Timestamps, db.Model):
@@ -34,6 +42,17 @@ class User(UserMixin, Timestamps, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
+    # The services a facilitator works in (admins and managers see the whole organisation).
+    services: Mapped[list[Service]] = relationship(secondary=user_service)
+    # One-time password reset link, issued by an admin (only its hash is kept).
+    reset_token_hash: Mapped[str | None] = mapped_column(String(64))
+    reset_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def service_ids(self) -> set[int] | None:
+        """The services this user may see personal records of; None means all of them."""
+        if self.role == Role.ADMIN.value:
+            return None
+        return {s.id for s in self.services}
 
     @property
     def is_active(self) -> bool:  # Flask-Login

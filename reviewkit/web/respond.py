@@ -15,6 +15,7 @@ from ..localise import question_view
 from ..models import Invitation, Response
 from ..services import responses as svc
 from ..services.invitations import find_invitation
+from .auth import public
 
 bp = Blueprint("respond", __name__)
 
@@ -61,6 +62,7 @@ def _remembered(invitation: Invitation) -> Response | None:
 
 
 @bp.get("/r/<token>")
+@public
 def open_invitation(token: str):
     invitation = find_invitation(token)
     if invitation is None:
@@ -78,6 +80,7 @@ def open_invitation(token: str):
 
 
 @bp.route("/a/<key>/start", methods=["GET", "POST"])
+@public
 def start(key: str):
     response = _response_or_404(key)
     form = ConsentForm(data={"share": {True: "yes", False: "no"}.get(response.consent_pooled)})
@@ -89,6 +92,7 @@ def start(key: str):
 
 
 @bp.post("/a/<key>/easy-read")
+@public
 def easy_read(key: str):
     response = _response_or_404(key)
     form = BaseForm()
@@ -99,6 +103,7 @@ def easy_read(key: str):
 
 
 @bp.route("/a/<key>/q/<qid>", methods=["GET", "POST"])
+@public
 def question(key: str, qid: str):
     response = _response_or_404(key)
     if response.submitted_at is not None:
@@ -136,6 +141,7 @@ def question(key: str, qid: str):
 
 
 @bp.post("/a/<key>/q/<qid>/draft")
+@public
 def draft(key: str, qid: str):
     """Save text while the person types (JavaScript only); the same checks as Continue."""
     response = _response_or_404(key)
@@ -151,6 +157,7 @@ def draft(key: str, qid: str):
 
 
 @bp.get("/a/<key>/check")
+@public
 def check(key: str):
     response = _response_or_404(key)
     if response.submitted_at is not None:
@@ -166,6 +173,7 @@ def check(key: str):
 
 
 @bp.post("/a/<key>/send")
+@public
 def send(key: str):
     response = _response_or_404(key)
     if not BaseForm().validate():
@@ -178,6 +186,7 @@ def send(key: str):
 
 
 @bp.get("/a/<key>/done")
+@public
 def done(key: str):
     response = _response_or_404(key)
     return render_template("respond/done.html", response=response,
@@ -185,6 +194,7 @@ def done(key: str):
 
 
 @bp.get("/a/<key>/later")
+@public
 def later(key: str):
     response = _response_or_404(key)
     return render_template("respond/later.html", response=response,
@@ -193,6 +203,7 @@ def later(key: str):
 
 
 @bp.get("/k/<key>")
+@public
 def resume_link(key: str):
     response = _response_or_404(key)
     if response.submitted_at is not None:
@@ -205,6 +216,7 @@ class ResumeForm(BaseForm):
 
 
 @bp.route("/resume", methods=["GET", "POST"])
+@public
 def resume():
     form = ResumeForm()
     if form.validate_on_submit():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from urllib.parse import urlsplit
 from wtforms import EmailField, PasswordField
@@ -15,6 +15,7 @@ from ..extensions import db, login_manager
 from ..forms.questions import BaseForm
 from ..models import Response, Survey, User
 from ..services.users import authenticate
+from .auth import Permission, public, requires, signed_in
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -33,6 +34,7 @@ class LoginForm(BaseForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -48,7 +50,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@signed_in
 def logout():
     form = BaseForm()
     if form.validate():
@@ -58,7 +60,7 @@ def logout():
 
 
 @bp.get("/")
-@login_required
+@requires(Permission.DASHBOARD)
 def dashboard():
     counts = db.session.execute(
         select(Survey, func.count(Response.id), func.count(Response.submitted_at))

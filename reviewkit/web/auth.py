@@ -1,0 +1,68 @@
+"""Who may do what. Every route declares a permission (or that it is public); a test walks
+every route for every role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from ..models import Role
+
+
+class Permission(StrEnum):
+    DASHBOARD = "dashboard"  # see the staff home page
+    PEOPLE = "people"  # personal records and consent (facilitators: their services only)
+    REVIEWS = "reviews"  # run review conversations, record actions
+    INVITE = "invite"  # make invitation links, cards and QR codes
+    REPORTS = "reports"  # themes, check-in trends and downloads (no personal details)
+    BANKS = "banks"  # question banks and translations
+    USERS = "users"  # staff accounts
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.FACILITATOR: frozenset({Permission.DASHBOARD, Permission.PEOPLE, Permission.REVIEWS,
+                                 Permission.INVITE}),
+    Role.MANAGER: frozenset({Permission.DASHBOARD, Permission.REPORTS}),
+    Role.TRANSLATOR: frozenset({Permission.DASHBOARD, Permission.BANKS}),
+}
+
+
+def can(permission: Permission, user=None) -> bool:
+    user = user or current_user
+    return bool(user and user.is_authenticated
+                and permission in ROLE_PERMISSIONS.get(user.role, frozenset()))
+
+
+def requires(permission: Permission) -> Callable:
+    """Sign-in needed, and a role that has ``permission``; otherwise 403."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded = login_required(wrapped)
+        guarded.permission = permission  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    """Open to anyone (the phone journey, sign-in, error and about pages)."""
+    view.permission = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in member of staff (sign out, their own account)."""
+    guarded = login_required(view)
+    guarded.permission = "signed_in"  # type: ignore[attr-defined]
+    return guarded
