@@ -173,18 +173,34 @@ def auto_k(n: int) -> int:
 
 
 def _kmeans(x, k: int, seed: int) -> np.ndarray:
-    from sklearn.cluster import KMeans
+    """Unit-length k-means centroids: k-means++ seeds from a small sample, then Lloyd."""
+    from threadpoolctl import threadpool_limits
+
+    # OpenMP threads spinning beside the tokenisers' threads made k-means 3x slower on 2 cores.
+    with threadpool_limits(limits=1):
+        return _kmeans_inner(x, k, seed)
+
+
+def _kmeans_inner(x, k: int, seed: int) -> np.ndarray:
+    from sklearn.cluster import KMeans, kmeans_plusplus
 
     n = x.shape[0]
     rng = np.random.default_rng(seed)
-    if n > SAMPLE:
-        idx = np.sort(rng.choice(n, SAMPLE, replace=False))
-        fit_x = x[idx]
-    else:
-        fit_x = x
-    km = KMeans(n_clusters=k, n_init=3, random_state=seed, max_iter=200)
-    km.fit(fit_x)
-    c = np.asarray(km.cluster_centers_, dtype=np.float32)
+    fit_x = x[np.sort(rng.choice(n, SAMPLE, replace=False))] if n > SAMPLE else x
+    best = None
+    for trial in range(3):
+        m = fit_x.shape[0]
+        seed_idx = np.sort(rng.choice(m, min(m, 4000), replace=False)) if m > 4000 else None
+        seed_x = fit_x[seed_idx] if seed_idx is not None else fit_x
+        init, _ = kmeans_plusplus(seed_x, k, random_state=seed + trial)
+        if hasattr(init, "toarray"):
+            init = init.toarray()
+        km = KMeans(n_clusters=k, init=np.asarray(init), n_init=1, max_iter=100,
+                    random_state=seed + trial)
+        km.fit(fit_x)
+        if best is None or km.inertia_ < best.inertia_:
+            best = km
+    c = np.asarray(best.cluster_centers_, dtype=np.float32)
     norms = np.linalg.norm(c, axis=1, keepdims=True)
     norms[norms == 0] = 1
     return c / norms
@@ -352,7 +368,9 @@ def _fresh(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
 
     target = min(FIRST_RUN_UNASSIGNED, max_unassigned)
     threshold = float(np.quantile(best_sim, target, method="lower")) if n >= 20 else -1.0
-    model["threshold"] = round(threshold, 5)
+    # A little slack so that rounding the stored centroids never drops a statement next run.
+    threshold = round(threshold - 1e-3, 5)
+    model["threshold"] = threshold
     assign: dict[int, str] = {}
     groups: dict[str, list[int]] = {ids[c]: [] for c in order}
     for j, i in enumerate(content_idx):
@@ -409,20 +427,25 @@ def _update(previous, x, content_idx, tokens, code, max_unassigned, seed, n_them
             if len(members) >= min_new:
                 cent = _mean_unit(xr, members)
                 if float(np.mean(_sims(xr[members], cent[None, :]))) >= threshold:
-                    new_cent.append((int(members[0]), cent))
+                    new_cent.append((int(members[0]), cent, residual[members]))
         new_cent.sort(key=lambda m: m[0])
         if new_cent:
-            added = []
-            for _, cent in new_cent:
+            founders = []
+            for _, cent, rows in new_cent:
                 tid = f"t{model['next_id']}"
                 model["next_id"] += 1
                 themes.append(_new_theme(tid, cent))
-                added.append(tid)
+                founders.append((len(themes) - 1, rows))
             centroids = np.asarray([t["centroid"] for t in themes], dtype=np.float32)
             sims = _sims(xc, centroids)
             best = sims.argmax(axis=1)
             best_sim = sims[np.arange(n), best]
             matched = best_sim >= threshold
+            # The statements a new theme was made from belong to it.
+            for pos, rows in founders:
+                free = rows[~matched[rows]]
+                best[free] = pos
+                matched[free] = True
     # Never leave more than max_unassigned out: take the closest of the rest.
     allowed_out = int(math.floor(max_unassigned * n))
     out_idx = np.flatnonzero(~matched)

