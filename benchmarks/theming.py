@@ -184,6 +184,10 @@ def main() -> None:
         bt = spawn(python, "bertopic", args.data, None, None)
         if bt:
             rows.append(("BERTopic default, all-MiniLM-L6-v2", bt))
+            # The same granularity as BERTopic (NMI grows with the number of groups).
+            same = spawn(sys.executable, "engine", args.data, bt["n_themes"], None)
+            if same:
+                rows.append((f"reviewkit engine, --themes {bt['n_themes']}", same))
 
     print()
     print(f"{'method':38} {'NMI':>6} {'ARI':>6} {'unassigned':>10} {'themes':>6} "
