@@ -422,6 +422,9 @@ def main() -> int:
     ap.add_argument("--banks-path", default=str(ROOT / "question_banks"))
     ap.add_argument("--question", default="admire",
                     help="a free-text/statements question every phone can answer (admire)")
+    ap.add_argument("--app", default="reviewkit.wsgi:app",
+                    help="the WSGI app gunicorn serves as 'reviewkit' (e.g. a module that patches "
+                         "reviewkit.wsgi:app to try an idea; put its folder on PYTHONPATH)")
     ap.add_argument("--only", choices=["reviewkit", "bare"], help="run one side only")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--json", type=Path, help="also write the figures here")
@@ -458,7 +461,7 @@ def main() -> int:
         for wc in args.worker_classes.split(","):
             label = f"{args.workers}×{wc}" + (f"({args.threads})" if wc == "gthread" else "")
             if args.only != "bare":
-                with Server("reviewkit.wsgi:app", env, workers=args.workers, worker_class=wc,
+                with Server(args.app, env, workers=args.workers, worker_class=wc,
                             threads=args.threads) as srv:
                     servers.append(srv)
                     if not phones:
