@@ -10,11 +10,8 @@ URL fetcher given to WeasyPrint refuses everything except ``data:`` URIs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import segno
 from flask import current_app
@@ -23,12 +20,12 @@ from markupsafe import Markup
 
 from .i18n import normalise_language
 from .localise import translate
+from .pdf import inline_pictogram, local_only_fetcher
 from .models import Invitation
 from .services.invitations import invitation_url
 
 SIZES = ("a6", "a4")
 FIT_LEVELS = 3  # 0: as designed; 1 and 2: a smaller code and tighter lines
-PICTOGRAMS = Path(__file__).parent / "static" / "pictograms"
 
 
 def N_(message: str) -> str:
@@ -78,14 +75,6 @@ def _qr_svg(url: str) -> Markup:
     # Quiet zone of 4 modules is part of the image; the size is set by CSS.
     svg = qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True)
     return Markup(svg.replace("<svg ", '<svg class="qr-code" aria-hidden="true" ', 1))
-
-
-@lru_cache(maxsize=8)
-def _pictogram(name: str) -> Markup:
-    svg = (PICTOGRAMS / f"{name}.svg").read_text(encoding="utf-8")
-    svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
-    svg = re.sub(r'\s(width|height|role)="[^"]*"', "", svg, count=3)
-    return Markup(svg.replace("<svg ", '<svg class="pictogram" aria-hidden="true" ', 1))
 
 
 LINK_LINE = 28  # characters of the link that always fit on a line of an A6 card
@@ -176,31 +165,8 @@ def render_cards_html(
         doc_lang=first.lang,
         doc_dir=first.dir,
         doc_title=doc_title,
-        phone=_pictogram("phone"),
+        phone=inline_pictogram("phone"),
     )
-
-
-def _local_only_fetcher():
-    """A WeasyPrint URL fetcher that refuses anything but ``data:`` URIs (no network, no files)."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint < 66: fetchers are plain functions
-        from weasyprint import default_url_fetcher
-
-        def fetch(url, *args, **kwargs):
-            if not url.startswith("data:"):
-                raise ValueError(f"reviewkit cards fetch nothing: {url}")
-            return default_url_fetcher(url, *args, **kwargs)
-
-        return fetch
-
-    class LocalOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith("data:"):
-                raise ValueError(f"reviewkit cards fetch nothing: {url}")
-            return super().fetch(url, headers)
-
-    return LocalOnlyFetcher(allowed_protocols={"data"})
 
 
 def render_cards(
@@ -213,7 +179,7 @@ def render_cards(
     from weasyprint import HTML
 
     invitations = list(invitations)
-    fetcher = _local_only_fetcher()
+    fetcher = local_only_fetcher()
 
     def render(batch: list[Invitation], fit: dict[str, int]):
         html = render_cards_html(batch, size=size, language=language, fit=fit)

@@ -154,3 +154,43 @@ def start_journey(page, invitation, share: str = "yes") -> str:
     chosen = page(start, {"share": share})
     assert chosen.status == 302
     return chosen.response.headers["Location"]
+
+
+@pytest.fixture
+def staff_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app with the shipped banks, an organisation with two services and one user per role
+    (the facilitator works in the first service only). Password for all: 'correct horse 1'."""
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.models import Area, Organisation, Role, Service
+    from reviewkit.services.setup import init_database
+    from reviewkit.services.users import create_user
+
+    app = make_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks"))
+    with app.app_context():
+        assert not init_database().problems
+        org = Organisation(name="Test Org", slug="test-org")
+        area = Area(organisation=org, name="North")
+        one = Service(organisation=org, area=area, name="Oak House", slug="oak")
+        two = Service(organisation=org, area=area, name="Elm Court", slug="elm")
+        db.session.add_all([org, area, one, two])
+        db.session.commit()
+        for role in Role:
+            user = create_user(org, f"{role.value}@example.org", role.value.title(),
+                               "correct horse 1", role)
+            if role == Role.FACILITATOR:
+                user.services.append(one)
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def sign_in(client: FlaskClient, role: str) -> None:
+    token = Page(client.get("/staff/login")).csrf
+    r = client.post("/staff/login", data={"email": f"{role}@example.org",
+                                          "password": "correct horse 1", "csrf_token": token})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+
+
+def form_token(client: FlaskClient, url: str) -> str:
+    return Page(client.get(url)).csrf

@@ -212,12 +212,13 @@ def test_every_shipped_language_renders_on_one_page_per_card(app, invite):
 
 
 def test_rendering_fetches_nothing(app, invite):
-    from reviewkit.cards import _local_only_fetcher, render_cards_html
+    from reviewkit.cards import render_cards_html
+    from reviewkit.pdf import local_only_fetcher
 
     html = render_cards_html([invite()])
     assert not re.search(r'\s(src|href)="(?!http://rk\.test/r/)', html)  # only the link itself
     assert "<link" not in html and "@import" not in html and "url(" not in html
-    fetcher = _local_only_fetcher()
+    fetcher = local_only_fetcher()
     for url in ("http://example.com/x.png", "https://fonts.example/f.woff2", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             (fetcher.fetch if hasattr(fetcher, "fetch") else fetcher)(url)

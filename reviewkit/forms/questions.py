@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..banks import Question, QuestionType
 
@@ -56,8 +56,9 @@ class QuestionKind:
         self.question = question
 
     def required(self) -> list:
+        # DataRequired looks at the text after stripping, so spaces alone are not an answer.
         if self.question.required:
-            return [InputRequired(message=_l("Please answer this question, or go back."))]
+            return [DataRequired(message=_l("Please answer this question, or go back."))]
         return [Optional()]
 
     def field(self, label: str, choices: list[tuple[str, str]]) -> Field:
@@ -111,6 +112,11 @@ class Statements(QuestionKind):
 
 
 class _Choice(QuestionKind):
+    def required(self):
+        if self.question.required:
+            return [InputRequired(message=_l("Please answer this question, or go back."))]
+        return [Optional()]
+
     def _valid_choice(self, form, field):
         allowed = {v for v, _ in field.choices}
         given = field.data if isinstance(field.data, list) else [field.data]

@@ -72,6 +72,7 @@ class Statement(Timestamps, db.Model):
 
     contributor: Mapped[Contributor | None] = relationship()
     service: Mapped[Service | None] = relationship()
+    review: Mapped[Review | None] = relationship()
 
 
 class Action(Timestamps, db.Model):

@@ -6,8 +6,16 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from .pages import bp as pages_bp
     from .respond import bp as respond_bp
+    from .conversation import bp as conversation_bp
+    from .people import bp as people_bp
     from .staff import bp as staff_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(conversation_bp)
+
+    from .auth import can
+
+    app.jinja_env.globals["can"] = lambda name: can(name)

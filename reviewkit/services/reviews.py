@@ -1,0 +1,172 @@
+"""Review conversations on a tablet: contributors, statements under headings, actions.
+Every change is committed at once, so nothing is lost if the tablet sleeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import false, func, select
+
+from ..banks import Section
+from ..extensions import db
+from ..models import Action, BankVersion, Contributor, Person, Review, Statement, User
+from ..models.base import utcnow
+
+CONTRIBUTOR_ROLES = ("person", "family", "staff", "advocate", "other")
+
+
+class ReviewError(ValueError):
+    """A change that cannot be made, with a message for a person."""
+
+
+def start_review(user: User, person: Person, version: BankVersion, held_on: date) -> Review:
+    review = Review(organisation_id=user.organisation_id, service_id=person.service_id,
+                    person=person, bank_version=version, facilitator_id=user.id,
+                    language=person.preferred_language, held_on=held_on)
+    db.session.add(review)
+    db.session.flush()
+    db.session.add(Contributor(review=review, name=person.display_name, role="person"))
+    db.session.commit()
+    return review
+
+
+def get_review(user: User, review_id: int) -> Review | None:
+    review = db.session.get(Review, review_id)
+    if review is None or review.organisation_id != user.organisation_id:
+        return None
+    allowed = user.service_ids()
+    if allowed is not None and review.service_id not in allowed:
+        return None
+    return review
+
+
+def add_contributor(review: Review, name: str, role: str) -> Contributor:
+    if role not in CONTRIBUTOR_ROLES:
+        raise ReviewError("choose who this person is")
+    contributor = Contributor(review=review, name=name.strip(), role=role)
+    db.session.add(contributor)
+    db.session.commit()
+    return contributor
+
+
+def section_kinds(section: Section) -> list[str]:
+    kinds: list[str] = []
+    for q in section.questions:
+        kinds.extend(k.value for k in q.kinds if k.value not in kinds)
+    return kinds
+
+
+def _question_for(section: Section, kind: str | None) -> str | None:
+    return next((q.id for q in section.questions if kind in [k.value for k in q.kinds]), None)
+
+
+def add_statement(review: Review, section_id: str, contributor_id: int | None, kind: str | None,
+                  text: str) -> Statement:
+    section = next((s for s in review.bank_version.bank.sections if s.id == section_id), None)
+    if section is None:
+        raise ReviewError("that heading is not part of this review")
+    if contributor_id is not None and contributor_id not in {c.id for c in review.contributors}:
+        raise ReviewError("choose who said it")
+    kinds = section_kinds(section)
+    if kind not in kinds:
+        kind = kinds[0] if len(kinds) == 1 else None
+    position = db.session.scalar(select(func.count(Statement.id)).where(
+        Statement.review_id == review.id, Statement.section_id == section_id)) or 0
+    statement = Statement(
+        organisation_id=review.organisation_id, service_id=review.service_id, review=review,
+        contributor_id=contributor_id, bank_id=review.bank_version.bank_id, section_id=section_id,
+        question_id=_question_for(section, kind), kind=kind, kind_confidence=1.0 if kind else None,
+        text=text.strip(), language=review.language, position=position, said_on=review.held_on,
+        pooled=bool(review.person and review.person.consent("pooled")))
+    db.session.add(statement)
+    db.session.commit()
+    return statement
+
+
+def review_statement(review: Review, statement_id: int) -> Statement:
+    statement = db.session.get(Statement, statement_id)
+    if statement is None or statement.review_id != review.id:
+        raise ReviewError("that statement is not part of this review")
+    return statement
+
+
+def update_statement(statement: Statement, *, text: str, section_id: str,
+                     contributor_id: int | None, kind: str | None) -> None:
+    review = statement.review
+    section = next((s for s in review.bank_version.bank.sections if s.id == section_id), None)
+    if section is None:
+        raise ReviewError("that heading is not part of this review")
+    kinds = section_kinds(section)
+    statement.text = text.strip()
+    statement.section_id = section_id
+    statement.contributor_id = contributor_id
+    statement.kind = kind if kind in kinds else (kinds[0] if len(kinds) == 1 else None)
+    statement.question_id = _question_for(section, statement.kind)
+    db.session.commit()
+
+
+def delete_statement(statement: Statement) -> None:
+    statement.deleted_at = utcnow()
+    db.session.commit()
+
+
+def undo_delete(statement: Statement) -> None:
+    statement.deleted_at = None
+    db.session.commit()
+
+
+@dataclass
+class Heading:
+    section: Section
+    kinds: list[str]
+    statements: list[Statement] = field(default_factory=list)
+    phone: list[Statement] = field(default_factory=list)  # the person's own phone answers
+
+
+def headings(review: Review) -> list[Heading]:
+    """The bank's headings in order, each with its statements (and the person's phone answers)."""
+    rows = db.session.scalars(select(Statement).where(
+        Statement.deleted_at.is_(None),
+        (Statement.review_id == review.id) | (
+            (Statement.response_id == review.response_id) if review.response_id else false()),
+    ).order_by(Statement.section_id, Statement.position, Statement.id)).all()
+    out = []
+    for section in review.bank_version.bank.sections:
+        kinds = section_kinds(section)
+        if not kinds:
+            continue
+        mine = [s for s in rows if s.section_id == section.id]
+        out.append(Heading(section, kinds, [s for s in mine if s.review_id == review.id],
+                           [s for s in mine if s.response_id is not None]))
+    return out
+
+
+def add_action(review: Review, *, what: str, who: str, due_on: date | None,
+               statement_id: int | None = None) -> Action:
+    action = Action(review=review, what=what.strip(), who=who.strip(), due_on=due_on,
+                    statement_id=statement_id)
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+def set_action_done(action: Action, done: bool) -> None:
+    action.done_at = utcnow() if done else None
+    db.session.commit()
+
+
+def overdue_actions(user: User, today: date | None = None) -> list[Action]:
+    today = today or date.today()
+    query = (select(Action).join(Action.review)
+             .where(Review.organisation_id == user.organisation_id, Action.done_at.is_(None),
+                    Action.due_on < today).order_by(Action.due_on))
+    allowed = user.service_ids()
+    if allowed is not None:
+        query = query.where(Review.service_id.in_(allowed))
+    return list(db.session.scalars(query))
+
+
+def finish_review(review: Review) -> None:
+    review.finished_at = review.finished_at or utcnow()
+    db.session.commit()

@@ -1,0 +1,32 @@
+/* Review conversation: add a statement without reloading, keep typing. Without JavaScript the
+   form posts and the page comes back with the cursor in the same box. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-capture]");
+  if (!form || !window.fetch) return;
+  var text = form.querySelector("#text");
+  var list = document.querySelector("[data-list]");
+  var status = form.querySelector("[data-status]");
+  form.addEventListener("submit", function (event) {
+    if (!text.value.trim()) return;  // let the server say what is missing
+    event.preventDefault();
+    var said = text.value;
+    fetch(form.action || location.href, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"Accept": "application/json"}
+    }).then(function (r) {
+      if (r.status !== 201) { form.submit(); return; }
+      return r.json().then(function () {
+        // Reload the list quietly so edit/delete links are there; the typing goes on.
+        text.value = "";
+        text.focus();
+        status.textContent = said;
+        return fetch(location.href, {credentials: "same-origin"}).then(function (p) { return p.text(); })
+          .then(function (html) {
+            var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-list]");
+            if (fresh && list) { list.innerHTML = fresh.innerHTML; }
+          });
+      });
+    }).catch(function () { status.textContent = form.getAttribute("data-offline") || ""; });
+  });
+})();

@@ -1,0 +1,198 @@
+"""The guided review conversation on a tablet: contributors, headings, statements, actions,
+and a one-page easy-read summary for the person."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..forms.questions import BaseForm
+from ..forms.staff import (KIND_LABELS, ROLE_LABELS, ActionForm, ContributorForm,
+                           StartReviewForm, StatementEditForm, StatementForm)
+from ..models import Review
+from ..services import people as people_svc
+from ..services import reviews as svc
+from ..services.banks import latest_version
+from .auth import Permission, requires
+
+bp = Blueprint("conversation", __name__, url_prefix="/staff/reviews")
+
+
+def _review_or_404(review_id: int) -> Review:
+    review = svc.get_review(current_user, review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+def _statement_form(review: Review, heading: svc.Heading, form_cls=StatementForm, **kw):
+    form = form_cls(**kw)
+    form.contributor.choices = [(c.id, f"{c.name} ({ROLE_LABELS[c.role]})")
+                                for c in review.contributors]
+    form.kind.choices = [(k, KIND_LABELS[k]) for k in heading.kinds]
+    if isinstance(form, StatementEditForm):
+        form.section.choices = [(h.section.id, h.section.title) for h in svc.headings(review)]
+    return form
+
+
+@bp.post("/start/<int:person_id>")
+@requires(Permission.REVIEWS)
+def start(person_id: int):
+    person = people_svc.get_person(current_user, person_id, action="review")
+    form = StartReviewForm()
+    form.bank.choices = [(b, b) for b in ("person-centred-review", "appreciative-inquiry")]
+    if person is None:
+        abort(404)
+    version = latest_version(form.bank.data or "")
+    if not form.validate_on_submit() or version is None:
+        flash(_("Choose a conversation and a date to start."))
+        return redirect(url_for("people.show", person_id=person_id))
+    review = svc.start_review(current_user, person, version, form.held_on.data)
+    return redirect(url_for(".contributors", review_id=review.id))
+
+
+@bp.route("/<int:review_id>/people", methods=["GET", "POST"])
+@requires(Permission.REVIEWS)
+def contributors(review_id: int):
+    review = _review_or_404(review_id)
+    form = ContributorForm()
+    if form.validate_on_submit():
+        svc.add_contributor(review, form.name.data, form.role.data)
+        return redirect(url_for(".contributors", review_id=review.id))
+    first = svc.headings(review)[0].section.id
+    return render_template("staff/review_people.html", review=review, form=form,
+                           roles=ROLE_LABELS, first=first), (400 if form.errors else 200)
+
+
+@bp.route("/<int:review_id>/h/<section_id>", methods=["GET", "POST"])
+@requires(Permission.REVIEWS)
+def heading(review_id: int, section_id: str):
+    review = _review_or_404(review_id)
+    all_headings = svc.headings(review)
+    current = next((h for h in all_headings if h.section.id == section_id), None)
+    if current is None:
+        abort(404)
+    form = _statement_form(review, current, data={
+        "contributor": request.args.get("who", type=int), "kind": request.args.get("kind")})
+    statement = None
+    if form.validate_on_submit():
+        try:
+            statement = svc.add_statement(review, section_id, form.contributor.data,
+                                          form.kind.data, form.text.data)
+        except svc.ReviewError as exc:
+            form.contributor.errors = [str(exc)]
+    if statement is not None:
+        if request.accept_mimetypes.best == "application/json":
+            return {"id": statement.id, "text": statement.text}, 201
+        return redirect(url_for(".heading", review_id=review.id, section_id=section_id,
+                                who=form.contributor.data, kind=form.kind.data) + "#text")
+    index = all_headings.index(current)
+    return render_template(
+        "staff/review_heading.html", review=review, heading=current, form=form,
+        headings=all_headings, index=index, roles=ROLE_LABELS, kinds=KIND_LABELS,
+        previous=all_headings[index - 1] if index else None,
+        next=all_headings[index + 1] if index + 1 < len(all_headings) else None,
+        undo=request.args.get("undo", type=int), small=BaseForm(),
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/<int:review_id>/s/<int:statement_id>", methods=["GET", "POST"])
+@requires(Permission.REVIEWS)
+def edit_statement(review_id: int, statement_id: int):
+    review = _review_or_404(review_id)
+    statement = _statement_or_404(review, statement_id)
+    current = next(h for h in svc.headings(review) if h.section.id == statement.section_id)
+    form = _statement_form(review, current, StatementEditForm, obj=None, data={
+        "text": statement.text, "contributor": statement.contributor_id,
+        "kind": statement.kind, "section": statement.section_id})
+    if request.method == "POST":
+        target = next((h for h in svc.headings(review) if h.section.id == form.section.data),
+                      current)
+        form.kind.choices = [(k, KIND_LABELS[k]) for k in target.kinds]
+        if form.validate():
+            svc.update_statement(statement, text=form.text.data, section_id=form.section.data,
+                                 contributor_id=form.contributor.data, kind=form.kind.data)
+            return redirect(url_for(".heading", review_id=review.id, section_id=form.section.data))
+    return render_template("staff/review_statement.html", review=review, statement=statement,
+                           form=form), (400 if form.errors else 200)
+
+
+def _statement_or_404(review: Review, statement_id: int):
+    try:
+        return svc.review_statement(review, statement_id)
+    except svc.ReviewError:
+        abort(404)
+
+
+@bp.post("/<int:review_id>/s/<int:statement_id>/delete")
+@requires(Permission.REVIEWS)
+def delete_statement(review_id: int, statement_id: int):
+    review = _review_or_404(review_id)
+    statement = _statement_or_404(review, statement_id)
+    if BaseForm().validate():
+        svc.delete_statement(statement)
+    return redirect(url_for(".heading", review_id=review.id, section_id=statement.section_id,
+                            undo=statement.id))
+
+
+@bp.post("/<int:review_id>/s/<int:statement_id>/undo")
+@requires(Permission.REVIEWS)
+def undo_statement(review_id: int, statement_id: int):
+    review = _review_or_404(review_id)
+    statement = _statement_or_404(review, statement_id)
+    if BaseForm().validate():
+        svc.undo_delete(statement)
+    return redirect(url_for(".heading", review_id=review.id, section_id=statement.section_id))
+
+
+@bp.route("/<int:review_id>/actions", methods=["GET", "POST"])
+@requires(Permission.REVIEWS)
+def actions(review_id: int):
+    review = _review_or_404(review_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        svc.add_action(review, what=form.what.data, who=form.who.data, due_on=form.due_on.data)
+        return redirect(url_for(".actions", review_id=review.id) + "#what")
+    return render_template("staff/review_actions.html", review=review, form=form,
+                           small=BaseForm(), last=svc.headings(review)[-1]), (
+        400 if form.errors else 200)
+
+
+@bp.post("/<int:review_id>/actions/<int:action_id>/done")
+@requires(Permission.REVIEWS)
+def action_done(review_id: int, action_id: int):
+    review = _review_or_404(review_id)
+    action = next((a for a in review.actions if a.id == action_id), None)
+    if action is None:
+        abort(404)
+    if BaseForm().validate():
+        svc.set_action_done(action, request.form.get("done") == "1")
+    return redirect(url_for(".actions", review_id=review.id))
+
+
+def _summary_context(review: Review) -> dict:
+    return {"review": review, "headings": svc.headings(review), "roles": ROLE_LABELS,
+            "kinds": KIND_LABELS}
+
+
+@bp.get("/<int:review_id>/summary")
+@requires(Permission.REVIEWS)
+def summary(review_id: int):
+    review = _review_or_404(review_id)
+    people_svc.log_access(current_user, "view", "review", review.id)
+    return render_template("staff/review_summary.html", **_summary_context(review))
+
+
+@bp.get("/<int:review_id>/summary.pdf")
+@requires(Permission.REVIEWS)
+def summary_pdf(review_id: int):
+    from ..pdf import html_to_pdf, inline_pictogram
+
+    review = _review_or_404(review_id)
+    people_svc.log_access(current_user, "download", "review", review.id)
+    html = render_template("staff/review_summary_print.html", picto=inline_pictogram,
+                           **_summary_context(review))
+    return Response(html_to_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=review-{review.id}-summary.pdf"})

@@ -1,0 +1,108 @@
+"""People supported: list, add, view (logged), consent, export and erase."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms.questions import BaseForm
+from ..forms.staff import PersonForm, StaffConsentForm, StartReviewForm
+from ..models import Review, Service
+from ..services import people as svc
+from ..services.banks import all_latest
+from .auth import Permission, requires
+
+bp = Blueprint("people", __name__, url_prefix="/staff/people")
+CONVERSATION_BANKS = ("person-centred-review", "appreciative-inquiry")
+
+
+def _person_form(**kwargs) -> PersonForm:
+    form = PersonForm(**kwargs)
+    allowed = current_user.service_ids()
+    services = db.session.scalars(select(Service).where(
+        Service.organisation_id == current_user.organisation_id).order_by(Service.name)).all()
+    form.service_id.choices = [(s.id, s.name) for s in services
+                               if allowed is None or s.id in allowed]
+    form.language.choices = [(code, name) for code, (name, _d) in
+                             current_app.config["LANGUAGES"].items()]
+    return form
+
+
+def _person_or_404(person_id: int, action: str = "view"):
+    person = svc.get_person(current_user, person_id, action=action)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Permission.PEOPLE)
+def index():
+    form = _person_form()
+    if form.validate_on_submit():
+        person = svc.create_person(current_user, display_name=form.display_name.data,
+                                   reference=form.reference.data, service_id=form.service_id.data,
+                                   language=form.language.data, easy_read=form.easy_read.data)
+        flash(_("%(name)s added. Record their consent next.", name=person.display_name))
+        return redirect(url_for(".show", person_id=person.id))
+    return render_template("staff/people.html", people=svc.visible_people(current_user),
+                           form=form), (400 if form.errors else 200)
+
+
+@bp.get("/<int:person_id>")
+@requires(Permission.PEOPLE)
+def show(person_id: int):
+    person = _person_or_404(person_id)
+    reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)
+                                 .order_by(Review.held_on.desc())).all()
+    start = StartReviewForm()
+    start.bank.choices = [(v.bank_id, v.title) for v in all_latest()
+                          if v.bank_id in CONVERSATION_BANKS]
+    return render_template("staff/person.html", person=person, reviews=reviews,
+                           consent_form=StaffConsentForm(), start_form=start, form=BaseForm())
+
+
+@bp.post("/<int:person_id>/consent")
+@requires(Permission.PEOPLE)
+def consent(person_id: int):
+    person = _person_or_404(person_id, action="edit")
+    form = StaffConsentForm()
+    if form.validate_on_submit():
+        svc.record_consent(current_user, person, scope=form.scope.data,
+                           given=form.given.data == "yes", note=form.note.data)
+        flash(_("Consent recorded."))
+        return redirect(url_for(".show", person_id=person.id))
+    reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)).all()
+    start = StartReviewForm()
+    start.bank.choices = [(v.bank_id, v.title) for v in all_latest()
+                          if v.bank_id in CONVERSATION_BANKS]
+    return render_template("staff/person.html", person=person, reviews=reviews,
+                           consent_form=form, start_form=start, form=BaseForm()), 400
+
+
+@bp.post("/<int:person_id>/export")
+@requires(Permission.PEOPLE)
+def export(person_id: int):
+    person = _person_or_404(person_id, action="export")
+    if not BaseForm().validate():
+        abort(400)
+    data = svc.export_person(current_user, person)
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition":
+                             f"attachment; filename=person-{person.id}.json"})
+
+
+@bp.post("/<int:person_id>/erase")
+@requires(Permission.PEOPLE)
+def erase(person_id: int):
+    person = _person_or_404(person_id, action="erase-request")
+    if not BaseForm().validate():
+        abort(400)
+    svc.erase_person(current_user, person)
+    flash(_("Their record, reviews and statements have been erased."))
+    return redirect(url_for(".index"))

@@ -1,0 +1,170 @@
+"""People supported and the guided review conversation, through the staff pages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from sqlalchemy import func, select
+
+from reviewkit.extensions import db
+from reviewkit.models import AccessLog, Action, Person, Review, Service, Statement
+
+from conftest import Page, form_token, sign_in
+
+
+def _add_person(client, name="Jo", service="Oak House"):
+    service_id = db.session.scalar(select(Service.id).filter_by(name=service))
+    token = form_token(client, "/staff/people/")
+    r = client.post("/staff/people/", data={
+        "display_name": name, "reference": "R-1", "service_id": service_id, "language": "en",
+        "csrf_token": token})
+    assert r.status_code == 302, r.get_data(as_text=True)[:800]
+    return int(r.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def _start(client, person_id, bank="person-centred-review"):
+    token = form_token(client, f"/staff/people/{person_id}")
+    r = client.post(f"/staff/reviews/start/{person_id}", data={
+        "bank": bank, "held_on": "2026-11-20", "csrf_token": token})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/people")
+    return int(r.headers["Location"].split("/")[3])
+
+
+def test_a_whole_review_ends_in_a_summary_pdf_with_statements_under_headings(staff_app, tmp_path):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    person_id = _add_person(client)
+    token = form_token(client, f"/staff/people/{person_id}")
+    client.post(f"/staff/people/{person_id}/consent", data={
+        "scope": "pooled", "given": "yes", "csrf_token": token})
+    review_id = _start(client, person_id)
+    for name, role in [("Mum", "family"), ("Alex", "staff"), ("Priya", "advocate")]:
+        token = form_token(client, f"/staff/reviews/{review_id}/people")
+        client.post(f"/staff/reviews/{review_id}/people",
+                    data={"name": name, "role": role, "csrf_token": token})
+    review = db.session.get(Review, review_id)
+    contributors = {c.name: c.id for c in review.contributors}
+    assert set(contributors) == {"Jo", "Mum", "Alex", "Priya"}
+    said = {"like-and-admire": ("Jo is always kind", "Mum"),
+            "working-not-working": ("The bus to college is late", "Jo"),
+            "important-for-me": ("Help with tablets every morning", "Alex")}
+    for section, (text, who) in said.items():
+        url = f"/staff/reviews/{review_id}/h/{section}"
+        page = Page(client.get(url))
+        assert page.status == 200
+        kinds = {"working-not-working": "not_working"}.get(section, "")
+        r = client.post(url, data={"contributor": contributors[who], "kind": kinds, "text": text,
+                                   "csrf_token": page.csrf})
+        assert r.status_code == 302
+        assert text in Page(client.get(url)).html
+    late = db.session.scalar(select(Statement).filter_by(text="The bus to college is late"))
+    assert late.kind == "not_working" and late.pooled is True
+    token = form_token(client, f"/staff/reviews/{review_id}/actions")
+    client.post(f"/staff/reviews/{review_id}/actions", data={
+        "what": "Ask the college about an earlier bus", "who": "Alex", "due_on": "2026-12-15",
+        "csrf_token": token})
+    summary = Page(client.get(f"/staff/reviews/{review_id}/summary"))
+    assert "Ask the college about an earlier bus" in summary
+    pdf = client.get(f"/staff/reviews/{review_id}/summary.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = " ".join(text.split())
+    bank = review.bank_version.bank
+    for section, (said_text, _who) in said.items():
+        heading = next(s for s in bank.sections if s.id == section).easy_read
+        assert heading in flat and said_text in flat
+        # each statement is printed after its own heading
+        assert flat.index(heading) < flat.index(said_text)
+    assert "Ask the college about an earlier bus" in flat
+
+
+def test_statements_can_be_edited_moved_deleted_and_restored(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    review_id = _start(client, _add_person(client))
+    url = f"/staff/reviews/{review_id}/h/like-and-admire"
+    client.post(url, data={"contributor": "", "text": "Kind to everyone",
+                           "csrf_token": form_token(client, url)})
+    statement = db.session.scalar(select(Statement).filter_by(text="Kind to everyone"))
+    edit = f"/staff/reviews/{review_id}/s/{statement.id}"
+    r = client.post(edit, data={"text": "Kind to everyone she meets", "section": "important-to-me",
+                                "contributor": statement.contributor_id or "",
+                                "kind": "important_to", "csrf_token": form_token(client, edit)})
+    assert r.status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(Statement, statement.id)
+    assert (moved.text, moved.section_id, moved.kind) == (
+        "Kind to everyone she meets", "important-to-me", "important_to")
+    r = client.post(f"{edit}/delete", data={"csrf_token": form_token(client, url)})
+    assert r.headers["Location"].endswith(f"undo={statement.id}")
+    undo_page = Page(client.get(r.headers["Location"]))
+    assert "Statement deleted." in undo_page and "Kind to everyone she meets" not in undo_page
+    client.post(f"{edit}/undo", data={"csrf_token": undo_page.csrf})
+    db.session.expire_all()
+    assert db.session.get(Statement, statement.id).deleted_at is None
+
+
+def test_an_empty_statement_gets_a_message_and_keeps_the_choices(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    review_id = _start(client, _add_person(client))
+    url = f"/staff/reviews/{review_id}/h/working-not-working"
+    r = Page(client.post(url, data={"text": "  ", "kind": "not_working",
+                                    "csrf_token": form_token(client, url)}))
+    assert r.status == 400 and "Type what they said" in r
+    chosen = re.search(r'<option[^>]*value="not_working"[^>]*>', r.html).group(0)
+    assert "selected" in chosen
+
+
+def test_overdue_actions_are_marked(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    review_id = _start(client, _add_person(client))
+    url = f"/staff/reviews/{review_id}/actions"
+    client.post(url, data={"what": "Book the dentist", "who": "Alex", "due_on": "2020-01-01",
+                           "csrf_token": form_token(client, url)})
+    assert "overdue" in Page(client.get(url))
+    bad = Page(client.post(url, data={"what": "", "who": "Alex", "due_on": "31/02/2026",
+                                      "csrf_token": form_token(client, url)}))
+    assert bad.status == 400 and "Say what will happen" in bad
+    assert db.session.scalar(select(func.count(Action.id))) == 1
+
+
+def test_a_facilitator_sees_only_people_in_their_services_and_access_is_logged(staff_app):
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    elsewhere = _add_person(admin, "Kim", service="Elm Court")
+    mine = _add_person(admin, "Lee", service="Oak House")
+    fac = staff_app.test_client()
+    sign_in(fac, "facilitator")
+    listing = Page(fac.get("/staff/people/"))
+    assert "Lee" in listing and "Kim" not in listing
+    assert fac.get(f"/staff/people/{elsewhere}").status_code == 404
+    assert fac.get(f"/staff/people/{mine}").status_code == 200
+    views = db.session.scalars(select(AccessLog).filter_by(object_type="person",
+                                                           object_id=mine)).all()
+    assert [v.action for v in views][-1] == "view"
+
+
+def test_export_and_erase_on_request(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "admin")
+    person_id = _add_person(client, "Sam")
+    review_id = _start(client, person_id)
+    url = f"/staff/reviews/{review_id}/h/like-and-admire"
+    client.post(url, data={"text": "Great laugh", "csrf_token": form_token(client, url)})
+    token = form_token(client, f"/staff/people/{person_id}")
+    exported = client.post(f"/staff/people/{person_id}/export", data={"csrf_token": token})
+    data = exported.get_json(force=True)
+    assert data["person"]["display_name"] == "Sam"
+    assert [s["text"] for s in data["statements"]] == ["Great laugh"]
+    client.post(f"/staff/people/{person_id}/erase", data={"csrf_token": token})
+    person = db.session.get(Person, person_id)
+    assert person.erased_at is not None and person.display_name == "erased"
+    assert db.session.scalar(select(func.count(Statement.id))) == 0
+    assert db.session.scalar(select(func.count(Review.id))) == 0
+    assert db.session.scalar(select(AccessLog.action).order_by(AccessLog.id.desc())) == "erase"
