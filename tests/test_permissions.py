@@ -1,0 +1,67 @@
+"""Every route declares who may use it; walk every route for every role."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Person, Role, Service
+from reviewkit.services import reviews as review_svc
+from reviewkit.services.banks import latest_version
+from reviewkit.web.auth import ROLE_PERMISSIONS
+
+from conftest import sign_in
+
+
+def _rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def test_every_route_declares_a_permission(staff_app):
+    missing = [r.rule for r in _rules(staff_app)
+               if not hasattr(staff_app.view_functions[r.endpoint], "permission")]
+    assert missing == []
+
+
+@pytest.fixture
+def objects(staff_app):
+    """One of each thing a staff URL can point at, in the facilitator's service."""
+    from reviewkit.models import User
+
+    service = db.session.scalar(select(Service).filter_by(slug="oak"))
+    admin = db.session.scalar(select(User).filter_by(role="admin"))
+    person = Person(organisation_id=service.organisation_id, service=service, display_name="Al")
+    db.session.add(person)
+    db.session.commit()
+    review = review_svc.start_review(admin, person, latest_version("person-centred-review"),
+                                     __import__("datetime").date(2026, 11, 1))
+    statement = review_svc.add_statement(review, "like-and-admire", None, None, "Kind")
+    action = review_svc.add_action(review, what="Call", who="Al", due_on=None)
+    return {"person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
+            "statement_id": statement.id, "action_id": action.id, "token": "nope",
+            "key": "nope", "qid": "nope"}
+
+
+def test_every_staff_route_for_every_role(staff_app, objects):
+    clients = {"anonymous": staff_app.test_client()}
+    for role in Role:
+        clients[role.value] = staff_app.test_client()
+        sign_in(clients[role.value], role.value)
+    checked = 0
+    for rule in _rules(staff_app):
+        permission = staff_app.view_functions[rule.endpoint].permission
+        if permission == "public":
+            continue
+        url = rule.build({k: objects[k] for k in rule.arguments}, append_unknown=False)[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        for who, client in clients.items():
+            status = client.open(url, method=method).status_code
+            if who == "anonymous":
+                assert status == 302, (who, url, status)
+            elif permission == "signed_in" or permission in ROLE_PERMISSIONS[who]:
+                assert status not in (401, 403, 404, 500), (who, url, status)
+            else:
+                assert status == 403, (who, url, status)
+            checked += 1
+    assert checked >= 5 * 10
