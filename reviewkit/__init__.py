@@ -15,7 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The application factory. ``config`` overrides settings (tests pass INSTANCE_PATH here)."""
     from . import config as settings_mod
     from .db import configure_engine
-    from .extensions import babel, db, login_manager, migrate
+    from .extensions import babel, db, limiter, login_manager, migrate
     from .i18n import init_i18n, select_locale
     from .web import register_blueprints
     from .web.errors import register_error_handlers
@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)  # compiles catalogues first: Flask-Babel reads their folder in init_app
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    limiter.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)

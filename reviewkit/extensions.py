@@ -28,3 +28,9 @@ from flask_login import LoginManager  # noqa: E402
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
+
+from flask_limiter import Limiter  # noqa: E402
+from flask_limiter.util import get_remote_address  # noqa: E402
+
+# In memory per process by default; set REVIEWKIT_RATELIMIT_STORAGE_URI (e.g. redis://) to share.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

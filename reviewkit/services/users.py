@@ -54,6 +54,52 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+RESET_HOURS = 24
+MIN_PASSWORD = 12
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made, with a message for a person."""
+
+
+def _digest(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_reset_link_token(user: User) -> str:
+    """A one-time token for a password reset link (an admin passes the link on). Only its hash
+    is stored; it works once, within 24 hours."""
+    import secrets
+
+    token = secrets.token_urlsafe(32)
+    user.reset_token_hash = _digest(token)
+    user.reset_expires_at = utcnow() + timedelta(hours=RESET_HOURS)
+    db.session.commit()
+    return token
+
+
+def user_for_reset(token: str) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(select(User).filter_by(reset_token_hash=_digest(token)))
+    if user is None or not user.reset_expires_at or user.reset_expires_at < utcnow():
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"use at least {MIN_PASSWORD} characters")
+    user.password_hash = hash_password(password)
+    user.reset_token_hash = None
+    user.reset_expires_at = None
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+
+
 DEMO_USERS = [
     ("admin@riverside.example.org", "Alex Admin", Role.ADMIN),
     ("facilitator@riverside.example.org", "Fran Facilitator", Role.FACILITATOR),

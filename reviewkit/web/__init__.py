@@ -8,6 +8,8 @@ def register_blueprints(app: Flask) -> None:
     from .respond import bp as respond_bp
     from .conversation import bp as conversation_bp
     from .people import bp as people_bp
+    from .reports import bp as reports_bp
+    from .users import bp as users_bp
     from .staff import bp as staff_bp
 
     app.register_blueprint(pages_bp)
@@ -15,7 +17,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(conversation_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(users_bp)
 
-    from .auth import can
+    from .auth import can, init_idle_timeout
+
+    init_idle_timeout(app)
 
     app.jinja_env.globals["can"] = lambda name: can(name)

@@ -66,3 +66,27 @@ def signed_in(view: Callable) -> Callable:
     guarded = login_required(view)
     guarded.permission = "signed_in"  # type: ignore[attr-defined]
     return guarded
+
+
+def init_idle_timeout(app) -> None:
+    """Sign staff out after REVIEWKIT_STAFF_IDLE_MINUTES without a request."""
+    import time
+
+    from flask import flash, request, session
+    from flask_babel import gettext
+    from flask_login import logout_user
+
+    @app.before_request
+    def idle_timeout():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = time.time()
+        seen = session.get("staff_seen", now)
+        if now - seen > app.config["STAFF_IDLE_MINUTES"] * 60:
+            logout_user()
+            session.pop("staff_seen", None)
+            flash(gettext("You were signed out because nothing happened for a while. "
+                          "Please sign in again."))
+            return None
+        session["staff_seen"] = now
+        return None

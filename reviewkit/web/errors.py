@@ -22,6 +22,8 @@ def register_error_handlers(app: Flask) -> None:
                     "person who gave it to you for a new one.")),
             413: (_("That was too much to send at once"),
                   _("Please make your answer shorter and try again.")),
+            429: (_("Too many tries"),
+                  _("Please wait a minute, then try again.")),
         }
         title, body = messages.get(
             exc.code or 500, (_("Something went wrong"), _("Please try again in a moment."))

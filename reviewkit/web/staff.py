@@ -9,12 +9,12 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from urllib.parse import urlsplit
 from wtforms import EmailField, PasswordField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..forms.questions import BaseForm
 from ..models import Response, Survey, User
-from ..services.users import authenticate
+from ..services.users import authenticate, set_password, user_for_reset
 from .auth import Permission, public, requires, signed_in
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -35,6 +35,7 @@ class LoginForm(BaseForm):
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit("10 per minute", methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -69,3 +70,29 @@ def dashboard():
         .group_by(Survey.id).order_by(Survey.title)
     ).all()
     return render_template("staff/dashboard.html", rows=counts, logout_form=BaseForm())
+
+
+class NewPasswordForm(BaseForm):
+    password = PasswordField(_l("New password"), validators=[
+        InputRequired(_l("Enter a new password")), Length(min=12, max=200, message=_l(
+            "Use at least 12 characters. A few words you will remember works well."))])
+    confirm = PasswordField(_l("Type it again"), validators=[
+        InputRequired(_l("Type the new password again")),
+        EqualTo("password", _l("The two passwords are not the same"))])
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def reset(token: str):
+    user = user_for_reset(token)
+    if user is None:
+        return render_template("errors/error.html", title=_("This link does not work"),
+                               body=_("It may have been used already or be more than a day "
+                                      "old. Ask your administrator for a new one.")), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        flash(_("Your password is set. Please sign in."))
+        return redirect(url_for(".login"))
+    return render_template("staff/reset.html", form=form), (400 if form.errors else 200)

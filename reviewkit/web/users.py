@@ -1,0 +1,83 @@
+"""Staff accounts, for organisation admins: add people, give a one-time password link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from ..extensions import db
+from ..forms.questions import BaseForm
+from ..models import Role, Service, User
+from ..services.users import issue_reset_link_token
+from .auth import Permission, requires
+
+bp = Blueprint("users", __name__, url_prefix="/staff/users")
+ROLE_NAMES = {Role.ADMIN.value: _l("Organisation admin"), Role.FACILITATOR.value: _l("Facilitator"),
+              Role.MANAGER.value: _l("Manager or commissioner"),
+              Role.TRANSLATOR.value: _l("Translator")}
+
+
+class UserForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter their name")),
+                                               Length(max=200)])
+    email = EmailField(_l("Email address"), validators=[
+        DataRequired(_l("Enter their email address")),
+        Email(_l("Enter an email address like name@example.org")), Length(max=254)])
+    role = SelectField(_l("Role"), choices=list(ROLE_NAMES.items()))
+    services = SelectMultipleField(_l("Services (facilitators only see people in these)"),
+                                   coerce=int)
+
+    def validate_email(self, field):
+        if db.session.scalar(select(User.id).filter_by(email=field.data.strip().lower())):
+            raise ValidationError(_l("There is already an account with that email address"))
+
+
+def _form() -> UserForm:
+    form = UserForm()
+    form.services.choices = [(s.id, s.name) for s in db.session.scalars(
+        select(Service).filter_by(organisation_id=current_user.organisation_id))]
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Permission.USERS)
+def index():
+    form = _form()
+    link = None
+    if form.validate_on_submit():
+        user = User(organisation_id=current_user.organisation_id, name=form.name.data,
+                    email=form.email.data.strip().lower(), role=form.role.data,
+                    password_hash="!", services=[db.session.get(Service, i)
+                                                 for i in form.services.data])
+        db.session.add(user)
+        db.session.commit()
+        link = url_for("staff.reset", token=issue_reset_link_token(user), _external=True)
+        flash(_("Account made for %(name)s. Give them this link to set a password (it works "
+                "once, for 24 hours).", name=user.name))
+        form = _form()
+    users = db.session.scalars(select(User).filter_by(
+        organisation_id=current_user.organisation_id).order_by(User.name)).all()
+    return render_template("staff/users.html", users=users, form=form, link=link,
+                           roles=ROLE_NAMES, small=BaseForm()), (400 if form.errors else 200)
+
+
+@bp.post("/<int:user_id>/reset")
+@requires(Permission.USERS)
+def reset_link(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    if not BaseForm().validate():
+        abort(400)
+    link = url_for("staff.reset", token=issue_reset_link_token(user), _external=True)
+    users = db.session.scalars(select(User).filter_by(
+        organisation_id=current_user.organisation_id).order_by(User.name)).all()
+    flash(_("Give %(name)s this link to set a new password (it works once, for 24 hours).",
+            name=user.name))
+    return render_template("staff/users.html", users=users, form=_form(), link=link,
+                           roles=ROLE_NAMES, small=BaseForm())

@@ -1,0 +1,79 @@
+"""Staff accounts: admin-issued password links, lock-out, idle sign-out, rate limits."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import User
+
+from conftest import Page, form_token, sign_in
+
+
+def test_admin_adds_an_account_and_the_one_time_link_sets_a_password(staff_app):
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    page = Page(admin.post("/staff/users/", data={
+        "name": "Nia", "email": "Nia@Example.org", "role": "facilitator",
+        "csrf_token": form_token(admin, "/staff/users/")}))
+    link = re.search(r'href="(http://[^"]+/staff/reset/[^"]+)"', page.html).group(1)
+    path = link.split("rk.test", 1)[-1].split("localhost", 1)[-1]
+    newcomer = staff_app.test_client()
+    short = Page(newcomer.post(path, data={"password": "short", "confirm": "short",
+                                           "csrf_token": form_token(newcomer, path)}))
+    assert short.status == 400 and "at least 12 characters" in short
+    ok = newcomer.post(path, data={"password": "a long pass phrase", "confirm": "a long pass phrase",
+                                   "csrf_token": form_token(newcomer, path)})
+    assert ok.status_code == 302
+    assert newcomer.get(path).status_code == 404  # used once, never again
+    login = newcomer.post("/staff/login", data={
+        "email": "nia@example.org", "password": "a long pass phrase",
+        "csrf_token": form_token(newcomer, "/staff/login")})
+    assert login.status_code == 302
+
+
+def test_duplicate_email_is_refused(staff_app):
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    page = Page(admin.post("/staff/users/", data={
+        "name": "Again", "email": "manager@example.org", "role": "manager",
+        "csrf_token": form_token(admin, "/staff/users/")}))
+    assert page.status == 400 and "already an account" in page
+
+
+def test_five_wrong_passwords_lock_the_account(staff_app):
+    client = staff_app.test_client()
+    for _ in range(5):
+        r = Page(client.post("/staff/login", data={
+            "email": "manager@example.org", "password": "wrong password!",
+            "csrf_token": form_token(client, "/staff/login")}))
+        assert r.status == 400
+    right = client.post("/staff/login", data={
+        "email": "manager@example.org", "password": "correct horse 1",
+        "csrf_token": form_token(client, "/staff/login")})
+    assert right.status_code == 400  # locked for 15 minutes even with the right password
+    assert db.session.scalar(select(User.locked_until).filter_by(
+        email="manager@example.org")) is not None
+
+
+def test_idle_staff_are_signed_out(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "manager")
+    assert client.get("/staff/").status_code == 200
+    with client.session_transaction() as session:
+        session["staff_seen"] -= 31 * 60
+    r = client.get("/staff/")
+    assert r.status_code == 302 and "/staff/login" in r.headers["Location"]
+    assert "signed out because nothing happened" in Page(client.get(r.headers["Location"]))
+
+
+def test_sign_in_attempts_are_rate_limited(staff_app):
+    client = staff_app.test_client()
+    token = form_token(client, "/staff/login")
+    codes = [client.post("/staff/login", data={"email": "x@example.org", "password": "nope",
+                                               "csrf_token": token}).status_code
+             for _ in range(12)]
+    assert 429 in codes and codes.index(429) >= 10
+    assert "Too many tries" in client.post("/staff/login", data={}).get_data(as_text=True)
