@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -96,7 +96,32 @@ def read_catalog(path: Path, locale: str | None = None, abort_invalid: bool = Fa
     catalog = PoCatalog(locale=locale, domain=path.stem)
     with path.open("rb") as fh:
         PoFileParser(catalog, abort_invalid=abort_invalid).parse(fh)
+    for message in [*catalog, *catalog.obsolete.values()]:
+        _previous_from_comments(message)
     return catalog
+
+
+def _previous_from_comments(message: Message) -> None:
+    """Babel reads ``#| msgid "…"`` (the English before it changed) as a translator comment;
+    give it back to ``previous_id`` so it is written as ``#|`` again, not ``# |``."""
+    parts, kept, current = [], [], None
+    for comment in message.user_comments:
+        body = comment[1:].strip() if comment.startswith("|") else None
+        if body is None:
+            kept.append(comment)
+        elif body.startswith("msgid_plural "):
+            current = [body[len("msgid_plural "):].strip()]
+            parts.append(current)
+        elif body.startswith("msgid "):
+            current = [body[len("msgid "):].strip()]
+            parts.append(current)
+        elif body.startswith('"') and current is not None:
+            current.append(body)
+        elif not body.startswith("msgctxt"):
+            kept.append(comment)
+    if parts:
+        message.previous_id = ["".join(unescape(x) for x in part) for part in parts]
+        message.user_comments = kept
 
 
 def render(catalog: Catalog) -> bytes:
@@ -125,7 +150,7 @@ def _template(domain: str) -> PoCatalog:
     cat = PoCatalog(project="reviewkit", version="1", domain=domain,
                     msgid_bugs_address="https://github.com/reviewkit/reviewkit/issues",
                     copyright_holder="reviewkit contributors", charset="utf-8", fuzzy=False)
-    cat.creation_date = datetime.now(timezone.utc)
+    cat.creation_date = datetime.now(UTC)
     return cat
 
 
@@ -207,6 +232,10 @@ def merge_by_context(old: PoCatalog, template: Catalog) -> None:
     old.creation_date = template.creation_date
 
 
+def _has_string(m: Message) -> bool:
+    return any(m.string) if isinstance(m.string, (list, tuple)) else bool(m.string)
+
+
 @dataclass
 class UpdateReport:
     written: list[Path] = field(default_factory=list)
@@ -218,7 +247,8 @@ def update(translations_dir: Path, banks_dir: Path, source_root: Path = REPO_ROO
            langs: Iterable[str] | None = None) -> UpdateReport:
     """Extract both templates and update (or create) every language's PO files."""
     report = UpdateReport()
-    templates = {"messages": extract_messages(source_root), "banks": extract_bank_messages(banks_dir)}
+    templates = {"messages": extract_messages(source_root),
+                 "banks": extract_bank_messages(banks_dir)}
     for domain, template in templates.items():
         pot = translations_dir / f"{domain}.pot"
         (report.written if save(pot, template) else report.unchanged).append(pot)
@@ -230,7 +260,13 @@ def update(translations_dir: Path, banks_dir: Path, source_root: Path = REPO_ROO
                 if domain == "banks":
                     merge_by_context(cat, template)
                 else:
+                    before = {(m.id, m.context): m.previous_id for m in cat if m.previous_id}
                     cat.update(template, update_header_comment=False)
+                    for m in cat:  # Babel forgets an unchanged fuzzy message's #| msgid
+                        if m.fuzzy and not m.previous_id and (m.id, m.context) in before:
+                            m.previous_id = before[(m.id, m.context)]
+                    for key in [k for k, m in cat.obsolete.items() if not _has_string(m)]:
+                        del cat.obsolete[key]  # nothing to keep from an untranslated message
                 cat.set_plural_forms(lang)
                 if cat.header(REVIEW_HEADER) is None:
                     cat.set_header(REVIEW_HEADER, DRAFT)
@@ -350,7 +386,9 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
         write_mo(buf, catalog)
         buf.seek(0)
         trans = gettext.GNUTranslations(buf)
-        trans.ngettext("x", "y", 3)
+        for n in range(200):  # the plural expression must work and give a form that exists
+            if not 0 <= trans.plural(n) < catalog.num_plurals:
+                raise ValueError(f"plural form {trans.plural(n)} for n={n} does not exist")
     except Exception as exc:  # noqa: BLE001
         problems.append(Problem(name, 1, f"does not compile: {exc}"))
     return problems
@@ -398,7 +436,8 @@ def coverage(translations_dir: Path, langs: Iterable[str] | None = None) -> list
             if domain == "messages":
                 by_file["messages"] = Coverage(lang, "messages")
             for m in messages:
-                file = domain if domain == "messages" else f"banks:{(m.context or '').split(':')[0]}"
+                bank = (m.context or "").split(":")[0]
+                file = domain if domain == "messages" else f"banks:{bank}"
                 row = by_file.setdefault(file, Coverage(lang, file))
                 row.total += 1
                 string = m.string
