@@ -1,0 +1,217 @@
+"""The phone journey in a real browser (Debian chromium): at 360 px, by keyboard only, with and
+without JavaScript, stopping halfway and coming back; axe-core on every page; the page-weight
+budget; no request leaves the server's origin. For the test bank and every shipped bank."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import TEST_BANKS, make_app
+from flask import Flask
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Answer, Response
+
+from .browsing import (
+    PAGE_BUDGET,
+    SKIPPED,
+    Journey,
+    axe,
+    describe_violations,
+    matches,
+    page_weights,
+)
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED_BANKS = REPO / "question_banks"
+SHIPPED = sorted(yaml.safe_load(p.read_text(encoding="utf-8"))["id"]
+                 for p in SHIPPED_BANKS.glob("*.yaml"))
+ALL_BANKS = ["test-bank", *SHIPPED]
+# What to answer in the test bank: one of each question type, the condition shown, one skip.
+TEST_PLAN = {"like": "I am kind\nI make people laugh", "name": "Sam", "happy": "3",
+             "anything-wrong": "yes", "what-wrong": "The bus is late",
+             "activities": ["swim", "music"]}
+
+
+@pytest.fixture
+def bank() -> str:
+    return "test-bank"
+
+
+@pytest.fixture
+def app(bank: str, tmp_path: Path) -> Iterator[Flask]:
+    """The test bank's app, or (for a shipped bank) an app loaded with the shipped banks."""
+    from reviewkit.services.setup import init_database
+
+    banks = TEST_BANKS if bank == "test-bank" else SHIPPED_BANKS
+    app = make_app(tmp_path, BANKS_PATH=str(banks))
+    with app.app_context():
+        report = init_database()
+        assert not report.problems, report.problems
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def stored_answers(invitation) -> tuple[Response, dict[str, Answer]]:
+    db.session.rollback()  # see what the server's threads committed
+    response = db.session.scalar(select(Response).filter_by(invitation_id=invitation.id))
+    assert response is not None, "no response was stored"
+    return response, {a.question_id: a for a in response.answers}
+
+
+def assert_stored(invitation, journey: Journey, *, submitted: bool = True) -> None:
+    response, stored = stored_answers(invitation)
+    assert (response.submitted_at is not None) is submitted
+    problems = []
+    for qid, given in journey.given.items():
+        row = stored.get(qid)
+        if row is None:
+            problems.append(f"{qid}: nothing stored (entered {given!r})")
+        elif given is SKIPPED:
+            if not row.skipped:
+                problems.append(f"{qid}: skipped, but stored as {row.value!r}")
+        elif row.skipped or not matches(row.value, given):
+            problems.append(f"{qid}: entered {given!r}, stored {row.value!r}")
+    assert not problems, "answers not stored as entered:\n" + "\n".join(problems)
+
+
+class Origin:
+    """Every request a browser context makes, to check none leaves the live server."""
+
+    def __init__(self, context, base: str):
+        self.base = base.rstrip("/") + "/"
+        self.requests: list[str] = []
+        context.on("request", lambda r: self.requests.append(r.url))
+
+    def outside(self) -> list[str]:
+        return [u for u in self.requests
+                if not u.startswith(self.base) and not u.startswith(("data:", "blob:"))]
+
+
+def checks_every_page(problems: list[str], *, a11y: bool = True, weight: bool = True):
+    """An ``on_page`` hook: axe-core and the page-weight budget on each page of a journey."""
+
+    def on_page(journey: Journey, visit) -> None:
+        where = f"{visit.kind} page {visit.url} (<h1> {visit.heading!r})"
+        if a11y:
+            violations = axe(journey.page)
+            if violations:
+                problems.append(describe_violations(violations, where))
+        if weight:
+            sizes = page_weights(visit.url, journey.page.context.cookies())
+            total = sum(sizes.values())
+            if total > PAGE_BUDGET:
+                parts = ", ".join(f"{u.split('/', 3)[-1]}: {n}" for u, n in sizes.items())
+                problems.append(f"{where} weighs {total} bytes gzip > {PAGE_BUDGET} ({parts})")
+
+    return on_page
+
+
+def plan_for(bank: str) -> dict:
+    return TEST_PLAN if bank == "test-bank" else {}
+
+
+# --- the whole journey, by keyboard, at 360 px ------------------------------------------------
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+def test_keyboard_journey_at_360px_is_stored(bank, live_server, invite, phone):
+    invitation = invite(bank)
+    seen = Origin(phone.context, live_server)
+    journey = Journey(phone, plan=plan_for(bank), skip_every=4)
+    journey.open(f"{live_server}/r/{invitation.token}")
+    end = journey.walk()
+    assert end.kind == "done"
+    kinds = [v.kind for v in journey.visits]
+    assert "check" in kinds and kinds.count("question") >= len(journey.given) > 0
+    assert_stored(invitation, journey)
+    assert seen.outside() == [], "requests outside the app's origin"
+    # Nothing overflows sideways at 360 px (no horizontal scrolling on a phone).
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+def test_keyboard_journey_without_javascript(bank, live_server, invite, phone_nojs):
+    invitation = invite(bank)
+    seen = Origin(phone_nojs.context, live_server)
+    journey = Journey(phone_nojs, plan=plan_for(bank), skip_every=3)
+    journey.open(f"{live_server}/r/{invitation.token}")
+    assert journey.walk().kind == "done"
+    assert_stored(invitation, journey)
+    assert seen.outside() == []
+
+
+# --- stop halfway, come back, finish ---------------------------------------------------------
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+def test_stop_halfway_and_finish_later(bank, live_server, invite, contexts):
+    invitation = invite(bank)
+    link = f"{live_server}/r/{invitation.token}"
+    first = contexts.new(**PHONE)
+    journey = Journey(first.new_page(), plan=plan_for(bank))
+    journey.open(link)
+    journey.walk(questions=3)
+    answered = dict(journey.given)
+    assert_stored(invitation, journey, submitted=False)
+
+    # The same phone later (same cookies, the tab was closed): scanning again resumes.
+    first.pages[0].close()
+    again = Journey(first.new_page(), plan=plan_for(bank), given=dict(answered),
+                    chosen=set(journey.chosen))
+    back = again.open(link)
+    assert back.kind == "question" and back.qid not in answered, (
+        f"reopening the link went to {back} instead of the first unanswered question")
+    again.walk(questions=1)
+
+    # Another phone with only the link (no cookies): resumes too, and finishes.
+    other = contexts.new(**PHONE)
+    last = Journey(other.new_page(), plan=plan_for(bank), given=dict(again.given),
+                   chosen=set(again.chosen))
+    resumed = last.open(link)
+    assert resumed.kind == "question" and resumed.qid not in again.given
+    assert last.walk().kind == "done"   # the check page showed every earlier typed answer
+    assert_stored(invitation, last)
+    assert set(answered) <= set(last.given)
+
+
+# --- accessibility, page weight and origin on every page --------------------------------------
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+def test_axe_finds_nothing_on_any_page_of_the_journey(bank, live_server, invite, phone):
+    problems: list[str] = []
+    journey = Journey(phone, plan=plan_for(bank), skip_every=4,
+                      on_page=checks_every_page(problems, weight=False))
+    journey.open(f"{live_server}/r/{invitation_link(invite, bank)}")
+    assert journey.walk().kind == "done"
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+def test_axe_finds_nothing_without_javascript(bank, live_server, invite, phone_nojs):
+    problems: list[str] = []
+    journey = Journey(phone_nojs, plan=plan_for(bank), skip_every=4,
+                      on_page=checks_every_page(problems, weight=False))
+    journey.open(f"{live_server}/r/{invitation_link(invite, bank)}")
+    assert journey.walk().kind == "done"
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+def test_every_journey_page_fits_the_weight_budget(bank, live_server, invite, phone):
+    problems: list[str] = []
+    journey = Journey(phone, plan=plan_for(bank), skip_every=4,
+                      on_page=checks_every_page(problems, a11y=False))
+    journey.open(f"{live_server}/r/{invitation_link(invite, bank)}")
+    assert journey.walk().kind == "done"
+    assert not problems, "\n".join(problems)
+
+
+def invitation_link(invite, bank: str) -> str:
+    return invite(bank).token
