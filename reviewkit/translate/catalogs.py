@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -236,6 +237,37 @@ def _has_string(m: Message) -> bool:
     return any(m.string) if isinstance(m.string, (list, tuple)) else bool(m.string)
 
 
+def merge_messages(cat: PoCatalog, template: Catalog, cutoff: float = 0.75) -> None:
+    """Update interface text (no contexts) like msgmerge, but only guess a fuzzy translation
+    from text that went away in this update (the English was edited), never from text that is
+    still in use: Babel's own matching would offer "Sad" for a new "Add"."""
+    before = {(m.id, m.context): m.previous_id for m in cat if m.previous_id}
+    cat.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    live = {m.id for m in cat if m.id}
+    for m in cat:
+        if not (m.id and m.fuzzy):
+            continue
+        if not m.previous_id and (m.id, m.context) in before:
+            m.previous_id = before[(m.id, m.context)]  # Babel forgets an unchanged #| msgid
+        if m.previous_id and m.previous_id[0] in live and m.previous_id[0] != m.id:
+            m.string, m.previous_id = "", []  # a guess from other, still-used text
+            m.flags.discard("fuzzy")
+    gone = {k: m for k, m in cat.obsolete.items() if _has_string(m) and isinstance(m.id, str)}
+    for m in cat:
+        if not m.id or _has_string(m) or not isinstance(m.id, str) or not gone:
+            continue
+        scored = [(SequenceMatcher(None, m.id.lower(), old.id.lower()).ratio(), key)
+                  for key, old in gone.items() if old.context == m.context]
+        score, key = max(scored, default=(0.0, None))
+        if key is not None and score >= cutoff:
+            old = gone.pop(key)
+            m.string, m.previous_id = old.string, [old.id]
+            m.flags |= {"fuzzy"}
+            del cat.obsolete[key]
+    for key in [k for k, m in cat.obsolete.items() if not _has_string(m)]:
+        del cat.obsolete[key]  # nothing to keep from an untranslated message
+
+
 @dataclass
 class UpdateReport:
     written: list[Path] = field(default_factory=list)
@@ -260,13 +292,7 @@ def update(translations_dir: Path, banks_dir: Path, source_root: Path = REPO_ROO
                 if domain == "banks":
                     merge_by_context(cat, template)
                 else:
-                    before = {(m.id, m.context): m.previous_id for m in cat if m.previous_id}
-                    cat.update(template, update_header_comment=False)
-                    for m in cat:  # Babel forgets an unchanged fuzzy message's #| msgid
-                        if m.fuzzy and not m.previous_id and (m.id, m.context) in before:
-                            m.previous_id = before[(m.id, m.context)]
-                    for key in [k for k, m in cat.obsolete.items() if not _has_string(m)]:
-                        del cat.obsolete[key]  # nothing to keep from an untranslated message
+                    merge_messages(cat, template)
                 cat.set_plural_forms(lang)
                 if cat.header(REVIEW_HEADER) is None:
                     cat.set_header(REVIEW_HEADER, DRAFT)
