@@ -56,6 +56,7 @@ def settings(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("REVIEWKIT_BASE_URL", "").startswith("https://"),
         "WTF_CSRF_TIME_LIMIT": None,  # a person may take all afternoon over one question

@@ -19,7 +19,8 @@ class BankVersion(Timestamps, db.Model):
     version: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     checksum: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Loaded only when this process has not parsed this version yet (see ``bank``).
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
 
     @property
     def bank(self) -> Bank:

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..banks import Bank, Question
 from ..extensions import db
@@ -22,9 +23,12 @@ class ResponseClosed(Exception):
 
 
 def find_response(resume_key: str) -> Response | None:
+    """The response with its bank version and answers, in one round of queries."""
     if not resume_key or len(resume_key) > 64:
         return None
-    return db.session.scalar(select(Response).filter_by(resume_key=resume_key))
+    return db.session.scalar(
+        select(Response).filter_by(resume_key=resume_key)
+        .options(joinedload(Response.bank_version), selectinload(Response.answers)))
 
 
 def start_response(invitation: Invitation, *, language: str | None = None) -> Response:
@@ -133,10 +137,31 @@ def save_answer(
         index_elements=["response_id", "question_id"],
         set_={k: stmt.excluded[k] for k in ("value", "skipped", "language", "easy_read", "updated_at")},
     )
-    db.session.execute(stmt)
-    response.updated_at = now
+    # Two statements, then commit: the write lock is held for as short a time as possible.
+    answer_id = db.session.execute(stmt.returning(Answer.id)).scalar_one()
+    db.session.execute(update(Response).where(Response.id == response.id).values(updated_at=now))
     db.session.commit()
-    db.session.expire(response, ["answers"])
+    _remember(response, answer_id, row)
+
+
+def _remember(response: Response, answer_id: int, row: dict) -> None:
+    """Bring the answers already loaded up to date without asking the database again: the row
+    just written is known exactly, so the next question is worked out from memory."""
+    from sqlalchemy.orm import make_transient_to_detached
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    set_committed_value(response, "updated_at", row["updated_at"])
+    if "answers" not in response.__dict__:
+        return
+    existing = next((a for a in response.answers if a.id == answer_id), None)
+    if existing is not None:
+        for key in ("value", "skipped", "language", "easy_read", "updated_at"):
+            set_committed_value(existing, key, row[key])
+        return
+    answer = Answer(id=answer_id, **row)
+    make_transient_to_detached(answer)  # persistent as far as the session knows: no INSERT
+    db.session.add(answer)
+    set_committed_value(response, "answers", [*response.answers, answer])
 
 
 def next_question(response: Response, after: str | None = None) -> Question | None:

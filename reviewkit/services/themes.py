@@ -98,8 +98,8 @@ def add_edit(ts: ThemeSet, edit: dict[str, Any], user_id: int | None = None) -> 
     problems = validate_edit(edit)
     if problems:
         raise ThemingError("; ".join(problems))
-    row = ThemeEdit(theme_set_id=ts.id, user_id=user_id, edit=dict(edit))
-    db.session.add(row)
+    row = ThemeEdit(user_id=user_id, edit=dict(edit))
+    ts.edits.append(row)
     db.session.commit()
     return row
 
