@@ -120,16 +120,6 @@ def plan_for(bank: str) -> dict:
     return TEST_PLAN if bank == "test-bank" else {}
 
 
-# The app bug that stops every journey with JavaScript on (reviewkit/static/js/respond.js).
-JS_SUBMIT_BUG = pytest.mark.xfail(
-    strict=True, raises=JourneyError,
-    reason="respond.js submits the answer form with fetch(form.action || location.href): "
-           "form.action is the <button name='action'> controls (a RadioNodeList), so with "
-           "JavaScript on, Continue posts to /a/<key>/q/[object RadioNodeList], the answer is "
-           "not saved and the person is sent back to the same question. Fix: use "
-           "form.getAttribute('action') || location.href (or rename the buttons).")
-
-
 def walk_and_check_every_page(page, link: str, bank: str, *, halfway: Callable | None = None,
                               a11y: bool = True, weight: bool = True,
                               skip_every: int = 4) -> Journey:
@@ -154,7 +144,6 @@ def walk_and_check_every_page(page, link: str, bank: str, *, halfway: Callable |
 
 # --- the test bank: each acceptance point on its own --------------------------------------------
 
-@JS_SUBMIT_BUG
 def test_keyboard_journey_at_360px_is_stored(live_server, invite, phone):
     invitation = invite()
     seen = Origin(phone.context, live_server)
@@ -182,7 +171,7 @@ def test_keyboard_journey_without_javascript(live_server, invite, phone_nojs):
 
 
 @pytest.mark.parametrize("javascript", [
-    pytest.param(True, marks=JS_SUBMIT_BUG, id="js"), pytest.param(False, id="nojs")])
+    pytest.param(True, id="js"), pytest.param(False, id="nojs")])
 def test_stop_halfway_and_finish_later(javascript, live_server, invite, contexts):
     invitation = invite()
     link = f"{live_server}/r/{invitation.token}"
@@ -214,7 +203,6 @@ def test_stop_halfway_and_finish_later(javascript, live_server, invite, contexts
     assert set(answered) < set(last.given)
 
 
-@JS_SUBMIT_BUG
 def test_axe_finds_nothing_on_any_page_of_the_journey(live_server, invite, phone):
     walk_and_check_every_page(phone, f"{live_server}/r/{invite().token}", "test-bank",
                               weight=False)
@@ -250,7 +238,6 @@ def test_shipped_bank_without_javascript(bank, live_server, invite, contexts):
 
 
 @pytest.mark.parametrize("bank", SHIPPED)
-@JS_SUBMIT_BUG
 def test_shipped_bank_with_javascript(bank, live_server, invite, phone):
     """By keyboard, JavaScript on, at 360 px: axe on every page; every answer stored; no
     request leaves the server."""

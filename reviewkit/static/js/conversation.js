@@ -11,7 +11,7 @@
     if (!text.value.trim()) return;  // let the server say what is missing
     event.preventDefault();
     var said = text.value;
-    fetch(form.action || location.href, {
+    fetch(form.getAttribute("action") || location.href, {
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: {"Accept": "application/json"}
     }).then(function (r) {

@@ -54,7 +54,7 @@
     var submitter = event.submitter;
     var body = new FormData(form);
     if (submitter && submitter.name) body.append(submitter.name, submitter.value);
-    fetch(form.action || location.href, {method: "POST", body: body, credentials: "same-origin"})
+    fetch(form.getAttribute("action") || location.href, {method: "POST", body: body, credentials: "same-origin"})
       .then(function (r) {
         if (r.redirected) {
           try { localStorage.removeItem(store); } catch (e) {}
