@@ -165,13 +165,23 @@ def question_type_for(question: Question) -> QuestionKind:
     return QuestionKind.registry[question.type](question)
 
 
+_FORM_CLASSES: dict[tuple, type[FlaskForm]] = {}
+
+
 def answer_form(
     question: Question, label: str, choices: list[tuple[str, str]], **kwargs: Any
 ) -> FlaskForm:
-    """A form with one field called ``answer`` for this question."""
-    kind = question_type_for(question)
+    """A form with one field called ``answer`` for this question. The class is built once per
+    question, wording and language (parsed banks live as long as the process)."""
+    key = (id(question), question.id, label, tuple(choices))
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        kind = question_type_for(question)
 
-    class AnswerForm(BaseForm):
-        answer = kind.field(label, choices)
+        class AnswerForm(BaseForm):
+            answer = kind.field(label, choices)
 
-    return AnswerForm(**kwargs)
+        if len(_FORM_CLASSES) > 5000:
+            _FORM_CLASSES.clear()
+        form_class = _FORM_CLASSES[key] = AnswerForm
+    return form_class(**kwargs)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import select, update
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -119,8 +121,6 @@ def save_answer(
     """Insert or update the one answer row for this question, and commit."""
     if response.submitted_at is not None:
         raise ResponseClosed()
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
     row = {
         "response_id": response.id,
@@ -132,16 +132,32 @@ def save_answer(
         "created_at": now,
         "updated_at": now,
     }
-    stmt = insert(Answer).values(**row)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["response_id", "question_id"],
-        set_={k: stmt.excluded[k] for k in ("value", "skipped", "language", "easy_read", "updated_at")},
-    )
+    upsert, touch = _save_statements(db.session.get_bind().dialect.name)
     # Two statements, then commit: the write lock is held for as short a time as possible.
-    answer_id = db.session.execute(stmt.returning(Answer.id)).scalar_one()
-    db.session.execute(update(Response).where(Response.id == response.id).values(updated_at=now))
+    conn = db.session.connection()  # Core, not the ORM: nothing here needs the unit of work
+    answer_id = conn.execute(upsert, row).scalar_one()
+    conn.execute(touch, {"rid": response.id, "now": now})
     db.session.commit()
     _remember(response, answer_id, row)
+
+
+@lru_cache(maxsize=4)
+def _save_statements(dialect: str):
+    """The upsert of one answer and the touch of its response, built once (bound parameters),
+    so that saving an answer costs SQLAlchemy no statement building or cache-key work."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    columns = ("response_id", "question_id", "value", "skipped", "language", "easy_read",
+               "created_at", "updated_at")
+    stmt = insert(Answer).values({c: bindparam(c, type_=Answer.__table__.c[c].type)
+                                  for c in columns})
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["response_id", "question_id"],
+        set_={k: stmt.excluded[k] for k in ("value", "skipped", "language", "easy_read",
+                                            "updated_at")},
+    ).returning(Answer.id)
+    touch = (update(Response).where(Response.id == bindparam("rid"))
+             .values(updated_at=bindparam("now", type_=Response.__table__.c.updated_at.type)))
+    return upsert, touch
 
 
 def _remember(response: Response, answer_id: int, row: dict) -> None:
