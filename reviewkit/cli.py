@@ -192,6 +192,10 @@ def banks_check_command(paths: tuple[Path, ...]) -> None:
     targets = [p for p in paths if p.exists()] or ([] if paths else [current_app.config["BANKS_PATH"]])
     banks, problems = check_paths(targets)
     _print_problems(problems)
+    from .banks.easyread import check_files  # easy-read warnings: shown, never a failure
+
+    for warning in check_files(targets):
+        click.secho(str(warning), fg="yellow", err=True)
     click.echo(f"{len(banks)} bank(s) OK, {len(problems) + len(missing)} problem(s)")
     if problems or missing or not banks:
         sys.exit(1)
