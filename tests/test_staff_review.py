@@ -168,3 +168,38 @@ def test_export_and_erase_on_request(staff_app):
     assert db.session.scalar(select(func.count(Statement.id))) == 0
     assert db.session.scalar(select(func.count(Review.id))) == 0
     assert db.session.scalar(select(AccessLog.action).order_by(AccessLog.id.desc())) == "erase"
+
+
+def test_staff_make_invitation_links_and_printable_cards(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    url = "/staff/invitations/"
+    page = Page(client.get(url))
+    service_id = db.session.scalar(select(Service.id).filter_by(name="Oak House"))
+    made = Page(client.post(url, data={
+        "bank": "monthly-check-in", "service": service_id, "language": "cy", "count": "3",
+        "output": "links", "csrf_token": page.csrf}))
+    links = re.findall(r'<li><a href="(http[^"]+/r/[^"]+)"', made.html)
+    assert len(set(links)) == 3
+    cards = client.post(url, data={"bank": "monthly-check-in", "service": service_id,
+                                   "language": "en", "count": "2", "output": "a6",
+                                   "csrf_token": page.csrf})
+    assert cards.mimetype == "application/pdf" and cards.data.startswith(b"%PDF")
+    too_many = Page(client.post(url, data={"bank": "monthly-check-in", "service": service_id,
+                                           "language": "en", "count": "9999", "output": "links",
+                                           "csrf_token": page.csrf}))
+    assert too_many.status == 400 and "between 1 and 500" in too_many
+
+
+def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    review_id = _start(client, _add_person(client))
+    url = f"/staff/reviews/{review_id}/actions"
+    client.post(url, data={"what": "Ring Jo's GP on 07700 900123", "who": "Alex",
+                           "due_on": "2020-01-01", "csrf_token": form_token(client, url)})
+    assert "Ring Jo&#39;s GP on 07700 900123" in Page(client.get("/staff/")).html
+    manager = staff_app.test_client()
+    sign_in(manager, "manager")
+    page = Page(manager.get("/staff/"))
+    assert "Overdue actions" in page and "07700 900123" not in page.html

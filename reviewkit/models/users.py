@@ -49,8 +49,9 @@ class User(UserMixin, Timestamps, db.Model):
     reset_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def service_ids(self) -> set[int] | None:
-        """The services this user may see personal records of; None means all of them."""
-        if self.role == Role.ADMIN.value:
+        """The services a facilitator works in; None (all) for admins, and for managers, who see
+        the whole organisation but never personal details (their role has no PEOPLE right)."""
+        if self.role != Role.FACILITATOR.value:
             return None
         return {s.id for s in self.services}
 

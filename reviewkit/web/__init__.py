@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from .pages import bp as pages_bp
     from .respond import bp as respond_bp
     from .conversation import bp as conversation_bp
+    from .invitations import bp as invitations_bp
     from .people import bp as people_bp
     from .reports import bp as reports_bp
     from .users import bp as users_bp
@@ -18,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(conversation_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(users_bp)
 
     from .auth import can, init_idle_timeout
@@ -25,3 +27,8 @@ def register_blueprints(app: Flask) -> None:
     init_idle_timeout(app)
 
     app.jinja_env.globals["can"] = lambda name: can(name)
+
+    from ..nlp.masking import mask_personal
+
+    app.jinja_env.filters["mask"] = mask_personal
+    app.jinja_env.globals["mask"] = mask_personal

@@ -15,7 +15,7 @@ from ..extensions import db, limiter, login_manager
 from ..forms.questions import BaseForm
 from ..models import Response, Survey, User
 from ..services.users import authenticate, set_password, user_for_reset
-from .auth import Permission, public, requires, signed_in
+from .auth import Permission, can, public, requires, signed_in
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -69,7 +69,13 @@ def dashboard():
         .where(Survey.organisation_id == current_user.organisation_id)
         .group_by(Survey.id).order_by(Survey.title)
     ).all()
-    return render_template("staff/dashboard.html", rows=counts, logout_form=BaseForm())
+    overdue = []
+    if can(Permission.REVIEWS) or can(Permission.REPORTS):
+        from ..services.reviews import overdue_actions
+
+        overdue = overdue_actions(current_user)
+    return render_template("staff/dashboard.html", rows=counts, overdue=overdue,
+                           personal=can(Permission.PEOPLE))
 
 
 class NewPasswordForm(BaseForm):
