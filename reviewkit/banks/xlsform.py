@@ -703,6 +703,11 @@ def _import(wb, path: Path, bank_id: str | None) -> ImportResult:
     if no_picture:
         report.append(f"some rows have no known pictogram: '{DEFAULT_PICTOGRAM}' and "
                       f"'{DEFAULT_CHOICE_PICTOGRAM}' are used; choose pictures before use")
+    def by_row(line: str) -> tuple[int, int]:
+        m = re.match(r"(survey|choices) row (\d+)", line)
+        return ((0 if m.group(1) == "survey" else 1), int(m.group(2))) if m else (2, 0)
+
+    report.sort(key=by_row)
     version = _get(settings, "version")
     data = {
         "id": bank_id or _slug(_get(settings, "form_id") or path.stem),
