@@ -40,7 +40,9 @@ def objects(staff_app):
     action = review_svc.add_action(review, what="Call", who="Al", due_on=None)
     return {"person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
-            "key": "nope", "qid": "nope", "user_id": admin.id}
+            "key": "nope", "qid": "nope", "user_id": admin.id,
+            "lang": "cy", "bank_id": "monthly-check-in", "question_id": "feel-safe",
+            "domain": "banks"}
 
 
 def test_every_staff_route_for_every_role(staff_app, objects):

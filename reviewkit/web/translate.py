@@ -1,0 +1,334 @@
+"""Translator pages: coverage per language and bank, easy-read warnings, a phone preview of any
+question in any language and variant, and PO file download and upload.
+
+Translators and admins (Permission.BANKS). Uploaded PO files replace
+``translations/<lang>/LC_MESSAGES/<domain>.po`` only when they pass the same checks as
+``reviewkit translations compile``; then the running process reloads its catalogues (and any
+other worker does so within a few seconds, see :func:`_reload_if_changed`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from babel.messages.mofile import write_mo
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import RadioField
+from wtforms.validators import InputRequired
+
+from ..banks import Bank, BankError, bank_files, load_bank
+from ..banks.easyread import check_bank, check_translation
+from ..banks.loader import _compose
+from ..config import REPO_ROOT
+from ..forms import answer_form
+from ..forms.questions import BaseForm
+from ..localise import question_view
+from ..translate import catalogs
+from .auth import Permission, requires
+
+bp = Blueprint("translate", __name__, url_prefix="/staff/translate")
+
+MAX_UPLOAD = 1024 * 1024  # a PO file of every bank is about 150 KB
+DOMAIN_NAMES = {"messages": _l("Interface text (messages.po)"),
+                "banks": _l("Question banks (banks.po)")}
+# The phone preview may be shown in a frame of these pages, but can send nothing anywhere.
+PREVIEW_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+               "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+               "frame-ancestors 'self'")
+
+
+def source_dir() -> Path:
+    """The translations folder the app was started with (PO files, not the compiled ones)."""
+    return Path(current_app.config.get("TRANSLATIONS_SOURCE") or REPO_ROOT / "translations")
+
+
+def _language(lang: str) -> str:
+    if lang not in catalogs.languages():
+        abort(404)
+    return lang
+
+
+def _banks() -> dict[str, tuple[Bank, Path]]:
+    found: dict[str, tuple[Bank, Path]] = {}
+    for path in bank_files([current_app.config["BANKS_PATH"]]):
+        try:
+            bank = load_bank(path)
+        except BankError:
+            continue  # `reviewkit banks check` reports it
+        found[bank.id] = (bank, path)
+    return found
+
+
+def _bank(bank_id: str) -> tuple[Bank, Path]:
+    banks = _banks()
+    if bank_id not in banks:
+        abort(404)
+    return banks[bank_id]
+
+
+def _name(lang: str) -> str:
+    return current_app.config["LANGUAGES"].get(lang, (lang,))[0]
+
+
+# --- reloading after an upload ----------------------------------------------------------------
+
+_seen: dict[str, float] = {}
+_checked = {"at": 0.0}
+
+
+def _po_mtimes(source: Path) -> dict[str, float]:
+    return {str(p): p.stat().st_mtime for p in source.glob("*/LC_MESSAGES/*.po")}
+
+
+def reload_catalogs(source: Path | None = None, lang: str | None = None) -> None:
+    """Compile messages.po again and forget every cached translation in this process: Flask-
+    Babel's domain cache, this request's locale and translations, and the bank text cache."""
+    from .. import translations
+    from ..banks import xlsform
+    from ..extensions import babel
+    from ..i18n import compile_catalogs
+
+    source = source or source_dir()
+    compiled = Path(current_app.instance_path) / "locale"
+    compile_catalogs(source, compiled)
+    if lang is not None:  # compile the uploaded file whatever the clock says
+        po = source / lang / "LC_MESSAGES" / "messages.po"
+        mo = compiled / lang / "LC_MESSAGES" / "messages.mo"
+        if po.exists():
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            tmp = mo.with_suffix(".mo.upload")
+            with tmp.open("wb") as fh:
+                write_mo(fh, catalogs.read_catalog(po, locale=lang))
+            tmp.replace(mo)
+    babel.domain_instance.cache.clear()
+    refresh()
+    translations._catalog.cache_clear()
+    xlsform._interface.cache_clear()
+    _seen.clear()
+    _seen.update(_po_mtimes(source))
+
+
+@bp.before_app_request
+def _reload_if_changed() -> None:
+    """Another worker took an upload: notice within a few seconds and reload here too."""
+    now = time.monotonic()
+    if now - _checked["at"] < 3 or request.endpoint == "static":
+        return
+    _checked["at"] = now
+    source = source_dir()
+    current = _po_mtimes(source)
+    if not _seen:
+        _seen.update(current)
+    elif current != _seen:
+        reload_catalogs(source)
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+@bp.get("/")
+@requires(Permission.BANKS)
+def index():
+    rows = catalogs.coverage(source_dir())
+    banks = sorted(_banks())
+    table = {(r.lang, r.file): r for r in rows}
+    return render_template("translate/index.html", langs=catalogs.languages(), banks=banks,
+                           table=table, name=_name)
+
+
+class UploadForm(BaseForm):
+    domain = RadioField(_l("Which file is it?"), choices=list(DOMAIN_NAMES.items()),
+                        default="banks",
+                        validators=[InputRequired(_l("Choose which file you are uploading"))])
+    po_file = FileField(
+        _l("PO file"),
+        description=_l("A .po file saved from Poedit, Weblate, Crowdin or a text editor, "
+                       "up to 1 MB."),
+        validators=[FileRequired(_l("Choose a PO file to upload")),
+                    FileAllowed(["po"], _l("The file must be a .po file")),
+                    FileSize(MAX_UPLOAD, message=_l("The file is too big: it must be 1 MB or "
+                                                    "less"))])
+
+
+def _language_page(lang: str, form: UploadForm, status: int = 200):
+    rows = catalogs.coverage(source_dir(), [lang])
+    banks = _banks()
+    files = {d: (source_dir() / lang / "LC_MESSAGES" / f"{d}.po").exists()
+             for d in catalogs.DOMAINS}
+    return render_template("translate/language.html", lang=lang, lang_name=_name(lang),
+                           rows=rows, banks=banks, form=form, files=files,
+                           domains=DOMAIN_NAMES), status
+
+
+@bp.get("/<lang>/")
+@requires(Permission.BANKS)
+def language(lang: str):
+    return _language_page(_language(lang), UploadForm())
+
+
+@bp.get("/<lang>/banks/<bank_id>")
+@requires(Permission.BANKS)
+def bank(lang: str, bank_id: str):
+    lang = _language(lang)
+    bank, path = _bank(bank_id)
+    row = next((r for r in catalogs.coverage(source_dir(), [lang])
+                if r.file == f"banks:{bank.id}"), None)
+    node = _compose(path.read_text("utf-8"), str(path))[1]
+    shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name
+    english = check_bank(bank, node, str(shown))
+    translated = check_translation(bank, lang)
+    return render_template("translate/bank.html", lang=lang, lang_name=_name(lang), bank=bank,
+                           row=row, english=english, translated=translated)
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+def _preview_args(bank: Bank) -> tuple[str, str, bool]:
+    lang = request.args.get("language", "en")
+    if lang not in current_app.config["LANGUAGES"]:
+        lang = "en"
+    qid = request.args.get("question") or bank.questions[0].id
+    if bank.question(qid) is None:
+        qid = bank.questions[0].id
+    return lang, qid, request.args.get("variant") == "easy"
+
+
+@bp.get("/preview/<bank_id>")
+@requires(Permission.BANKS)
+def preview(bank_id: str):
+    bank, _path = _bank(bank_id)
+    lang, qid, easy = _preview_args(bank)
+    return render_template("translate/preview.html", bank=bank, preview_lang=lang, qid=qid,
+                           easy=easy, name=_name,
+                           languages_all=current_app.config["LANGUAGES"])
+
+
+@bp.get("/phone/<bank_id>/<question_id>")
+@requires(Permission.BANKS)
+def phone(bank_id: str, question_id: str):
+    """The phone page of one question, rendered with the phone's own template. It stores
+    nothing, and its Content-Security-Policy stops it sending anything anywhere."""
+    bank, _path = _bank(bank_id)
+    q = bank.question(question_id)
+    if q is None:
+        abort(404)
+    lang = request.args.get("language", "en")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    easy = request.args.get("variant") == "easy"
+    g.forced_language = lang
+    refresh()  # the page language is the previewed one, not the translator's
+    view = question_view(bank, q, easy, lang)
+    form = answer_form(q, view.text, view.choice_pairs)
+    ids = [x.id for x in bank.questions]
+    fake = SimpleNamespace(resume_key="preview", easy_read=easy)
+    html = render_template("translate/phone.html", response=fake, q=q, view=view, form=form,
+                           position=ids.index(q.id) + 1, total=len(ids), previous=None,
+                           change=False)
+    response = current_app.make_response(html)
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- download and upload ----------------------------------------------------------------------
+
+@bp.get("/<lang>/<domain>.po")
+@requires(Permission.BANKS)
+def download(lang: str, domain: str):
+    lang = _language(lang)
+    if domain not in catalogs.DOMAINS:
+        abort(404)
+    path = source_dir() / lang / "LC_MESSAGES" / f"{domain}.po"
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype="text/x-gettext-translation", as_attachment=True,
+                     download_name=f"{domain}-{lang}.po", max_age=0)
+
+
+_LANGUAGE_HEADER = re.compile(rb'^"Language: *([A-Za-z_-]*)\\n"', re.M)
+
+
+def _extra_checks(raw: bytes, path: Path, lang: str, domain: str) -> list[catalogs.Problem]:
+    """Checks an upload needs beyond ``compile``: the right language and the right file."""
+    problems = []
+    if m := _LANGUAGE_HEADER.search(raw):
+        said = m.group(1).decode("ascii", "replace").replace("_", "-").split("-")[0].lower()
+        if said and said != lang:
+            line = raw[: m.start()].count(b"\n") + 1
+            problems.append(catalogs.Problem(path.name, line, _(
+                "the file is for language '%(said)s', not %(name)s (%(lang)s)",
+                said=said, name=_name(lang), lang=lang)))
+    cat = catalogs.read_catalog(path, locale=lang)
+    messages = [m for m in cat if m.id]
+    if not messages:
+        problems.append(catalogs.Problem(path.name, 1, _("the file has no messages")))
+        return problems
+    with_bank_context = sum(1 for m in messages if m.context and ":" in m.context)
+    if domain == "banks" and with_bank_context < len(messages) / 2:
+        problems.append(catalogs.Problem(path.name, 1, _(
+            "this looks like interface text (messages.po), not question-bank text")))
+    if domain == "messages" and with_bank_context > len(messages) / 2:
+        problems.append(catalogs.Problem(path.name, 1, _(
+            "this looks like question-bank text (banks.po), not interface text")))
+    return problems
+
+
+@bp.post("/<lang>/upload")
+@requires(Permission.BANKS)
+def upload(lang: str):
+    lang = _language(lang)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _language_page(lang, form, 400)
+    domain = form.domain.data
+    raw = form.po_file.data.read(MAX_UPLOAD + 1)
+    if len(raw) > MAX_UPLOAD:
+        form.po_file.errors.append(_("The file is too big: it must be 1 MB or less"))
+        return _language_page(lang, form, 400)
+    target = source_dir() / lang / "LC_MESSAGES" / f"{domain}.po"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".upload-", suffix=".po", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        problems = catalogs.check_file(tmp, lang)
+        if not problems:
+            problems = _extra_checks(raw, tmp, lang, domain)
+        if problems:
+            for p in problems:
+                reason = p.reason.replace(str(tmp), f"{domain}.po")
+                form.po_file.errors.append(_("Line %(line)d: %(reason)s", line=p.line,
+                                             reason=reason))
+            return _language_page(lang, form, 400)
+        tmp.replace(target)  # atomic: a reader sees the old file or the new one
+    finally:
+        tmp.unlink(missing_ok=True)
+    reload_catalogs(source_dir(), lang)
+    rows = [r for r in catalogs.coverage(source_dir(), [lang])
+            if (r.file == "messages") == (domain == "messages")]
+    flash(_("%(file)s for %(name)s is uploaded and in use: %(translated)d translated, "
+            "%(missing)d missing, %(outdated)d outdated.", file=f"{domain}.po",
+            name=_name(lang), translated=sum(r.translated for r in rows),
+            missing=sum(r.missing for r in rows), outdated=sum(r.outdated for r in rows)))
+    return redirect(url_for(".language", lang=lang))
