@@ -18,6 +18,7 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
+REPO = Path(__file__).resolve().parents[2]
 AXE_JS = Path(__file__).parent.parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # One TCP round trip on a slow phone network: 10 segments of 1460 bytes, less headers.
@@ -220,6 +221,32 @@ class Labels:
     language: str = "Language"
     thank_you: str = "Thank you"
     progress: re.Pattern = re.compile(r"Question \d+ of \d+")
+    easy_read: str = "Easy read"
+    standard_words: str = "Standard words"
+
+    @classmethod
+    def from_catalogue(cls, lang: str) -> Labels:
+        """The labels as the app shows them in ``lang``: each msgstr read from the shipped
+        ``translations/<lang>/LC_MESSAGES/messages.po`` (English where one is missing or fuzzy,
+        as gettext does), so a test follows the real catalogue rather than a copy of it."""
+        if lang == "en":
+            return cls()
+        from babel.messages.pofile import read_po
+
+        po = REPO / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as fh:
+            catalogue = read_po(fh, locale=lang)
+
+        def text(msgid: str) -> str:
+            m = catalogue.get(msgid)
+            return m.string if m is not None and m.string and not m.fuzzy else msgid
+
+        parts = re.split(r"%\(\w+\)d", text("Question %(n)d of %(total)d"))
+        return cls(continue_=text("Continue"), skip=text("Skip this question"),
+                   send=text("Send my answers"), language=text("Language"),
+                   thank_you=text("Thank you"),
+                   progress=re.compile(r"\d+".join(re.escape(p) for p in parts)),
+                   easy_read=text("Easy read"), standard_words=text("Standard words"))
 
 
 ENGLISH = Labels()
@@ -442,3 +469,64 @@ def matches(stored: Any, given: Any) -> bool:
     if isinstance(given, str) and isinstance(stored, str):
         return " ".join(stored.split()) == " ".join(given.split())
     return stored == given
+
+
+# --- the staff side by keyboard ---------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse 1"  # tests/conftest.py staff_app: every role's password
+
+
+class Keys:
+    """Keyboard-only actions on any page (Tab/Shift+Tab to reach a control, then typing,
+    arrow keys, Space or Enter; never a click), for the staff pages."""
+
+    def __init__(self, page, max_tabs: int = 150):
+        self.page = page
+        self._driver = Journey(page, max_tabs=max_tabs)
+
+    def focus(self, target) -> None:
+        self._driver.focus(target)
+
+    def type(self, field, text: str) -> None:
+        """Replace what is in ``field`` with ``text`` (a newline presses Enter)."""
+        self._driver.type_into(field, text)
+
+    def press(self, control) -> None:
+        """Reach ``control`` (a link or button) and press Enter; waits for the next page."""
+        self._driver.press_button(control)
+
+    def radio(self, radios, index: int) -> None:
+        self._driver.choose_radio(radios, index)
+
+    def choose(self, select, label: str) -> None:
+        """Choose the option of ``select`` whose text is ``label``, with the arrow keys on the
+        closed list (as a person does after Tab), and check it is chosen."""
+        labels = [" ".join(t.split()) for t in select.locator("option").all_inner_texts()]
+        if label not in labels:
+            raise JourneyError(f"no option {label!r} in {labels}")
+        want = labels.index(label)
+        self.focus(select)
+        for _ in range(len(labels) + 1):
+            now = select.evaluate("el => el.selectedIndex")
+            if now == want:
+                return
+            self.page.keyboard.press("ArrowDown" if want > now else "ArrowUp")
+        raise JourneyError(f"could not choose {label!r} with the arrow keys")
+
+    def button(self, name: str, exact: bool = True):
+        return self.page.get_by_role("button", name=name, exact=exact)
+
+    def link(self, name: str, exact: bool = True):
+        return self.page.get_by_role("link", name=name, exact=exact)
+
+
+def staff_sign_in(page, base: str, email: str, password: str = STAFF_PASSWORD) -> Keys:
+    """Sign in through the login page by keyboard; returns the page's Keys driver."""
+    keys = Keys(page)
+    page.goto(f"{base}/staff/login")
+    keys.type(page.locator("#email"), email)
+    keys.type(page.locator("#password"), password)
+    keys.press(keys.button("Sign in"))
+    if "/staff/login" in page.url:
+        raise JourneyError(f"sign-in as {email} refused: {page.locator('main').inner_text()[:300]}")
+    return keys

@@ -1,0 +1,379 @@
+"""A whole person-centred review on a tablet, by keyboard only, in a real browser (issue 6):
+sign in, add a person, record consent, start the review, add three contributors, say 30 things
+across the headings (type + Enter, who said it and the kind chosen with the arrow keys), edit
+and move one, delete one and undo, delete another, add two actions, open the summary and
+download the PDF, whose text (pdftotext) must have every kept statement under its own heading.
+
+Landscape 1024×768 and portrait 768×1024, with JavaScript (statements added without a page
+reload); and a short run without JavaScript (each Enter posts the form and the page comes
+back with the cursor in the box and the same person chosen)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from flask import Flask
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Review, Statement
+
+from .browsing import JourneyError, Keys, staff_sign_in
+from .conftest import TABLET
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+LANDSCAPE = {**TABLET, "viewport": {"width": 1024, "height": 768}}
+PORTRAIT = TABLET  # 768×1024
+KIND_LABELS = {"strength": "What people like and admire", "important_to": "Important to",
+               "important_for": "Important for", "working": "Working",
+               "not_working": "Not working", "idea": "Idea"}
+PERSON = "Sam"
+CONTRIBUTORS = [(PERSON, "The person"), ("Ann", "Family"), ("Priya", "Staff"),
+                ("Tom", "Advocate")]  # the person is added by the app; the others by the test
+# Five short things said under each heading (short, so no line of the PDF wraps).
+SAID = {
+    "like-and-admire": ["Makes everyone laugh", "Kind to the neighbours' dog",
+                        "Brilliant at jigsaw puzzles", "Always remembers birthdays",
+                        "Sings in the church choir"],
+    "important-to-me": ["Seeing mum every Sunday", "Tea with two sugars",
+                        "Watching the football on Saturday", "Having my own front door key",
+                        "Keeping my room tidy"],
+    "my-future": ["Learn to swim this summer", "Try a cooking class",
+                  "Get a job at the garden centre", "Go to Blackpool with friends",
+                  "Use the bus on my own"],
+    "important-for-me": ["Tablets at 8 each morning", "Someone checks the cooker is off",
+                         "Speak slowly and face me", "A walk every day for my heart",
+                         "Quiet time after a noisy day"],
+    "working-not-working": ["Day centre on Tuesdays is good", "New key worker listens well",
+                            "Transport is often late", "Too many different night staff",
+                            "Swimming stopped in March"],
+    "next-steps": ["Ask about a bus pass", "Visit the college open day",
+                   "Find a quieter night routine", "Book a dentist appointment",
+                   "Ring the leisure centre"],
+}
+EDITED = ("Tea with two sugars", "Tea with two sugars, never three", "my-future")
+UNDONE = "Try a cooking class"  # deleted, then brought back with Undo
+DELETED = "Someone checks the cooker is off"  # deleted for good
+ACTIONS = [("Ring the leisure centre about swimming", "Priya", "03032027"),
+           ("Ask the council about a bus pass", "Ann", None)]
+
+
+@dataclass
+class Heading:
+    id: str
+    title: str
+    easy_read: str
+    kinds: list[str]
+
+
+def bank_headings() -> list[Heading]:
+    """The person-centred-review headings that take statements, in order (as the app shows
+    them: a section with at least one question that has kinds)."""
+    bank = yaml.safe_load((REPO / "question_banks" / "person-centred-review.yaml")
+                          .read_text(encoding="utf-8"))
+    out = []
+    for s in bank["sections"]:
+        kinds: list[str] = []
+        for q in s["questions"]:
+            kinds += [k for k in q.get("kinds", []) if k not in kinds]
+        if kinds:
+            out.append(Heading(s["id"], s["title"], s["easy_read"], kinds))
+    return out
+
+
+HEADINGS = bank_headings()
+assert [h.id for h in HEADINGS] == list(SAID), "the bank's headings changed; update SAID"
+assert sum(map(len, SAID.values())) == 30
+
+
+@pytest.fixture
+def app(staff_app: Flask) -> Iterator[Flask]:
+    """The live server serves the staff app (shipped banks, one user per role)."""
+    yield staff_app
+
+
+# --- steps of the review, each by keyboard ------------------------------------------------------
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def selected_label(select) -> str:
+    return norm(select.evaluate("el => el.options[el.selectedIndex].text"))
+
+
+def listed(page) -> list[str]:
+    return [norm(t) for t in page.locator("[data-list] li .text").all_inner_texts()]
+
+
+def add_person_and_start_review(page, keys: Keys, base: str) -> int:
+    """Add a person, record their consent, start a person-centred review, add three
+    contributors; returns the review id (on the contributors page)."""
+    # The dashboard has no link to People (see test_staff_pages), so go there directly.
+    page.goto(f"{base}/staff/people/")
+    keys.type(page.locator("#display_name"), PERSON)
+    keys.type(page.locator("#reference"), "OAK-0042")
+    keys.choose(page.locator("#service_id"), "Oak House")
+    keys.choose(page.locator("#language"), "English")
+    keys.press(keys.button("Add person"))
+    assert page.locator("h1").inner_text() == PERSON, page.url
+
+    keys.radio(page.locator("input[name=scope]"), 0)  # for their own review
+    keys.radio(page.locator("input[name=given]"), 0)  # yes
+    keys.type(page.locator("#note"), "Agreed with Tom, their advocate")
+    keys.press(keys.button("Record consent"))
+    assert "Consent recorded." in page.locator("main").inner_text()
+
+    keys.choose(page.locator("#bank"), "My person-centred review")
+    assert page.locator("#held_on").input_value() == date.today().isoformat()
+    keys.press(keys.button("Start a review conversation"))
+    m = re.search(r"/staff/reviews/(\d+)/people", page.url)
+    assert m, f"starting the review went to {page.url}"
+
+    for name, role in CONTRIBUTORS[1:]:
+        keys.type(page.locator("#name"), name)
+        keys.choose(page.locator("#role"), role)
+        keys.press(keys.button("Add"))
+    people = [norm(t) for t in page.locator("ul.people li").all_inner_texts()]
+    assert people == [f"{n} {r}" for n, r in CONTRIBUTORS], people
+    return int(m.group(1))
+
+
+def say(page, keys: Keys, text: str, who: str, kind: str | None, *, javascript: bool) -> None:
+    """Choose who said it (and the kind) if they are not chosen already, type, press Enter."""
+    contributor = page.locator("#contributor")
+    label = next(f"{n} ({r})" for n, r in CONTRIBUTORS if n == who)
+    if selected_label(contributor) != label:
+        keys.choose(contributor, label)
+    kinds = page.locator("select#kind")
+    if kind and kinds.count() and selected_label(kinds) != KIND_LABELS[kind]:
+        keys.choose(kinds, KIND_LABELS[kind])
+    box = page.locator("#text")
+    keys.focus(box)
+    page.keyboard.type(text)
+    if javascript:
+        page.keyboard.press("Enter")
+        page.wait_for_function("t => [...document.querySelectorAll('[data-list] li .text')]"
+                               ".some(e => e.textContent.trim() === t)", arg=text)
+    else:
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    # Ready for the next one: the box is empty and has the cursor, the same person is chosen.
+    assert page.evaluate("() => document.activeElement.id") == "text", \
+        f"after adding {text!r} the cursor is not in the box"
+    assert box.input_value() == ""
+    assert selected_label(page.locator("#contributor")) == label
+
+
+def tags(page) -> list[str]:
+    return [norm(t) for t in page.locator("[data-list] li .tag").all_inner_texts()]
+
+
+def check_heading_page(page, heading: Heading, expected: list[tuple[str, str, str | None]],
+                       width: int) -> None:
+    """After a reload (so from the database): the statements, who said each and its kind."""
+    page.reload()
+    assert heading.title in page.locator("h1").inner_text()
+    assert page.locator("nav.steps [aria-current=step]").inner_text() == heading.title
+    assert sorted(listed(page)) == sorted(t for t, _w, _k in expected), (
+        f"{heading.title}: shown {listed(page)}, expected {[t for t, _w, _k in expected]}")
+    by_text = dict(zip(listed(page), tags(page), strict=True))
+    for text, who, kind in expected:
+        want = who + (f" · {KIND_LABELS[kind]}" if kind and len(heading.kinds) > 1 else "")
+        assert by_text[text] == want, f"{text!r} is tagged {by_text[text]!r}, not {want!r}"
+    assert page.locator("h2 .count").inner_text() == f"({len(expected)})"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, \
+        f"{heading.title}: the page scrolls sideways at {width} px"
+
+
+def statement_control(page, name: str, text: str, role: str):
+    """The "Edit or move" link or "Delete" button of one statement, by its accessible name
+    (Chromium puts a space before the visually hidden ": text" part)."""
+    name_re = re.compile(rf"^{re.escape(name)}\s?: {re.escape(text)}$")
+    return page.locator("[data-list]").get_by_role(role, name=name_re)
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    return norm(out)
+
+
+# --- the whole review -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("device", [pytest.param(LANDSCAPE, id="1024x768"),
+                                    pytest.param(PORTRAIT, id="768x1024")])
+def test_whole_review_by_keyboard(device, app, live_server, contexts, tmp_path):
+    width = device["viewport"]["width"]
+    page = contexts.page(**device)
+    keys = staff_sign_in(page, live_server, "facilitator@example.org")
+    review_id = add_person_and_start_review(page, keys, live_server)
+
+    keys.press(keys.link("Start the conversation"))
+    expected: dict[str, list[tuple[str, str, str | None]]] = {h.id: [] for h in HEADINGS}
+    n = 0
+    for i, heading in enumerate(HEADINGS):
+        assert heading.title in page.locator("h1").inner_text(), (page.url, heading.title)
+        # Enhanced path: no page load while statements are added (this mark would be lost).
+        page.evaluate("() => { window.__samePage = true; }")
+        assert page.evaluate("() => document.activeElement.id") == "text", \
+            "the statement box should have the cursor when a heading opens"
+        for text in SAID[heading.id]:
+            who = CONTRIBUTORS[n % len(CONTRIBUTORS)][0]
+            kind = heading.kinds[n % len(heading.kinds)]
+            say(page, keys, text, who, kind, javascript=True)
+            expected[heading.id].append((text, who, kind))
+            n += 1
+        assert page.evaluate("() => window.__samePage === true"), \
+            "adding a statement with JavaScript reloaded the page"
+        assert page.locator("[data-status]").inner_text() == SAID[heading.id][-1]
+        check_heading_page(page, heading, expected[heading.id], width)
+
+        if heading.id == "important-to-me":  # edit one and move it to the next heading
+            old, new, target = EDITED
+            keys.press(statement_control(page, "Edit or move", old, "link"))
+            keys.type(page.locator("#text"), new)
+            keys.choose(page.locator("#section"), next(h.title for h in HEADINGS
+                                                        if h.id == target))
+            keys.press(keys.button("Save"))
+            moved = next(e for e in expected[heading.id] if e[0] == old)
+            expected[heading.id].remove(moved)
+            expected[target].append((new, moved[1], moved[2]))
+            assert HEADINGS[i + 1].id == target and HEADINGS[i + 1].title in page.locator(
+                "h1").inner_text(), f"saving the edit went to {page.url}"
+            assert new in listed(page)
+            continue  # already on the next heading
+
+        if heading.id == "my-future":  # delete one, then undo
+            keys.press(statement_control(page, "Delete", UNDONE, "button"))
+            assert UNDONE not in listed(page)
+            assert "Statement deleted." in page.locator("main").inner_text()
+            keys.press(keys.button("Undo"))
+            assert UNDONE in listed(page)
+        if heading.id == "important-for-me":  # delete one for good
+            keys.press(statement_control(page, "Delete", DELETED, "button"))
+            expected[heading.id] = [e for e in expected[heading.id] if e[0] != DELETED]
+            assert DELETED not in listed(page)
+        check_heading_page(page, heading, expected[heading.id], width)
+
+        following = HEADINGS[i + 1].title if i + 1 < len(HEADINGS) else None
+        keys.press(keys.link(f"Next heading: {following}") if following
+                   else keys.link("Next: actions"))
+
+    # Every statement was saved as it was added (30, one of them deleted).
+    stored = db.session.scalars(select(Statement).filter_by(review_id=review_id)).all()
+    assert len(stored) == 30 and sum(s.deleted_at is not None for s in stored) == 1
+    assert len({s.text for s in stored}) == 30
+
+    # Two actions.
+    assert page.locator("h1").inner_text() == "What happens next"
+    for what, who, due in ACTIONS:
+        keys.type(page.locator("#what"), what)
+        keys.type(page.locator("#who"), who)
+        if due:
+            keys.focus(page.locator("#due_on"))
+            page.keyboard.type(due)  # dd mm yyyy or mm dd yyyy: 03 03 2027 either way
+            assert page.locator("#due_on").input_value() == "2027-03-03"
+        keys.press(keys.button("Add action"))
+        assert page.locator("table tbody th", has_text=what).count() == 1, \
+            f"action {what!r} not in the table"
+    rows = [norm(t) for t in page.locator("table tbody tr").all_inner_texts()]
+    assert len(rows) == 2 and "2027-03-03" in rows[0] and who in rows[1], rows
+
+    # The summary page, then the PDF.
+    keys.press(keys.link("See the summary"))
+    summary = norm(page.locator("main").inner_text())
+    kept = [t for h in HEADINGS for t, _w, _k in expected[h.id]]
+    assert len(kept) == 29
+    assert [t for t in kept if t not in summary] == []
+    assert DELETED not in summary
+
+    keys.focus(keys.link("Download the summary (PDF)"))
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    download = info.value
+    assert download.suggested_filename == f"review-{review_id}-summary.pdf"
+    path = tmp_path / "summary.pdf"
+    download.save_as(path)
+    assert path.read_bytes()[:5] == b"%PDF-"
+    check_pdf(pdf_text(path), expected)
+
+
+def check_pdf(text: str, expected: dict[str, list[tuple[str, str, str | None]]]) -> None:
+    """Each heading once, in the bank's order; every kept statement after its own heading and
+    before the next; the deleted one nowhere; the actions under "What will happen next"."""
+    problems = []
+    marks = []  # (position, heading id) in the PDF text
+    for h in HEADINGS:
+        count = text.count(h.easy_read)
+        if count != 1:
+            problems.append(f"heading {h.easy_read!r} is in the PDF {count} times")
+        marks.append((text.find(h.easy_read), h.id))
+    actions_at = text.find("What will happen next")
+    if actions_at < 0:
+        problems.append("no 'What will happen next' section in the PDF")
+    marks.append((actions_at, "actions"))
+    if [m[1] for m in sorted(marks)] != [m[1] for m in marks]:
+        problems.append(f"headings out of order: {[m[1] for m in sorted(marks)]}")
+    bounds = {hid: (at, min([a for a, _ in marks if a > at] + [len(text)])) for at, hid in marks}
+    for h in HEADINGS:
+        start, end = bounds[h.id]
+        for said, who, _kind in expected[h.id]:
+            at = text.find(said)
+            if at < 0:
+                problems.append(f"{said!r} is not in the PDF")
+            elif not start < at < end:
+                problems.append(f"{said!r} is not under {h.easy_read!r}")
+            elif who != PERSON and not text[at + len(said):].lstrip().startswith(f"– {who}"):
+                problems.append(f"{said!r} does not say who said it ({who})")
+    if DELETED in text:
+        problems.append(f"the deleted statement {DELETED!r} is in the PDF")
+    for what, who, due in ACTIONS:
+        line = f"{what} – {who}" + (", by 2027-03-03" if due else "")
+        if not actions_at < text.find(line):
+            problems.append(f"action {line!r} is not under 'What will happen next'")
+    assert not problems, "PDF text:\n" + text + "\n\nproblems:\n" + "\n".join(problems)
+
+
+# --- without JavaScript -------------------------------------------------------------------------
+
+def test_adding_statements_without_javascript(app, live_server, contexts):
+    """A few statements with JavaScript off: each Enter posts the form; the page comes back
+    with the new statement listed, the cursor in the box, the same person and kind chosen."""
+    page = contexts.page(**LANDSCAPE, java_script_enabled=False)
+    keys = staff_sign_in(page, live_server, "facilitator@example.org")
+    review_id = add_person_and_start_review(page, keys, live_server)
+    keys.press(keys.link("Start the conversation"))
+    heading = next(h for h in HEADINGS if h.id == "working-not-working")
+    keys.press(page.get_by_role("navigation", name="Headings").get_by_role(
+        "link", name=heading.title, exact=True))
+    plan = [("Day centre on Tuesdays is good", "Ann", "working"),
+            ("Transport is often late", "Ann", "not_working"),
+            ("New key worker listens well", "Tom", "working")]
+    for text, who, kind in plan:
+        say(page, keys, text, who, kind, javascript=False)
+        assert text in listed(page)
+        assert selected_label(page.locator("select#kind")) == KIND_LABELS[kind]
+    check_heading_page(page, heading, plan, 1024)
+    review = db.session.get(Review, review_id)
+    stored = db.session.scalars(select(Statement).filter_by(review_id=review.id)
+                                .order_by(Statement.id)).all()
+    assert [(s.text, s.contributor.name, s.kind) for s in stored] == plan
+
+
+def test_keys_choose_refuses_a_missing_option(app, live_server, contexts):
+    """The keyboard helper fails loudly rather than choosing something else."""
+    page = contexts.page(**LANDSCAPE, java_script_enabled=False)
+    keys = staff_sign_in(page, live_server, "facilitator@example.org")
+    page.goto(f"{live_server}/staff/people/")
+    with pytest.raises(JourneyError):
+        keys.choose(page.locator("#service_id"), "Elm Court")  # not the facilitator's service
