@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,17 +58,40 @@ def make_app(tmp_path: Path, **overrides) -> Flask:
     return app
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+@contextmanager
+def initialised_app(tmp_path: Path, **overrides) -> Iterator[Flask]:
+    """An app whose database is migrated and banks loaded, inside its app context."""
     from reviewkit.services.setup import init_database
 
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, **overrides)
     with app.app_context():
         report = init_database()
         assert not report.problems, report.problems
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    with initialised_app(tmp_path) as app:
+        yield app
+
+
+@pytest.fixture
+def cli(app):
+    """``cli(*args)`` runs a reviewkit command; it must succeed unless ``ok=False``."""
+    from reviewkit.cli import main
+
+    runner = app.test_cli_runner()
+
+    def _run(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return _run
 
 
 @pytest.fixture
@@ -162,12 +186,9 @@ def staff_app(tmp_path: Path) -> Iterator[Flask]:
     (the facilitator works in the first service only). Password for all: 'correct horse 1'."""
     from reviewkit.config import REPO_ROOT
     from reviewkit.models import Area, Organisation, Role, Service
-    from reviewkit.services.setup import init_database
     from reviewkit.services.users import create_user
 
-    app = make_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks"))
-    with app.app_context():
-        assert not init_database().problems
+    with initialised_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks")) as app:
         org = Organisation(name="Test Org", slug="test-org")
         area = Area(organisation=org, name="North")
         one = Service(organisation=org, area=area, name="Oak House", slug="oak")
@@ -181,8 +202,6 @@ def staff_app(tmp_path: Path) -> Iterator[Flask]:
                 user.services.append(one)
         db.session.commit()
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def sign_in(client: FlaskClient, role: str) -> None:

@@ -15,7 +15,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from PIL import Image
 
-from reviewkit.cli import main
 
 from conftest import make_app
 
@@ -65,19 +64,6 @@ def decode_page(path: Path, tmp_path: Path, page: int = 1) -> list[str]:
     subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page),
                     "-singlefile", str(path), str(prefix)], check=True)
     return [code.text for code in zxingcpp.read_barcodes(Image.open(f"{prefix}.png"))]
-
-
-@pytest.fixture
-def cli(app):
-    runner = app.test_cli_runner()
-
-    def _run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    return _run
 
 
 def test_card_has_the_full_link_the_explanation_and_a_code_that_scans(cli, client, tmp_path):

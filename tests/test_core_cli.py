@@ -18,19 +18,6 @@ from reviewkit.models import Answer, BankVersion, Invitation
 from conftest import TEST_BANKS, start_journey
 
 
-@pytest.fixture
-def cli(app):
-    runner = app.test_cli_runner()
-
-    def _run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    return _run
-
-
 def test_init_twice_is_harmless(cli):
     first_count = db.session.scalar(select(func.count(BankVersion.id)))
     result = cli("init")

@@ -112,10 +112,11 @@ class Statements(QuestionKind):
 
 
 class _Choice(QuestionKind):
+    field_class: ClassVar[type[Field]] = RadioField
+    missing: ClassVar[str] = _l("Please answer this question, or go back.")
+
     def required(self):
-        if self.question.required:
-            return [InputRequired(message=_l("Please answer this question, or go back."))]
-        return [Optional()]
+        return [InputRequired(message=self.missing)] if self.question.required else [Optional()]
 
     def _valid_choice(self, form, field):
         allowed = {v for v, _ in field.choices}
@@ -124,12 +125,8 @@ class _Choice(QuestionKind):
             raise ValidationError(_l("Please choose one of the answers shown."))
 
     def field(self, label, choices):
-        return RadioField(
-            label,
-            choices=choices,
-            validators=[*self.required(), self._valid_choice],
-            validate_choice=False,
-        )
+        return self.field_class(label, choices=choices, validate_choice=False,
+                                validators=[*self.required(), self._valid_choice])
 
 
 class SingleChoice(_Choice):
@@ -146,19 +143,8 @@ class YesNo(_Choice):
 
 class MultipleChoice(_Choice):
     type = QuestionType.MULTIPLE_CHOICE
-
-    def field(self, label, choices):
-        return MultiCheckboxField(
-            label,
-            choices=choices,
-            validators=[*self.required(), self._valid_choice],
-            validate_choice=False,
-        )
-
-    def required(self):
-        if self.question.required:
-            return [InputRequired(message=_l("Please choose at least one answer, or go back."))]
-        return [Optional()]
+    field_class = MultiCheckboxField
+    missing = _l("Please choose at least one answer, or go back.")
 
 
 def question_type_for(question: Question) -> QuestionKind:

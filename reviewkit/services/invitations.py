@@ -14,7 +14,10 @@ from ..extensions import db
 from ..models import BankVersion, Invitation, Organisation, Service, Survey
 from ..models.base import utcnow
 
-TOKEN_BYTES = 24  # 192 bits
+# Links are printed on cards and sometimes typed by hand: lower-case letters and digits without
+# look-alikes (0/o, 1/l/i), 26 of them = 26 × log2(31) ≈ 128.8 bits, unguessable.
+TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TOKEN_LENGTH = 26
 
 
 class InvitationError(ValueError):
@@ -22,7 +25,7 @@ class InvitationError(ValueError):
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 def default_organisation() -> Organisation:

@@ -22,6 +22,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, PoFileParser, unescape, write_po
 
+from ..banks.loader import Problem
 from ..config import LANGUAGES, REPO_ROOT
 
 DOMAINS = ("messages", "banks")
@@ -319,16 +320,6 @@ def placeholders(text: str) -> list[str]:
     """Python %-format and {name} placeholders in ``text``, sorted (``%%`` excluded)."""
     found = [m.group(0) for m in _PY_FORMAT.finditer(text) if m.group(0) != "%%"]
     return sorted(found + _BRACE.findall(text))
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
 
 
 def _msg_line(path: Path) -> dict[tuple, int]:

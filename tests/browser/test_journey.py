@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TEST_BANKS, make_app
+from conftest import TEST_BANKS, initialised_app
 from flask import Flask
 from sqlalchemy import select
 
@@ -20,7 +20,6 @@ from .browsing import (
     PAGE_BUDGET,
     SKIPPED,
     Journey,
-    JourneyError,
     axe,
     describe_violations,
     matches,
@@ -49,16 +48,9 @@ def bank() -> str:
 @pytest.fixture
 def app(bank: str, tmp_path: Path) -> Iterator[Flask]:
     """The test bank's app, or (for a shipped bank) an app loaded with the shipped banks."""
-    from reviewkit.services.setup import init_database
-
     banks = TEST_BANKS if bank == "test-bank" else SHIPPED_BANKS
-    app = make_app(tmp_path, BANKS_PATH=str(banks))
-    with app.app_context():
-        report = init_database()
-        assert not report.problems, report.problems
+    with initialised_app(tmp_path, BANKS_PATH=str(banks)) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def stored_answers(invitation) -> tuple[Response, dict[str, Answer]]:
