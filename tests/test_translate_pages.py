@@ -1,0 +1,305 @@
+"""Translator pages: coverage, easy-read warnings, the phone preview (Welsh, Urdu right to left,
+easy read; nothing saved), PO download, and upload with every check (a bad file changes
+nothing; a good one is in use at once)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Page, make_app, sign_in
+from sqlalchemy import func, select
+
+from reviewkit.config import REPO_ROOT
+from reviewkit.extensions import db
+from reviewkit.models import Response
+from reviewkit.translate import catalogs
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of translations/ the pages read and write (bank text is read from it too)."""
+    import reviewkit.translations as bank_text
+
+    shutil.copytree(REPO_ROOT / "translations", tmp_path / "root" / "translations",
+                    ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(bank_text, "REPO_ROOT", tmp_path / "root")
+    bank_text._catalog.cache_clear()
+    yield tmp_path / "root"
+    bank_text._catalog.cache_clear()
+
+
+@pytest.fixture
+def tapp(tmp_path: Path, root: Path):
+    from reviewkit.models import Organisation, Role
+    from reviewkit.services.setup import init_database
+    from reviewkit.services.users import create_user
+
+    app = make_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks"),
+                   TRANSLATIONS_SOURCE=str(root / "translations"))
+    with app.app_context():
+        assert not init_database().problems
+        org = Organisation(name="Test Org", slug="test-org")
+        db.session.add(org)
+        db.session.commit()
+        for role in (Role.TRANSLATOR, Role.MANAGER, Role.ADMIN):
+            create_user(org, f"{role.value}@example.org", role.value.title(), "correct horse 1",
+                        role)
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    from reviewkit.extensions import babel
+
+    babel.domain_instance.cache.clear()  # other tests read the shipped catalogues again
+
+
+@pytest.fixture
+def tc(tapp):
+    client = tapp.test_client()
+    sign_in(client, "translator")
+    return client
+
+
+def get(client, url: str) -> Page:
+    return Page(client.get(url))
+
+
+# --- access and coverage ----------------------------------------------------------------------
+
+def test_translators_and_admins_only(tapp, tc):
+    assert tc.get("/staff/translate/").status_code == 200
+    manager = tapp.test_client()
+    sign_in(manager, "manager")
+    assert manager.get("/staff/translate/").status_code == 403
+    assert tapp.test_client().get("/staff/translate/").status_code == 302
+    assert "Translations" in get(tc, "/staff/").html  # in the staff navigation
+
+
+def test_overview_and_language_pages_show_the_coverage_numbers(tc, root):
+    rows = {(r.lang, r.file): r for r in catalogs.coverage(root / "translations")}
+    page = get(tc, "/staff/translate/")
+    assert page.status == 200
+    ai = rows[("cy", "banks:appreciative-inquiry")]
+    assert f"{ai.translated} / {ai.total}" in page
+    lang = get(tc, "/staff/translate/pl/")
+    msgs = rows[("pl", "messages")]
+    assert re.search(rf"Interface text</th>\s*<td>{msgs.translated}</td><td>{msgs.missing}</td>"
+                     rf"<td>{msgs.outdated}</td><td>{msgs.total}</td>", lang.html)
+    assert f"Missing interface text ({msgs.missing})" in lang
+    assert tc.get("/staff/translate/xx/").status_code == 404
+
+
+def test_bank_page_lists_missing_strings_and_easy_read_warnings(tc, root):
+    row = next(r for r in catalogs.coverage(root / "translations", ["cy"])
+               if r.file == "banks:co-production-audit")
+    page = get(tc, "/staff/translate/cy/banks/co-production-audit")
+    assert page.status == 200
+    assert f"Missing ({row.missing})" in page
+    line, context, msgid = row.missing_items[0]
+    assert msgid in page and context.split(":", 1)[1] in page
+    # the English easy read of this bank has one passive sentence
+    assert "question_banks/co-production-audit.yaml:78" in page
+    assert "passive voice &#39;are involved&#39;" in page.html or "passive voice 'are involved'" \
+        in page
+    assert "/staff/translate/preview/co-production-audit?language=cy&amp;question=who-took-part" \
+        in page.html
+    assert tc.get("/staff/translate/cy/banks/no-such-bank").status_code == 404
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+def test_preview_page_frames_the_phone_page(tc):
+    page = get(tc, "/staff/translate/preview/monthly-check-in?language=ur&question=feel-safe"
+                   "&variant=easy")
+    assert page.status == 200
+    assert page.lang == "en"  # the translator's own page stays in their language
+    assert ('src="/staff/translate/phone/monthly-check-in/feel-safe?language=ur&amp;'
+            'variant=easy"') in page.html
+    assert re.search(r"<iframe[^>]+title=\"Phone preview of feel-safe in", page.html)
+    assert '<option value="ur" lang="ur" selected>' in page.html
+
+
+@pytest.mark.parametrize("lang, easy, text, direction", [
+    ("ur", True, "کیا آپ خود کو محفوظ محسوس کرتے ہیں؟", "rtl"),
+    ("cy", False, None, "ltr"),
+    ("en", False, "Do you feel safe, at home and when you go out?", "ltr"),
+    ("en", True, "Do you feel safe?", "ltr"),
+])
+def test_phone_preview_in_any_language_and_variant(tapp, tc, lang, easy, text, direction):
+    from reviewkit.translations import lookup
+
+    url = (f"/staff/translate/phone/monthly-check-in/feel-safe?language={lang}"
+           f"&variant={'easy' if easy else 'standard'}")
+    page = get(tc, url)
+    assert page.status == 200
+    assert page.lang == lang and page.dir == direction
+    if text is None:
+        text = lookup(lang, "monthly-check-in", "feel-safe.text",
+                      "Do you feel safe, at home and when you go out?")
+    assert re.search(r'<h1 id="q-title"[^>]*>' + re.escape(text) + "</h1>", html_text(page))
+    assert ('pictograms/safe.svg' in page.html) == easy  # easy read shows the picture
+    assert "Preview: nothing is saved" in page or lang != "en"
+    csp = page.response.headers["Content-Security-Policy"]
+    assert "form-action 'none'" in csp and "connect-src 'none'" in csp
+    assert "frame-ancestors 'self'" in csp
+    assert 'name="answer"' in page.html  # the real answer controls, as on a phone
+    with tapp.app_context():
+        assert db.session.scalar(select(func.count(Response.id))) == 0
+
+
+def test_phone_preview_falls_back_to_english_where_untranslated(tc):
+    page = get(tc, "/staff/translate/phone/co-production-audit/who-took-part?language=cy")
+    assert page.lang == "cy"
+    assert '<h1 id="q-title" lang=en>' in page.html or 'lang="en"' in page.html
+    assert "Who took part in this audit?" in page
+
+
+def test_preview_sends_nothing_even_if_posted(tapp, tc):
+    """The preview's form points at the phone journey with a key that does not exist."""
+    page = get(tc, "/staff/translate/phone/monthly-check-in/listened-to?language=en")
+    assert tc.post("/a/preview/q/listened-to", data={"answer": "3"}).status_code in (400, 404)
+    with tapp.app_context():
+        assert db.session.scalar(select(func.count(Response.id))) == 0
+    assert page.status == 200
+
+
+def test_unknown_bank_question_or_language_is_404(tc):
+    assert tc.get("/staff/translate/phone/monthly-check-in/nope?language=cy").status_code == 404
+    assert tc.get("/staff/translate/phone/nope/feel-safe?language=cy").status_code == 404
+    assert tc.get("/staff/translate/phone/monthly-check-in/feel-safe?language=xx").status_code \
+        == 404
+
+
+# --- download and upload ----------------------------------------------------------------------
+
+def test_download_gives_the_current_file(tc, root):
+    r = tc.get("/staff/translate/cy/banks.po")
+    assert r.status_code == 200
+    assert r.data == (root / "translations" / "cy" / "LC_MESSAGES" / "banks.po").read_bytes()
+    assert "attachment" in r.headers["Content-Disposition"]
+    assert tc.get("/staff/translate/cy/other.po").status_code == 404
+
+
+def _upload(client, lang: str, domain: str, data: bytes, filename: str = "upload.po",
+            csrf: bool = True):
+    form = {"domain": domain, "po_file": (io.BytesIO(data), filename)}
+    if csrf:
+        form["csrf_token"] = get(client, f"/staff/translate/{lang}/").csrf
+    return client.post(f"/staff/translate/{lang}/upload", data=form,
+                       content_type="multipart/form-data")
+
+
+def _po(root: Path, lang: str, domain: str) -> Path:
+    return root / "translations" / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def test_good_upload_is_in_use_at_once(tc, root):
+    # interface text: "Continue" in Welsh, compiled again for the running app
+    path = _po(root, "cy", "messages")
+    text = path.read_text("utf-8").replace('msgid "Continue"\nmsgstr "Parhau"',
+                                           'msgid "Continue"\nmsgstr "Ymlaen"')
+    before = get(tc, "/staff/translate/phone/monthly-check-in/feel-safe?language=cy")
+    assert ">Parhau</button>" in before.html
+    r = _upload(tc, "cy", "messages", text.encode())
+    assert r.status_code == 302, r.get_data(as_text=True)[:3000]
+    assert path.read_text("utf-8") == text
+    after = get(tc, "/staff/translate/phone/monthly-check-in/feel-safe?language=cy")
+    assert ">Ymlaen</button>" in after.html
+    assert "messages.po for Cymraeg is uploaded and in use" in get(tc, "/staff/translate/cy/")
+
+    # bank text: the question itself, read again from banks.po
+    bpath = _po(root, "ur", "banks")
+    raw = bpath.read_text("utf-8")
+    new = raw.replace('msgstr "کیا آپ خود کو محفوظ محسوس کرتے ہیں؟"',
+                      'msgstr "کیا آپ محفوظ ہیں؟"', 1)
+    assert new != raw
+    assert _upload(tc, "ur", "banks", new.encode()).status_code == 302
+    page = get(tc, "/staff/translate/phone/monthly-check-in/feel-safe?language=ur&variant=easy")
+    assert "کیا آپ محفوظ ہیں؟" in page
+
+
+def _entry_line(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+BAD_CASES = {
+    "placeholder": lambda t: t.replace('msgstr "Cwestiwn %(n)d o %(total)d"',
+                                       'msgstr "Cwestiwn %(n)d"'),
+    "markup": lambda t: t.replace('msgid "Continue"\nmsgstr "Parhau"',
+                                  'msgid "Continue"\nmsgstr "<script>alert(1)</script>Parhau"'),
+    "plural": lambda t: t + '\nmsgid "%(n)d answer"\nmsgid_plural "%(n)d answers"\n'
+                            'msgstr[0] "%(n)d ateb"\nmsgstr[1] "%(n)d ateb"\n',
+}
+
+
+@pytest.mark.parametrize("case, needle, reason", [
+    ("placeholder", 'msgid "Question %(n)d of %(total)d"', "placeholders"),
+    ("markup", 'msgid "Continue"', "markup in the translation of 'Continue'"),
+    ("plural", 'msgid "%(n)d answer"', "2 plural forms, expected 6"),
+])
+def test_bad_upload_shows_the_line_and_changes_nothing(tc, root, case, needle, reason):
+    path = _po(root, "cy", "messages")
+    original = path.read_bytes()
+    bad = BAD_CASES[case](original.decode())
+    r = _upload(tc, "cy", "messages", bad.encode())
+    page = Page(r)
+    assert page.status == 400
+    assert page.title.startswith("Error:")
+    assert 'class="error-summary"' in page.html and 'href="#po_file"' in page.html
+    line = _entry_line(bad, needle)
+    assert re.search(rf"Line {line}: [^<]*{re.escape(reason)}", html_text(page)), html_text(page)
+    assert path.read_bytes() == original
+    assert not list(path.parent.glob(".upload-*"))
+
+
+def html_text(page: Page) -> str:
+    import html
+
+    return html.unescape(page.html)
+
+
+def test_bad_encoding_wrong_plural_header_and_wrong_language(tc, root):
+    path = _po(root, "cy", "messages")
+    original = path.read_bytes()
+    latin1 = original.replace(b'msgstr "Parhau"', b'msgstr "Parhau \xe9"')
+    page = Page(_upload(tc, "cy", "messages", latin1))
+    assert page.status == 400 and "not UTF-8" in page
+    line = original[: original.index(b'msgstr "Parhau"')].count(b"\n") + 1
+    assert f"Line {line}: not UTF-8" in page
+    header = original.replace(b"nplurals=6;", b"nplurals=2;", 1)
+    page = Page(_upload(tc, "cy", "messages", header))
+    assert page.status == 400 and "Line 1: Plural-Forms is" in html_text(page)
+    polish = _po(root, "pl", "messages").read_bytes()
+    page = Page(_upload(tc, "cy", "messages", polish))
+    assert page.status == 400
+    assert "Plural-Forms is" in html_text(page) or "for language 'pl'" in html_text(page)
+    assert path.read_bytes() == original
+
+
+def test_wrong_file_kind_extension_size_and_csrf(tc, root):
+    banks = _po(root, "cy", "banks").read_bytes()
+    messages = _po(root, "cy", "messages").read_bytes()
+    page = Page(_upload(tc, "cy", "messages", banks))
+    assert page.status == 400 and "looks like question-bank text" in page
+    page = Page(_upload(tc, "cy", "banks", messages))
+    assert page.status == 400 and "looks like interface text" in page
+    page = Page(_upload(tc, "cy", "banks", banks, filename="banks.txt"))
+    assert page.status == 400 and "The file must be a .po file" in page
+    page = Page(_upload(tc, "cy", "banks", b"#" * (1024 * 1024 + 10)))
+    assert page.status == 400 and "The file is too big" in page
+    assert _upload(tc, "cy", "banks", banks, csrf=False).status_code == 400
+    page = Page(_upload(tc, "cy", "banks", b""))
+    assert page.status == 400
+    assert _po(root, "cy", "banks").read_bytes() == banks
+    assert _po(root, "cy", "messages").read_bytes() == messages
+
+
+def test_upload_form_is_labelled(tc):
+    page = get(tc, "/staff/translate/cy/")
+    assert '<label for="po_file">PO file</label>' in page.html
+    assert 'enctype="multipart/form-data"' in page.html
+    assert '<legend>Which file is it?</legend>' in page.html
