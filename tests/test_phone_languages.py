@@ -1,0 +1,49 @@
+"""Bad input on the phone gets a clear message in the page's language, and keeps what was typed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from reviewkit.extensions import db
+from reviewkit.models.base import utcnow
+
+from conftest import start_journey
+
+
+def test_unknown_link_in_welsh_and_urdu(page):
+    cy = page("/r/not-a-real-token", headers={"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"})
+    assert cy.status == 404 and cy.lang == "cy" and "Heb ddod o hyd i'r dudalen" in cy
+    ur = page("/r/not-a-real-token?lang=ur")
+    assert ur.status == 404 and ur.dir == "rtl" and "صفحہ نہیں ملا" in ur
+
+
+def test_expired_link_speaks_the_invitations_language(page, invite):
+    invitation = invite(language="cy", expires_in_days=1)
+    invitation.expires_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    r = page(f"/r/{invitation.token}")
+    assert r.status == 410 and r.lang == "cy" and "Mae'r ddolen hon wedi dod i ben" in r
+
+
+def test_too_long_answer_message_in_welsh_keeps_the_text(page, invite):
+    key = start_journey(page, invite(language="cy")).split("/")[2]
+    typed = "Rydw i'n hoffi nofio " * 3  # the test bank's name question allows 40 characters
+    r = page(f"/a/{key}/q/name", {"answer": typed, "action": "next"})
+    assert r.status == 400 and r.lang == "cy"
+    assert "Mae eich ateb yn rhy hir" in r and typed.strip() in r
+
+
+def test_unknown_language_code_says_so_and_falls_back(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    r = page(f"/a/{key}/q/like?lang=klingon")
+    assert r.status == 200 and r.lang == "en"
+    assert "we do not have that language yet" in r
+
+
+def test_switching_language_mid_journey_keeps_answers(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/like", {"answer": "I am kind", "action": "next"})
+    welsh = page(f"/a/{key}/q/like?lang=cy")
+    assert welsh.lang == "cy" and "I am kind" in welsh
+    urdu = page(f"/a/{key}/q/like?lang=ur")
+    assert urdu.dir == "rtl" and "I am kind" in urdu
