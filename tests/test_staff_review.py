@@ -203,3 +203,23 @@ def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app)
     sign_in(manager, "manager")
     page = Page(manager.get("/staff/"))
     assert "Overdue actions" in page and "07700 900123" not in page.html
+
+
+def test_the_persons_own_phone_answers_appear_under_the_same_headings(staff_app):
+    from reviewkit.services import invitations as inv
+    from reviewkit.services import responses as rsp
+    from reviewkit.services.banks import latest_version
+
+    version = latest_version("person-centred-review")
+    service = db.session.scalar(select(Service).filter_by(name="Oak House"))
+    invitation = inv.create_invitations(inv.survey_for(version, service, service.organisation),
+                                        person_ref="R-1")[0]
+    response = rsp.start_response(invitation)
+    rsp.set_consent(response, True)
+    rsp.save_answer(response, "admire", ["I make people laugh"])
+    rsp.submit(response)
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    review_id = _start(client, _add_person(client))  # the person's reference is R-1
+    page = Page(client.get(f"/staff/reviews/{review_id}/h/like-and-admire"))
+    assert "From their phone" in page and "I make people laugh" in page

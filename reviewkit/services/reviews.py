@@ -10,7 +10,17 @@ from sqlalchemy import false, func, select
 
 from ..banks import Section
 from ..extensions import db
-from ..models import Action, BankVersion, Contributor, Person, Review, Statement, User
+from ..models import (
+    Action,
+    BankVersion,
+    Contributor,
+    Invitation,
+    Person,
+    Response,
+    Review,
+    Statement,
+    User,
+)
 from ..models.base import utcnow
 
 CONTRIBUTOR_ROLES = ("person", "family", "staff", "advocate", "other")
@@ -20,10 +30,25 @@ class ReviewError(ValueError):
     """A change that cannot be made, with a message for a person."""
 
 
+def latest_phone_response(person: Person, bank_id: str) -> Response | None:
+    """The person's most recent sent phone answers to this bank (matched by their reference on
+    the invitation), so that they appear under the same headings in the meeting."""
+    if not person.reference:
+        return None
+    return db.session.scalar(
+        select(Response).join(Invitation, Response.invitation_id == Invitation.id)
+        .join(BankVersion, Response.bank_version_id == BankVersion.id)
+        .where(Invitation.person_ref == person.reference, BankVersion.bank_id == bank_id,
+               Response.submitted_at.isnot(None))
+        .order_by(Response.submitted_at.desc()).limit(1))
+
+
 def start_review(user: User, person: Person, version: BankVersion, held_on: date) -> Review:
+    phone = latest_phone_response(person, version.bank_id)
     review = Review(organisation_id=user.organisation_id, service_id=person.service_id,
                     person=person, bank_version=version, facilitator_id=user.id,
-                    language=person.preferred_language, held_on=held_on)
+                    language=person.preferred_language, held_on=held_on,
+                    response_id=phone.id if phone else None)
     db.session.add(review)
     db.session.flush()
     db.session.add(Contributor(review=review, name=person.display_name, role="person"))
