@@ -290,3 +290,17 @@ def test_pages_carry_a_strict_content_security_policy(client):
     r = client.get("/")
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert r.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_forms_strip_whitespace_without_growing_shared_field_definitions(app):
+    from reviewkit.forms import answer_form
+
+    from reviewkit.services.banks import latest_version
+
+    q = latest_version("test-bank").bank.question("name")
+    with app.test_request_context(method="POST", data={"answer": "  Sam  "}):
+        for _ in range(3):
+            form = answer_form(q, "Name", [], meta={"csrf": False})
+            assert form.answer.data == "Sam"
+    unbound = type(form).answer
+    assert unbound.kwargs.get("filters", []) == []

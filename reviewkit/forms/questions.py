@@ -18,9 +18,10 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", [])
             if unbound_field.field_class in (StringField, TextAreaField):
-                unbound_field.kwargs["filters"] = [_strip, *filters]
+                # A new filters tuple per binding: the unbound field is shared by every form of
+                # its class and must not change.
+                options = {**options, "filters": [_strip, *unbound_field.kwargs.get("filters", [])]}
             return unbound_field.bind(form=form, **options)
 
 
