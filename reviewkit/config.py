@@ -63,5 +63,5 @@ def settings(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,  # a phone remembers an open link
         "STAFF_IDLE_MINUTES": int(os.environ.get("REVIEWKIT_STAFF_IDLE_MINUTES", "30")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REVIEWKIT_RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,
     }
