@@ -25,7 +25,7 @@ from sqlalchemy import select
 from reviewkit.extensions import db
 from reviewkit.models import Review, Statement
 
-from .browsing import JourneyError, Keys, staff_sign_in
+from .browsing import Keys, staff_sign_in
 from .conftest import TABLET
 
 pytestmark = pytest.mark.browser
@@ -369,11 +369,3 @@ def test_adding_statements_without_javascript(app, live_server, contexts):
                                 .order_by(Statement.id)).all()
     assert [(s.text, s.contributor.name, s.kind) for s in stored] == plan
 
-
-def test_keys_choose_refuses_a_missing_option(app, live_server, contexts):
-    """The keyboard helper fails loudly rather than choosing something else."""
-    page = contexts.page(**LANDSCAPE, java_script_enabled=False)
-    keys = staff_sign_in(page, live_server, "facilitator@example.org")
-    page.goto(f"{live_server}/staff/people/")
-    with pytest.raises(JourneyError):
-        keys.choose(page.locator("#service_id"), "Elm Court")  # not the facilitator's service
