@@ -227,7 +227,8 @@ def test_same_input_same_output():
 def test_model_is_json_and_new_statements_keep_ids():
     first = theme_statements(_items(), split=False, n_themes=4)
     model = json.loads(json.dumps(first.model))
-    assert model["vectoriser"]["name"] == "static-minilm-l6"
+    assert model["vectoriser"]["name"] == "hybrid-static-minilm-l6"
+    assert model["format_version"] == 2
     more = _items() + [
         {"id": "new-bus", "text": "The bus to college was late twice this week"},
         {"id": "new-swim", "text": "Swimming on Fridays is great"},
@@ -240,6 +241,38 @@ def test_model_is_json_and_new_statements_keep_ids():
     old_labels = {t["id"]: t["label"] for t in first.themes}
     for t in second.themes:
         assert t["label"] == old_labels[t["id"]]
+
+
+def test_version_1_models_with_static_vectors_still_update():
+    first = theme_statements(_items(), split=False, n_themes=4, vectoriser="static")
+    model = json.loads(json.dumps(first.model))
+    model["format_version"] = 1  # as written before the hybrid vectors
+    more = _items() + [{"id": "new-bus", "text": "The bus to college was late twice this week"}]
+    second = theme_statements(more, split=False, previous=model)
+    assert second.model["vectoriser"]["name"] == "static-minilm-l6"
+    for it in _items():
+        assert _theme_of(second, it["id"]) == _theme_of(first, it["id"])
+    assert _theme_of(second, "new-bus") == _theme_of(first, "bus0")
+
+
+def test_models_from_a_newer_reviewkit_are_refused_clearly():
+    first = theme_statements(_items(), split=False, n_themes=4)
+    model = dict(first.model, format_version=99)
+    with pytest.raises(ValueError, match="version 99"):
+        theme_statements(_items(), split=False, previous=model)
+
+
+def test_hybrid_vectors_are_restored_from_the_model():
+    from reviewkit.nlp import get_vectoriser
+
+    first = theme_statements(_items(), split=False, n_themes=4)
+    state = json.loads(json.dumps(first.model["vectoriser"]))
+    vec = get_vectoriser(state["name"], "en", state=state["state"])
+    texts = [s["text"] for s in first.statements]
+    again = vec.encode(texts)
+    assert again.shape == first.vectors.shape
+    assert abs(again - first.vectors).max() < 1e-3
+    assert not vec.encode(["😀"]).any()  # no words: a zero row, never a theme
 
 
 def test_new_topic_next_quarter_makes_a_new_theme_only():

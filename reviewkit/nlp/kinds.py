@@ -197,6 +197,23 @@ def _kind_model() -> dict | None:
         return None
 
 
+def classifier_probability(vectors: Any, vectoriser_name: str | None) -> Any:
+    """p(working) from the shipped classifier for static vectors it was trained on, else None."""
+    import numpy as np
+
+    model = _kind_model()
+    if (
+        model is None
+        or vectors is None
+        or vectoriser_name != model["vectoriser"]["name"]
+        or hasattr(vectors, "tocsr")
+        or getattr(vectors, "shape", (0, 0))[1] != len(model["coef"])
+    ):
+        return None
+    logit = np.asarray(vectors, dtype=np.float32) @ np.asarray(model["coef"], np.float32)
+    return 1.0 / (1.0 + np.exp(-(logit + model["intercept"])))
+
+
 def infer_kinds(
     texts: Sequence[str],
     language: str = "en",
@@ -215,18 +232,7 @@ def infer_kinds(
     import numpy as np
 
     code = language_code(language)
-    model = _kind_model()
-    probs = None
-    if (
-        model is not None
-        and vectors is not None
-        and code == "en"
-        and vectoriser_name == model["vectoriser"]["name"]
-        and not hasattr(vectors, "tocsr")
-        and getattr(vectors, "shape", (0, 0))[1] == len(model["coef"])
-    ):
-        logit = np.asarray(vectors, dtype=np.float32) @ np.asarray(model["coef"], np.float32)
-        probs = 1.0 / (1.0 + np.exp(-(logit + model["intercept"])))
+    probs = classifier_probability(vectors, vectoriser_name) if code == "en" else None
     out: list[KindGuess] = []
     for i, text in enumerate(texts):
         q = questions[i] if questions else None

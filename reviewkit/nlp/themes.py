@@ -27,7 +27,7 @@ from .kinds import infer_kinds
 from .pipeline import has_words, language_code, normalise, split_statements, tokenise
 
 MODEL_FORMAT = "reviewkit-themes"
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: default vectors are "hybrid" (static + lemma sketch + kind); 1 still reads
 SAMPLE = 20_000
 FIRST_RUN_UNASSIGNED = 0.05
 
@@ -172,27 +172,36 @@ def auto_k(n: int) -> int:
     return int(min(50, max(5, round(math.sqrt(max(n, 1) / 2)))))
 
 
-def _kmeans(x, k: int, seed: int) -> np.ndarray:
-    """Unit-length k-means centroids: k-means++ seeds from a small sample, then Lloyd."""
+def _kmeans(x, k: int, seed: int, *, sample: int = SAMPLE, tries: int = 3,
+            local_trials: int | None = None) -> np.ndarray:
+    """Unit-length k-means centroids: k-means++ seeds from a small sample, then Lloyd.
+
+    ``tries`` restarts (the one with the lowest inertia wins) on a sample of at most ``sample``.
+    """
     from threadpoolctl import threadpool_limits
 
     # OpenMP threads spinning beside the tokenisers' threads made k-means 3x slower on 2 cores.
     with threadpool_limits(limits=1):
-        return _kmeans_inner(x, k, seed)
+        return _kmeans_inner(x, k, seed, sample, tries, local_trials)
 
 
-def _kmeans_inner(x, k: int, seed: int) -> np.ndarray:
+def _kmeans_inner(x, k: int, seed: int, sample: int = SAMPLE, tries: int = 3,
+                  local_trials: int | None = None) -> np.ndarray:
     from sklearn.cluster import KMeans, kmeans_plusplus
 
     n = x.shape[0]
     rng = np.random.default_rng(seed)
-    fit_x = x[np.sort(rng.choice(n, SAMPLE, replace=False))] if n > SAMPLE else x
+    fit_x = x[np.sort(rng.choice(n, sample, replace=False))] if n > sample else x
     best = None
-    for trial in range(3):
+    for trial in range(tries):
         m = fit_x.shape[0]
         seed_idx = np.sort(rng.choice(m, min(m, 4000), replace=False)) if m > 4000 else None
         seed_x = fit_x[seed_idx] if seed_idx is not None else fit_x
-        init, _ = kmeans_plusplus(seed_x, k, random_state=seed + trial)
+        if local_trials == 1 and not hasattr(seed_x, "toarray"):
+            init = _d2_seeds(np.asarray(seed_x, dtype=np.float32), k, seed + trial)
+        else:
+            init, _ = kmeans_plusplus(seed_x, k, random_state=seed + trial,
+                                      n_local_trials=local_trials)
         if hasattr(init, "toarray"):
             init = init.toarray()
         km = KMeans(n_clusters=k, init=np.asarray(init), n_init=1, max_iter=100,
@@ -204,6 +213,73 @@ def _kmeans_inner(x, k: int, seed: int) -> np.ndarray:
     norms = np.linalg.norm(c, axis=1, keepdims=True)
     norms[norms == 0] = 1
     return c / norms
+
+
+def _d2_seeds(x: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """k-means++ seeding (one trial per step) for unit rows, with dot products (fast)."""
+    rng = np.random.default_rng(seed)
+    n = x.shape[0]
+    sq = np.einsum("ij,ij->i", x, x)
+    first = int(rng.integers(n))
+    chosen = [first]
+    d2 = np.maximum(sq + sq[first] - 2.0 * (x @ x[first]), 0.0)
+    for _ in range(1, min(k, n)):
+        total = float(d2.sum())
+        if total <= 0:
+            nxt = int(rng.integers(n))
+        else:
+            nxt = int(np.searchsorted(np.cumsum(d2, dtype=np.float64), rng.random() * total))
+            nxt = min(nxt, n - 1)
+        chosen.append(nxt)
+        d2 = np.minimum(d2, np.maximum(sq + sq[nxt] - 2.0 * (x @ x[nxt]), 0.0))
+    return x[chosen]
+
+
+MICRO_SIZE = 25  # statements per micro-cluster on average
+MAX_MICRO = 300
+MICRO_SAMPLE = 10_000  # micro-clusters are fitted on at most this many statements
+
+
+def n_micro(n: int, k: int) -> int:
+    """How many micro-clusters to merge into k themes: about one per 25 statements.
+
+    (Plain k-means is used below 2 k micro-clusters, i.e. fewer than 50 k statements.)"""
+    return int(min(MAX_MICRO, max(2 * k, round(n / MICRO_SIZE))))
+
+
+def _micro_merge(x, k: int, seed: int, min_size: int = 1) -> np.ndarray:
+    """Theme centroids: k-means into many micro-clusters, then merge them (average linkage).
+
+    Fine k-means finds tight groups of statements that say the same thing; average-linkage
+    merging of their centroids by cosine then joins groups that belong together without the
+    equal-size pull of a coarse k-means, so a large topic is not cut into arbitrary slices
+    while a small, distinct one keeps its own theme. The tree is cut where ``k`` groups have at
+    least ``min_size`` statements; the statements of smaller groups go to their nearest theme.
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    n = x.shape[0]
+    m = min(n_micro(n, k), _distinct_rows(x, n_micro(n, k)))
+    if n < 2 * k * MICRO_SIZE or m < 2 * k:
+        return _kmeans(x, k, seed)  # too few statements for micro-clusters to mean much
+    micro = _kmeans(x, m, seed, sample=MICRO_SAMPLE, tries=2, local_trials=1)
+    best = _sims(x, micro).argmax(axis=1)
+    sizes = np.bincount(best, minlength=m)
+    used = np.flatnonzero(sizes)
+    if len(used) <= k:
+        return micro[used]
+    means = np.vstack([_mean_unit(x, np.flatnonzero(best == c)) for c in used]).astype(np.float64)
+    tree = linkage(means, method="average", metric="cosine")
+    for cut in range(k, len(used) + 1):
+        groups = fcluster(tree, cut, criterion="maxclust") - 1
+        big = np.bincount(groups, weights=sizes[used]) >= min_size
+        if big.sum() >= k:
+            break
+    group = np.full(m, -1)
+    group[used] = groups
+    member_group = group[best]
+    keep = [g for g in range(groups.max() + 1) if big[g]][:k] or [int(np.argmax(big))]
+    return np.vstack([_mean_unit(x, np.flatnonzero(member_group == g)) for g in keep])
 
 
 def _distinct_rows(x, limit: int) -> int:
@@ -249,6 +325,14 @@ def theme_statements(
     warnings: list[str] = []
 
     if previous is not None:
+        version = previous.get("format_version", 1)
+        if previous.get("format", MODEL_FORMAT) != MODEL_FORMAT or not isinstance(version, int) \
+                or version > MODEL_VERSION:
+            raise ValueError(
+                f"the earlier theme model is {previous.get('format')} version {version}; this "
+                f"reviewkit reads {MODEL_FORMAT} versions 1 to {MODEL_VERSION}: upgrade reviewkit "
+                "or re-run without it"
+            )
         prev_vec = previous.get("vectoriser", {})
         vec = get_vectoriser(prev_vec.get("name"), code, state=prev_vec.get("state"))
         if vec.version != prev_vec.get("version"):
@@ -259,9 +343,18 @@ def theme_statements(
     else:
         vec = get_vectoriser(vectoriser, code) if isinstance(vectoriser, str) else vectoriser
         if hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:
-            vec.fit([t for t in texts if has_words(t)])
+            keep = [i for i, t in enumerate(texts) if has_words(t)]
+            if getattr(vec, "accepts_tokens", False):
+                vec.fit([texts[i] for i in keep], tokens=[tokens[i] for i in keep])
+            else:
+                vec.fit([texts[i] for i in keep])
 
-    x = vec.encode(texts, progress=progress) if texts else np.zeros((0, 1), np.float32)
+    if not texts:
+        x = np.zeros((0, 1), np.float32)
+    elif getattr(vec, "accepts_tokens", False):
+        x = vec.encode(texts, progress=progress, tokens=tokens)
+    else:
+        x = vec.encode(texts, progress=progress)
     content = np.array(
         [has_words(t) and bool(tok.words) for t, tok in zip(texts, tokens, strict=True)], bool
     )
@@ -272,11 +365,14 @@ def theme_statements(
         warnings.append(f"{n_empty} statement(s) have no words (only numbers, emoji or symbols)")
 
     # Kinds: given, or from the question, or inferred from the words.
+    kind_x, kind_name = x, vec.name
+    if getattr(vec, "last_static", None) is not None:  # hybrid: the classifier reads the static part
+        kind_x, kind_name = vec.last_static, vec.static.name
     guesses = infer_kinds(
         texts,
         code,
-        vectors=None if hasattr(x, "tocsr") else x,
-        vectoriser_name=vec.name,
+        vectors=None if hasattr(kind_x, "tocsr") else kind_x,
+        vectoriser_name=kind_name,
         questions=[s["question"] for s in statements],
         kinds=[s["kinds"] for s in statements],
     )
@@ -335,10 +431,11 @@ def _fresh(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
     xc = x[content_idx]
     k = n_themes if n_themes else auto_k(n)
     k = max(1, min(k, n, _distinct_rows(xc, k)))
-    centroids = _kmeans(xc, k, seed) if k > 1 else _mean_unit(xc, range(n))[None, :]
+    min_size = max(2, math.ceil(0.003 * n)) if n >= 10 else 1
+    centroids = (_micro_merge(xc, k, seed, min_size) if k > 1
+                 else _mean_unit(xc, range(n))[None, :])
 
     # Fold small clusters into their nearest neighbour, then recompute centroids.
-    min_size = max(2, math.ceil(0.003 * n)) if n >= 10 else 1
     for _ in range(3):
         sims = _sims(xc, centroids)
         best = sims.argmax(axis=1)
@@ -366,6 +463,10 @@ def _fresh(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
     ids = {c: f"t{i + 1}" for i, c in enumerate(order)}
     model["next_id"] = len(order) + 1
 
+    # The threshold is set on leave-one-out similarities: a statement is always close to a
+    # centroid it helped make, which in small themes would set the bar too high for the
+    # new statements of later runs. Statements below it are left unassigned on this run too.
+    best_sim = _leave_one_out_sims(xc, best, len(centroids), best_sim)
     target = min(FIRST_RUN_UNASSIGNED, max_unassigned)
     threshold = float(np.quantile(best_sim, target, method="lower")) if n >= 20 else -1.0
     # A little slack so that rounding the stored centroids never drops a statement next run.
@@ -381,6 +482,21 @@ def _fresh(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
     labels = label_themes(groups, tokens, code)
     model["themes"] = [_new_theme(ids[c], centroids[c], labels[ids[c]]) for c in order]
     return model, assign
+
+
+def _leave_one_out_sims(x, best: np.ndarray, k: int, fallback: np.ndarray) -> np.ndarray:
+    """Each statement's similarity to the mean of the other statements of its theme."""
+    out = np.asarray(fallback, dtype=np.float64).copy()
+    for c in range(k):
+        idx = np.flatnonzero(best == c)
+        if len(idx) < 2:
+            continue
+        total = np.asarray(x[idx].sum(axis=0)).ravel()
+        dots = np.asarray(x[idx] @ total).ravel()
+        own = _row_norms(x[idx]) ** 2
+        rest = np.sqrt(np.maximum(float(total @ total) - 2 * dots + own, 1e-12))
+        out[idx] = (dots - own) / rest
+    return out.astype(np.float32)
 
 
 def _update(previous, x, content_idx, tokens, code, max_unassigned, seed, n_themes):

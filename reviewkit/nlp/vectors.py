@@ -1,14 +1,18 @@
 """Vectorisers: turn statements into unit-length vectors. Pluggable by name.
 
-- ``static`` (default): static embeddings distilled with model2vec from all-MiniLM-L6-v2,
-  shipped in ``reviewkit/nlp/data/static-minilm-l6`` (128 dimensions, int8, ~4 MB). Needs only
-  model2vec (numpy, tokenizers, safetensors) at run time: no torch, no GPU, no download.
+- ``hybrid`` (default for Latin-script languages): the static embeddings below with the corpus
+  mean taken out, beside a 256-dimension sketch of TF-IDF over lookup lemmas (so that rare
+  topical words count) and one number for how positive the statement is (working / not
+  working). Its state (the mean, the lemma vocabulary and idf) is kept in the theme model.
+- ``static``: static embeddings distilled with model2vec from all-MiniLM-L6-v2, shipped in
+  ``reviewkit/nlp/data/static-minilm-l6`` (256 dimensions, int8, ~8 MB). Needs only model2vec
+  (numpy, tokenizers, safetensors) at run time: no torch, no GPU, no download.
 - ``tfidf``: TF-IDF over lookup lemmas (uni- and bigrams). Works for any language; it is fitted on
   the first set it sees and its vocabulary is kept in the theme model so that later runs use
   the same space.
 - ``sbert`` or ``sbert:<model name or path>``: a sentence-transformers model, for those who
   install the ``embeddings`` extra and have the model on disk (optional, heavier).
-- ``auto``: ``static`` for languages written in Latin script, ``tfidf`` for Urdu, Arabic and
+- ``auto``: ``hybrid`` for languages written in Latin script, ``tfidf`` for Urdu, Arabic and
   Punjabi (the static vocabulary is English word pieces).
 
 Every vectoriser has ``name``, ``version``, ``encode(texts) -> array`` (rows of length 1, or 0
@@ -110,20 +114,20 @@ class TfidfVectoriser:
             self.idf = np.asarray(state["idf"], dtype=np.float32)
             self.language = state.get("language", self.language)
 
-    def _terms(self, texts: Sequence[str]) -> list[list[str]]:
+    def _terms(self, texts: Sequence[str], tokens: Sequence[Any] | None = None) -> list[list[str]]:
         from .pipeline import stop_words, tokenise
 
         stops = stop_words(self.language)
         docs = []
-        for tok in tokenise(list(texts), self.language):
+        for tok in tokens if tokens is not None else tokenise(list(texts), self.language):
             lem = [w for w in tok.lemmas if w not in stops and len(w) > 1]
             docs.append(lem + [f"{a} {b}" for a, b in zip(lem, lem[1:], strict=False)])
         return docs
 
-    def fit(self, texts: Sequence[str]) -> TfidfVectoriser:
+    def fit(self, texts: Sequence[str], tokens: Sequence[Any] | None = None) -> TfidfVectoriser:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        docs = self._terms(texts)
+        docs = self._terms(texts, tokens)
         min_df = 2 if len(docs) >= 50 else 1
         tv = TfidfVectorizer(
             analyzer=lambda d: d, min_df=min_df, max_features=self.max_features, sublinear_tf=True
@@ -138,13 +142,14 @@ class TfidfVectoriser:
         self.idf = tv.idf_.astype(np.float32)
         return self
 
-    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None):
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+               tokens: Sequence[Any] | None = None):
         from scipy import sparse
 
         texts = list(texts)
         if self.vocabulary is None:
-            self.fit(texts)
-        docs = self._terms(texts)
+            self.fit(texts, tokens)
+        docs = self._terms(texts, tokens)
         rows, cols, vals = [], [], []
         for r, doc in enumerate(docs):
             counts: dict[int, int] = {}
@@ -205,23 +210,160 @@ class SentenceTransformerVectoriser:
         return None
 
 
+# --------------------------------------------------------------------------- hybrid
+
+SKETCH_DIMS = 256
+LEMMA_WEIGHT = 0.7  # the lemma sketch beside the (unit) static part
+KIND_WEIGHT = 0.5  # the working / not working number beside them
+MEAN_PRIOR = 100  # the static mean of n statements is shrunk by n / (n + 100)
+
+
+def _sketch_rows(terms: Sequence[str], dims: int = SKETCH_DIMS) -> np.ndarray:
+    """A fixed random +-1 projection row per term, from a hash of the term (no stored state).
+
+    Johnson-Lindenstrauss: cosines between TF-IDF vectors survive the projection closely
+    enough for clustering, and the projection is the same on every machine and every run.
+    """
+    import hashlib
+
+    out = np.empty((len(terms), dims), dtype=np.float32)
+    n_bytes = dims // 8
+    for j, term in enumerate(terms):
+        digest = b""
+        counter = 0
+        while len(digest) < n_bytes:
+            digest += hashlib.blake2b(f"{counter}:{term}".encode(), digest_size=64).digest()
+            counter += 1
+        bits = np.unpackbits(np.frombuffer(digest[:n_bytes], dtype=np.uint8))
+        out[j] = bits.astype(np.float32) * 2.0 - 1.0
+    return out / np.sqrt(dims)
+
+
+class HybridVectoriser:
+    """Static sentence vectors + a sketch of lemma TF-IDF + how positive the statement is.
+
+    ``[static - mean (unit)] * 1  |  [lemma TF-IDF sketch (unit)] * 0.7  |  (2 p(working) - 1) * 0.5``,
+    the whole made unit length. The mean, the lemma vocabulary and idf are fitted on the first
+    set (``fit``) and kept in ``state()`` so that later runs put statements in the same space.
+    p(working) comes from the shipped classifier for English, from the cue words elsewhere.
+    """
+
+    def __init__(self, language: str = "en", state: dict | None = None):
+        self.language = language_code(language)
+        self.static = StaticVectoriser()
+        self.name = f"hybrid-{self.static.name}"
+        self.version = f"{self.static.version}+h1"
+        self.mean: np.ndarray | None = None
+        self.lemmas = TfidfVectoriser(self.language)
+        self._sketch: np.ndarray | None = None
+        self.last_static: np.ndarray | None = None  # the static part of the last encode (kinds)
+        self._fitted = False
+        if state:
+            self.language = state.get("language", self.language)
+            self.mean = np.asarray(state["mean"], dtype=np.float32)
+            self.lemmas = TfidfVectoriser(self.language, state=state["lemmas"])
+
+    @property
+    def vocabulary(self):  # None until fitted (theme_statements fits on the first run)
+        return self.lemmas.vocabulary if (self.mean is not None or self._fitted) else None
+
+    accepts_tokens = True  # theme_statements passes the (masked) tokens it has already made
+
+    def _tokens(self, texts: Sequence[str], tokens: Sequence[Any] | None):
+        if tokens is not None:
+            return tokens
+        from .themes import label_tokens
+
+        return label_tokens(list(texts), self.language)
+
+    def fit(self, texts: Sequence[str], tokens: Sequence[Any] | None = None) -> HybridVectoriser:
+        """Fit the lemma vocabulary now; the static mean is taken on the next ``encode``.
+
+        Lemmas are read from the text with personal details masked (as labels are), so that
+        names never make a topic; ``tokens`` are those, when the caller already has them.
+        """
+        self.lemmas = TfidfVectoriser(self.language).fit(list(texts), self._tokens(texts, tokens))
+        self._sketch = None
+        self._fitted = True
+        return self
+
+    def sketch(self) -> np.ndarray:
+        if self._sketch is None:
+            terms = sorted(self.lemmas.vocabulary or {}, key=self.lemmas.vocabulary.get)
+            self._sketch = _sketch_rows(terms) if terms else np.zeros((1, SKETCH_DIMS), np.float32)
+        return self._sketch
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+               tokens: Sequence[Any] | None = None):
+        texts = list(texts)
+        tokens = self._tokens(texts, tokens)
+        if self.lemmas.vocabulary is None:
+            self.fit(texts, tokens)
+        raw = self.static.encode(texts, progress=progress)
+        self.last_static = raw
+        has = np.linalg.norm(raw, axis=1) > 0
+        if self.mean is None:
+            # The mean of a handful of statements is mostly their topic, not the common
+            # direction of all statements: shrink it towards zero for small sets.
+            n = int(has.sum())
+            mean = raw[has].mean(axis=0) * (n / (n + MEAN_PRIOR)) if n else np.zeros(raw.shape[1])
+            self.mean = mean.astype(np.float32)
+        dense = _unit_rows(raw - self.mean) * has[:, None]
+        tf = self.lemmas.encode(texts, tokens=tokens)
+        lem = _unit_rows(np.asarray(tf @ self.sketch()) if tf.shape[1] == len(self.sketch())
+                         else np.zeros((len(texts), SKETCH_DIMS), np.float32))
+        kind = (2.0 * _working_probability(texts, raw, self.language) - 1.0) * has
+        out = np.hstack([dense, LEMMA_WEIGHT * lem, KIND_WEIGHT * kind[:, None]])
+        return _unit_rows(out)
+
+    def state(self) -> dict | None:
+        if self.mean is None:
+            return None
+        return {
+            "language": self.language,
+            "mean": [round(float(v), 5) for v in self.mean],
+            "lemmas": self.lemmas.state(),
+        }
+
+
+def _working_probability(texts: Sequence[str], static: np.ndarray, language: str) -> np.ndarray:
+    """p(working) per statement: the shipped classifier (English), else the cue words."""
+    from .kinds import NOT_WORKING, WORKING, _infer_from_words, classifier_probability
+
+    p = classifier_probability(static, StaticVectoriser.name) if language == "en" else None
+    if p is not None:
+        return p.astype(np.float32)
+    out = np.full(len(texts), 0.5, dtype=np.float32)
+    for i, text in enumerate(texts):
+        g = _infer_from_words(text, language)
+        if g.kind == WORKING:
+            out[i] = g.confidence
+        elif g.kind == NOT_WORKING:
+            out[i] = 1.0 - g.confidence
+    return out
+
+
 def resolve_name(name: str | None, language: str = "en") -> str:
     name = (name or "auto").strip()
     if name == "auto":
-        return "tfidf" if language_code(language) in NON_LATIN else StaticVectoriser.name
+        return "tfidf" if language_code(language) in NON_LATIN else f"hybrid-{StaticVectoriser.name}"
     if name in {"static", "model2vec"}:
         return StaticVectoriser.name
+    if name == "hybrid":
+        return f"hybrid-{StaticVectoriser.name}"
     return name
 
 
 def get_vectoriser(name: str | None = "auto", language: str = "en", state: dict | None = None):
-    """A vectoriser by name ("auto", "static", "tfidf", "sbert[:model]"), restored from state."""
+    """A vectoriser by name ("auto", "hybrid", "static", "tfidf", "sbert[:model]"), restored from state."""
     resolved = resolve_name(name, language)
     if resolved == StaticVectoriser.name:
         return StaticVectoriser()
+    if resolved == f"hybrid-{StaticVectoriser.name}":
+        return HybridVectoriser(language, state=state)
     if resolved == "tfidf":
         return TfidfVectoriser(language, state=state)
     if resolved.startswith("sbert"):
         _, _, model = resolved.partition(":")
         return SentenceTransformerVectoriser(model or "all-MiniLM-L6-v2")
-    raise ValueError(f"unknown vectoriser {name!r}: use auto, static, tfidf or sbert[:model]")
+    raise ValueError(f"unknown vectoriser {name!r}: use auto, hybrid, static, tfidf or sbert[:model]")
