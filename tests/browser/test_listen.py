@@ -1,0 +1,52 @@
+"""The Listen button reads the question aloud where the browser can speak, and is absent (not
+broken) where it cannot or where JavaScript is off."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewkit.extensions import db
+from reviewkit.services import invitations as inv
+from reviewkit.services.banks import latest_version
+
+pytestmark = pytest.mark.browser
+
+
+def _question_url(live_server: str, page) -> str:
+    survey = inv.survey_for(latest_version("test-bank"), None, inv.default_organisation())
+    token = inv.create_invitations(survey)[0].token
+    db.session.commit()
+    page.goto(f"{live_server}/r/{token}")
+    page.check("#share")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/q/like")
+    return page.url
+
+
+def test_listen_speaks_the_question_and_its_choices_in_the_page_language(live_server, contexts):
+    page = contexts.page(viewport={"width": 360, "height": 740})
+    page.add_init_script("""
+        window.__spoken = [];
+        window.speechSynthesis.speak = (u) => window.__spoken.push([u.text, u.lang]);
+    """)
+    _question_url(live_server, page)
+    page.goto(page.url.replace("/q/like", "/q/happy") + "?lang=cy")
+    listen = page.locator("[data-listen]")
+    assert listen.is_visible()
+    listen.click()
+    text, lang = page.evaluate("window.__spoken[0]")
+    assert lang == "cy"
+    title = page.locator("#q-title").inner_text().strip()
+    assert text.startswith(title)
+    for label in page.locator(".choice label").all_inner_texts():
+        assert label.strip() in text
+
+
+def test_no_listen_button_without_speech_or_without_javascript(live_server, contexts):
+    mute = contexts.page(viewport={"width": 360, "height": 740})
+    mute.add_init_script("delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;")
+    _question_url(live_server, mute)
+    assert mute.locator("[data-listen]").is_hidden()
+    nojs = contexts.page(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    nojs.goto(mute.url)
+    assert nojs.locator("[data-listen]").is_hidden()
