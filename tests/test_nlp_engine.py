@@ -370,3 +370,13 @@ def test_real_feedback_sample_meets_the_bar():
     assert res.unassigned_share <= 0.10
     for t in res.themes:
         assert "_" not in t["label"] and not re.match(r"^\d", t["label"])
+
+
+def test_weak_single_words_become_flip_chart_phrases():
+    thanks = [f"Thank you {w}" for w in ("so much", "all", "again", "everyone", "to all", "very much")]
+    told = ["I was told nothing", "Nobody told me anything", "They told me what was next",
+            "I was never told the time", "Told to wait", "Told different things"]
+    res = theme_statements(thanks + told + BUS + SWIM, split=False, n_themes=4)
+    labels = {t["label"] for t in res.themes}
+    assert "Thank" not in labels and "Told" not in labels, labels
+    assert all(len(lab) > 1 for lab in labels)

@@ -118,20 +118,53 @@ def _common_answer(idx, tokens, used, language, share: float = 0.3) -> str | Non
     return None
 
 
+def _weak_word(lemma: str, surface: str, language: str) -> bool:
+    """A single word that says little alone: generic words, verb forms, -ly adverbs."""
+    from .lexicon import GENERIC_LABEL_WORDS, LABEL_PHRASES
+
+    if lemma in LABEL_PHRASES.get(language, {}) or lemma in GENERIC_LABEL_WORDS.get(language, set()):
+        return True
+    if language == "en":
+        return surface.endswith(("ed", "ly")) or (surface != lemma and not surface.endswith("s"))
+    return False
+
+
+def _longer(key, scored, surface, tf, used, language, share) -> str | None:
+    for _, key2 in scored[:80]:
+        if len(key2) > 1 and key[0] in key2 and tf[key2] >= max(2, share * tf[key]):
+            longer = _display(surface[key2].most_common(1)[0][0])
+            if longer.lower() not in used and not has_personal(longer, language):
+                return longer
+    return None
+
+
 def _choose(scored, surface, tf, used: set[str], language: str) -> str | None:
+    from .lexicon import LABEL_PHRASES
+
+    phrases = LABEL_PHRASES.get(language, {})
+    fallback = None
     for score, key in scored[:25]:
         label = _display(surface[key].most_common(1)[0][0])
         if label.lower() in used or has_personal(label, language) or not label.strip():
             continue
-        if len(key) == 1:
-            # A phrase around the word, when people often wrote it: "wait" -> "waiting times".
-            for score2, key2 in scored[:60]:
-                if len(key2) > 1 and key[0] in key2 and tf[key2] >= max(2, 0.25 * tf[key]):
-                    longer = _display(surface[key2].most_common(1)[0][0])
-                    if longer.lower() not in used and not has_personal(longer, language):
-                        return longer
-        return label
-    return None
+        if len(key) > 1:
+            return label
+        weak = _weak_word(key[0], surface[key].most_common(1)[0][0][0], language)
+        # A phrase around the word, when people often wrote it: "wait" -> "waiting times";
+        # for a weak word, the flip-chart phrase for it, or a phrase people wrote less often.
+        longer = _longer(key, scored, surface, tf, used, language, 0.25)
+        if longer:
+            return longer
+        if not weak:
+            return label
+        phrase = phrases.get(key[0])
+        if phrase and phrase.lower() not in used:
+            return phrase
+        longer = _longer(key, scored, surface, tf, used, language, 0.1)
+        if longer:
+            return longer
+        fallback = fallback or label  # a weak word: look further down for a better one
+    return fallback
 
 
 def _fallback(theme_id: str, used: set[str]) -> str:

@@ -176,3 +176,33 @@ FIRST_NAMES = frozenset(
     Ali Hussain Hamza Layla Noor Yousef
     """.split()
 )
+
+# Theme labels: single words that make a weak label on their own ("Thank", "Told") and the
+# short flip-chart phrase to use instead when no longer phrase of the theme's own says it.
+# Keys are lookup lemmas. Words here that have no phrase are passed over for a better word.
+LABEL_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "thank": "Thank you to staff", "thanks": "Thank you to staff",
+        "tell": "Being told what is happening", "inform": "Being kept informed",
+        "improve": "What could be improved", "improvement": "What could be improved",
+        "help": "Getting help", "listen": "Being listened to", "explain": "Things explained",
+        "treat": "How people were treated", "wait": "Waiting times", "time": "Time taken",
+        "quick": "Quick response", "quickly": "Quick response", "prompt": "Quick response",
+        "fault": "Could not fault it", "satisfy": "Satisfied with the service",
+        "satisfied": "Satisfied with the service", "experience": "Overall experience",
+        "service": "The service overall", "ease": "Ease of use", "easy": "Ease of use",
+        "pick": "Pick-up times", "arrive": "Arrival times", "problem": "Problems",
+        "care": "Care received", "caring": "Caring staff", "speak": "Speaking to someone",
+        "talk": "Someone to talk to", "understand": "Being understood",
+        "support": "Support received", "advice": "Advice given", "answer": "Answering calls",
+    },
+}
+GENERIC_LABEL_WORDS: dict[str, set[str]] = {
+    "en": {
+        "true", "wish", "sure", "right", "good", "great", "excellent", "fine", "nice", "lovely",
+        "brilliant", "fantastic", "amazing", "perfect", "happy", "pleased", "well", "best",
+        "better", "honestly", "honest", "definitely", "certainly", "find", "found", "try",
+        "tried", "ask", "asked", "call", "want", "see", "put", "let", "seem", "hope", "mean",
+        "sort", "kind", "bad", "poor", "terrible", "awful", "happen", "leave", "start",
+    },
+}
