@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..banks import Bank, Question
 from ..extensions import db
@@ -25,12 +25,13 @@ class ResponseClosed(Exception):
 
 
 def find_response(resume_key: str) -> Response | None:
-    """The response with its bank version and answers, in one round of queries."""
+    """The response with its bank version and answers, in one query."""
     if not resume_key or len(resume_key) > 64:
         return None
-    return db.session.scalar(
+    return db.session.execute(
         select(Response).filter_by(resume_key=resume_key)
-        .options(joinedload(Response.bank_version), selectinload(Response.answers)))
+        .options(joinedload(Response.bank_version), joinedload(Response.answers))
+    ).unique().scalar_one_or_none()
 
 
 def start_response(invitation: Invitation, *, language: str | None = None) -> Response:
