@@ -110,8 +110,9 @@ def generate(org, n: int = 2000, *, seed: int = 7, bank: str = "person-centred-r
     for i in range(n):
         if special and i < len(PERSONAL):
             text, kind = PERSONAL[i], "idea"
-        elif special and i == len(PERSONAL):
-            text, kind = INJECTION, "not_working"
+        elif special and i < len(PERSONAL) + 8:  # enough of them to be shown, not hidden
+            rows.append(row(INJECTION, "not_working", services[0], QUARTERS_2026[1]))
+            continue
         else:
             topic = rnd.choices(topics, topic_weights)[0]
             kind, phrasings, words = TOPICS[topic]

@@ -222,7 +222,8 @@ def _int(value: Any) -> int | None:
 
 # ---------------------------------------------------------------------------- suppression
 
-Key = tuple[str, str, str, str]  # theme, place (service "s:<id>", area "a:<id>", "*"), quarter, kind
+# theme, place (service "s:<id>", area "a:<id>" or "*"), quarter, kind
+Key = tuple[str, str, str, str]
 
 
 class Suppressor:
@@ -269,7 +270,8 @@ class Suppressor:
                 if not candidates:  # cannot happen for non-negative counts; be safe
                     continue
                 # the smallest part first; a total only when no part will do
-                pick = min(candidates, key=lambda m: (m == parent, self.values[m], m))
+                pick = min(candidates, key=lambda m: (m == parent, m.count(ALL),
+                                                      self.values[m], m))
                 self.hidden.add(pick)
                 changed = True
 
@@ -290,16 +292,24 @@ class Suppressor:
         return leaks
 
     def _hide_beside(self, key: Key) -> None:
-        """Hide the smallest shown number that shares a total with ``key``."""
+        """Hide one more shown number next to ``key`` (in a total it belongs to): the most
+        detailed and then the smallest, so that totals stay shown where they can."""
         candidates = {m for i in self.in_relations.get(key, ())
                       for m in (self.relations[i][0], *self.relations[i][1])
                       if m not in self.hidden and self.values[m] > 0}
+        if not candidates:  # every neighbour is hidden already: a detailed number of the
+            # same theme that shares a service, area, quarter or kind with it
+            shared = {(i, v) for i, v in enumerate(key[1:], 1) if v != ALL}
+            candidates = {k for k in self.members if k[0] == key[0] and k[0] != ALL
+                          and k not in self.hidden and self.values[k] > 0
+                          and any(k[i] == v for i, v in shared)}
         if not candidates:
             atoms = set(self.members.get(key, ()))
             candidates = {k for k, ms in self.members.items()
-                          if k not in self.hidden and self.values[k] > 0 and atoms & set(ms)}
+                          if k not in self.hidden and self.values[k] > 0 and atoms & set(ms)
+                          and (key[0] == ALL or k[0] == key[0])}
         if candidates:
-            self.hidden.add(min(candidates, key=lambda m: (self.values[m], m)))
+            self.hidden.add(min(candidates, key=lambda m: (m.count(ALL), self.values[m], m)))
 
 
 def linear_leaks(keys: list[Key], hidden: set[Key], members: Mapping[Key, list[Key]]
@@ -450,9 +460,39 @@ def default_period(organisation_id: int) -> tuple[date | None, date | None]:
     return quarter_bounds(start_q)[0], end
 
 
+_CACHE: dict[tuple, tuple[float, GapReport]] = {}
+CACHE_SECONDS = 120
+
+
 def build_report(filters: Filters, *, examples: int = 3, with_statements: bool = True
                  ) -> GapReport:
-    """Everything the pages and downloads show, for ``filters``."""
+    """Everything the pages and downloads show, for ``filters``. Kept for a short while per
+    process, and made again at once when statements, consent, themes or edits change."""
+    import time
+
+    from sqlalchemy import func
+
+    ts = theme_set_for(filters)
+    state = db.session.execute(select(func.count(Statement.id), func.max(Statement.id)).where(
+        Statement.organisation_id == filters.organisation_id, Statement.pooled.is_(True),
+        Statement.deleted_at.is_(None))).one()
+    key = (filters, examples, with_statements, tuple(state),
+           (ts.id, str(ts.updated_at), len(ts.edits)) if ts else None)
+    now = time.monotonic()
+    hit = _CACHE.get(key)
+    if hit and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    report = _build_report(filters, examples=examples, with_statements=with_statements)
+    for old in [k for k, (t, _r) in _CACHE.items() if now - t >= CACHE_SECONDS]:
+        _CACHE.pop(old, None)
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    _CACHE[key] = (now, report)
+    return report
+
+
+def _build_report(filters: Filters, *, examples: int = 3, with_statements: bool = True
+                  ) -> GapReport:
     from ..nlp import mask_personal
 
     since, until = filters.since, filters.until
@@ -667,8 +707,9 @@ def build_report(filters: Filters, *, examples: int = 3, with_statements: bool =
 
 def _pattern(key: Key) -> tuple[str, str, str, str]:
     t, p, q, k = key
-    return ("all" if t == ALL else "theme", "all" if p == ALL else p[:2],
-            "all" if q == ALL else ("prev" if q == PREV else "quarter"), "all" if k == ALL else "kind")
+    period = "all" if q == ALL else ("prev" if q == PREV else "quarter")
+    return ("all" if t == ALL else "theme", "all" if p == ALL else p[:2], period,
+            "all" if k == ALL else "kind")
 
 
 def _relations(values, theme_ids, service_keys, area_keys, area_of, quarters
@@ -728,3 +769,54 @@ def _theme_order(tid: str) -> tuple:
 
 def latest_edits(ts: ThemeSet, limit: int = 50) -> list[ThemeEdit]:
     return sorted(ts.edits, key=lambda e: e.id, reverse=True)[:limit]
+
+
+def shown(n: int | None) -> str:
+    """A published number as words: the number, or "hidden"."""
+    return SUPPRESSED_TEXT if n is None else str(n)
+
+
+def summary_sentences(report: GapReport) -> list[str]:
+    """An executive summary in plain words, from the published numbers only."""
+    if report.empty:
+        return ["There are no shared (consented) statements for this choice."]
+    period = (f"from {report.since:%-d %B %Y} to {report.until:%-d %B %Y}"
+              if report.since and report.until else "over the whole time")
+    out = [f"{shown(report.totals['total'])} statements that people agreed to share, "
+           f"from {len(report.services)} services in {len(report.areas)} areas, {period}."]
+    themed = [t for t in report.themes if t.id != UNASSIGNED and t.total is not None]
+    if themed:
+        top = ", ".join(f"{t.label} ({t.total})" for t in themed[:3])
+        out.append(f"The themes people spoke about most: {top}.")
+    gaps = [g for g in report.by_service if g.gap is not None and g.gap > 0][:3]
+    if gaps:
+        out.append("Where what is not working and ideas most outweigh what is working: "
+                   + "; ".join(f"{g.theme} at {g.place}" for g in gaps) + ".")
+    working = sorted((t for t in themed if t.gap is not None and t.gap < 0),
+                     key=lambda t: t.gap)[:3]
+    if working:
+        out.append("What is working best: " + ", ".join(t.label for t in working) + ".")
+    for change, words in (("new", "New since the period before"),
+                          ("growing", "Growing"), ("shrinking", "Shrinking")):
+        names = [t.label for t in themed if t.change == change][:5]
+        if names:
+            out.append(f"{words}: {', '.join(names)}.")
+    return out
+
+
+METHOD = [
+    "Only statements that people agreed to share (pooled, with consent) are counted; deleted "
+    "statements are not.",
+    "Statements are grouped into themes by reviewkit's theming engine and then checked by "
+    "people, who can rename, merge, split and hide themes and move statements; this report "
+    "uses the themes as people left them.",
+    "Each statement is counted once, under its theme, service, area, quarter and kind "
+    "(working, not working, idea, or other such as strengths and what is important).",
+    "Gap score = (not working + ideas - working) / all statements in the theme, from -1 "
+    "(all working) to 1 (all not working or ideas). Themes are ranked by it.",
+    "Change compares each theme with the period of the same length just before: new, growing "
+    "(at least a fifth and 5 more), shrinking (at least a fifth and 5 fewer) or steady.",
+    "Small numbers: counts from 1 to 4 are hidden, and some other numbers are hidden as well "
+    "so that a number under 5 cannot be worked out from totals (" + SUPPRESSED_NOTE + ").",
+    "Names, phone numbers, e-mail and street addresses are masked in quoted statements.",
+]

@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
     from .reports import bp as reports_bp
     from .users import bp as users_bp
     from .staff import bp as staff_bp
+    from .analysis import bp as analysis_bp
     from .translate import bp as translate_bp
 
     app.register_blueprint(pages_bp)
@@ -22,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(analysis_bp)
     app.register_blueprint(translate_bp)
 
     from .auth import can, init_idle_timeout

@@ -1,0 +1,141 @@
+"""Long runs as background jobs on Huey: theming a whole organisation's year.
+
+Storage: SQLite in the instance folder (``huey.db``) by default, Redis when
+``REVIEWKIT_REDIS_URL`` is set (needs the ``redis`` package). Run a worker beside the web app:
+
+    huey_consumer reviewkit.tasks.huey -w 2
+
+Tests (and ``HUEY_IMMEDIATE=True`` in the app config) run tasks at once, in the calling
+process, with Huey's in-memory storage: Huey's own test mode.
+
+A job's progress is kept in Huey's key/value store under ``progress:<job id>``, and who asked
+for it under ``job:<job id>``, so the progress page can show it to that organisation only.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from huey import RedisHuey, SqliteHuey
+
+from .config import instance_path_from_env
+from .models.base import utcnow
+
+
+def _make_huey():
+    url = os.environ.get("REVIEWKIT_REDIS_URL")
+    if url:
+        return RedisHuey("reviewkit", url=url)
+    path = instance_path_from_env()
+    path.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("reviewkit", filename=str(path / "huey.db"))
+
+
+huey = _make_huey()
+_worker_app = None
+
+
+def init_app(app) -> None:
+    """Follow the app's HUEY_IMMEDIATE setting (True in tests that want jobs run at once)."""
+    if app.config.get("HUEY_IMMEDIATE"):
+        huey.immediate = True
+
+
+@contextmanager
+def _app_context():
+    """The caller's app context when there is one (immediate mode), else a worker app."""
+    from flask import has_app_context
+
+    if has_app_context():
+        yield
+        return
+    global _worker_app
+    if _worker_app is None:
+        from . import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield
+
+
+def _set(key: str, value: Any) -> None:
+    huey.put(key, value)  # replaces an earlier value
+
+
+def job_info(job_id: str) -> dict | None:
+    return huey.get(f"job:{job_id}", peek=True)
+
+
+def job_progress(job_id: str) -> dict | None:
+    return huey.get(f"progress:{job_id}", peek=True)
+
+
+def job_result(job_id: str) -> tuple[str, Any]:
+    """("done", result) | ("failed", message) | ("running", None)."""
+    from huey.exceptions import TaskException
+
+    try:
+        value = huey.result(job_id, preserve=True)
+    except TaskException as exc:
+        return "failed", str(exc.metadata.get("error") or exc)
+    if value is None:
+        return "running", None
+    if isinstance(value, dict) and value.get("error"):
+        return "failed", value["error"]
+    return "done", value
+
+
+@huey.task(context=True)
+def theme_organisation(organisation_id: int, bank_id: str | None = None,
+                       since: str | None = None, until: str | None = None, task=None):
+    """Theme every pooled statement of an organisation (optionally one bank and period)."""
+    with _app_context():
+        from sqlalchemy import func, select
+
+        from .extensions import db
+        from .models import Organisation, Statement
+        from .services.themes import Scope, ThemingError, run_themes
+
+        job = task.id if task else "immediate"
+        scope = Scope(organisation_id, bank_id=bank_id,
+                      since=date.fromisoformat(since) if since else None,
+                      until=date.fromisoformat(until) if until else None)
+        total = db.session.scalar(select(func.count(Statement.id)).where(
+            Statement.organisation_id == organisation_id, Statement.pooled.is_(True),
+            Statement.deleted_at.is_(None),
+            *([Statement.bank_id == bank_id] if bank_id else []))) or 0
+        done = 0
+        _set(f"progress:{job}", {"stage": "reading", "done": 0, "total": total,
+                                 "at": utcnow().isoformat()})
+
+        def progress(n: int) -> None:
+            nonlocal done
+            done += n
+            _set(f"progress:{job}", {"stage": "reading", "done": min(done, total),
+                                     "total": total, "at": utcnow().isoformat()})
+
+        org = db.session.get(Organisation, organisation_id)
+        try:
+            ts = run_themes(org, scope, progress=progress)
+        except ThemingError as exc:
+            _set(f"progress:{job}", {"stage": "failed", "done": done, "total": total})
+            return {"error": str(exc)}
+        _set(f"progress:{job}", {"stage": "done", "done": total, "total": total})
+        return {"themes": len((ts.result or {}).get("themes", [])), "statements": total,
+                "scope": ts.scope}
+
+
+def enqueue_theming(user, bank_id: str | None = None, since: date | None = None,
+                    until: date | None = None) -> str:
+    """Queue a theming run for the user's organisation; returns the job id."""
+    result = theme_organisation(user.organisation_id, bank_id,
+                                since.isoformat() if since else None,
+                                until.isoformat() if until else None)
+    _set(f"job:{result.id}", {"organisation_id": user.organisation_id, "user_id": user.id,
+                              "bank": bank_id, "since": since.isoformat() if since else None,
+                              "until": until.isoformat() if until else None,
+                              "queued_at": utcnow().isoformat()})
+    return result.id

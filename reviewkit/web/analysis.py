@@ -1,0 +1,488 @@
+"""Commissioner gap analysis: themes by service, area and period, curation, downloads, jobs.
+
+Every page and download is built from one :class:`~reviewkit.reports.gap.GapReport`; managers
+see counts and masked statements only, never a person's record.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from wtforms import Form, HiddenField, SelectField, StringField
+
+from ..extensions import db
+from ..forms.questions import BaseForm, MultiCheckboxField
+from ..models import Role, Service, Statement, ThemeSet, User
+from ..reports import exporters
+from ..reports.gap import (
+    KIND_LABELS,
+    KINDS,
+    SUPPRESSED_NOTE,
+    SUPPRESSED_TEXT,
+    UNASSIGNED,
+    FilterError,
+    Filters,
+    build_report,
+    curate,
+    parse_when,
+    summary_sentences,
+)
+from .auth import Permission, requires
+
+bp = Blueprint("analysis", __name__, url_prefix="/staff/analysis")
+
+
+class FilterForm(Form):
+    """The filter, read from the query string (GET: no CSRF, nothing changes)."""
+
+    bank = MultiCheckboxField(_l("Question banks"), validate_choice=False)
+    service = MultiCheckboxField(_l("Services"), validate_choice=False)
+    area = MultiCheckboxField(_l("Areas"), validate_choice=False)
+    start = StringField(_l("From"), name="from",
+                        description=_l("A date (2026-01-01) or a quarter (2026-Q1)"))
+    end = StringField(_l("To"), name="to",
+                      description=_l("A date (2026-12-31) or a quarter (2026-Q4)"))
+
+
+class CurateForm(BaseForm):
+    op = HiddenField()
+    scope = HiddenField()
+    theme = SelectField(_l("Theme"), validate_choice=False)
+    into = SelectField(_l("Into theme"), validate_choice=False)
+    label = StringField(_l("New name"))
+    statements = StringField(_l("Statement numbers"),
+                             description=_l("Separate them with commas, for example 12, 15"))
+    statement = StringField(_l("Statement number"))
+    to = SelectField(_l("Move to"), validate_choice=False)
+
+
+class ComputeForm(BaseForm):
+    bank = HiddenField()
+    start = HiddenField()
+    end = HiddenField()
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+def visible_services() -> list[Service]:
+    """Admins and managers without named services see the whole organisation; a manager
+    with named services sees those only."""
+    services = db.session.scalars(select(Service).where(
+        Service.organisation_id == current_user.organisation_id).order_by(Service.name)).all()
+    if current_user.role == Role.ADMIN.value or not current_user.services:
+        return list(services)
+    allowed = {s.id for s in current_user.services}
+    return [s for s in services if s.id in allowed]
+
+
+def _bank_choices() -> list[tuple[str, str]]:
+    from ..services.banks import all_latest
+
+    titles = {v.bank_id: v.title for v in all_latest()}
+    used = db.session.scalars(select(Statement.bank_id).distinct().where(
+        Statement.organisation_id == current_user.organisation_id,
+        Statement.pooled.is_(True))).all()
+    return [(b, titles.get(b, b)) for b in sorted(set(used))]
+
+
+def read_filters(args=None) -> tuple[FilterForm, Filters | None]:
+    """The filter form and, when it is valid, the filters; errors are on the form's fields."""
+    form = FilterForm(args if args is not None else request.args)
+    services = visible_services()
+    form.service.choices = [(str(s.id), s.name) for s in services]
+    areas = {s.area.id: s.area.name for s in services if s.area}
+    form.area.choices = [(str(i), n) for i, n in sorted(areas.items(), key=lambda a: a[1])]
+    form.bank.choices = _bank_choices()
+    ok = True
+    allowed = {s.id for s in services}
+    chosen: list[int] = []
+    for raw in form.service.data or []:
+        if not str(raw).isdigit() or int(raw) not in allowed:
+            form.service.errors = [_("You cannot see one of the services you chose, or it does "
+                                     "not exist. Choose from the list.")]
+            ok = False
+            break
+        chosen.append(int(raw))
+    area_ids: list[int] = []
+    for raw in form.area.data or []:
+        if not str(raw).isdigit() or int(raw) not in areas:
+            form.area.errors = [_("You cannot see one of the areas you chose. Choose from the "
+                                  "list.")]
+            ok = False
+            break
+        area_ids.append(int(raw))
+    banks = [b for b in form.bank.data or [] if b]
+    if any(len(b) > 64 for b in banks):
+        form.bank.errors = [_("Choose question banks from the list.")]
+        ok = False
+    dates = {}
+    for name, end in (("start", False), ("end", True)):
+        field = getattr(form, name)
+        try:
+            dates[name] = parse_when(field.data, end=end)
+        except FilterError:
+            field.errors = [_("Enter a date like 2026-03-31 or a quarter like 2026-Q1.")]
+            ok = False
+    if not ok:
+        return form, None
+    if not chosen and allowed != _all_service_ids():  # a manager of some services only
+        chosen = sorted(allowed) or [-1]
+    try:
+        filters = Filters(current_user.organisation_id, banks=tuple(banks),
+                          service_ids=tuple(chosen), area_ids=tuple(area_ids),
+                          since=dates.get("start"), until=dates.get("end"))
+    except FilterError:
+        form.end.errors = [_("The period is empty: the start is after the end. Change one "
+                             "of the dates.")]
+        return form, None
+    return form, filters
+
+
+def _all_service_ids() -> set[int]:
+    return set(db.session.scalars(select(Service.id).where(
+        Service.organisation_id == current_user.organisation_id)))
+
+
+def _render_bad_filter(form: FilterForm):
+    return render_template("analysis/index.html", form=form, report=None, summary=[],
+                           chart="", query="", compute=ComputeForm(), **_names()), 400
+
+
+def _names() -> dict:
+    return {"kinds": KINDS, "kind_labels": KIND_LABELS, "hidden": SUPPRESSED_TEXT,
+            "note": SUPPRESSED_NOTE, "unassigned": UNASSIGNED}
+
+
+def _query() -> str:
+    return request.query_string.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+@bp.get("/")
+@requires(Permission.REPORTS)
+def index():
+    form, filters = read_filters()
+    if filters is None:
+        return _render_bad_filter(form)
+    report = build_report(filters, with_statements=False)
+    themed = [t for t in report.themes if t.id != UNASSIGNED]
+    chart = Markup(exporters.bar_chart_svg([(t.label, t.total) for t in themed[:25]],
+                                           title=_("Statements by theme")))
+    compute = ComputeForm(bank=",".join(filters.banks), start=form.start.data or "",
+                          end=form.end.data or "")
+    return render_template("analysis/index.html", form=form, report=report, chart=chart,
+                           summary=summary_sentences(report), query=_query(), compute=compute,
+                           **_names())
+
+
+@bp.get("/gaps")
+@requires(Permission.REPORTS)
+def gaps():
+    form, filters = read_filters()
+    if filters is None:
+        return _render_bad_filter(form)
+    report = build_report(filters, with_statements=False)
+    return render_template("analysis/gaps.html", form=form, report=report, query=_query(),
+                           **_names())
+
+
+@bp.get("/compare")
+@requires(Permission.REPORTS)
+def compare():
+    """Side by side: two services (?mode=services&a=ID&b=ID) or two periods (?mode=periods
+    &a=2026-Q1&b=2026-Q2)."""
+    mode = request.args.get("mode", "services")
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    services = visible_services()
+    error, columns = None, []
+    if mode == "periods":
+        try:
+            periods = [(p, parse_when(p, end=False), parse_when(p, end=True)) for p in (a, b)]
+        except FilterError:
+            periods, error = [], _("Enter each period as a quarter like 2026-Q1 or a date "
+                                   "like 2026-03-31.")
+        if periods and all(p[1] for p in periods):
+            for label, since, until in periods:
+                report = build_report(Filters(
+                    current_user.organisation_id, service_ids=tuple(s.id for s in services),
+                    since=since, until=until),
+                    with_statements=False)
+                columns.append((label, {t.id: t for t in report.themes}))
+    else:
+        by_id = {str(s.id): s for s in services}
+        if (a or b) and not (a in by_id and b in by_id):
+            error = _("You cannot see one of the services you chose, or it does not exist.")
+        elif a and b:
+            since, until = parse_when(request.args.get("start"), end=False), None
+            for sid in (a, b):
+                report = build_report(Filters(current_user.organisation_id,
+                                              service_ids=(int(sid),), since=since),
+                                      with_statements=False)
+                columns.append((by_id[sid].name, {t.id: t for t in report.themes}))
+    labels = {}
+    for _label, themes in columns:
+        for tid, t in themes.items():
+            labels.setdefault(tid, t.label)
+    return render_template("analysis/compare.html", mode=mode, a=a, b=b, services=services,
+                           columns=columns, labels=labels, error=error,
+                           **_names()), (400 if error else 200)
+
+
+@bp.get("/action")
+@requires(Permission.REPORTS)
+def action():
+    """Start an action from a theme: for now a prefilled note to copy into the action plan."""
+    form, filters = read_filters()
+    if filters is None:
+        return _render_bad_filter(form)
+    report = build_report(filters, with_statements=False)
+    theme = report.theme(request.args.get("theme", ""))
+    return render_template("analysis/action.html", theme=theme, report=report, query=_query(),
+                           **_names())
+
+
+# ---------------------------------------------------------------------------- downloads
+
+
+def _download(kind: str, body: bytes, mimetype: str, filename: str, filters: Filters):
+    from ..services.people import log_access
+
+    log_access(current_user, "download", "analysis", None,
+               detail=json.dumps({"format": kind, "filter": json.loads(filters.describe())},
+                                 sort_keys=True))
+    db.session.commit()
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store"})
+
+
+def _report_or_redirect(**kwargs):
+    form, filters = read_filters()
+    if filters is None:
+        flash(_("The download needs a filter that works: see the messages below."))
+        return None, None, redirect(url_for(".index", **request.args.to_dict(flat=False)))
+    return filters, build_report(filters, **kwargs), None
+
+
+@bp.get("/download.csv")
+@requires(Permission.REPORTS)
+def download_csv():
+    filters, report, bad = _report_or_redirect(with_statements=False)
+    if bad:
+        return bad
+    return _download("csv", exporters.cells_csv(report), "text/csv; charset=utf-8",
+                     f"gap-analysis-{date.today()}.csv", filters)
+
+
+@bp.get("/statements.csv")
+@requires(Permission.REPORTS)
+def statements_csv():
+    filters, report, bad = _report_or_redirect()
+    if bad:
+        return bad
+    return _download("statements.csv", exporters.statements_csv(report),
+                     "text/csv; charset=utf-8", f"gap-analysis-statements-{date.today()}.csv",
+                     filters)
+
+
+@bp.get("/download.xlsx")
+@requires(Permission.REPORTS)
+def download_xlsx():
+    filters, report, bad = _report_or_redirect()
+    if bad:
+        return bad
+    return _download(
+        "xlsx", exporters.xlsx(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"gap-analysis-{date.today()}.xlsx", filters)
+
+
+@bp.get("/download.pdf")
+@requires(Permission.REPORTS)
+def download_pdf():
+    filters, report, bad = _report_or_redirect(with_statements=False)
+    if bad:
+        return bad
+    return _download("pdf", exporters.pdf(report, title=_("Gap analysis")), "application/pdf",
+                     f"gap-analysis-{date.today()}.pdf", filters)
+
+
+# ---------------------------------------------------------------------------- curation
+
+
+def _theme_set(scope: str | None) -> ThemeSet | None:
+    return db.session.scalar(select(ThemeSet).filter_by(
+        organisation_id=current_user.organisation_id, scope=scope or "all"))
+
+
+@bp.get("/curate")
+@requires(Permission.REPORTS)
+def curation():
+    scope = request.args.get("scope", "all")[:200]
+    ts = _theme_set(scope)
+    scopes = db.session.scalars(select(ThemeSet.scope).filter_by(
+        organisation_id=current_user.organisation_id).order_by(ThemeSet.scope)).all()
+    if ts is None or ts.result is None:
+        return render_template("analysis/curate.html", ts=None, scope=scope, scopes=scopes,
+                               compute=ComputeForm())
+    from ..models import ThemeAssignment
+    from ..nlp import mask_personal
+
+    rows = db.session.execute(
+        select(ThemeAssignment.statement_id, ThemeAssignment.theme_id, Statement.text,
+               Statement.language)
+        .join(Statement, Statement.id == ThemeAssignment.statement_id)
+        .where(ThemeAssignment.theme_set_id == ts.id, Statement.pooled.is_(True),
+               Statement.deleted_at.is_(None))).all()
+    curated = curate(ts, {r[0]: r[1] for r in rows})
+    sizes: dict[str | None, int] = {}
+    for tid in curated.assign.values():
+        sizes[tid] = sizes.get(tid, 0) + 1
+    chosen = request.args.get("theme", "")
+    shown = [(r[0], mask_personal(r[2][:300], r[3])) for r in rows
+             if curated.assign.get(r[0]) == chosen][:200] if chosen in curated.labels else []
+    users = {u.id: u.name for u in db.session.scalars(select(User).where(
+        User.organisation_id == current_user.organisation_id))}
+    history = [(e, users.get(e.user_id, _("someone")), describe_edit(e.edit, curated.labels))
+               for e in sorted(ts.edits, key=lambda e: e.id, reverse=True)]
+    form = CurateForm(scope=scope)
+    choices = sorted(curated.labels.items(), key=lambda kv: kv[1].lower())
+    form.theme.choices = form.into.choices = choices
+    form.to.choices = [("", _("Not in any theme")), *choices]
+    return render_template("analysis/curate.html", ts=ts, scope=scope, scopes=scopes,
+                           labels=curated.labels, sizes=sizes, chosen=chosen, shown=shown,
+                           history=history, form=form, compute=ComputeForm())
+
+
+def describe_edit(edit: dict, labels: dict[str, str]) -> str:
+    def name(tid) -> str:
+        return labels.get(str(tid), str(tid))
+
+    op = edit.get("op")
+    if op == "rename":
+        return _("renamed %(theme)s to “%(label)s”", theme=edit.get("theme"),
+                 label=edit.get("label"))
+    if op == "merge":
+        return _("merged %(themes)s into %(into)s", themes=", ".join(
+            str(t) for t in edit.get("themes", [])), into=name(edit.get("into")))
+    if op == "split":
+        return _("split %(n)d statements out of %(theme)s as “%(label)s”",
+                 n=len(edit.get("statements", [])), theme=name(edit.get("theme")),
+                 label=edit.get("label") or "")
+    if op == "move":
+        return _("moved statement %(s)s to %(to)s", s=edit.get("statement"),
+                 to=name(edit["to"]) if edit.get("to") else _("no theme"))
+    if op == "not_a_theme":
+        return _("hid %(theme)s (not a theme)", theme=name(edit.get("theme")))
+    return str(op)
+
+
+@bp.post("/curate")
+@requires(Permission.REPORTS)
+def curation_edit():
+    from ..services.themes import ThemingError, add_edit
+
+    form = CurateForm()
+    scope = (form.scope.data or "all")[:200]
+    back = redirect(url_for(".curation", scope=scope, theme=form.theme.data or None))
+    ts = _theme_set(scope)
+    if not form.validate_on_submit() or ts is None:
+        flash(_("That change could not be made: the form was out of date. Please try again."))
+        return back
+    try:
+        edit = _edit_from(form, ts)
+        add_edit(ts, edit, user_id=current_user.id)
+    except (ValueError, ThemingError) as exc:
+        flash(_("That change could not be made: %(why)s", why=str(exc)))
+        return back
+    flash(_("Saved: %(what)s. Pages and downloads use it now.",
+            what=describe_edit(edit, {})))
+    return back
+
+
+def _edit_from(form: CurateForm, ts: ThemeSet) -> dict:
+    op = form.op.data
+    theme = (form.theme.data or "").strip()
+    label = (form.label.data or "").strip()[:120]
+    if op == "rename":
+        if not label:
+            raise ValueError(_("type the new name"))
+        return {"op": "rename", "theme": theme, "label": label}
+    if op == "merge":
+        into = (form.into.data or "").strip()
+        if not into or into == theme:
+            raise ValueError(_("choose two different themes"))
+        return {"op": "merge", "themes": [into, theme], "into": into,
+                **({"label": label} if label else {})}
+    if op == "split":
+        ids = [p.strip() for p in (form.statements.data or "").split(",") if p.strip()]
+        if not ids or not all(i.isdigit() for i in ids):
+            raise ValueError(_("list the statement numbers, separated by commas"))
+        _check_statements(ids, ts)
+        return {"op": "split", "theme": theme, "statements": ids,
+                **({"label": label} if label else {})}
+    if op == "move":
+        sid = (form.statement.data or "").strip()
+        if not sid.isdigit():
+            raise ValueError(_("type the statement number"))
+        _check_statements([sid], ts)
+        return {"op": "move", "statement": sid, "to": form.to.data or None}
+    if op == "hide":
+        return {"op": "not_a_theme", "theme": theme}
+    raise ValueError(_("choose what to change"))
+
+
+def _check_statements(ids: list[str], ts: ThemeSet) -> None:
+    found = set(db.session.scalars(select(Statement.id).where(
+        Statement.id.in_([int(i) for i in ids]), Statement.pooled.is_(True),
+        Statement.organisation_id == ts.organisation_id)))
+    if len(found) != len(set(ids)):
+        raise ValueError(_("no shared statement has that number"))
+
+
+# ---------------------------------------------------------------------------- jobs
+
+
+@bp.post("/compute")
+@requires(Permission.REPORTS)
+def compute():
+    from ..tasks import enqueue_theming
+
+    form = ComputeForm()
+    if not form.validate_on_submit():
+        flash(_("The form was out of date. Please try again."))
+        return redirect(url_for(".index"))
+    banks = [b for b in (form.bank.data or "").split(",") if b]
+    try:
+        since = parse_when(form.start.data, end=False)
+        until = parse_when(form.end.data, end=True)
+    except FilterError:
+        since = until = None
+    job = enqueue_theming(current_user, banks[0] if len(banks) == 1 else None, since, until)
+    return redirect(url_for(".job", id=job))
+
+
+@bp.get("/job")
+@requires(Permission.REPORTS)
+def job():
+    from ..tasks import job_info, job_progress, job_result
+
+    job_id = request.args.get("id", "")[:64]
+    info = job_info(job_id) if job_id else None
+    if not info or info.get("organisation_id") != current_user.organisation_id:
+        return render_template("analysis/job.html", job=None, state="unknown", progress=None,
+                               result=None)
+    state, result = job_result(job_id)
+    progress = job_progress(job_id)
+    return render_template("analysis/job.html", job=job_id, info=info, state=state,
+                           progress=progress, result=result)
