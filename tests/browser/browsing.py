@@ -520,6 +520,46 @@ class Keys:
         return self.page.get_by_role("link", name=name, exact=exact)
 
 
+_STAFF_HASH: list[str] = []
+
+
+def staff_users(org) -> dict:
+    """One user per role in ``org`` (``<role>@example.org``, password STAFF_PASSWORD, as the
+    staff_app fixture makes them), with one argon2 hash computed once per test session
+    (each hash takes most of a second). Commits; returns them by role name."""
+    from reviewkit.extensions import db
+    from reviewkit.models import Role, User
+    from reviewkit.services.users import hash_password
+
+    if not _STAFF_HASH:
+        _STAFF_HASH.append(hash_password(STAFF_PASSWORD))
+    users = {role.value: User(organisation=org, email=f"{role.value}@example.org",
+                              name=role.value.title(), role=role.value,
+                              password_hash=_STAFF_HASH[0]) for role in Role}
+    db.session.add_all(users.values())
+    db.session.commit()
+    return users
+
+
+def staff_organisation() -> tuple[Any, dict, dict]:
+    """What the staff_app fixture makes, faster: "Test Org" with the services Oak House and
+    Elm Court, and one user per role (the facilitator works at Oak House only). Call inside
+    an app context after init_database(); returns (organisation, services, users)."""
+    from reviewkit.extensions import db
+    from reviewkit.models import Area, Organisation, Service
+
+    org = Organisation(name="Test Org", slug="test-org")
+    area = Area(organisation=org, name="North")
+    services = {"oak": Service(organisation=org, area=area, name="Oak House", slug="oak"),
+                "elm": Service(organisation=org, area=area, name="Elm Court", slug="elm")}
+    db.session.add_all([org, area, *services.values()])
+    db.session.commit()
+    users = staff_users(org)
+    users["facilitator"].services.append(services["oak"])
+    db.session.commit()
+    return org, services, users
+
+
 def staff_sign_in(page, base: str, email: str, password: str = STAFF_PASSWORD) -> Keys:
     """Sign in through the login page by keyboard; returns the page's Keys driver."""
     keys = Keys(page)

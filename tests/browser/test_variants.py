@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import make_app
 from flask import Flask
 
 from reviewkit.config import LANGUAGES
 from reviewkit.extensions import db
-from reviewkit.models import Response
+from reviewkit.models import Answer, Response
 
 from .browsing import (
+    SKIPPED,
     Journey,
     Keys,
     Labels,
@@ -30,6 +32,7 @@ from .browsing import (
     Visit,
     axe,
     describe_violations,
+    matches,
 )
 from .conftest import PHONE
 
@@ -37,6 +40,12 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 BANK = "person-centred-review"  # the bank shipped with Welsh and Urdu questions
+# Short answers in each language, typed key by key into the text questions (Urdu typed
+# into a right-to-left page); other questions get the driver's answers.
+WORDS = {"en": ["Kind", "Music", "My mum", "Swim", "Cake"],
+         "cy": ["Caredig", "Cerdd", "Fy mam", "Nofio", "Cacen"],
+         "ur": ["مہربان", "موسیقی", "میری امی", "تیراکی", "کیک"]}
+TEXT_TYPES = {"free_text", "short_text", "statements"}
 VARIANTS = [  # id, language, easy read
     pytest.param("en", True, id="en-easy-read"),
     pytest.param("cy", False, id="cy"),
@@ -79,6 +88,12 @@ def invite(app: Flask):
         survey = inv.survey_for(latest_version(BANK), None, inv.default_organisation())
         invitation = inv.create_invitations(survey)[0]
         return invitation.id, invitation.token
+
+
+def plan_for(lang: str) -> dict[str, str]:
+    bank = yaml.safe_load((REPO / "question_banks" / f"{BANK}.yaml").read_text(encoding="utf-8"))
+    ids = [q["id"] for s in bank["sections"] for q in s["questions"] if q["type"] in TEXT_TYPES]
+    return {qid: WORDS[lang][i % len(WORDS[lang])] for i, qid in enumerate(ids)}
 
 
 def choose_variant(page, lang: str, easy_read: bool) -> Labels:
@@ -151,11 +166,12 @@ def test_variant_journey_by_keyboard_without_javascript(lang, easy_read, server,
     page = phones[0].new_page()
     page.goto(link)
     labels = choose_variant(page, lang, easy_read)
-    first = Journey(page, labels=labels, skip_every=4, on_page=hook)
+    plan = plan_for(lang)
+    first = Journey(page, labels=labels, plan=plan, skip_every=4, on_page=hook)
     first.walk(questions=3)
 
     # Another phone with only the link: back at the first unanswered question, same variant.
-    again = Journey(phones[1].new_page(), labels=labels, skip_every=4, on_page=hook,
+    again = Journey(phones[1].new_page(), labels=labels, plan=plan, skip_every=4, on_page=hook,
                     given=dict(first.given), chosen=set(first.chosen),
                     visits=list(first.visits))
     resumed = again.open(link)
@@ -172,5 +188,15 @@ def test_variant_journey_by_keyboard_without_javascript(lang, easy_read, server,
         response = db.session.query(Response).filter_by(invitation_id=invitation_id).one()
         assert response.submitted_at is not None
         assert (response.language, response.easy_read) == (lang, easy_read)
+        stored = {a.question_id: a for a in
+                  db.session.query(Answer).filter_by(response_id=response.id)}
+        wrong = [(qid, given, stored[qid].value if qid in stored else None)
+                 for qid, given in again.given.items()
+                 if qid not in stored or (not stored[qid].skipped if given is SKIPPED else
+                                          stored[qid].skipped
+                                          or not matches(stored[qid].value, given))]
+        assert wrong == [], f"answers not stored as entered (question, given, stored): {wrong}"
+        typed = [qid for qid in again.given if qid in plan]
+        assert len(typed) >= 10, typed
     assert untranslated == [], (
         f"questions shown in English in the {lang} journey: {untranslated}")

@@ -1,0 +1,290 @@
+"""Every staff page in a real browser at 1024×768 (issue 6): axe-core finds nothing, and the
+page's main controls can be reached with the Tab key and show where the focus is.
+
+One app and one signed-in browser context serve the whole module; the data (a person with
+consent, a review with statements and actions, one of them overdue, and enough monthly
+check-ins for the report to show numbers) is made through the services. A last test checks
+that every HTML page under /staff is in the list here, so a new page cannot go unchecked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import make_app
+from flask import Flask
+
+from reviewkit.extensions import db
+
+from .browsing import LiveServer, axe, describe_violations, staff_organisation, staff_sign_in
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+DESKTOP = {"viewport": {"width": 1024, "height": 768}, "locale": "en-GB"}
+DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|po|json)$")
+
+
+# --- the app and its data -------------------------------------------------------------------------
+
+def seed(app: Flask) -> dict:
+    """Organisation, services, one user per role (as tests/conftest.py staff_app), and data
+    for every page; returns what the page URLs need."""
+    from reviewkit.models import Response
+    from reviewkit.services import invitations as inv
+    from reviewkit.services import people as people_svc
+    from reviewkit.services import responses as rsp
+    from reviewkit.services import reviews as rv
+    from reviewkit.services.banks import latest_version
+    from reviewkit.services.setup import init_database
+    from reviewkit.services.users import issue_reset_link_token
+
+    assert not init_database().problems
+    org, services, users = staff_organisation()
+    oak, elm = services["oak"], services["elm"]
+    admin = users["admin"]
+
+    person = people_svc.create_person(admin, display_name="Jo", reference="OAK-7",
+                                      service_id=oak.id, language="en", easy_read=True)
+    people_svc.record_consent(admin, person, scope="review", given=True, note="With Tom")
+    review = rv.start_review(admin, person, latest_version("person-centred-review"),
+                             date.today())
+    family = rv.add_contributor(review, "Ann", "family")
+    staff = rv.add_contributor(review, "Priya", "staff")
+    first = None
+    for section, kind, text, who in [
+            ("like-and-admire", "strength", "Makes everyone laugh", family),
+            ("like-and-admire", "strength", "Kind to animals", staff),
+            ("my-future", "idea", "Try a cooking class", family),
+            ("working-not-working", "not_working", "Transport is often late", staff),
+            ("working-not-working", "working", "Day centre is good", family)]:
+        s = rv.add_statement(review, section, who.id, kind, text)
+        first = first or s
+    rv.add_action(review, what="Ring the GP about the new tablets", who="Priya",
+                  due_on=date(2020, 1, 1))  # overdue: shown on the dashboard
+    rv.add_action(review, what="Visit the college open day", who="Ann",
+                  due_on=date.today() + timedelta(days=60))
+
+    # Monthly check-ins: six this month and six last month at Oak House, two at Elm Court.
+    version = latest_version("monthly-check-in")
+    scales = [q.id for q in version.bank.questions if q.type.value == "scale"]
+    last_month = (date.today().replace(day=1) - timedelta(days=1))
+    for service, count, when in [(oak, 6, None), (oak, 6, last_month), (elm, 2, None)]:
+        survey = inv.survey_for(version, service, org)
+        for i, invitation in enumerate(inv.create_invitations(survey, count=count)):
+            response = rsp.start_response(invitation)
+            rsp.set_consent(response, True)
+            for q in scales:
+                rsp.save_answer(response, q, str(1 + (i + len(q)) % 3))
+            rsp.submit(response)
+            if when is not None:
+                db.session.get(Response, response.id).submitted_at = response.submitted_at.replace(
+                    year=when.year, month=when.month, day=min(when.day, 28))
+    db.session.commit()
+    return {"person_id": person.id, "review_id": review.id, "statement_id": first.id,
+            "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
+            "question_id": "admire", "token": issue_reset_link_token(users["translator"])}
+
+
+@dataclass
+class Site:
+    app: Flask
+    url: str
+    params: dict
+    page: object  # signed in as the organisation admin
+    visitor: object  # not signed in
+    checked: set[str] = field(default_factory=set)
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory) -> Iterator[Site]:
+    app = make_app(tmp_path_factory.mktemp("staff-pages"),
+                   BANKS_PATH=str(REPO / "question_banks"))
+    with app.app_context():
+        params = seed(app)
+        with LiveServer(app) as url:
+            admin = browser.new_context(**DESKTOP)
+            visitor = browser.new_context(**DESKTOP)
+            for c in (admin, visitor):
+                c.set_default_timeout(10_000)
+            page = admin.new_page()
+            staff_sign_in(page, url, "admin@example.org")
+            yield Site(app, url, params, page, visitor.new_page())
+            admin.close()
+            visitor.close()
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StaffPage:
+    endpoint: str
+    controls: tuple[tuple[str, str], ...] = ()  # (ARIA role, accessible name) to reach by Tab
+    signed_out: bool = False
+    query: str = ""
+
+
+NAV = (("link", "Skip to main content"), ("link", "Home"), ("link", "People"),
+       ("button", "Sign out"))
+PAGES = [
+    StaffPage("staff.login", (("textbox", "Email address"), ("textbox", "Password"),
+                              ("button", "Sign in")), signed_out=True),
+    StaffPage("staff.reset", (("textbox", "New password"), ("textbox", "Type it again"),
+                              ("button", "Set password")), signed_out=True),
+    StaffPage("staff.dashboard", (
+        ("link", "Ring the GP about the new tablets"),
+        ("link", "People supported and reviews"), ("link", "Invitation links, QR codes and cards"),
+        ("link", "Monthly check-ins by team"), ("link", "Staff accounts"), *NAV)),
+    StaffPage("people.index", (
+        ("link", "Jo"), ("textbox", "Name to show"), ("textbox", "Reference (optional)"),
+        ("combobox", "Service"), ("combobox", "Preferred language"),
+        ("checkbox", "Prefers easy read"), ("button", "Add person"), *NAV)),
+    StaffPage("people.show", (
+        ("link", re.compile(r"^My person-centred review")), ("combobox", "Conversation"),
+        ("button", "Start a review conversation"),
+        ("radio", "Their answers are used for their own review"), ("radio", "Yes"),
+        ("textbox", "Note (optional)"), ("button", "Record consent"),
+        ("button", "Download everything we hold (JSON)"), ("button", "Erase their record"),
+        *NAV)),
+    StaffPage("conversation.contributors", (
+        ("textbox", "Name"), ("combobox", "Who are they?"), ("button", "Add"),
+        ("link", "Start the conversation"), *NAV)),
+    StaffPage("conversation.heading", (
+        ("link", "What is working and not working"), ("link", "Actions"),
+        ("combobox", "Who said it"), ("textbox", "What they said"), ("button", "Add"),
+        ("link", re.compile(r"^Edit or move\s?: Makes everyone laugh$")),
+        ("button", re.compile(r"^Delete\s?: Makes everyone laugh$")),
+        ("link", re.compile(r"^Next heading: ")), *NAV)),
+    StaffPage("conversation.edit_statement", (
+        ("textbox", "What they said"), ("combobox", "Who said it"), ("combobox", "Heading"),
+        ("button", "Save"), ("link", "Cancel"), *NAV)),
+    StaffPage("conversation.actions", (
+        ("button", re.compile(r"^Mark done\s?: Ring the GP")), ("textbox", "What will happen"),
+        ("textbox", "Who will do it"), ("button", "Add action"), ("link", "See the summary"),
+        *NAV)),
+    StaffPage("conversation.summary", (
+        ("link", "Download the summary (PDF)"), ("link", "Back to actions"), *NAV)),
+    StaffPage("reports.checkins", NAV),
+    StaffPage("users.index", (
+        ("button", re.compile(r"New password link\s?– Facilitator")), ("textbox", "Name"),
+        ("textbox", "Email address"), ("combobox", "Role"), ("button", "Add account"), *NAV)),
+    StaffPage("invitations.index", (("button", "Make them"), *NAV)),
+    StaffPage("translate.index"),
+    StaffPage("translate.language"),
+    StaffPage("translate.bank"),
+    StaffPage("translate.preview"),
+    StaffPage("translate.phone"),
+    # Themes and gaps (reports for managers).
+    StaffPage("analysis.index"),
+    StaffPage("analysis.gaps"),
+    StaffPage("analysis.compare"),
+    StaffPage("analysis.action"),
+    StaffPage("analysis.curation"),
+    StaffPage("analysis.job"),
+]
+IDS = [p.endpoint for p in PAGES]
+
+
+def url_for_page(site: Site, endpoint: str) -> str:
+    rule = next(r for r in site.app.url_map.iter_rules() if r.endpoint == endpoint)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(site.params[m.group(1)]), rule.rule)
+    return site.url + path
+
+
+def tab_through(page, targets: list, limit: int = 200) -> tuple[set[int], set[int]]:
+    """Press Tab from the top of the page until the focus leaves it; returns which of
+    ``targets`` (locators) got the focus, and which of those showed no focus style."""
+    for i, target in enumerate(targets):
+        target.evaluate("(el, i) => el.setAttribute('data-kb', i)", i)
+    # Start from the top, as after loading the page (an autofocus field would start later).
+    page.evaluate("""() => {
+        const start = document.createElement("span");
+        start.tabIndex = -1; start.id = "kb-start";
+        document.body.prepend(start); start.focus(); window.scrollTo(0, 0);
+    }""")
+    reached: set[int] = set()
+    unstyled: set[int] = set()
+    seen_any = False
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = page.evaluate("""() => {
+            const a = document.activeElement;
+            if (!a || a === document.body) return null;
+            const s = getComputedStyle(a);
+            const shown = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
+                || s.boxShadow !== "none";
+            return {kb: a.getAttribute("data-kb"), shown: shown};
+        }""")
+        if now is None:
+            if seen_any:
+                break
+            continue
+        seen_any = True
+        if now["kb"] is not None:
+            index = int(now["kb"])
+            reached.add(index)
+            if not now["shown"]:
+                unstyled.add(index)
+        if len(reached) == len(targets) and seen_any:
+            break
+    return reached, unstyled
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=IDS)
+def test_staff_page(spec: StaffPage, site: Site):
+    if spec.endpoint not in site.app.view_functions:
+        pytest.skip(f"{spec.endpoint} is not a route of this app")
+    page = site.visitor if spec.signed_out else site.page
+    url = url_for_page(site, spec.endpoint) + spec.query
+    response = page.goto(url)
+    site.checked.add(spec.endpoint)
+    assert response.status == 200, f"{url}: HTTP {response.status}"
+    assert page.locator("h1").count() == 1, f"{url}: {page.locator('h1').count()} <h1>"
+    violations = axe(page)
+    assert not violations, describe_violations(violations, url)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024, \
+        f"{url} scrolls sideways at 1024 px"
+
+    targets = []
+    for role, name in spec.controls:
+        found = page.get_by_role(role, name=name, exact=True) if isinstance(name, str) \
+            else page.get_by_role(role, name=name)
+        assert found.count() >= 1, f"{url}: no {role} named {name!r}"
+        targets.append(found.first)
+    reached, unstyled = tab_through(page, targets)
+    missing = [spec.controls[i] for i in range(len(targets)) if i not in reached]
+    assert not missing, f"{url}: the Tab key never reaches {missing}"
+    no_focus_style = [spec.controls[i] for i in sorted(unstyled)]
+    assert not no_focus_style, f"{url}: no visible focus on {no_focus_style}"
+
+
+def test_login_page_with_an_error(site: Site):
+    """The sign-in page after a wrong password: the error summary too has no violations, and
+    the link in it takes the focus to the field."""
+    page = site.visitor
+    page.goto(f"{site.url}/staff/login")
+    from .browsing import Keys
+
+    keys = Keys(page)
+    keys.type(page.locator("#email"), "nobody@example.org")
+    keys.type(page.locator("#password"), "not the password")
+    keys.press(keys.button("Sign in"))
+    assert page.locator(".error-summary").count() == 1
+    violations = axe(page)
+    assert not violations, describe_violations(violations, "sign-in page with an error")
+
+
+def test_every_staff_page_is_checked(site: Site):
+    """Every HTML page under /staff (a GET route that is not a download) is in PAGES."""
+    pages = sorted(r.endpoint for r in site.app.url_map.iter_rules()
+                   if r.rule.startswith("/staff") and "GET" in r.methods
+                   and not DOWNLOADS.search(r.rule))
+    listed = set(IDS)
+    assert [e for e in pages if e not in listed] == [], \
+        "staff pages with no browser check: add them to PAGES in test_staff_pages.py"
