@@ -246,6 +246,7 @@ class Suppressor:
                 self.in_relations[m].append(i)
 
     def run(self) -> set[Key]:
+        self._clean: dict[str, frozenset] = {}  # theme -> hidden set it was audited with
         for _round in range(200):
             self._equations()
             if not self.members:
@@ -278,13 +279,25 @@ class Suppressor:
     def _leaks(self) -> list[Key]:
         """Hidden numbers that follow exactly from the shown ones by adding and subtracting
         any of them: checked theme by theme, and across themes when that is small enough."""
-        by_theme: dict[str, list[Key]] = defaultdict(list)
-        for key in self.values:
-            by_theme[key[0]].append(key)
+        if not hasattr(self, "_by_theme"):
+            self._by_theme: dict[str, list[Key]] = defaultdict(list)
+            for key in self.values:
+                self._by_theme[key[0]].append(key)
+        hidden_by_theme: dict[str, set[Key]] = defaultdict(set)
+        for key in self.hidden:
+            hidden_by_theme[key[0]].add(key)
         leaks: list[Key] = []
-        for theme, keys in by_theme.items():
-            if theme != ALL:
-                leaks += linear_leaks(keys, self.hidden, self.members)
+        for theme, keys in self._by_theme.items():
+            if theme == ALL:
+                continue
+            now = frozenset(hidden_by_theme[theme])
+            if self._clean.get(theme) == now:
+                continue  # audited with these hidden numbers and nothing could be worked out
+            found = linear_leaks(keys, self.hidden, self.members)
+            if found:
+                leaks += found
+            else:
+                self._clean[theme] = now
         if not leaks:
             hidden_atoms = sum(1 for k in self.hidden if self.members.get(k) == [k])
             if hidden_atoms <= self.global_audit_limit:
@@ -335,8 +348,9 @@ def linear_leaks(keys: list[Key], hidden: set[Key], members: Mapping[Key, list[K
     a = np.zeros((len(rows), len(atoms)))
     for i, (_k, idx) in enumerate(rows):
         a[i, idx] = 1.0
-    _u, sv, vt = np.linalg.svd(a, full_matrices=False)
-    basis = vt[sv > 1e-9 * max(sv.max(), 1.0)]
+    # the row space of a is the range of its Gram matrix (small: hidden atoms squared)
+    w, v = np.linalg.eigh(a.T @ a)
+    basis = v[:, w > 1e-8 * max(w.max(), 1.0)].T
     t = np.zeros((len(targets), len(atoms)))
     for i, (_k, idx) in enumerate(targets):
         t[i, idx] = 1.0
