@@ -74,7 +74,10 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"\nServing on http://{host}:{port}  (Ctrl+C to stop)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    from werkzeug.serving import run_simple
+
+    # (app.run() refuses to start inside the flask CLI; run_simple is what it would call.)
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @main.command("invite")
@@ -257,3 +260,7 @@ def themes_run_command(services, bank, since, until, n_themes) -> None:
 
 
 _register_optional()
+
+
+if __name__ == "__main__":  # python -m reviewkit.cli
+    main()

@@ -158,3 +158,45 @@ def test_secret_key_is_generated_once_with_private_permissions(app):
     path = Path(app.instance_path) / "secret_key"
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.read_text().strip() == app.config["SECRET_KEY"]
+
+
+def test_demo_serves_within_30_seconds_on_an_empty_folder(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    from reviewkit.config import REPO_ROOT
+    from servers import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWKIT_")}
+    env["REVIEWKIT_INSTANCE_PATH"] = str(tmp_path / "instance")
+    if os.environ.get("REVIEWKIT_TEST_DATABASE_URL"):
+        env["REVIEWKIT_DATABASE_URL"] = os.environ["REVIEWKIT_TEST_DATABASE_URL"]
+    log = tmp_path / "demo.txt"
+    proc = subprocess.Popen([sys.executable, "-m", "reviewkit.cli", "demo", "--port", str(port)],
+                            env=env, cwd=REPO_ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        started = time.monotonic()
+        link = None
+        while time.monotonic() - started < 30:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("reviewkit demo was not serving after 30 s")
+        out = log.read_text()
+        link = next(line.strip() for line in out.splitlines() if "/r/" in line)
+        assert link.startswith(f"http://localhost:{port}/r/")
+        assert "admin@riverside.example.org" in out
+        opened = requests.get(link.replace("localhost", "127.0.0.1"), allow_redirects=False,
+                              timeout=10)
+        assert opened.status_code == 302 and "/a/" in opened.headers["Location"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
