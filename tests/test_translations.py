@@ -233,6 +233,49 @@ def test_compile_reports_wrong_plural_forms_and_bad_bytes(work: Path):
     assert re.search(rf"{re.escape(str(ro))}:\d+: not UTF-8", result.output)
 
 
+def _append_plural(po: Path, *entries: str) -> list[int]:
+    """Append plural entries to ``po``; return the first line of each (msgctxt or msgid)."""
+    text = po.read_text("utf-8").rstrip("\n") + "\n"
+    lines = []
+    for entry in entries:
+        text += "\n"
+        lines.append(text.count("\n") + 1)
+        text += entry
+    po.write_text(text, "utf-8")
+    return lines
+
+
+def test_compile_reports_too_few_plural_forms_with_file_and_line(work: Path):
+    """Babel fills missing msgstr[n] with empty strings when it reads a PO file, so the check
+    reads the raw file: a translated plural entry needs every form the header's nplurals asks
+    for (six in Welsh, three in Polish)."""
+    cy = work / "cy" / "LC_MESSAGES" / "messages.po"
+    short, full, untranslated = _append_plural(
+        cy,
+        'msgid "%(n)d statement"\nmsgid_plural "%(n)d statements"\n'
+        'msgstr[0] "%(n)d datganiad"\nmsgstr[1] "%(n)d datganiad"\n',
+        'msgid "%(n)d theme"\nmsgid_plural "%(n)d themes"\n'
+        + "".join(f'msgstr[{i}] "%(n)d thema"\n' for i in range(6)),
+        'msgid "%(n)d area"\nmsgid_plural "%(n)d areas"\nmsgstr[0] ""\n')
+    pl = work / "pl" / "LC_MESSAGES" / "messages.po"
+    pl_line, = _append_plural(
+        pl, 'msgctxt "analysis"\nmsgid "%(n)d service"\nmsgid_plural "%(n)d services"\n'
+            'msgstr[0] "%(n)d usługa"\nmsgstr[2] "%(n)d usług"\n')
+
+    from reviewkit.translate.catalogs import check_file
+
+    assert [p.line for p in check_file(cy, "cy")] == [short]
+    result = _run("compile", "--dir", str(work), "--lang", "cy", "--lang", "pl")
+    assert result.exit_code == 1
+    assert (f"{cy}:{short}: 2 plural forms, expected 6 (the header's nplurals): msgstr[2], "
+            "msgstr[3], msgstr[4], msgstr[5] missing") in result.output
+    assert f"{cy}:{full}:" not in result.output  # all six forms
+    assert f"{cy}:{untranslated}:" not in result.output  # not translated yet: only missing
+    assert f"{pl}:{pl_line}: 2 plural forms, expected 3" in result.output
+    assert "msgstr[1] missing in the translation of '%(n)d service'" in result.output
+    assert "2 problem(s)" in result.output
+
+
 # --- the shipped PO files ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -353,6 +353,91 @@ def _msg_line(path: Path) -> dict[tuple, int]:
     return lines
 
 
+_MSGSTR_N = re.compile(r"msgstr\[(\d+)\]\s*(.*)$")
+
+
+@dataclass
+class RawPlural:
+    """A plural entry as written in a PO file, before Babel fills missing forms in."""
+    line: int  # the entry's msgctxt line, or its msgid line (as :func:`_msg_line`)
+    msgid: str
+    forms: dict[int, str] = field(default_factory=dict)  # msgstr[n] index -> translation
+
+
+def raw_plural_entries(text: str) -> list[RawPlural]:
+    """Every active (not ``#~`` obsolete) entry with a ``msgid_plural``, with the ``msgstr[n]``
+    forms the file really has. Babel's parser pads a short entry with empty strings up to the
+    header's ``nplurals``, so only the raw text shows that a form is missing."""
+    found: list[RawPlural] = []
+    entry_line, msgid_parts, mode, in_context = 0, [], None, False
+    strings: dict[int, list[str]] = {}
+    plural = False
+
+    def finish() -> None:
+        if plural:
+            ident = ""
+            try:
+                ident = "".join(unescape(x) for x in msgid_parts)
+            except (UnicodeError, ValueError):
+                pass
+            forms = {}
+            for n, parts in strings.items():
+                try:
+                    forms[n] = "".join(unescape(x) for x in parts)
+                except (UnicodeError, ValueError):
+                    forms[n] = "?"
+            found.append(RawPlural(entry_line, ident, forms))
+
+    for no, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("msgctxt "):
+            finish()
+            plural, strings, msgid_parts = False, {}, []
+            entry_line, mode, in_context = no, "ctx", True
+        elif line.startswith("msgid_plural "):
+            plural, mode = True, "plural"
+        elif line.startswith("msgid "):
+            if not in_context:
+                finish()
+                plural, strings, entry_line = False, {}, no
+            in_context = False
+            mode, msgid_parts = "id", [line[6:]]
+        elif (match := _MSGSTR_N.match(line)) is not None:
+            n = int(match.group(1))
+            strings[n] = [match.group(2)]
+            mode, in_context = ("str", n), False
+        elif line.startswith("msgstr "):
+            mode, in_context = "single", False
+        elif line.startswith('"'):
+            if mode == "id":
+                msgid_parts.append(line)
+            elif isinstance(mode, tuple):
+                strings[mode[1]].append(line)
+    finish()
+    return found
+
+
+def check_plural_counts(path: Path, nplurals: int, text: str | None = None) -> list[Problem]:
+    """A translated plural entry must have every ``msgstr[0]`` … ``msgstr[nplurals-1]``; one
+    with fewer (or with a gap) would give English, or nothing, for some numbers. Entries with
+    no translation at all are left alone (they are simply missing)."""
+    text = path.read_text("utf-8") if text is None else text
+    problems: list[Problem] = []
+    for entry in raw_plural_entries(text):
+        if not any(entry.forms.values()):
+            continue
+        absent = [n for n in range(nplurals) if n not in entry.forms]
+        if absent:
+            have = len([n for n in entry.forms if n < nplurals])
+            problems.append(Problem(str(path), entry.line, (
+                f"{have} plural forms, expected {nplurals} (the header's nplurals): "
+                + ", ".join(f"msgstr[{n}]" for n in absent)
+                + f" missing in the translation of {entry.msgid!r}")))
+    return problems
+
+
 def check_file(path: Path, lang: str | None = None) -> list[Problem]:
     """Everything that would stop a PO file working or make it unsafe, with file:line."""
     lang = lang or path.parent.parent.name
@@ -375,6 +460,7 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
     got = catalog.plural_forms
     if re.sub(r"\s", "", got) != re.sub(r"\s", "", want):
         problems.append(Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'"))
+    problems.extend(check_plural_counts(path, catalog.num_plurals, raw.decode("utf-8")))
     where = _msg_line(path)
     for m in catalog:
         if not m.id or not m.string:
