@@ -211,6 +211,22 @@ def page_weight(url: str, cookies=None) -> int:
 
 # --- the journey driver ------------------------------------------------------------------------
 
+def catalogue(lang: str) -> Callable[[str], str]:
+    """``text(msgid)``: the msgstr of the shipped ``translations/<lang>/LC_MESSAGES/messages.po``
+    (the msgid where there is none or it is fuzzy, as gettext does)."""
+    from babel.messages.pofile import read_po
+
+    po = REPO / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        messages = read_po(fh, locale=lang)
+
+    def text(msgid: str) -> str:
+        m = messages.get(msgid)
+        return m.string if m is not None and m.string and not m.fuzzy else msgid
+
+    return text
+
+
 @dataclass(frozen=True)
 class Labels:
     """What the driver looks for, by accessible name; a translated journey passes its own."""
@@ -231,16 +247,7 @@ class Labels:
         as gettext does), so a test follows the real catalogue rather than a copy of it."""
         if lang == "en":
             return cls()
-        from babel.messages.pofile import read_po
-
-        po = REPO / "translations" / lang / "LC_MESSAGES" / "messages.po"
-        with po.open("rb") as fh:
-            catalogue = read_po(fh, locale=lang)
-
-        def text(msgid: str) -> str:
-            m = catalogue.get(msgid)
-            return m.string if m is not None and m.string and not m.fuzzy else msgid
-
+        text = catalogue(lang)
         parts = re.split(r"%\(\w+\)d", text("Question %(n)d of %(total)d"))
         return cls(continue_=text("Continue"), skip=text("Skip this question"),
                    send=text("Send my answers"), language=text("Language"),

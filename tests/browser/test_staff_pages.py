@@ -20,7 +20,15 @@ from flask import Flask
 
 from reviewkit.extensions import db
 
-from .browsing import LiveServer, axe, describe_violations, staff_organisation, staff_sign_in
+from .browsing import (
+    Keys,
+    LiveServer,
+    axe,
+    catalogue,
+    describe_violations,
+    staff_organisation,
+    staff_sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -269,8 +277,6 @@ def test_login_page_with_an_error(site: Site):
     the link in it takes the focus to the field."""
     page = site.visitor
     page.goto(f"{site.url}/staff/login")
-    from .browsing import Keys
-
     keys = Keys(page)
     keys.type(page.locator("#email"), "nobody@example.org")
     keys.type(page.locator("#password"), "not the password")
@@ -278,6 +284,38 @@ def test_login_page_with_an_error(site: Site):
     assert page.locator(".error-summary").count() == 1
     violations = axe(page)
     assert not violations, describe_violations(violations, "sign-in page with an error")
+
+
+def test_staff_pages_in_welsh(site: Site, browser):
+    """With Cymraeg chosen in the language list (by keyboard): the review heading page and the
+    people list say lang="cy", show the catalogue's Welsh, and axe finds nothing."""
+    cy = catalogue("cy")
+    context = browser.new_context(**DESKTOP)
+    try:
+        page = context.new_page()
+        keys = staff_sign_in(page, site.url, "admin@example.org")
+        page.goto(url_for_page(site, "conversation.heading"))
+        keys.press(page.get_by_role("navigation", name="Language").get_by_role(
+            "link", name="Cymraeg", exact=True))
+        assert page.evaluate("() => document.documentElement.lang") == "cy"
+        for role, msgid in [("combobox", "Who said it"), ("textbox", "What they said"),
+                            ("button", "Add"), ("button", "Sign out")]:
+            assert page.get_by_role(role, name=cy(msgid), exact=True).count() == 1, \
+                f"no {role} named {cy(msgid)!r} ({msgid!r} in Welsh)"
+        main = page.locator("main").inner_text()
+        for msgid in ["Said so far", "What to ask"]:
+            assert cy(msgid) in main, f"{msgid!r} is not in Welsh ({cy(msgid)!r})"
+        assert cy("Heading %(n)d of %(total)d") % {"n": 1, "total": 6} in main
+        violations = axe(page)
+        assert not violations, describe_violations(violations, "review heading page in Welsh")
+
+        page.goto(url_for_page(site, "people.index"))
+        assert page.locator("h1").inner_text() == cy("People supported")
+        assert page.get_by_role("button", name=cy("Add person"), exact=True).count() == 1
+        violations = axe(page)
+        assert not violations, describe_violations(violations, "people page in Welsh")
+    finally:
+        context.close()
 
 
 def test_every_staff_page_is_checked(site: Site):
