@@ -64,4 +64,6 @@ def settings(instance_path: Path) -> dict:
         "STAFF_IDLE_MINUTES": int(os.environ.get("REVIEWKIT_STAFF_IDLE_MINUTES", "30")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REVIEWKIT_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Explicit, because Flask-Limiter keeps the last app's choice on its one shared Limiter.
+        "RATELIMIT_ENABLED": os.environ.get("REVIEWKIT_RATELIMIT_ENABLED", "1") != "0",
     }
