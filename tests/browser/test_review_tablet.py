@@ -6,7 +6,12 @@ download the PDF, whose text (pdftotext) must have every kept statement under it
 
 Landscape 1024×768 and portrait 768×1024, with JavaScript (statements added without a page
 reload); and a short run without JavaScript (each Enter posts the form and the page comes
-back with the cursor in the box and the same person chosen)."""
+back with the cursor in the box and the same person chosen). The first statement on each
+heading is typed key by key; the others are put in as an on-screen keyboard's word
+suggestions are (to keep the run short); every one is sent with Enter.
+
+Then: a statement survives a dropped connection, and Enter pressed twice on a slow
+connection must store one statement (a strict xfail until the app guards against it)."""
 
 from __future__ import annotations
 
