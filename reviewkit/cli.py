@@ -162,6 +162,58 @@ def export_responses_command(out: Path) -> None:
     click.echo(f"{n} answers written to {out}")
 
 
+@main.group("people")
+def people_group() -> None:
+    """A person's data, on request: export everything held, or erase it."""
+
+
+def _person_by_reference(reference: str):
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Person
+
+    people = db.session.scalars(select(Person).where(
+        Person.reference == reference, Person.erased_at.is_(None))).all()
+    if not people:
+        raise click.BadParameter(f"nobody has the reference '{reference}'", param_hint="REFERENCE")
+    if len(people) > 1:
+        raise click.BadParameter(f"{len(people)} people share the reference '{reference}'; "
+                                 "use the staff pages", param_hint="REFERENCE")
+    return people[0]
+
+
+@people_group.command("export")
+@click.argument("reference")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def people_export_command(reference: str, out: Path) -> None:
+    """Write everything held about the person with REFERENCE to OUT.json (logged)."""
+    import json
+
+    from .services.people import export_person
+
+    person = _person_by_reference(reference)
+    out.write_text(json.dumps(export_person(None, person), ensure_ascii=False, indent=2),
+                   encoding="utf-8")
+    click.echo(f"written to {out}")
+
+
+@people_group.command("erase")
+@click.argument("reference")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def people_erase_command(reference: str, yes: bool) -> None:
+    """Erase the person with REFERENCE: their reviews, statements, phone answers and consent."""
+    from .services.people import erase_person
+
+    person = _person_by_reference(reference)
+    if not yes:
+        click.confirm(f"Erase everything about {reference}? This cannot be undone", abort=True)
+    erase_person(None, person)
+    click.echo(f"erased {reference}")
+
+
 @main.group("banks")
 def banks_group() -> None:
     """Question banks: list and check."""

@@ -119,6 +119,7 @@ def test_export_responses_has_every_answer_once_and_is_safe_in_excel(cli, page, 
 
 def test_every_command_has_help(cli):
     for args in (["init"], ["demo"], ["invite"], ["export", "responses"], ["banks", "list"],
+                 ["people", "export"], ["people", "erase"],
                  ["banks", "check"]):
         out = cli(*args, "--help").output
         assert "Usage:" in out and "--help" in out
@@ -200,3 +201,25 @@ def test_demo_serves_within_30_seconds_on_an_empty_folder(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_people_export_and_erase_on_request_from_the_command_line(app, cli, tmp_path):
+    import json
+
+    from reviewkit.models import AccessLog, Person
+    from reviewkit.services import invitations as inv
+
+    org = inv.default_organisation()
+    db.session.add(Person(organisation_id=org.id, display_name="Jo", reference="R-9"))
+    db.session.commit()
+    out = tmp_path / "jo.json"
+    cli("people", "export", "R-9", str(out))
+    assert json.loads(out.read_text())["person"]["display_name"] == "Jo"
+    missing = cli("people", "erase", "R-404", "--yes", ok=False)
+    assert missing.exit_code == 2 and "nobody has the reference 'R-404'" in missing.output
+    cli("people", "erase", "R-9", "--yes")
+    person = db.session.scalar(select(Person))
+    assert person.erased_at is not None and person.display_name == "erased"
+    assert person.reference is None
+    actions = db.session.scalars(select(AccessLog.action).order_by(AccessLog.id)).all()
+    assert actions == ["export", "erase"]

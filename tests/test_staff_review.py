@@ -143,7 +143,9 @@ def test_a_facilitator_sees_only_people_in_their_services_and_access_is_logged(s
     sign_in(fac, "facilitator")
     listing = Page(fac.get("/staff/people/"))
     assert "Lee" in listing and "Kim" not in listing
-    assert fac.get(f"/staff/people/{elsewhere}").status_code == 404
+    assert fac.get(f"/staff/people/{elsewhere}").status_code == 403
+    denied = db.session.scalar(select(AccessLog).filter_by(object_id=elsewhere, action="denied"))
+    assert denied is not None and denied.user_id is not None
     assert fac.get(f"/staff/people/{mine}").status_code == 200
     views = db.session.scalars(select(AccessLog).filter_by(object_type="person",
                                                            object_id=mine)).all()
@@ -223,3 +225,47 @@ def test_the_persons_own_phone_answers_appear_under_the_same_headings(staff_app)
     review_id = _start(client, _add_person(client))  # the person's reference is R-1
     page = Page(client.get(f"/staff/reviews/{review_id}/h/like-and-admire"))
     assert "From their phone" in page and "I make people laugh" in page
+
+
+def test_a_double_submitted_statement_is_stored_once_and_long_ones_are_refused(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    review_id = _start(client, _add_person(client))
+    url = f"/staff/reviews/{review_id}/h/like-and-admire"
+    page = Page(client.get(url))
+    key = re.search(r'name="key" type="hidden" value="([0-9a-f]+)"', page.html).group(1)
+    for _ in range(2):  # a double tap sends the same form twice
+        r = client.post(url, data={"text": "Loves dancing", "key": key, "csrf_token": page.csrf})
+        assert r.status_code == 302
+    assert db.session.scalar(select(func.count(Statement.id))) == 1
+    long = "a" * 10_000
+    refused = Page(client.post(url, data={"text": long, "key": "other",
+                                          "csrf_token": page.csrf}))
+    assert refused.status == 400 and "Keep each statement under 500 characters" in refused
+    assert long in refused.html
+    assert db.session.scalar(select(func.count(Statement.id))) == 1
+
+
+def test_erasing_a_person_removes_their_phone_answers_too(staff_app):
+    from reviewkit.models import Answer, Invitation
+    from reviewkit.services import invitations as inv
+    from reviewkit.services import responses as rsp
+    from reviewkit.services.banks import latest_version
+
+    service = db.session.scalar(select(Service).filter_by(name="Oak House"))
+    invitation = inv.create_invitations(inv.survey_for(
+        latest_version("person-centred-review"), service, service.organisation),
+        person_ref="R-1")[0]
+    response = rsp.start_response(invitation)
+    rsp.set_consent(response, True)
+    rsp.save_answer(response, "admire", ["I make people laugh"])
+    rsp.submit(response)
+    client = staff_app.test_client()
+    sign_in(client, "admin")
+    person_id = _add_person(client)  # reference R-1
+    token = form_token(client, f"/staff/people/{person_id}")
+    client.post(f"/staff/people/{person_id}/erase", data={"csrf_token": token})
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+    assert db.session.scalar(select(func.count(Statement.id))) == 0
+    assert db.session.scalar(select(Invitation.person_ref)) is None

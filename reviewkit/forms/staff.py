@@ -73,7 +73,10 @@ class StatementForm(BaseForm):
     contributor = SelectField(_l("Who said it"), coerce=_optional_int, validate_choice=False)
     kind = SelectField(_l("Kind"), validate_choice=False)
     text = StringField(_l("What they said"), validators=[
-        DataRequired(_l("Type what they said, then press Enter")), Length(max=500)])
+        DataRequired(_l("Type what they said, then press Enter")),
+        Length(max=500, message=_l("Keep each statement under 500 characters: split a long one "
+                                   "into a few short statements."))])
+    key = HiddenField()  # one per statement form, so a double submit stores one statement
 
 
 class StatementEditForm(StatementForm):

@@ -69,6 +69,8 @@ class Statement(Timestamps, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     said_on: Mapped[date] = mapped_column(Date, default=date.today, index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # kept for undo
+    # A key the capture form sends once per statement: a double submit stores one row.
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     contributor: Mapped[Contributor | None] = relationship()
     service: Mapped[Service | None] = relationship()

@@ -7,7 +7,17 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
-from ..models import AccessLog, Consent, Person, Review, Statement, User
+from ..models import (
+    AccessLog,
+    Consent,
+    Invitation,
+    Person,
+    Response,
+    Review,
+    Statement,
+    Survey,
+    User,
+)
 from ..models.base import utcnow
 
 
@@ -26,14 +36,21 @@ def visible_people(user: User):
     return db.session.scalars(query.order_by(Person.display_name)).all()
 
 
+class NotAllowed(Exception):
+    """The person exists, but not in this user's services (the attempt is logged)."""
+
+
 def get_person(user: User, person_id: int, *, action: str = "view") -> Person | None:
-    """The person if this user may see them (logged), else None."""
+    """The person if this user may see them (logged); None if there is no such person here;
+    raises NotAllowed, after logging the attempt, if they are in another service."""
     person = db.session.get(Person, person_id)
     if person is None or person.organisation_id != user.organisation_id or person.erased_at:
         return None
     allowed = user.service_ids()
     if allowed is not None and person.service_id not in allowed:
-        return None
+        log_access(user, "denied", "person", person.id, action)
+        db.session.commit()
+        raise NotAllowed()
     log_access(user, action, "person", person.id)
     db.session.commit()
     return person
@@ -95,6 +112,18 @@ def erase_person(user: User, person: Person) -> None:
     access log (who erased, when) stay, so the erasure itself is on record."""
     review_ids = select(Review.id).where(Review.person_id == person.id)
     db.session.execute(delete(Statement).where(Statement.review_id.in_(review_ids)))
+    if person.reference:  # their own phone answers, found by the reference on their invitations
+        invitations = (select(Invitation.id).join(Survey, Invitation.survey_id == Survey.id)
+                       .where(Survey.organisation_id == person.organisation_id,
+                              Invitation.person_ref == person.reference))
+        responses = select(Response.id).where(Response.invitation_id.in_(invitations))
+        db.session.execute(delete(Statement).where(Statement.response_id.in_(responses)))
+        db.session.execute(update(Review).where(Review.response_id.in_(responses))
+                           .values(response_id=None))
+        for response in db.session.scalars(select(Response).where(Response.id.in_(responses))):
+            db.session.delete(response)
+        db.session.execute(update(Invitation).where(Invitation.id.in_(invitations))
+                           .values(person_ref=None))
     for review in db.session.scalars(select(Review).filter_by(person_id=person.id)):
         db.session.delete(review)
     db.session.execute(delete(Consent).where(Consent.person_id == person.id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import false, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..banks import Section
 from ..extensions import db
@@ -87,7 +88,15 @@ def _question_for(section: Section, kind: str | None) -> str | None:
 
 
 def add_statement(review: Review, section_id: str, contributor_id: int | None, kind: str | None,
-                  text: str) -> Statement:
+                  text: str, client_key: str | None = None) -> Statement:
+    """Add one statement and commit. The same ``client_key`` twice (a double tap, a retry after
+    the Wi-Fi dropped) gives back the statement already stored."""
+    if client_key:
+        existing = db.session.scalar(select(Statement).filter_by(client_key=client_key))
+        if existing is not None:
+            if existing.review_id != review.id:
+                raise ReviewError("that statement belongs to another review")
+            return existing
     section = next((s for s in review.bank_version.bank.sections if s.id == section_id), None)
     if section is None:
         raise ReviewError("that heading is not part of this review")
@@ -103,9 +112,13 @@ def add_statement(review: Review, section_id: str, contributor_id: int | None, k
         contributor_id=contributor_id, bank_id=review.bank_version.bank_id, section_id=section_id,
         question_id=_question_for(section, kind), kind=kind, kind_confidence=1.0 if kind else None,
         text=text.strip(), language=review.language, position=position, said_on=review.held_on,
-        pooled=bool(review.person and review.person.consent("pooled")))
+        pooled=bool(review.person and review.person.consent("pooled")), client_key=client_key)
     db.session.add(statement)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same key at the same moment from two requests: keep the first
+        db.session.rollback()
+        return db.session.scalar(select(Statement).filter_by(client_key=client_key))
     return statement
 
 

@@ -3,6 +3,8 @@ and a one-page easy-read summary for the person."""
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
@@ -40,7 +42,10 @@ def _statement_form(review: Review, heading: svc.Heading, form_cls=StatementForm
 @bp.post("/start/<int:person_id>")
 @requires(Permission.REVIEWS)
 def start(person_id: int):
-    person = people_svc.get_person(current_user, person_id, action="review")
+    try:
+        person = people_svc.get_person(current_user, person_id, action="review")
+    except people_svc.NotAllowed:
+        abort(403)
     form = StartReviewForm()
     form.bank.choices = [(b, b) for b in ("person-centred-review", "appreciative-inquiry")]
     if person is None:
@@ -75,12 +80,14 @@ def heading(review_id: int, section_id: str):
     if current is None:
         abort(404)
     form = _statement_form(review, current, data={
-        "contributor": request.args.get("who", type=int), "kind": request.args.get("kind")})
+        "contributor": request.args.get("who", type=int), "kind": request.args.get("kind"),
+        "key": uuid.uuid4().hex})
     statement = None
     if form.validate_on_submit():
         try:
             statement = svc.add_statement(review, section_id, form.contributor.data,
-                                          form.kind.data, form.text.data)
+                                          form.kind.data, form.text.data,
+                                          client_key=(form.key.data or "")[:64] or None)
         except svc.ReviewError as exc:
             form.contributor.errors = [str(exc)]
     if statement is not None:

@@ -34,7 +34,10 @@ def _person_form(**kwargs) -> PersonForm:
 
 
 def _person_or_404(person_id: int, action: str = "view"):
-    person = svc.get_person(current_user, person_id, action=action)
+    try:
+        person = svc.get_person(current_user, person_id, action=action)
+    except svc.NotAllowed:
+        abort(403)
     if person is None:
         abort(404)
     return person

@@ -23,8 +23,11 @@
         status.textContent = said;
         return fetch(location.href, {credentials: "same-origin"}).then(function (p) { return p.text(); })
           .then(function (html) {
-            var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-list]");
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            var fresh = doc.querySelector("[data-list]");
             if (fresh && list) { list.innerHTML = fresh.innerHTML; }
+            var key = doc.querySelector("form[data-capture] [name=key]");
+            if (key) { form.querySelector("[name=key]").value = key.value; }  // next statement
           });
       });
     }).catch(function () { status.textContent = form.getAttribute("data-offline") || ""; });
