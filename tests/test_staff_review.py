@@ -269,3 +269,26 @@ def test_erasing_a_person_removes_their_phone_answers_too(staff_app):
     assert db.session.scalar(select(func.count(Answer.id))) == 0
     assert db.session.scalar(select(func.count(Statement.id))) == 0
     assert db.session.scalar(select(Invitation.person_ref)) is None
+
+
+def test_the_summary_is_in_the_persons_language(staff_app, tmp_path):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    service_id = db.session.scalar(select(Service.id).filter_by(name="Oak House"))
+    token = form_token(client, "/staff/people/")
+    r = client.post("/staff/people/", data={"display_name": "Cai", "service_id": service_id,
+                                            "language": "cy", "csrf_token": token})
+    person_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    review_id = _start(client, person_id)
+    url = f"/staff/reviews/{review_id}/h/like-and-admire"
+    client.post(url, data={"text": "Mae Cai yn garedig", "kind": "strength",
+                           "csrf_token": form_token(client, url)})
+    page = Page(client.get(f"/staff/reviews/{review_id}/summary"))
+    assert page.lang == "cy" and "Mae Cai yn garedig" in page
+    bank = db.session.get(Review, review_id).bank_version.bank
+    english = next(s for s in bank.sections if s.id == "like-and-admire").easy_read
+    assert english not in page.html  # the heading is in Welsh, from banks.po
+    pdf = tmp_path / "cy.pdf"
+    pdf.write_bytes(client.get(f"/staff/reviews/{review_id}/summary.pdf").data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Mae Cai yn garedig" in text and english not in " ".join(text.split())

@@ -7,6 +7,7 @@ import uuid
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -180,8 +181,13 @@ def action_done(review_id: int, action_id: int):
 
 
 def _summary_context(review: Review) -> dict:
+    from ..localise import translate
+
+    bank = review.bank_version.bank
+    titles = {s.id: translate(bank, s.easy_read, f"{s.id}.easy_read", review.language)
+              for s in bank.sections}
     return {"review": review, "headings": svc.headings(review), "roles": ROLE_LABELS,
-            "kinds": KIND_LABELS}
+            "kinds": KIND_LABELS, "titles": titles}
 
 
 @bp.get("/<int:review_id>/summary")
@@ -189,7 +195,8 @@ def _summary_context(review: Review) -> dict:
 def summary(review_id: int):
     review = _review_or_404(review_id)
     people_svc.log_access(current_user, "view", "review", review.id)
-    return render_template("staff/review_summary.html", **_summary_context(review))
+    with force_locale(review.language):  # the summary is for the person, in their language
+        return render_template("staff/review_summary.html", **_summary_context(review))
 
 
 @bp.get("/<int:review_id>/summary.pdf")
@@ -199,7 +206,8 @@ def summary_pdf(review_id: int):
 
     review = _review_or_404(review_id)
     people_svc.log_access(current_user, "download", "review", review.id)
-    html = render_template("staff/review_summary_print.html", picto=inline_pictogram,
-                           **_summary_context(review))
+    with force_locale(review.language):
+        html = render_template("staff/review_summary_print.html", picto=inline_pictogram,
+                               **_summary_context(review))
     return Response(html_to_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=review-{review.id}-summary.pdf"})
