@@ -11,7 +11,7 @@ heading is typed key by key; the others are put in as an on-screen keyboard's wo
 suggestions are (to keep the run short); every one is sent with Enter.
 
 Then: a statement survives a dropped connection, and Enter pressed twice on a slow
-connection must store one statement (a strict xfail until the app guards against it)."""
+connection must store one statement."""
 
 from __future__ import annotations
 
@@ -442,12 +442,6 @@ def test_statement_kept_when_the_connection_drops(app, live_server, contexts):
     assert stored_texts(review_id) == [said]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Enter pressed twice while the first save is still on its way stores the statement "
-    "twice: reviewkit/static/js/conversation.js sends a second POST while one is in flight "
-    "(it should ignore submits until the first answers), and "
-    "reviewkit/services/reviews.add_statement has no guard against a repeated submit "
-    "(issue 6: 'duplicate submit of a statement (one stored)')"))
 def test_enter_twice_on_a_slow_connection_stores_one_statement(app, live_server, contexts):
     page, keys, review_id = open_review_heading(app, live_server, contexts, "like-and-admire")
     held = []  # the saves, held back as on slow Wi-Fi until both key presses are done
