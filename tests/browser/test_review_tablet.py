@@ -443,6 +443,8 @@ def test_statement_kept_when_the_connection_drops(app, live_server, contexts):
 
 
 def test_enter_twice_on_a_slow_connection_stores_one_statement(app, live_server, contexts):
+    """Issue 6: "duplicate submit of a statement (one stored)". The second Enter comes before
+    the first save is answered (the saves are held back, then let through)."""
     page, keys, review_id = open_review_heading(app, live_server, contexts, "like-and-admire")
     held = []  # the saves, held back as on slow Wi-Fi until both key presses are done
 
