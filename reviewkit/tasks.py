@@ -91,7 +91,8 @@ def job_result(job_id: str) -> tuple[str, Any]:
 @huey.task(context=True)
 def theme_organisation(organisation_id: int, bank_id: str | None = None,
                        since: str | None = None, until: str | None = None, task=None):
-    """Theme every pooled statement of an organisation (optionally one bank and period)."""
+    """Theme every pooled statement of an organisation (optionally one bank and period),
+    then prepare the gap analysis's numbers (``reports.gap.prepare``)."""
     with _app_context():
         from sqlalchemy import func, select
 
@@ -123,6 +124,18 @@ def theme_organisation(organisation_id: int, bank_id: str | None = None,
         except ThemingError as exc:
             _set(f"progress:{job}", {"stage": "failed", "done": done, "total": total})
             return {"error": str(exc)}
+        # count and audit the small numbers now, so the analysis page opens at once
+        _set(f"progress:{job}", {"stage": "counting", "done": total, "total": total,
+                                 "at": utcnow().isoformat()})
+        try:
+            from .reports.gap import prepare
+
+            prepare(organisation_id, bank_id, scope.since, scope.until)
+        except Exception:  # the pages work it out themselves; never fail the job for it
+            db.session.rollback()
+            import logging
+
+            logging.getLogger(__name__).exception("preparing the gap analysis failed")
         _set(f"progress:{job}", {"stage": "done", "done": total, "total": total})
         return {"themes": len((ts.result or {}).get("themes", [])), "statements": total,
                 "scope": ts.scope}
