@@ -26,6 +26,7 @@ import pytest
 import yaml
 from conftest import make_app
 from flask import Flask
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from reviewkit.extensions import db
@@ -192,10 +193,20 @@ def say(page, keys: Keys, text: str, who: str, kind: str | None, *, javascript: 
         with page.expect_navigation():
             page.keyboard.press("Enter")
     # Ready for the next one: the box is empty and has the cursor, the same person is chosen.
-    assert page.evaluate("() => document.activeElement.id") == "text", \
-        f"after adding {text!r} the cursor is not in the box"
+    assert cursor_in_box(page), f"after adding {text!r} the cursor is not in the box"
     assert box.input_value() == ""
     assert selected_label(page.locator("#contributor")) == label
+
+
+def cursor_in_box(page) -> bool:
+    """Whether the statement box has the focus, allowing for autofocus, which Chromium applies
+    in the first frame after the page has loaded, not at once."""
+    try:
+        page.wait_for_function("() => document.activeElement && document.activeElement.id "
+                               "=== 'text'", timeout=2_000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def tags(page) -> list[str]:
@@ -249,8 +260,7 @@ def test_whole_review_by_keyboard(device, app, live_server, contexts, tmp_path):
         assert heading.title in page.locator("h1").inner_text(), (page.url, heading.title)
         # Enhanced path: no page load while statements are added (this mark would be lost).
         page.evaluate("() => { window.__samePage = true; }")
-        assert page.evaluate("() => document.activeElement.id") == "text", \
-            "the statement box should have the cursor when a heading opens"
+        assert cursor_in_box(page), "the statement box should have the cursor when a heading opens"
         for j, text in enumerate(SAID[heading.id]):
             who = CONTRIBUTORS[n % len(CONTRIBUTORS)][0]
             kind = heading.kinds[n % len(heading.kinds)]
