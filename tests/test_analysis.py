@@ -472,7 +472,9 @@ def test_themes_are_worked_out_as_a_background_job_with_a_progress_page(world):
     assert "There is no job with that number" in other
 
 
-def test_progress_page_refreshes_itself_while_a_job_runs(world, monkeypatch):
+def test_progress_page_shows_progress_and_a_way_to_check_again_while_a_job_runs(
+        world, monkeypatch):
+    """No timed refresh (WCAG 2.2.1, axe meta-refresh): a link to check again instead."""
     from reviewkit import tasks
 
     app, ids = world
@@ -480,7 +482,8 @@ def test_progress_page_refreshes_itself_while_a_job_runs(world, monkeypatch):
     monkeypatch.setattr(tasks, "job_result", lambda job: ("running", None))
     monkeypatch.setattr(tasks, "job_progress", lambda job: {"done": 40, "total": 300})
     page = Page(_client(app, "small").get("/staff/analysis/job?id=abc"))
-    assert 'http-equiv="refresh"' in page.html and "Reading statements: 40 of 300" in page
+    assert 'http-equiv="refresh"' not in page.html and "Reading statements: 40 of 300" in page
+    assert "Check the progress again" in page and 'href="/staff/analysis/job?id=abc"' in page.html
     assert "<progress" in page.html
 
 
