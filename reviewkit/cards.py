@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from .i18n import normalise_language
 from .localise import translate
-from .pdf import inline_pictogram, local_only_fetcher
 from .models import Invitation
+from .pdf import inline_pictogram, local_only_fetcher
 from .services.invitations import invitation_url
 
 SIZES = ("a6", "a4")

@@ -13,10 +13,8 @@ import pytest
 import zxingcpp
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
-from PIL import Image
-
-
 from conftest import make_app
+from PIL import Image
 
 POPPLER = ("pdftotext", "pdfinfo", "pdftoppm")
 MISSING = [tool for tool in POPPLER if shutil.which(tool) is None]

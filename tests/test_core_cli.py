@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from conftest import TEST_BANKS, start_journey
 from PIL import Image
 from sqlalchemy import func, select
 
 from reviewkit.cli import main
 from reviewkit.extensions import db
 from reviewkit.models import Answer, BankVersion, Invitation
-
-from conftest import TEST_BANKS, start_journey
 
 
 def test_init_twice_is_harmless(cli):
@@ -127,6 +126,7 @@ def test_every_command_has_help(cli):
 
 def test_demo_sets_up_answers_in_several_languages_and_working_logins(tmp_path):
     from conftest import Page, make_app
+
     from reviewkit.config import REPO_ROOT
     from reviewkit.models import Response
 
@@ -168,9 +168,9 @@ def test_demo_serves_within_30_seconds_on_an_empty_folder(tmp_path):
     import time
 
     import requests
+    from servers import free_port
 
     from reviewkit.config import REPO_ROOT
-    from servers import free_port
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWKIT_")}

@@ -8,12 +8,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from servers import Phone, gunicorn
 from sqlalchemy import select
 
 from reviewkit.extensions import db
 from reviewkit.models import Answer, Response
-
-from servers import Phone, gunicorn
 
 QUESTIONS = ["like", "name", "happy"]
 

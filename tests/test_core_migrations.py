@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import make_app
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
 from reviewkit.extensions import db
 from reviewkit.services.setup import init_database
-
-from conftest import make_app
 
 
 def _head() -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from conftest import start_journey
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
 from reviewkit.models import Answer, Response
 from reviewkit.models.base import utcnow
-
-from conftest import start_journey
 
 
 def _start(page, invitation, share: str = "yes") -> str:
@@ -294,7 +293,6 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 def test_forms_strip_whitespace_without_growing_shared_field_definitions(app):
     from reviewkit.forms import answer_form
-
     from reviewkit.services.banks import latest_version
 
     q = latest_version("test-bank").bank.question("name")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import sign_in
 from sqlalchemy import select
 
 from reviewkit.extensions import db
@@ -10,8 +11,6 @@ from reviewkit.models import Person, Role, Service
 from reviewkit.services import reviews as review_svc
 from reviewkit.services.banks import latest_version
 from reviewkit.web.auth import ROLE_PERMISSIONS
-
-from conftest import sign_in
 
 
 def _rules(app):

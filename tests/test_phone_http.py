@@ -8,10 +8,9 @@ import re
 import requests
 import zxingcpp
 from PIL import Image
+from servers import CSRF, gunicorn
 
 from reviewkit.cli import main
-
-from servers import CSRF, gunicorn
 
 TYPED = {
     "like": "I am kind\nI grow tomatoes",

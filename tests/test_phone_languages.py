@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from conftest import start_journey
+
 from reviewkit.extensions import db
 from reviewkit.models.base import utcnow
-
-from conftest import start_journey
 
 
 def test_unknown_link_in_welsh_and_urdu(page):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+from conftest import Page, form_token, sign_in
 from sqlalchemy import select
 
 from reviewkit.extensions import db
 from reviewkit.models import User
-
-from conftest import Page, form_token, sign_in
 
 
 def test_admin_adds_an_account_and_the_one_time_link_sets_a_password(staff_app):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import subprocess
 
+from conftest import Page, form_token, sign_in
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
 from reviewkit.models import AccessLog, Action, Person, Review, Service, Statement
-
-from conftest import Page, form_token, sign_in
 
 
 def _add_person(client, name="Jo", service="Oak House"):

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import start_journey
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
 from reviewkit.models import Statement, ThemeAssignment
 from reviewkit.services import invitations as inv
 from reviewkit.services.themes import Scope, ThemingError, add_edit, run_themes
-
-from conftest import start_journey
 
 
 def _send(page, client, invitation, share="yes", like="I am kind\nI make people laugh",

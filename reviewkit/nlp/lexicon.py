@@ -21,14 +21,14 @@ EXTRA_STOP_WORDS: dict[str, set[str]] = {
         "look", "looked", "receive", "received", "work", "overall", "always", "never",
     },
     "cy": {
-        "a", "ac", "ar", "at", "am", "ac", "bod", "mae", "oedd", "yn", "y", "yr", "'r", "i",
+        "a", "ac", "ar", "at", "am", "bod", "mae", "oedd", "yn", "y", "yr", "'r", "i",
         "o", "fy", "ei", "eu", "ein", "eich", "dw", "rwy", "rydw", "rydyn", "mi", "fi", "ti",
         "ni", "chi", "nhw", "hi", "fe", "fo", "e", "ond", "neu", "hefyd", "iawn", "da", "gyda",
         "efo", "mewn", "wedi", "ddim", "dim", "na", "nad", "nid", "sy", "sydd", "bob", "pob",
         "amser", "bydd", "fydd", "gallu", "gall", "hoffi", "hoffwn", "eisiau", "isio", "angen",
         "mwy", "llai", "gwell", "yw", "ydy", "ydw", "oes", "roedd", "cael", "gael", "wneud",
         "gwneud", "hyn", "hynny", "hwn", "hon", "beth", "pan", "fel", "â", "ag", "dros", "heb",
-        "rhy", "weithiau", "byth", "erioed", "wrth", "i'r", "o'r", "a'r", "ym", "yng", "ei",
+        "rhy", "weithiau", "byth", "erioed", "wrth", "i'r", "o'r", "a'r", "ym", "yng",
     },
     "pa": {"ਹੈ", "ਹਨ", "ਸੀ", "ਦੇ", "ਦਾ", "ਦੀ", "ਨੂੰ", "ਤੇ", "ਅਤੇ", "ਵਿੱਚ", "ਮੈਂ", "ਇਹ", "ਉਹ", "ਨਾਲ", "ਬਹੁਤ", "ਨਹੀਂ"},
 }

@@ -4,9 +4,8 @@ the same answer again (a double tap, a retry after a dropped connection) updates
 from __future__ import annotations
 
 import secrets
-from typing import Any
-
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert

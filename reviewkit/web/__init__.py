@@ -4,16 +4,16 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from .pages import bp as pages_bp
-    from .respond import bp as respond_bp
+    from .analysis import bp as analysis_bp
     from .conversation import bp as conversation_bp
     from .invitations import bp as invitations_bp
+    from .pages import bp as pages_bp
     from .people import bp as people_bp
     from .reports import bp as reports_bp
-    from .users import bp as users_bp
+    from .respond import bp as respond_bp
     from .staff import bp as staff_bp
-    from .analysis import bp as analysis_bp
     from .translate import bp as translate_bp
+    from .users import bp as users_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(respond_bp)

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import uuid
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..forms.questions import BaseForm
-from ..forms.staff import (KIND_LABELS, ROLE_LABELS, ActionForm, ContributorForm,
-                           StartReviewForm, StatementEditForm, StatementForm)
+from ..forms.staff import (
+    KIND_LABELS,
+    ROLE_LABELS,
+    ActionForm,
+    ContributorForm,
+    StartReviewForm,
+    StatementEditForm,
+    StatementForm,
+)
 from ..models import Review
 from ..services import people as people_svc
 from ..services import reviews as svc

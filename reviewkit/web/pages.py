@@ -1,6 +1,7 @@
 """Pages that are not part of a journey: home, about (credits), health check."""
 
 from flask import Blueprint, render_template
+
 from .auth import public
 
 bp = Blueprint("pages", __name__)
