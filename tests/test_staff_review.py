@@ -22,6 +22,13 @@ def _add_person(client, name="Jo", service="Oak House"):
     return int(r.headers["Location"].rstrip("/").split("/")[-1])
 
 
+def _facilitator_review(staff_app):
+    """A facilitator's signed-in client and a new person-centred review of theirs."""
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    return client, _start(client, _add_person(client))
+
+
 def _start(client, person_id, bank="person-centred-review"):
     token = form_token(client, f"/staff/people/{person_id}")
     r = client.post(f"/staff/reviews/start/{person_id}", data={
@@ -82,9 +89,7 @@ def test_a_whole_review_ends_in_a_summary_pdf_with_statements_under_headings(sta
 
 
 def test_statements_can_be_edited_moved_deleted_and_restored(staff_app):
-    client = staff_app.test_client()
-    sign_in(client, "facilitator")
-    review_id = _start(client, _add_person(client))
+    client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/h/like-and-admire"
     client.post(url, data={"contributor": "", "text": "Kind to everyone",
                            "csrf_token": form_token(client, url)})
@@ -108,9 +113,7 @@ def test_statements_can_be_edited_moved_deleted_and_restored(staff_app):
 
 
 def test_an_empty_statement_gets_a_message_and_keeps_the_choices(staff_app):
-    client = staff_app.test_client()
-    sign_in(client, "facilitator")
-    review_id = _start(client, _add_person(client))
+    client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/h/working-not-working"
     r = Page(client.post(url, data={"text": "  ", "kind": "not_working",
                                     "csrf_token": form_token(client, url)}))
@@ -120,9 +123,7 @@ def test_an_empty_statement_gets_a_message_and_keeps_the_choices(staff_app):
 
 
 def test_overdue_actions_are_marked(staff_app):
-    client = staff_app.test_client()
-    sign_in(client, "facilitator")
-    review_id = _start(client, _add_person(client))
+    client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/actions"
     client.post(url, data={"what": "Book the dentist", "who": "Alex", "due_on": "2020-01-01",
                            "csrf_token": form_token(client, url)})
@@ -193,9 +194,7 @@ def test_staff_make_invitation_links_and_printable_cards(staff_app):
 
 
 def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app):
-    client = staff_app.test_client()
-    sign_in(client, "facilitator")
-    review_id = _start(client, _add_person(client))
+    client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/actions"
     client.post(url, data={"what": "Ring Jo's GP on 07700 900123", "who": "Alex",
                            "due_on": "2020-01-01", "csrf_token": form_token(client, url)})
@@ -227,9 +226,7 @@ def test_the_persons_own_phone_answers_appear_under_the_same_headings(staff_app)
 
 
 def test_a_double_submitted_statement_is_stored_once_and_long_ones_are_refused(staff_app):
-    client = staff_app.test_client()
-    sign_in(client, "facilitator")
-    review_id = _start(client, _add_person(client))
+    client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/h/like-and-admire"
     page = Page(client.get(url))
     key = re.search(r'name="key" type="hidden" value="([0-9a-f]+)"', page.html).group(1)

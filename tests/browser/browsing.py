@@ -577,3 +577,42 @@ def staff_sign_in(page, base: str, email: str, password: str = STAFF_PASSWORD) -
     if "/staff/login" in page.url:
         raise JourneyError(f"sign-in as {email} refused: {page.locator('main').inner_text()[:300]}")
     return keys
+
+
+def tab_through(page, targets: list, limit: int = 200) -> tuple[set[int], set[int]]:
+    """Press Tab from the top of the page until the focus leaves it; returns which of
+    ``targets`` (locators) got the focus, and which of those showed no focus style."""
+    for i, target in enumerate(targets):
+        target.evaluate("(el, i) => el.setAttribute('data-kb', i)", i)
+    # Start from the top, as after loading the page (an autofocus field would start later).
+    page.evaluate("""() => {
+        const start = document.createElement("span");
+        start.tabIndex = -1; start.id = "kb-start";
+        document.body.prepend(start); start.focus(); window.scrollTo(0, 0);
+    }""")
+    reached: set[int] = set()
+    unstyled: set[int] = set()
+    seen_any = False
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = page.evaluate("""() => {
+            const a = document.activeElement;
+            if (!a || a === document.body) return null;
+            const s = getComputedStyle(a);
+            const shown = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
+                || s.boxShadow !== "none";
+            return {kb: a.getAttribute("data-kb"), shown: shown};
+        }""")
+        if now is None:
+            if seen_any:
+                break
+            continue
+        seen_any = True
+        if now["kb"] is not None:
+            index = int(now["kb"])
+            reached.add(index)
+            if not now["shown"]:
+                unstyled.add(index)
+        if len(reached) == len(targets) and seen_any:
+            break
+    return reached, unstyled

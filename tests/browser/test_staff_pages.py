@@ -28,6 +28,7 @@ from .browsing import (
     describe_violations,
     staff_organisation,
     staff_sign_in,
+    tab_through,
 )
 
 pytestmark = pytest.mark.browser
@@ -203,45 +204,6 @@ def url_for_page(site: Site, endpoint: str) -> str:
     rule = next(r for r in site.app.url_map.iter_rules() if r.endpoint == endpoint)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(site.params[m.group(1)]), rule.rule)
     return site.url + path
-
-
-def tab_through(page, targets: list, limit: int = 200) -> tuple[set[int], set[int]]:
-    """Press Tab from the top of the page until the focus leaves it; returns which of
-    ``targets`` (locators) got the focus, and which of those showed no focus style."""
-    for i, target in enumerate(targets):
-        target.evaluate("(el, i) => el.setAttribute('data-kb', i)", i)
-    # Start from the top, as after loading the page (an autofocus field would start later).
-    page.evaluate("""() => {
-        const start = document.createElement("span");
-        start.tabIndex = -1; start.id = "kb-start";
-        document.body.prepend(start); start.focus(); window.scrollTo(0, 0);
-    }""")
-    reached: set[int] = set()
-    unstyled: set[int] = set()
-    seen_any = False
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        now = page.evaluate("""() => {
-            const a = document.activeElement;
-            if (!a || a === document.body) return null;
-            const s = getComputedStyle(a);
-            const shown = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
-                || s.boxShadow !== "none";
-            return {kb: a.getAttribute("data-kb"), shown: shown};
-        }""")
-        if now is None:
-            if seen_any:
-                break
-            continue
-        seen_any = True
-        if now["kb"] is not None:
-            index = int(now["kb"])
-            reached.add(index)
-            if not now["shown"]:
-                unstyled.add(index)
-        if len(reached) == len(targets) and seen_any:
-            break
-    return reached, unstyled
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=IDS)

@@ -23,7 +23,15 @@ from conftest import make_app
 
 from reviewkit.extensions import db
 
-from .browsing import Keys, LiveServer, axe, describe_violations, staff_organisation, staff_sign_in
+from .browsing import (
+    Keys,
+    LiveServer,
+    axe,
+    describe_violations,
+    staff_organisation,
+    staff_sign_in,
+    tab_through,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -112,35 +120,7 @@ def reached_by_tab(page, wanted, limit: int = 250) -> None:
     """Press Tab from the top of the page; every control in ``wanted`` must get the focus
     and show a visible focus style (outline or box-shadow)."""
     targets = controls(page, wanted)
-    for i, target in enumerate(targets):
-        target.evaluate("(el, i) => el.setAttribute('data-kb', i)", i)
-    page.evaluate("""() => {
-        const start = document.createElement("span");
-        start.tabIndex = -1;
-        document.body.prepend(start); start.focus(); window.scrollTo(0, 0);
-    }""")
-    reached: set[int] = set()
-    unstyled: set[int] = set()
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        now = page.evaluate("""() => {
-            const a = document.activeElement;
-            if (!a || a === document.body) return null;
-            const s = getComputedStyle(a);
-            return {kb: a.getAttribute("data-kb"),
-                    shown: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
-                           || s.boxShadow !== "none"};
-        }""")
-        if now is None:
-            if reached:
-                break  # past the end of the page
-            continue
-        if now["kb"] is not None:
-            reached.add(int(now["kb"]))
-            if not now["shown"]:
-                unstyled.add(int(now["kb"]))
-        if len(reached) == len(targets):
-            break
+    reached, unstyled = tab_through(page, targets, limit)
     missing = [wanted[i] for i in range(len(targets)) if i not in reached]
     assert not missing, f"{page.url}: the Tab key never reaches {missing}"
     assert not unstyled, f"{page.url}: no visible focus on {[wanted[i] for i in sorted(unstyled)]}"
