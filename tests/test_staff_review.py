@@ -22,6 +22,22 @@ def _add_person(client, name="Jo", service="Oak House"):
     return int(r.headers["Location"].rstrip("/").split("/")[-1])
 
 
+def _phone_answers(person_ref: str, *statements: str) -> None:
+    """A person-centred review sent from a phone by the person with ``person_ref``."""
+    from reviewkit.services import invitations as inv
+    from reviewkit.services import responses as rsp
+    from reviewkit.services.banks import latest_version
+
+    service = db.session.scalar(select(Service).filter_by(name="Oak House"))
+    invitation = inv.create_invitations(inv.survey_for(
+        latest_version("person-centred-review"), service, service.organisation),
+        person_ref=person_ref)[0]
+    response = rsp.start_response(invitation)
+    rsp.set_consent(response, True)
+    rsp.save_answer(response, "admire", list(statements))
+    rsp.submit(response)
+
+
 def _facilitator_review(staff_app):
     """A facilitator's signed-in client and a new person-centred review of theirs."""
     client = staff_app.test_client()
@@ -206,18 +222,8 @@ def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app)
 
 
 def test_the_persons_own_phone_answers_appear_under_the_same_headings(staff_app):
-    from reviewkit.services import invitations as inv
-    from reviewkit.services import responses as rsp
-    from reviewkit.services.banks import latest_version
 
-    version = latest_version("person-centred-review")
-    service = db.session.scalar(select(Service).filter_by(name="Oak House"))
-    invitation = inv.create_invitations(inv.survey_for(version, service, service.organisation),
-                                        person_ref="R-1")[0]
-    response = rsp.start_response(invitation)
-    rsp.set_consent(response, True)
-    rsp.save_answer(response, "admire", ["I make people laugh"])
-    rsp.submit(response)
+    _phone_answers("R-1", "I make people laugh")
     client = staff_app.test_client()
     sign_in(client, "facilitator")
     review_id = _start(client, _add_person(client))  # the person's reference is R-1
@@ -244,18 +250,8 @@ def test_a_double_submitted_statement_is_stored_once_and_long_ones_are_refused(s
 
 def test_erasing_a_person_removes_their_phone_answers_too(staff_app):
     from reviewkit.models import Answer, Invitation
-    from reviewkit.services import invitations as inv
-    from reviewkit.services import responses as rsp
-    from reviewkit.services.banks import latest_version
 
-    service = db.session.scalar(select(Service).filter_by(name="Oak House"))
-    invitation = inv.create_invitations(inv.survey_for(
-        latest_version("person-centred-review"), service, service.organisation),
-        person_ref="R-1")[0]
-    response = rsp.start_response(invitation)
-    rsp.set_consent(response, True)
-    rsp.save_answer(response, "admire", ["I make people laugh"])
-    rsp.submit(response)
+    _phone_answers("R-1", "I make people laugh")
     client = staff_app.test_client()
     sign_in(client, "admin")
     person_id = _add_person(client)  # reference R-1
