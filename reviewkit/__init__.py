@@ -40,6 +40,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
+    from . import tasks
+
+    tasks.init_app(app)
     register_security_headers(app)
     return app
 

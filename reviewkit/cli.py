@@ -63,6 +63,14 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     report = init_database()
     _print_problems(report.problems)
     demo = build_demo()
+    # No separate job worker in the demo: background jobs (theming) run in the web process.
+    from . import tasks
+
+    app.config["HUEY_IMMEDIATE"] = True
+    tasks.init_app(app)
+    if demo.created:
+        click.echo("Working out themes from the demo statements…", err=True)
+        tasks.theme_organisation(demo.organisation.id)
     click.echo("\nreviewkit demo is ready.\n")
     click.echo("Staff logins:")
     for email, password, role in demo.logins:

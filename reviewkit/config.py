@@ -61,6 +61,8 @@ def settings(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("REVIEWKIT_BASE_URL", "").startswith("https://"),
         "WTF_CSRF_TIME_LIMIT": None,  # a person may take all afternoon over one question
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,  # a phone remembers an open link
+        # Run background jobs in the web process (small services with no job worker).
+        "HUEY_IMMEDIATE": os.environ.get("REVIEWKIT_RUN_JOBS_INLINE", "0") == "1",
         "STAFF_IDLE_MINUTES": int(os.environ.get("REVIEWKIT_STAFF_IDLE_MINUTES", "30")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REVIEWKIT_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,

@@ -39,9 +39,12 @@ _worker_app = None
 
 
 def init_app(app) -> None:
-    """Follow the app's HUEY_IMMEDIATE setting (True in tests that want jobs run at once)."""
-    if app.config.get("HUEY_IMMEDIATE"):
-        huey.immediate = True
+    """Follow the app's HUEY_IMMEDIATE setting: jobs run at once, in the calling process (the
+    demo, small services without a worker, and Huey's own test mode). Set both ways, because
+    the one Huey object outlives any one app."""
+    immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+    if huey.immediate != immediate:
+        huey.immediate = immediate
 
 
 @contextmanager

@@ -36,7 +36,8 @@ def world(tmp_path_factory):
     from reviewkit.tasks import huey
 
     huey.immediate = True
-    app = make_app(tmp_path_factory.mktemp("analysis"), RATELIMIT_ENABLED=False)
+    app = make_app(tmp_path_factory.mktemp("analysis"), RATELIMIT_ENABLED=False,
+                   HUEY_IMMEDIATE=True)
     with app.app_context():
         assert not init_database().problems
         org = make_organisation(10)

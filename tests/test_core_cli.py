@@ -145,6 +145,10 @@ def test_demo_sets_up_answers_in_several_languages_and_working_logins(tmp_path):
         again = app.test_cli_runner().invoke(main, ["demo", "--no-serve"])
         assert db.session.scalar(select(func.count(Response.id))) == 40  # nothing added twice
         assert again.exit_code == 0
+        from reviewkit.models import ThemeSet
+
+        themes = db.session.scalar(select(ThemeSet)).result["themes"]
+        assert len(themes) >= 5  # the commissioner's pages have themes to show at once
     client = app.test_client()
     assert client.get(link.split("5000", 1)[1]).status_code == 302
     role, email, _, password = logins[0]

@@ -60,6 +60,7 @@ class Demo:
     organisation: Organisation
     link: str
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    created: bool = False  # made just now (False when the demo was there already)
 
 
 def _organisation() -> tuple[Organisation, bool]:
@@ -122,7 +123,7 @@ def build_demo() -> Demo:
     org, created = _organisation()
     if created:
         _answered_responses(org, random.Random(20261123))
-    demo = Demo(organisation=org, link="")
+    demo = Demo(organisation=org, link="", created=created)
     from .users import ensure_demo_users
 
     demo.logins = ensure_demo_users(org)

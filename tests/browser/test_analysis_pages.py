@@ -50,7 +50,8 @@ def site(browser, tmp_path_factory) -> Iterator[Site]:
 
     was = huey.immediate
     huey.immediate = True  # Huey's own test mode: jobs run at once, in this process
-    app = make_app(tmp_path_factory.mktemp("analysis-pages"), RATELIMIT_ENABLED=False)
+    app = make_app(tmp_path_factory.mktemp("analysis-pages"), RATELIMIT_ENABLED=False,
+                   HUEY_IMMEDIATE=True)
     try:
         with app.app_context():
             assert not init_database().problems
