@@ -79,7 +79,19 @@ def test_translators_and_admins_only(tapp, tc):
     assert "Translations" in get(tc, "/staff/").html  # in the staff navigation
 
 
+def _untranslate(po: Path, msgid: str) -> None:
+    """Blank one translation in the test's copy, so the page has something missing to list."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    catalog[msgid].string = ""
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=100)
+
+
 def test_overview_and_language_pages_show_the_coverage_numbers(tc, root):
+    _untranslate(root / "translations" / "pl" / "LC_MESSAGES" / "messages.po", "Continue")
     rows = {(r.lang, r.file): r for r in catalogs.coverage(root / "translations")}
     page = get(tc, "/staff/translate/")
     assert page.status == 200
@@ -89,7 +101,8 @@ def test_overview_and_language_pages_show_the_coverage_numbers(tc, root):
     msgs = rows[("pl", "messages")]
     assert re.search(rf"Interface text</th>\s*<td>{msgs.translated}</td><td>{msgs.missing}</td>"
                      rf"<td>{msgs.outdated}</td><td>{msgs.total}</td>", lang.html)
-    assert f"Missing interface text ({msgs.missing})" in lang
+    assert msgs.missing >= 1 and f"Missing interface text ({msgs.missing})" in lang
+    assert '<span lang="en">Continue</span>' in lang.html
     assert tc.get("/staff/translate/xx/").status_code == 404
 
 
