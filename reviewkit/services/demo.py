@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..banks import QuestionType
 from ..extensions import db
-from ..models import Area, Organisation, Response, Service
+from ..models import Area, Organisation, Service
 from ..models.base import utcnow
 from . import invitations as inv
 from . import responses as rsp
@@ -136,7 +136,3 @@ def build_demo() -> Demo:
         demo.link = inv.invitation_url(invitation)
     db.session.commit()
     return demo
-
-
-def response_count() -> int:
-    return len(db.session.scalars(select(Response.id)).all())

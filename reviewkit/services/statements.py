@@ -6,10 +6,9 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from ..banks import QuestionType
+from ..banks.schema import TEXT_TYPES
 from ..extensions import db
 from ..models import Response, Statement
-
-TEXT_TYPES = (QuestionType.FREE_TEXT, QuestionType.SHORT_TEXT, QuestionType.STATEMENTS)
 
 
 def _pieces(question, value, language: str) -> list[str]:

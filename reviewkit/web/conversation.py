@@ -16,7 +16,6 @@ from ..forms.staff import (
     ROLE_LABELS,
     ActionForm,
     ContributorForm,
-    StartReviewForm,
     StatementEditForm,
     StatementForm,
 )
@@ -25,6 +24,7 @@ from ..services import people as people_svc
 from ..services import reviews as svc
 from ..services.banks import latest_version
 from .auth import Permission, requires
+from .people import start_review_form
 
 bp = Blueprint("conversation", __name__, url_prefix="/staff/reviews")
 
@@ -53,8 +53,7 @@ def start(person_id: int):
         person = people_svc.get_person(current_user, person_id, action="review")
     except people_svc.NotAllowed:
         abort(403)
-    form = StartReviewForm()
-    form.bank.choices = [(b, b) for b in ("person-centred-review", "appreciative-inquiry")]
+    form = start_review_form()
     if person is None:
         abort(404)
     version = latest_version(form.bank.data or "")

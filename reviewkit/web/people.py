@@ -33,6 +33,14 @@ def _person_form(**kwargs) -> PersonForm:
     return form
 
 
+def start_review_form() -> StartReviewForm:
+    """The "start a review conversation" form, offering the conversation banks."""
+    form = StartReviewForm()
+    form.bank.choices = [(v.bank_id, v.title) for v in all_latest()
+                         if v.bank_id in CONVERSATION_BANKS]
+    return form
+
+
 def _person_or_404(person_id: int, action: str = "view"):
     try:
         person = svc.get_person(current_user, person_id, action=action)
@@ -63,9 +71,7 @@ def show(person_id: int):
     person = _person_or_404(person_id)
     reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)
                                  .order_by(Review.held_on.desc())).all()
-    start = StartReviewForm()
-    start.bank.choices = [(v.bank_id, v.title) for v in all_latest()
-                          if v.bank_id in CONVERSATION_BANKS]
+    start = start_review_form()
     return render_template("staff/person.html", person=person, reviews=reviews,
                            consent_form=StaffConsentForm(), start_form=start, form=BaseForm())
 
@@ -81,9 +87,7 @@ def consent(person_id: int):
         flash(_("Consent recorded."))
         return redirect(url_for(".show", person_id=person.id))
     reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)).all()
-    start = StartReviewForm()
-    start.bank.choices = [(v.bank_id, v.title) for v in all_latest()
-                          if v.bank_id in CONVERSATION_BANKS]
+    start = start_review_form()
     return render_template("staff/person.html", person=person, reviews=reviews,
                            consent_form=form, start_form=start, form=BaseForm()), 400
 

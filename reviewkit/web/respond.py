@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired
 
+from ..banks.schema import TEXT_TYPES
 from ..forms import answer_form, question_type_for
 from ..forms.questions import BaseForm
 from ..localise import question_view
@@ -146,8 +147,7 @@ def draft(key: str, qid: str):
     """Save text while the person types (JavaScript only); the same checks as Continue."""
     response = _response_or_404(key)
     q = response.bank_version.bank.question(qid)
-    if response.submitted_at is not None or q is None or not q.type.value.endswith("text") \
-            and q.type.value != "statements":
+    if response.submitted_at is not None or q is None or q.type not in TEXT_TYPES:
         return {"saved": False}, 409
     form = answer_form(q, q.text, [])
     if not form.validate():
