@@ -24,12 +24,7 @@ class BankVersion(Timestamps, db.Model):
 
     @property
     def bank(self) -> Bank:
-        # A frozen version never changes, so each process parses it once.
-        key = (self.bank_id, self.version, self.checksum)
-        bank = _PARSED.get(key)
-        if bank is None:
-            bank = _PARSED[key] = Bank.model_validate(self.content)
-        return bank
+        return frozen_bank(self.id, self.bank_id, self.version, self.checksum, self)
 
     @property
     def label(self) -> str:
@@ -37,3 +32,17 @@ class BankVersion(Timestamps, db.Model):
 
 
 _PARSED: dict[tuple[str, int, str], Bank] = {}
+
+
+def frozen_bank(version_id: int, bank_id: str, version: int, checksum: str,
+                loaded: BankVersion | None = None) -> Bank:
+    """The parsed bank of a frozen version. A frozen version never changes, so each process
+    parses it once; the key is its content's checksum, not its row id, so that two databases
+    in one process (tests) never share a wrong bank."""
+    key = (bank_id, version, checksum)
+    bank = _PARSED.get(key)
+    if bank is None:
+        row = loaded or db.session.get(BankVersion, version_id)
+        assert row is not None
+        bank = _PARSED[key] = Bank.model_validate(row.content)
+    return bank

@@ -39,6 +39,11 @@ class Response(Timestamps, db.Model):
         back_populates="response", order_by="Answer.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def bank(self):
+        """The frozen bank these answers were given against."""
+        return self.bank_version.bank
+
 
 class Answer(Timestamps, db.Model):
     __table_args__ = (UniqueConstraint("response_id", "question_id"),)

@@ -7,15 +7,20 @@ import secrets
 from functools import lru_cache
 from typing import Any
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..banks import Bank, Question
 from ..extensions import db
-from ..models import Answer, Invitation, Response
+from ..models import Answer, BankVersion, Invitation, Response
+from ..models.banks import frozen_bank
 from ..models.base import utcnow
 
 
@@ -23,14 +28,69 @@ class ResponseClosed(Exception):
     """The response was already sent; answers can no longer change."""
 
 
-def find_response(resume_key: str) -> Response | None:
-    """The response with its bank version and answers, in one query."""
+class StoredAnswer(NamedTuple):
+    id: int
+    question_id: str
+    value: Any
+    skipped: bool
+
+
+@dataclass(slots=True)
+class Sheet:
+    """A response as the phone journey sees it: read in one query as plain values, with its
+    frozen bank from this process's cache. Every page of the journey starts from one, so a saved
+    answer costs one read and one write, with no ORM objects built or flushed."""
+
+    id: int
+    resume_key: str
+    language: str
+    easy_read: bool
+    consent_pooled: bool | None
+    submitted_at: datetime | None
+    bank: Bank
+    answers: list[StoredAnswer]
+
+
+def _sheet_query():
+    r, a, v = Response.__table__.c, Answer.__table__.c, BankVersion.__table__.c
+    return (
+        select(r.id, r.resume_key, r.language, r.easy_read, r.consent_pooled, r.submitted_at,
+               v.bank_id, v.version, v.checksum, v.id,
+               a.id, a.question_id, a.value, a.skipped)
+        .select_from(Response.__table__.join(BankVersion.__table__, v.id == r.bank_version_id)
+                     .outerjoin(Answer.__table__, a.response_id == r.id))
+        .where(r.resume_key == bindparam("key"))
+        .order_by(a.id)
+    )
+
+
+_SHEET_QUERY = _sheet_query()
+
+
+def find_response(resume_key: str) -> Sheet | None:
+    """The response with this resume key, its bank and its answers (one query), or None."""
     if not resume_key or len(resume_key) > 64:
         return None
-    return db.session.execute(
-        select(Response).filter_by(resume_key=resume_key)
-        .options(joinedload(Response.bank_version), joinedload(Response.answers))
-    ).unique().scalar_one_or_none()
+    rows = db.session.connection().execute(_SHEET_QUERY, {"key": resume_key}).all()
+    if not rows:
+        return None
+    (rid, key, language, easy_read, pooled, submitted, bank_id, version, checksum,
+     version_id) = rows[0][:10]
+    return Sheet(
+        id=rid, resume_key=key, language=language, easy_read=easy_read, consent_pooled=pooled,
+        submitted_at=submitted, bank=frozen_bank(version_id, bank_id, version, checksum),
+        answers=[StoredAnswer(*row[10:]) for row in rows if row[10] is not None],
+    )
+
+
+def record(response: Sheet | Response) -> Response:
+    """The ORM record of a response, for the few pages that need more than a :class:`Sheet`
+    (sending it, its organisation, its finish-later code)."""
+    if isinstance(response, Response):
+        return response
+    found = db.session.get(Response, response.id)
+    assert found is not None
+    return found
 
 
 def start_response(invitation: Invitation, *, language: str | None = None) -> Response:
@@ -83,13 +143,23 @@ def find_by_short_code(code: str) -> Response | None:
     return db.session.scalar(select(Response).filter_by(short_code=cleaned))
 
 
-def set_easy_read(response: Response, easy_read: bool) -> None:
+def set_easy_read(response: Sheet | Response, easy_read: bool) -> None:
     if response.easy_read != easy_read:
-        response.easy_read = easy_read
-        db.session.commit()
+        _update(response, easy_read=easy_read)
 
 
-def answers_by_question(response: Response) -> dict[str, Answer]:
+def _update(response: Sheet | Response, **values: Any) -> None:
+    """Change columns of one response (Core UPDATE, commit) and the object in hand to match."""
+    db.session.execute(update(Response).where(Response.id == response.id).values(**values))
+    db.session.commit()
+    for name, value in values.items():
+        if isinstance(response, Response):
+            set_committed_value(response, name, value)
+        else:
+            setattr(response, name, value)
+
+
+def answers_by_question(response: Sheet | Response) -> dict[str, StoredAnswer | Answer]:
     return {a.question_id: a for a in response.answers}
 
 
@@ -111,12 +181,12 @@ def visible_questions(bank: Bank, values: dict[str, Any]) -> list[Question]:
     return shown
 
 
-def current_values(response: Response) -> dict[str, Any]:
+def current_values(response: Sheet | Response) -> dict[str, Any]:
     return {a.question_id: a.value for a in response.answers if not a.skipped}
 
 
 def save_answer(
-    response: Response, question_id: str, value: Any, *, skipped: bool = False
+    response: Sheet | Response, question_id: str, value: Any, *, skipped: bool = False
 ) -> None:
     """Insert or update the one answer row for this question, and commit."""
     if response.submitted_at is not None:
@@ -138,7 +208,11 @@ def save_answer(
     answer_id = conn.execute(upsert, row).scalar_one()
     conn.execute(touch, {"rid": response.id, "now": now})
     db.session.commit()
-    _remember(response, answer_id, row)
+    if isinstance(response, Response):  # the rest of a request (or a script) reads it again
+        db.session.expire(response, ["answers", "updated_at"])
+        return
+    stored = StoredAnswer(answer_id, question_id, row["value"], skipped)
+    response.answers = [a for a in response.answers if a.question_id != question_id] + [stored]
 
 
 @lru_cache(maxsize=4)
@@ -160,29 +234,9 @@ def _save_statements(dialect: str):
     return upsert, touch
 
 
-def _remember(response: Response, answer_id: int, row: dict) -> None:
-    """Bring the answers already loaded up to date without asking the database again: the row
-    just written is known exactly, so the next question is worked out from memory."""
-    from sqlalchemy.orm import make_transient_to_detached
-    from sqlalchemy.orm.attributes import set_committed_value
-
-    set_committed_value(response, "updated_at", row["updated_at"])
-    if "answers" not in response.__dict__:
-        return
-    existing = next((a for a in response.answers if a.id == answer_id), None)
-    if existing is not None:
-        for key in ("value", "skipped", "language", "easy_read", "updated_at"):
-            set_committed_value(existing, key, row[key])
-        return
-    answer = Answer(id=answer_id, **row)
-    make_transient_to_detached(answer)  # persistent as far as the session knows: no INSERT
-    db.session.add(answer)
-    set_committed_value(response, "answers", [*response.answers, answer])
-
-
-def next_question(response: Response, after: str | None = None) -> Question | None:
+def next_question(response: Sheet | Response, after: str | None = None) -> Question | None:
     """The next visible question after ``after`` (or the first unanswered one if None)."""
-    bank = response.bank_version.bank
+    bank = response.bank
     answered = answers_by_question(response)
     shown = visible_questions(bank, current_values(response))
     if after is None:
@@ -194,40 +248,40 @@ def next_question(response: Response, after: str | None = None) -> Question | No
     return next((q for q in shown if q.id not in answered), None)
 
 
-def previous_question(response: Response, before: str) -> Question | None:
-    shown = visible_questions(response.bank_version.bank, current_values(response))
+def previous_question(response: Sheet | Response, before: str) -> Question | None:
+    shown = visible_questions(response.bank, current_values(response))
     ids = [q.id for q in shown]
     if before in ids and ids.index(before) > 0:
         return shown[ids.index(before) - 1]
     return None
 
 
-def missing_required(response: Response) -> list[Question]:
+def missing_required(response: Sheet | Response) -> list[Question]:
     values = current_values(response)
-    shown = visible_questions(response.bank_version.bank, values)
+    shown = visible_questions(response.bank, values)
     return [q for q in shown if q.required and values.get(q.id) in (None, "", [])]
 
 
-def submit(response: Response) -> None:
+def submit(response: Sheet | Response) -> None:
     """Mark the response sent and turn its text answers into statements, in one transaction."""
     from .statements import statements_from_response
 
     if response.submitted_at is None:
-        response.submitted_at = utcnow()
-        statements_from_response(response)
+        sent = record(response)
+        sent.submitted_at = utcnow()
+        statements_from_response(sent)
         db.session.commit()
+        response.submitted_at = sent.submitted_at
 
 
-def set_language(response: Response, language: str) -> None:
+def set_language(response: Sheet | Response, language: str) -> None:
     if response.language != language:
-        response.language = language
-        db.session.commit()
+        _update(response, language=language)
 
 
-def set_consent(response: Response, pooled: bool) -> None:
+def set_consent(response: Sheet | Response, pooled: bool) -> None:
     from ..models import Statement
 
-    response.consent_pooled = pooled
     db.session.execute(
         update(Statement).where(Statement.response_id == response.id).values(pooled=pooled))
-    db.session.commit()
+    _update(response, consent_pooled=pooled)

@@ -35,16 +35,15 @@ def _lang() -> str:
     return str(get_locale() or "en")
 
 
-def _response_or_404(key: str) -> Response:
+def _response_or_404(key: str) -> svc.Sheet:
     response = svc.find_response(key)
     if response is None:
         abort(404)
     g.invitation_language = response.language
-    g.response = response
     return response
 
 
-def _go_on(response: Response, after: str | None = None, *, change: bool = False):
+def _go_on(response: svc.Sheet | Response, after: str | None = None, *, change: bool = False):
     if response.consent_pooled is None:
         return redirect(url_for(".start", key=response.resume_key))
     nxt = svc.next_question(response, after)
@@ -55,7 +54,7 @@ def _go_on(response: Response, after: str | None = None, *, change: bool = False
                             change=1 if change else None))
 
 
-def _remembered(invitation: Invitation) -> Response | None:
+def _remembered(invitation: Invitation) -> svc.Sheet | None:
     """An open link's response started earlier in this browser, if not yet sent."""
     key = session.get("open_links", {}).get(invitation.token)
     response = svc.find_response(key) if key else None
@@ -112,11 +111,11 @@ def question(key: str, qid: str):
     if response.consent_pooled is None:
         return redirect(url_for(".start", key=key))
     svc.set_language(response, _lang())
-    shown = svc.visible_questions(response.bank_version.bank, svc.current_values(response))
+    shown = svc.visible_questions(response.bank, svc.current_values(response))
     q = next((s for s in shown if s.id == qid), None)
     if q is None:
         return _go_on(response)
-    view = question_view(response.bank_version.bank, q, response.easy_read, _lang())
+    view = question_view(response.bank, q, response.easy_read, _lang())
     kind = question_type_for(q)
     stored = svc.answers_by_question(response).get(qid)
     form = answer_form(q, view.text, view.choice_pairs,
@@ -146,7 +145,7 @@ def question(key: str, qid: str):
 def draft(key: str, qid: str):
     """Save text while the person types (JavaScript only); the same checks as Continue."""
     response = _response_or_404(key)
-    q = response.bank_version.bank.question(qid)
+    q = response.bank.question(qid)
     if response.submitted_at is not None or q is None or q.type not in TEXT_TYPES:
         return {"saved": False}, 409
     form = answer_form(q, q.text, [])
@@ -162,7 +161,7 @@ def check(key: str):
     response = _response_or_404(key)
     if response.submitted_at is not None:
         return redirect(url_for(".done", key=key))
-    bank = response.bank_version.bank
+    bank = response.bank
     answers = svc.answers_by_question(response)
     rows = [
         (question_view(bank, q, response.easy_read, _lang()), answers.get(q.id))
@@ -190,7 +189,7 @@ def send(key: str):
 def done(key: str):
     response = _response_or_404(key)
     return render_template("respond/done.html", response=response,
-                           organisation=response.survey.organisation)
+                           organisation=svc.record(response).survey.organisation)
 
 
 @bp.get("/a/<key>/later")
@@ -198,7 +197,7 @@ def done(key: str):
 def later(key: str):
     response = _response_or_404(key)
     return render_template("respond/later.html", response=response,
-                           code=svc.short_code_for(response),
+                           code=svc.short_code_for(svc.record(response)),
                            link=url_for(".resume_link", key=key, _external=True))
 
 
