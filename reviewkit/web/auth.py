@@ -78,7 +78,10 @@ def init_idle_timeout(app) -> None:
 
     @app.before_request
     def idle_timeout():
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        # "_user_id" is Flask-Login's mark of a signed-in session: without it (a phone, a
+        # visitor) there is no one to sign out, and no user is loaded.
+        if "_user_id" not in session or request.endpoint == "static" \
+                or not current_user.is_authenticated:
             return None
         now = time.time()
         seen = session.get("staff_seen", now)
