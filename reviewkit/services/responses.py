@@ -202,36 +202,33 @@ def save_answer(
         "created_at": now,
         "updated_at": now,
     }
-    upsert, touch = _save_statements(db.session.get_bind().dialect.name)
-    # Two statements, then commit: the write lock is held for as short a time as possible.
-    conn = db.session.connection()  # Core, not the ORM: nothing here needs the unit of work
-    answer_id = conn.execute(upsert, row).scalar_one()
-    conn.execute(touch, {"rid": response.id, "now": now})
+    # One statement, then commit: the write lock is held for as short a time as possible.
+    # Core, not the ORM: nothing here needs the unit of work. (The response row is not touched:
+    # each answer carries its own times, and the response's are those of its own settings.)
+    answer_id = db.session.connection().execute(
+        _upsert_statement(db.session.get_bind().dialect.name), row).scalar_one()
     db.session.commit()
     if isinstance(response, Response):  # the rest of a request (or a script) reads it again
-        db.session.expire(response, ["answers", "updated_at"])
+        db.session.expire(response, ["answers"])
         return
     stored = StoredAnswer(answer_id, question_id, row["value"], skipped)
     response.answers = [a for a in response.answers if a.question_id != question_id] + [stored]
 
 
 @lru_cache(maxsize=4)
-def _save_statements(dialect: str):
-    """The upsert of one answer and the touch of its response, built once (bound parameters),
-    so that saving an answer costs SQLAlchemy no statement building or cache-key work."""
+def _upsert_statement(dialect: str):
+    """The upsert of one answer, built once (bound parameters), so that saving an answer costs
+    SQLAlchemy no statement building or cache-key work."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     columns = ("response_id", "question_id", "value", "skipped", "language", "easy_read",
                "created_at", "updated_at")
     stmt = insert(Answer).values({c: bindparam(c, type_=Answer.__table__.c[c].type)
                                   for c in columns})
-    upsert = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["response_id", "question_id"],
         set_={k: stmt.excluded[k] for k in ("value", "skipped", "language", "easy_read",
                                             "updated_at")},
     ).returning(Answer.id)
-    touch = (update(Response).where(Response.id == bindparam("rid"))
-             .values(updated_at=bindparam("now", type_=Response.__table__.c.updated_at.type)))
-    return upsert, touch
 
 
 def next_question(response: Sheet | Response, after: str | None = None) -> Question | None:

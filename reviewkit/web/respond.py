@@ -110,12 +110,13 @@ def question(key: str, qid: str):
         return redirect(url_for(".done", key=key))
     if response.consent_pooled is None:
         return redirect(url_for(".start", key=key))
-    svc.set_language(response, _lang())
+    lang = _lang()
+    svc.set_language(response, lang)
     shown = svc.visible_questions(response.bank, svc.current_values(response))
     q = next((s for s in shown if s.id == qid), None)
     if q is None:
         return _go_on(response)
-    view = question_view(response.bank, q, response.easy_read, _lang())
+    view = question_view(response.bank, q, response.easy_read, lang)
     kind = question_type_for(q)
     stored = svc.answers_by_question(response).get(qid)
     form = answer_form(q, view.text, view.choice_pairs,
