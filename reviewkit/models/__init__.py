@@ -18,3 +18,6 @@ from .themes import ThemeAssignment, ThemeEdit, ThemeSet  # noqa: E402
 
 __all__ += ["AccessLog", "Action", "Consent", "Contributor", "Person", "Review", "Statement",
             "ThemeAssignment", "ThemeEdit", "ThemeSet"]
+from .plans import PlanAction, PlanStatus  # noqa: E402
+
+__all__ += ["PlanAction", "PlanStatus"]
