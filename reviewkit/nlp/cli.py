@@ -74,7 +74,8 @@ def themes_cli() -> None:
 
 
 @themes_cli.command("file")
-@click.argument("in_csv", metavar="IN.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("in_csv", metavar="IN.csv",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--text-column", "-c", required=True, help="Column with the free text.")
 @click.option("--out", "out_csv", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the CSV with theme columns added.")
@@ -108,7 +109,8 @@ def themes_file(in_csv, text_column, out_csv, n_themes, language, vectoriser, sp
             text_column = matches[0]
         else:
             cols = ", ".join(repr(h) for h in header)
-            raise click.UsageError(f"no column {text_column!r} in {in_csv.name}; columns are: {cols}")
+            raise click.UsageError(
+                f"no column {text_column!r} in {in_csv.name}; columns are: {cols}")
     if not rows:
         raise click.UsageError(f"{in_csv.name} has a header but no rows to theme")
     previous = _load_json(model_in, "theme model", dict) if model_in else None

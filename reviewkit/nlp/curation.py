@@ -4,7 +4,8 @@ An edit is a small JSON-able record. Store the list (in order) beside the survey
 applies it again, so edits survive re-runs and new quarters:
 
     {"op": "rename", "theme": "t3", "label": "Transport to college"}
-    {"op": "merge", "themes": ["t3", "t7"], "into": "t3", "label": "Getting about"}  # label optional
+    {"op": "merge", "themes": ["t3", "t7"], "into": "t3",
+     "label": "Getting about"}                                    # label optional
     {"op": "split", "theme": "t3", "statements": ["s1", "s9"], "label": "Parking",
      "new_theme": "t3-parking"}                                   # new_theme optional
     {"op": "move", "statement": "s12", "to": "t5"}                # "to": None -> unassigned
@@ -172,12 +173,14 @@ def apply_edits(result: ThemeResult, edits: Sequence[Mapping]) -> ThemeResult:
                 cent = _mean_unit(x, idx)
                 if np.linalg.norm(cent) > 0:
                     themes[tid]["centroid"] = [round(float(v), 5) for v in cent]
-        unlabelled = {tid: members(tid) for tid in touched if tid in themes and not themes[tid]["label"]}
+        unlabelled = {tid: members(tid) for tid in touched
+                      if tid in themes and not themes[tid]["label"]}
         if unlabelled:
             from .labels import label_themes
-            from .themes import label_tokens
+            from .themes import label_tokens, statement_languages
 
-            toks = label_tokens([s["text"] for s in out.statements], out.language)
+            toks = label_tokens([s["text"] for s in out.statements],
+                                statement_languages(out.statements, out.language), out.language)
             taken = [t["label"] for t in themes.values() if t.get("label")]
             for tid, label in label_themes(unlabelled, toks, out.language, taken=taken).items():
                 themes[tid]["label"] = label

@@ -57,7 +57,8 @@ class KindGuess:
     cues: tuple[str, ...] = ()
 
 
-def kind_from_question(question: str | None = None, kinds: Sequence[str] | None = None) -> str | None:
+def kind_from_question(question: str | None = None,
+                       kinds: Sequence[str] | None = None) -> str | None:
     """The kind a question implies: a bank question's single ``kinds`` entry, else its wording.
 
     Returns None when the question allows several kinds or says nothing about kind.

@@ -5,6 +5,11 @@ scored by how often they occur in the theme's statements against how common they
 statements; longer phrases get a small bonus so that "waiting times" beats "waiting". The label
 is the phrase as people most often wrote it, with a capital first letter: "Waiting times",
 "Friendly staff", "Transport to college". Never an id, never a bag of words with underscores.
+
+Languages: each statement's phrases are cut at its own language's stop words, and a theme's
+label is written in the language most of its statements are in (ties go to the set's
+language), chosen from the phrases of those statements only: a theme of Welsh statements gets
+a Welsh label, never "Rydw i'n".
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from .masking import has_personal
-from .pipeline import Tokens, stop_words
+from .pipeline import Tokens, is_stop, language_code, stop_words
 
 MAX_N = 3
 _BONUS = {1: 1.0, 2: 1.35, 3: 1.5}
@@ -28,20 +33,20 @@ def _phrases(tok: Tokens, stops: frozenset[str]) -> dict[tuple[str, ...], tuple[
     out: dict[tuple[str, ...], tuple[str, ...]] = {}
     lem, words = tok.lemmas, tok.words
     n = len(lem)
+    stop = [is_stop(w, lm, stops) for w, lm in zip(words, lem, strict=True)]
     for i in range(n):
-        if lem[i] in stops or len(lem[i]) < 2 or words[i] in stops:
+        if stop[i] or len(lem[i]) < 2:
             continue
         for size in range(1, MAX_N + 1):
             j = i + size
             if j > n:
                 break
             last = lem[j - 1]
-            if last in stops or len(last) < 2 or words[j - 1] in stops:
-                if last not in _INNER_OK and last not in stops:
+            if stop[j - 1] or len(last) < 2:
+                if last not in _INNER_OK and not stop[j - 1]:
                     break
                 continue
-            inner = lem[i + 1 : j - 1]
-            if any(w in stops and w not in _INNER_OK for w in inner):
+            if any(stop[m] and lem[m] not in _INNER_OK for m in range(i + 1, j - 1)):
                 break
             key = lem[i:j]
             if len(set(key)) < len(key):
@@ -61,8 +66,9 @@ def label_themes(
 
     ``taken`` labels (of themes that keep theirs) are not given again.
     """
-    stops = stop_words(language)
-    per_statement = [_phrases(t, stops) for t in tokens]
+    default = language_code(language)
+    langs = [t.language or default for t in tokens]
+    per_statement = [_phrases(t, stop_words(lang)) for t, lang in zip(tokens, langs, strict=True)]
     df: Counter[tuple[str, ...]] = Counter()
     for ph in per_statement:
         df.update(ph.keys())
@@ -72,7 +78,8 @@ def label_themes(
     labels: dict[str, str] = {}
     # Bigger themes choose first so that they get the most natural label.
     for theme_id in sorted(groups, key=lambda t: (-len(groups[t]), t)):
-        idx = groups[theme_id]
+        lang = theme_language([langs[i] for i in groups[theme_id]], default)
+        idx = [i for i in groups[theme_id] if langs[i] == lang]
         tf: Counter[tuple[str, ...]] = Counter()
         surface: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
         for i in idx:
@@ -91,14 +98,26 @@ def label_themes(
             score = (count / size) * idf * _BONUS[len(key)]
             scored.append((score, key))
         scored.sort(key=lambda s: (-s[0], s[1]))
-        label = _common_answer(idx, tokens, used, language)
+        label = _common_answer(idx, tokens, used, lang)
         if label is None:
-            label = _choose(scored, surface, tf, used, language)
+            label = _choose(scored, surface, tf, used, lang)
         if label is None:
-            label = _common_answer(idx, tokens, used, language, share=0.0)
+            label = _common_answer(idx, tokens, used, lang, share=0.0)
         labels[theme_id] = label or _fallback(theme_id, used)
         used.add(labels[theme_id].lower())
     return labels
+
+
+def theme_language(languages: Sequence[str], default: str = "en") -> str:
+    """The language most of a theme's statements are in; a tie goes to ``default``, then to the
+    language seen first."""
+    counts = Counter(languages)
+    if not counts:
+        return default
+    top = max(counts.values())
+    if counts.get(default) == top:
+        return default
+    return next(lang for lang in counts if counts[lang] == top)
 
 
 def _display(words: tuple[str, ...]) -> str:
@@ -122,7 +141,8 @@ def _weak_word(lemma: str, surface: str, language: str) -> bool:
     """A single word that says little alone: generic words, verb forms, -ly adverbs."""
     from .lexicon import GENERIC_LABEL_WORDS, LABEL_PHRASES
 
-    if lemma in LABEL_PHRASES.get(language, {}) or lemma in GENERIC_LABEL_WORDS.get(language, set()):
+    if lemma in LABEL_PHRASES.get(language, {}) \
+            or lemma in GENERIC_LABEL_WORDS.get(language, set()):
         return True
     if language == "en":
         return surface.endswith(("ed", "ly")) or (surface != lemma and not surface.endswith("s"))
@@ -143,7 +163,7 @@ def _choose(scored, surface, tf, used: set[str], language: str) -> str | None:
 
     phrases = LABEL_PHRASES.get(language, {})
     fallback = None
-    for score, key in scored[:25]:
+    for _score, key in scored[:25]:
         label = _display(surface[key].most_common(1)[0][0])
         if label.lower() in used or has_personal(label, language) or not label.strip():
             continue

@@ -30,7 +30,8 @@ EXTRA_STOP_WORDS: dict[str, set[str]] = {
         "gwneud", "hyn", "hynny", "hwn", "hon", "beth", "pan", "fel", "â", "ag", "dros", "heb",
         "rhy", "weithiau", "byth", "erioed", "wrth", "i'r", "o'r", "a'r", "ym", "yng",
     },
-    "pa": {"ਹੈ", "ਹਨ", "ਸੀ", "ਦੇ", "ਦਾ", "ਦੀ", "ਨੂੰ", "ਤੇ", "ਅਤੇ", "ਵਿੱਚ", "ਮੈਂ", "ਇਹ", "ਉਹ", "ਨਾਲ", "ਬਹੁਤ", "ਨਹੀਂ"},
+    "pa": {"ਹੈ", "ਹਨ", "ਸੀ", "ਦੇ", "ਦਾ", "ਦੀ", "ਨੂੰ", "ਤੇ", "ਅਤੇ", "ਵਿੱਚ", "ਮੈਂ", "ਇਹ", "ਉਹ", "ਨਾਲ",
+           "ਬਹੁਤ", "ਨਹੀਂ"},
 }
 
 # Statement kinds: cue words. Multi-word cues are matched on the lower-cased, space-joined text.

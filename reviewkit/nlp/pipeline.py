@@ -2,14 +2,17 @@
 
 Blank pipelines only (no trained models, nothing downloaded at run time). Lemmas come from the
 lookup tables in ``spacy-lookups-data`` where it has them (English, Romanian, Urdu, Polish);
-elsewhere the lower-cased token is its own lemma. Welsh and Punjabi go through spaCy's
-multi-language tokeniser ``xx``.
+elsewhere the lower-cased token is its own lemma. Arabic-script lemmas lose their vowel marks
+(and in Arabic the article: "الطعام" -> "طعام"). Welsh and Punjabi go through spaCy's
+multi-language tokeniser ``xx``, which splits Gurmukhi, Arabic and Latin script alike. Every
+token carries its language, so that one set of statements can mix languages.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,7 +43,8 @@ _CONTRAST = {
     "pa": r"(?:ਪਰ|ਲੇਕਿਨ)",
 }
 _BULLET = re.compile(r"^\s*(?:[-*•·–—>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
-_LINE_SPLIT = re.compile(r"\s*(?:\r?\n|;|\u061b|\u06d4)\s*")  # newline, ;, Arabic ; and Urdu full stop
+# newline, ;, Arabic ; and Urdu full stop
+_LINE_SPLIT = re.compile(r"\s*(?:\r?\n|;|\u061b|\u06d4)\s*")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -93,15 +97,37 @@ def _table_by_string(code: str, names: list[str]) -> dict[str, str]:
 
 @lru_cache(maxsize=16)
 def stop_words(language: str = "en") -> frozenset[str]:
-    """Stop words for labelling: spaCy's list plus words that say nothing in feedback."""
+    """Stop words for labels and lemma vectors: spaCy's list (where it has one), the hand-written
+    lists in :mod:`reviewkit.nlp.stopwords` (Welsh, Punjabi, Urdu, Arabic) and words that say
+    nothing in feedback (``EXTRA_STOP_WORDS``). All NFC, lower-case."""
+    from importlib import import_module
+
     from .lexicon import EXTRA_STOP_WORDS
+    from .stopwords import LISTS, NOT_STOP
 
     code = language_code(language)
-    words = set(get_nlp(code).Defaults.stop_words)
+    try:
+        words = set(import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
+    except ImportError:  # no spaCy list for this language (Welsh, Punjabi)
+        words = set()
+    words |= LISTS.get(code, set())
     words |= EXTRA_STOP_WORDS.get(code, set())
     if code not in SPACY_LANGUAGES:
         words |= EXTRA_STOP_WORDS.get("en", set())  # mixed-language answers are common
-    return frozenset(w.lower() for w in words)
+    words -= NOT_STOP.get(code, set())
+    return frozenset(unicodedata.normalize("NFC", w.lower()) for w in words)
+
+
+def is_stop(word: str, lemma: str, stops: frozenset[str]) -> bool:
+    """A stop word by its surface form or its lemma; a word with clitics after an apostrophe
+    ("mae'r", "i'n", "o'r") when every part is one ("mae" + "'r")."""
+    if word in stops or lemma in stops:
+        return True
+    head, sep, tail = word.partition("'")
+    if not sep or not head or not tail:
+        return False
+    return head in stops and all(f"'{part}" in stops or part in stops
+                                 for part in tail.split("'"))
 
 
 def normalise(text: str) -> str:
@@ -133,7 +159,8 @@ def split_statements(text: str, language: str = "en", *, contrast: bool = True) 
         if not has_words(line):
             continue
         if len(line) > MAX_STATEMENT_CHARS * 4:
-            pieces = [line[i : i + MAX_STATEMENT_CHARS] for i in range(0, len(line), MAX_STATEMENT_CHARS)]
+            pieces = [line[i : i + MAX_STATEMENT_CHARS]
+                      for i in range(0, len(line), MAX_STATEMENT_CHARS)]
         else:
             pieces = [s.text for s in nlp(line).sents]
         for sent in pieces:
@@ -156,10 +183,28 @@ def _split_contrast(sentence: str, code: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Tokens:
-    """Words of one statement: surface forms (lower-cased) and their lemmas, in order."""
+    """Words of one statement: surface forms (lower-cased) and their lemmas, in order, and the
+    language they were read in."""
 
     words: tuple[str, ...]
     lemmas: tuple[str, ...]
+    language: str = ""
+
+
+# Arabic script: short vowel marks, superscript alef and the tatweel are left out of lemmas.
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
+_ALEF = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627"})
+# Arabic: the article and a joined "and / with / so / as" before it ("والطعام" -> "طعام").
+_ARABIC_ARTICLE = re.compile("^(?:[\u0648\u0628\u0641\u0643]?\u0627\u0644|\u0644\u0644)(?=...)")
+
+
+def _script_lemma(word: str, code: str) -> str:
+    """Light lemmas for Arabic-script text: no vowel marks; Arabic also without the article and
+    with one alef ("الطعام", "طعام" and "والطعام" share the lemma "طعام")."""
+    word = _ARABIC_MARKS.sub("", word)
+    if code == "ar":
+        word = _ARABIC_ARTICLE.sub("", word.translate(_ALEF))
+    return word
 
 
 def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) -> list[Tokens]:
@@ -167,6 +212,7 @@ def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) 
     code = language_code(language)
     nlp = get_nlp(code)
     table = lemma_table(code)
+    arabic_script = code in {"ar", "ur", "fa"}
     out: list[Tokens] = []
     for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
         words: list[str] = []
@@ -181,6 +227,21 @@ def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) 
                 low = {"n't": "not", "'s": "is", "'re": "are", "'m": "am", "'ve": "have",
                        "'ll": "will", "'d": "would"}.get(low, low)
             words.append(low)
-            lemmas.append(table.get(low, low))
-        out.append(Tokens(tuple(words), tuple(lemmas)))
+            lemma = table.get(low, low)
+            lemmas.append(_script_lemma(lemma, code) if arabic_script else lemma)
+        out.append(Tokens(tuple(words), tuple(lemmas), code))
     return out
+
+
+def tokenise_each(texts: Sequence[str], languages: str | Sequence[str | None],
+                  default: str = "en") -> list[Tokens]:
+    """:func:`tokenise` where each text has its own language (``None`` = ``default``)."""
+    if isinstance(languages, str):
+        return tokenise(list(texts), languages)
+    codes = [language_code(lang or default) for lang in languages]
+    out: list[Tokens | None] = [None] * len(texts)
+    for code in dict.fromkeys(codes):
+        idx = [i for i, c in enumerate(codes) if c == code]
+        for i, tok in zip(idx, tokenise([texts[i] for i in idx], code), strict=True):
+            out[i] = tok
+    return out  # type: ignore[return-value]

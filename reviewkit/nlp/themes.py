@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .kinds import infer_kinds
-from .pipeline import has_words, language_code, normalise, split_statements, tokenise
+from .pipeline import has_words, language_code, normalise, split_statements, tokenise_each
 
 MODEL_FORMAT = "reviewkit-themes"
 MODEL_VERSION = 2  # 2: default vectors are "hybrid" (static + lemma sketch + kind); 1 still reads
@@ -117,6 +117,7 @@ def build_statements(
                     "id": sid,
                     "text": part,
                     "source": source,
+                    "language": lang,
                     "question": item.get("question"),
                     "kinds": item.get("kinds"),
                     "kind": item.get("kind"),
@@ -127,18 +128,41 @@ def build_statements(
     return out
 
 
-def label_tokens(texts: Sequence[str], language: str):
-    """Tokens for labels and kinds, from text with personal details taken out."""
+def label_tokens(texts: Sequence[str], language: str | Sequence[str | None], default: str = "en"):
+    """Tokens for labels and kinds, from text with personal details taken out.
+
+    ``language`` is one language for all, or one per text (``None`` = ``default``)."""
     from .masking import PLACEHOLDERS, mask_personal
 
+    langs = [language] * len(texts) if isinstance(language, str) else list(language)
     masked = []
-    for t in texts:
-        m = mask_personal(t, language)
+    for t, lang in zip(texts, langs, strict=True):
+        m = mask_personal(t, lang or default)
         if m != t:
             for ph in PLACEHOLDERS:
                 m = m.replace(ph, " , ")
         masked.append(m)
-    return tokenise(masked, language)
+    return tokenise_each(masked, language, default)
+
+
+def statement_languages(statements: Sequence[Mapping], default: str) -> list[str]:
+    """Each statement's language code (``default`` where it has none)."""
+    return [language_code(s.get("language") or default) for s in statements]
+
+
+def _infer_kinds_each(texts, langs, vectors, vectoriser_name, questions, kinds):
+    """:func:`infer_kinds` with each statement read in its own language."""
+    out: list[Any] = [None] * len(texts)
+    for lang in dict.fromkeys(langs):
+        idx = [i for i, c in enumerate(langs) if c == lang]
+        guesses = infer_kinds(
+            [texts[i] for i in idx], lang,
+            vectors=None if vectors is None else vectors[idx],
+            vectoriser_name=vectoriser_name,
+            questions=[questions[i] for i in idx], kinds=[kinds[i] for i in idx])
+        for i, g in zip(idx, guesses, strict=True):
+            out[i] = g
+    return out
 
 
 # ---------------------------------------------------------------------------- maths
@@ -312,6 +336,10 @@ def theme_statements(
     ``items``: strings, or mappings with ``text`` and optionally ``id`` (stable statement id,
     needed for curation edits to find a statement again), ``question``, ``kinds`` (the bank
     question's kinds), ``kind`` (known already), ``service``, ``period``, ``language``.
+    ``language`` is the language of items that do not say theirs; each statement is split,
+    masked, tokenised (with its own stop words) and read for its kind in its own language, and
+    a theme is labelled in the language most of its statements are in. With ``vectoriser``
+    "auto" the vectors suit the language most statements are in.
     ``previous``: the ``model`` of an earlier result (keeps theme ids). ``edits``: curation
     records applied on top (see :mod:`reviewkit.nlp.curation`). ``progress(n)`` is called as
     statements are vectorised.
@@ -321,7 +349,8 @@ def theme_statements(
     code = language_code(language)
     statements = build_statements(items, code, split=split)
     texts = [s["text"] for s in statements]
-    tokens = label_tokens(texts, code)
+    langs = statement_languages(statements, code)
+    tokens = label_tokens(texts, langs, code)
     warnings: list[str] = []
 
     if previous is not None:
@@ -341,7 +370,9 @@ def theme_statements(
                 f"{prev_vec.get('version')}, this one has {vec.version}: re-run without it"
             )
     else:
-        vec = get_vectoriser(vectoriser, code) if isinstance(vectoriser, str) else vectoriser
+        main = Counter(langs).most_common(1)[0][0] if langs else code
+        vec = get_vectoriser(vectoriser, code if vectoriser != "auto" else main) \
+            if isinstance(vectoriser, str) else vectoriser
         if hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:
             keep = [i for i, t in enumerate(texts) if has_words(t)]
             if getattr(vec, "accepts_tokens", False):
@@ -366,15 +397,15 @@ def theme_statements(
 
     # Kinds: given, or from the question, or inferred from the words.
     kind_x, kind_name = x, vec.name
-    if getattr(vec, "last_static", None) is not None:  # hybrid: the classifier reads the static part
+    if getattr(vec, "last_static", None) is not None:  # hybrid: the classifier reads static
         kind_x, kind_name = vec.last_static, vec.static.name
-    guesses = infer_kinds(
+    guesses = _infer_kinds_each(
         texts,
-        code,
-        vectors=None if hasattr(kind_x, "tocsr") else kind_x,
-        vectoriser_name=kind_name,
-        questions=[s["question"] for s in statements],
-        kinds=[s["kinds"] for s in statements],
+        langs,
+        None if hasattr(kind_x, "tocsr") else kind_x,
+        kind_name,
+        [s["question"] for s in statements],
+        [s["kinds"] for s in statements],
     )
     for s, g in zip(statements, guesses, strict=True):
         if s.get("kind"):
@@ -587,7 +618,8 @@ def _update(previous, x, content_idx, tokens, code, max_unassigned, seed, n_them
     unlabelled = [t["id"] for t in themes if not t.get("label")]
     if unlabelled:
         groups = {tid: [i for i, a in assign.items() if a == tid] for tid in unlabelled}
-        labels = label_themes(groups, tokens, code, taken=[t["label"] for t in themes if t["label"]])
+        taken = [t["label"] for t in themes if t["label"]]
+        labels = label_themes(groups, tokens, code, taken=taken)
         for tid, lab in labels.items():
             by_id[tid]["label"] = lab
     return model, assign
@@ -603,15 +635,25 @@ def ensure_vectors(result: ThemeResult):
 
         v = result.model.get("vectoriser", {})
         vec = get_vectoriser(v.get("name"), result.language, state=v.get("state"))
-        result.vectors = vec.encode([s["text"] for s in result.statements])
+        texts = [s["text"] for s in result.statements]
+        if getattr(vec, "accepts_tokens", False):
+            langs = statement_languages(result.statements, result.language)
+            result.vectors = vec.encode(texts, tokens=label_tokens(texts, langs, result.language))
+        else:
+            result.vectors = vec.encode(texts)
     return result.vectors
 
 
 def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) -> ThemeResult:
-    """Recompute sizes, counts, example statements of every active theme (in place)."""
+    """Recompute sizes, counts, example statements of every active theme (in place).
+
+    A theme's ``language`` is the one most of its statements are in (its label's language);
+    ``counts["language"]`` says how many statements are in each."""
+    from .labels import theme_language
     from .masking import mask_personal
 
     x = ensure_vectors(result)
+    langs = statement_languages(result.statements, result.language)
     members: dict[str, list[int]] = {}
     for i, s in enumerate(result.statements):
         if s.get("theme_id"):
@@ -635,7 +677,7 @@ def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) 
                 text = result.statements[idx[j]]["text"]
                 if prefer_readable and not 15 <= len(text) <= 240:
                     continue
-                shown = mask_personal(text[:300], result.language)
+                shown = mask_personal(text[:300], langs[idx[j]])
                 key = shown.lower().strip(" .!")
                 if key in seen:
                     continue
@@ -646,21 +688,23 @@ def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) 
             if len(examples) >= min(n_examples, 3):
                 break
         stmts = [result.statements[i] for i in idx]
+        lang = theme_language([langs[i] for i in idx], result.language)
         summaries.append(
             {
                 "id": t["id"],
-                "label": mask_personal(t["label"], result.language),
+                "label": mask_personal(t["label"], lang),
                 "label_source": t.get("label_source", "machine"),
+                "language": lang,
                 "size": len(idx),
                 "examples": examples[:n_examples],
                 "counts": {
                     "kind": dict(sorted(Counter(s["kind"] for s in stmts).items())),
-                    "service": dict(
-                        sorted(Counter(str(s["service"]) for s in stmts if s.get("service")).items())
-                    ),
+                    "service": dict(sorted(
+                        Counter(str(s["service"]) for s in stmts if s.get("service")).items())),
                     "period": dict(
                         sorted(Counter(str(s["period"]) for s in stmts if s.get("period")).items())
                     ),
+                    "language": dict(sorted(Counter(langs[i] for i in idx).items())),
                 },
             }
         )

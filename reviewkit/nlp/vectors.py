@@ -40,7 +40,8 @@ class Vectoriser(Protocol):
     name: str
     version: str
 
-    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> Any: ...
+    def encode(self, texts: Sequence[str],
+               progress: Callable[[int], None] | None = None) -> Any: ...
 
     def state(self) -> dict | None: ...
 
@@ -115,12 +116,15 @@ class TfidfVectoriser:
             self.language = state.get("language", self.language)
 
     def _terms(self, texts: Sequence[str], tokens: Sequence[Any] | None = None) -> list[list[str]]:
-        from .pipeline import stop_words, tokenise
+        from .pipeline import is_stop, stop_words, tokenise
 
-        stops = stop_words(self.language)
         docs = []
         for tok in tokens if tokens is not None else tokenise(list(texts), self.language):
-            lem = [w for w in tok.lemmas if w not in stops and len(w) > 1]
+            # Each statement's own stop words: in a mixed set, Welsh "yn" or Urdu "ہے" must not
+            # make statements about different things look alike.
+            stops = stop_words(tok.language or self.language)
+            lem = [lemma for word, lemma in zip(tok.words, tok.lemmas, strict=True)
+                   if len(lemma) > 1 and not is_stop(word, lemma, stops)]
             docs.append(lem + [f"{a} {b}" for a, b in zip(lem, lem[1:], strict=False)])
         return docs
 
@@ -242,7 +246,7 @@ def _sketch_rows(terms: Sequence[str], dims: int = SKETCH_DIMS) -> np.ndarray:
 class HybridVectoriser:
     """Static sentence vectors + a sketch of lemma TF-IDF + how positive the statement is.
 
-    ``[static - mean (unit)] * 1  |  [lemma TF-IDF sketch (unit)] * 0.7  |  (2 p(working) - 1) * 0.5``,
+    ``[static - mean (unit)] * 1 | [lemma TF-IDF sketch (unit)] * 0.7 | (2 p(working) - 1) * 0.5``,
     the whole made unit length. The mean, the lemma vocabulary and idf are fitted on the first
     set (``fit``) and kept in ``state()`` so that later runs put statements in the same space.
     p(working) comes from the shipped classifier for English, from the cue words elsewhere.
@@ -312,7 +316,8 @@ class HybridVectoriser:
         tf = self.lemmas.encode(texts, tokens=tokens)
         lem = _unit_rows(np.asarray(tf @ self.sketch()) if tf.shape[1] == len(self.sketch())
                          else np.zeros((len(texts), SKETCH_DIMS), np.float32))
-        kind = (2.0 * _working_probability(texts, raw, self.language) - 1.0) * has
+        langs = [getattr(t, "language", "") or self.language for t in tokens]
+        kind = (2.0 * _working_probability(texts, raw, langs) - 1.0) * has
         out = np.hstack([dense, LEMMA_WEIGHT * lem, KIND_WEIGHT * kind[:, None]])
         return _unit_rows(out)
 
@@ -326,16 +331,22 @@ class HybridVectoriser:
         }
 
 
-def _working_probability(texts: Sequence[str], static: np.ndarray, language: str) -> np.ndarray:
-    """p(working) per statement: the shipped classifier (English), else the cue words."""
+def _working_probability(texts: Sequence[str], static: np.ndarray,
+                         languages: Sequence[str]) -> np.ndarray:
+    """p(working) per statement: the shipped classifier for English statements, else the cue
+    words of the statement's language."""
     from .kinds import NOT_WORKING, WORKING, _infer_from_words, classifier_probability
 
-    p = classifier_probability(static, StaticVectoriser.name) if language == "en" else None
-    if p is not None:
+    english = np.array([lang == "en" for lang in languages], dtype=bool)
+    p = classifier_probability(static, StaticVectoriser.name) if english.any() else None
+    if p is not None and english.all():
         return p.astype(np.float32)
     out = np.full(len(texts), 0.5, dtype=np.float32)
     for i, text in enumerate(texts):
-        g = _infer_from_words(text, language)
+        if p is not None and english[i]:
+            out[i] = p[i]
+            continue
+        g = _infer_from_words(text, languages[i])
         if g.kind == WORKING:
             out[i] = g.confidence
         elif g.kind == NOT_WORKING:
@@ -346,7 +357,9 @@ def _working_probability(texts: Sequence[str], static: np.ndarray, language: str
 def resolve_name(name: str | None, language: str = "en") -> str:
     name = (name or "auto").strip()
     if name == "auto":
-        return "tfidf" if language_code(language) in NON_LATIN else f"hybrid-{StaticVectoriser.name}"
+        if language_code(language) in NON_LATIN:
+            return "tfidf"
+        return f"hybrid-{StaticVectoriser.name}"
     if name in {"static", "model2vec"}:
         return StaticVectoriser.name
     if name == "hybrid":
@@ -355,7 +368,7 @@ def resolve_name(name: str | None, language: str = "en") -> str:
 
 
 def get_vectoriser(name: str | None = "auto", language: str = "en", state: dict | None = None):
-    """A vectoriser by name ("auto", "hybrid", "static", "tfidf", "sbert[:model]"), restored from state."""
+    """A vectoriser by name ("auto", "hybrid", "static", "tfidf", "sbert[:model]"), from state."""
     resolved = resolve_name(name, language)
     if resolved == StaticVectoriser.name:
         return StaticVectoriser()
@@ -366,4 +379,5 @@ def get_vectoriser(name: str | None = "auto", language: str = "en", state: dict 
     if resolved.startswith("sbert"):
         _, _, model = resolved.partition(":")
         return SentenceTransformerVectoriser(model or "all-MiniLM-L6-v2")
-    raise ValueError(f"unknown vectoriser {name!r}: use auto, hybrid, static, tfidf or sbert[:model]")
+    raise ValueError(
+        f"unknown vectoriser {name!r}: use auto, hybrid, static, tfidf or sbert[:model]")
