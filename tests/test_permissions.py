@@ -37,8 +37,15 @@ def objects(staff_app):
                                      __import__("datetime").date(2026, 11, 1))
     statement = review_svc.add_statement(review, "like-and-admire", None, None, "Kind")
     action = review_svc.add_action(review, what="Call", who="Al", due_on=None)
+    from reviewkit.services import plans
+
+    plan_action = plans.create_action(admin, plans.ThemeRef(None, "t1", "Transport"),
+                                      change="Earlier buses", owner="Transport team",
+                                      due_on=__import__("datetime").date(2027, 1, 1),
+                                      status="planned")
     return {"person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
+            "plan_action_id": plan_action.id,
             "key": "nope", "qid": "nope", "user_id": admin.id,
             "lang": "cy", "bank_id": "monthly-check-in", "question_id": "feel-safe",
             "domain": "banks"}

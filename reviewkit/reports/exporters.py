@@ -31,7 +31,8 @@ def _n(value: int | None):
     return SUPPRESSED_TEXT if value is None else value
 
 
-def _csv(header: list[str], rows: Iterable[list]) -> bytes:
+def csv_table(header: list[str], rows: Iterable[list]) -> bytes:
+    """UTF-8 with a BOM (for Excel), CRLF, every cell through :func:`neutralise`."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
@@ -43,15 +44,15 @@ def _csv(header: list[str], rows: Iterable[list]) -> bytes:
 
 def cells_csv(report: GapReport) -> bytes:
     """One row per theme × service × quarter, with counts by kind and the total."""
-    return _csv(CELL_COLUMNS, ([c.theme_id, c.theme, c.service, c.area, c.quarter,
-                                *(_n(c.counts[k]) for k in KINDS), _n(c.total)]
-                               for c in report.cells))
+    return csv_table(CELL_COLUMNS, ([c.theme_id, c.theme, c.service, c.area, c.quarter,
+                                     *(_n(c.counts[k]) for k in KINDS), _n(c.total)]
+                                    for c in report.cells))
 
 
 def statements_csv(report: GapReport) -> bytes:
     """The statements behind the shown numbers, masked (none from hidden cells)."""
-    return _csv(STATEMENT_COLUMNS, ([s.theme_id, s.theme, s.service, s.area, s.quarter,
-                                     s.kind, s.text] for s in report.statements))
+    return csv_table(STATEMENT_COLUMNS, ([s.theme_id, s.theme, s.service, s.area, s.quarter,
+                                          s.kind, s.text] for s in report.statements))
 
 
 # ---------------------------------------------------------------------------- XLSX

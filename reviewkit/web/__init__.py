@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import plans  # noqa: F401  (the action plan's routes, on the analysis blueprint)
     from .analysis import bp as analysis_bp
     from .conversation import bp as conversation_bp
     from .invitations import bp as invitations_bp

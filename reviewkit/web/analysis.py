@@ -238,28 +238,17 @@ def compare():
                            **_names()), (400 if error else 200)
 
 
-@bp.get("/action")
-@requires(Permission.REPORTS)
-def action():
-    """Start an action from a theme: for now a prefilled note to copy into the action plan."""
-    form, filters = read_filters()
-    if filters is None:
-        return _render_bad_filter(form)
-    report = build_report(filters, with_statements=False)
-    theme = report.theme(request.args.get("theme", ""))
-    return render_template("analysis/action.html", theme=theme, report=report, query=_query(),
-                           **_names())
-
-
 # ---------------------------------------------------------------------------- downloads
 
 
-def _download(kind: str, body: bytes, mimetype: str, filename: str, filters: Filters):
+def _download(kind: str, body: bytes, mimetype: str, filename: str, filters: Filters | None):
+    """Send a download, logged with who, when, the format and the filter (none for the
+    action plan, which is the whole organisation's)."""
     from ..services.people import log_access
 
+    described = json.loads(filters.describe()) if filters is not None else {}
     log_access(current_user, "download", "analysis", None,
-               detail=json.dumps({"format": kind, "filter": json.loads(filters.describe())},
-                                 sort_keys=True))
+               detail=json.dumps({"format": kind, "filter": described}, sort_keys=True))
     db.session.commit()
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',

@@ -1,6 +1,7 @@
-"""Pages that are not part of a journey: home, about (credits), health check."""
+"""Pages that are not part of a journey: home, about (credits), health check, an organisation's
+"you said, we did"."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 
 from .auth import public
 
@@ -23,3 +24,16 @@ def about():
 @public
 def healthz():
     return {"status": "ok"}
+
+
+@bp.get("/o/<slug>/you-said-we-did")
+@public
+def you_said_we_did(slug: str):
+    """An organisation's public "you said, we did" page: done actions with a public sentence
+    (theme, sentence, month done); never a count or a name."""
+    from ..services.plans import public_record
+
+    organisation, months = public_record(slug)
+    if organisation is None:
+        abort(404)
+    return render_template("you_said_we_did.html", organisation=organisation, months=months)

@@ -35,17 +35,26 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("status IN ('planned', 'in_progress', 'done')", name=op.f('ck_plan_action_status')),
-    sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_plan_action_area_id_area'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'], name=op.f('fk_plan_action_created_by_id_staff_user'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_plan_action_organisation_id_organisation')),
-    sa.ForeignKeyConstraint(['service_id'], ['service.id'], name=op.f('fk_plan_action_service_id_service'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['theme_set_id'], ['theme_set.id'], name=op.f('fk_plan_action_theme_set_id_theme_set'), ondelete='SET NULL'),
+    sa.CheckConstraint("status IN ('planned', 'in_progress', 'done')",
+                       name=op.f('ck_plan_action_status')),
+    sa.ForeignKeyConstraint(['area_id'], ['area.id'],
+                            name=op.f('fk_plan_action_area_id_area'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'],
+                            name=op.f('fk_plan_action_created_by_id_staff_user'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'],
+                            name=op.f('fk_plan_action_organisation_id_organisation')),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'],
+                            name=op.f('fk_plan_action_service_id_service'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['theme_set_id'], ['theme_set.id'],
+                            name=op.f('fk_plan_action_theme_set_id_theme_set'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_action'))
     )
     with op.batch_alter_table('plan_action', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_action_due_on'), ['due_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_plan_action_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_action_organisation_id'), ['organisation_id'],
+                              unique=False)
 
 
 def downgrade():

@@ -1,0 +1,149 @@
+"""The organisation-wide action plan: actions agreed in answer to a theme, their owners, dates
+and status, and the "you said, we did" sentences published once they are done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Organisation, PlanAction, PlanStatus, User
+from ..models.base import utcnow
+
+#: The fields a person edits (the theme is fixed when the action is started).
+FIELDS = ("service_id", "area_id", "change", "root_cause", "success", "owner", "due_on",
+          "status", "public_sentence")
+#: Open work first, then what is done (newest first within each group: see :func:`plan`).
+STATUS_ORDER = (PlanStatus.IN_PROGRESS, PlanStatus.PLANNED, PlanStatus.DONE)
+
+
+@dataclass(frozen=True)
+class ThemeRef:
+    """The theme an action answers, as it was when the action was agreed."""
+
+    theme_set_id: int | None
+    theme_id: str
+    label: str
+
+
+def create_action(user: User, theme: ThemeRef, **fields: Any) -> PlanAction:
+    action = PlanAction(organisation_id=user.organisation_id, theme_set_id=theme.theme_set_id,
+                        theme_id=theme.theme_id, theme_label=theme.label[:200],
+                        created_by_id=user.id)
+    _apply(action, fields)
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+def update_action(action: PlanAction, **fields: Any) -> PlanAction:
+    _apply(action, fields)
+    db.session.commit()
+    return action
+
+
+def set_status(action: PlanAction, status: str) -> None:
+    _apply(action, {"status": PlanStatus(status).value})
+    db.session.commit()
+
+
+def _apply(action: PlanAction, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"not a plan field: {sorted(unknown)}")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        setattr(action, name, value)
+    if action.status == PlanStatus.DONE.value:
+        action.done_at = action.done_at or utcnow()
+    else:
+        action.done_at = None
+
+
+def get_action(organisation_id: int, action_id: int) -> PlanAction | None:
+    return db.session.scalar(select(PlanAction).where(
+        PlanAction.id == action_id, PlanAction.organisation_id == organisation_id))
+
+
+def plan(organisation_id: int) -> list[PlanAction]:
+    """Every action of the organisation: by status (in progress, planned, done), then the
+    soonest due first (done: the most recently done first)."""
+    actions = db.session.scalars(select(PlanAction).where(
+        PlanAction.organisation_id == organisation_id).order_by(PlanAction.id)).all()
+    rank = {s.value: i for i, s in enumerate(STATUS_ORDER)}
+    return sorted(actions, key=lambda a: (
+        rank.get(a.status, 0),
+        -a.done_at.timestamp() if a.done and a.done_at else 0,
+        a.due_on, a.id))
+
+
+def by_status(actions: list[PlanAction]) -> list[tuple[PlanStatus, list[PlanAction]]]:
+    return [(s, [a for a in actions if a.status == s.value]) for s in STATUS_ORDER]
+
+
+def overdue(actions: list[PlanAction], today: date | None = None) -> list[PlanAction]:
+    return [a for a in actions if a.is_overdue(today)]
+
+
+def published(organisation_id: int) -> list[PlanAction]:
+    """Done actions with a public sentence, the most recently done first."""
+    return list(db.session.scalars(select(PlanAction).where(
+        PlanAction.organisation_id == organisation_id,
+        PlanAction.status == PlanStatus.DONE.value,
+        PlanAction.public_sentence.is_not(None), PlanAction.public_sentence != "")
+        .order_by(PlanAction.done_at.desc(), PlanAction.id.desc())))
+
+
+#: The action plan download: one row per action.
+PLAN_COLUMNS = ["id", "theme_id", "theme", "where", "what_will_change", "root_cause",
+                "success_looks_like", "owner", "due_on", "status", "overdue", "done_on",
+                "you_said_we_did", "created_by", "created_at", "updated_at"]
+
+
+def plan_rows(actions: list[PlanAction], today: date | None = None) -> list[list]:
+    """The plan as plain rows (see :data:`PLAN_COLUMNS`); staff names only, never a person's."""
+    names = dict(db.session.execute(select(User.id, User.name).where(
+        User.id.in_({a.created_by_id for a in actions if a.created_by_id}))).all())
+    return [[a.id, a.theme_id, a.theme_label, where(a), a.change, a.root_cause, a.success,
+             a.owner, a.due_on.isoformat(), a.status, "yes" if a.is_overdue(today) else "no",
+             a.done_at.date().isoformat() if a.done_at else "", a.public_sentence,
+             names.get(a.created_by_id, ""), a.created_at.isoformat(timespec="seconds"),
+             a.updated_at.isoformat(timespec="seconds")] for a in actions]
+
+
+def where(action: PlanAction) -> str:
+    """The service or area an action is for; empty for the whole organisation."""
+    if action.service is not None:
+        return action.service.name
+    return action.area.name if action.area is not None else ""
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    theme: str
+    sentence: str
+
+
+def public_record(slug: str) -> tuple[Organisation | None, list[tuple[str, list[PublicItem]]]]:
+    """The organisation and its "you said, we did" items by the month they were done (newest
+    first), names and contact details masked; no counts at all, so none under 5."""
+    from flask_babel import format_date
+
+    from ..nlp import mask_personal
+
+    organisation = db.session.scalar(select(Organisation).filter_by(slug=slug))
+    if organisation is None:
+        return None, []
+    months: dict[tuple[int, int], list[PublicItem]] = {}
+    titles: dict[tuple[int, int], str] = {}
+    for action in published(organisation.id):
+        done = (action.done_at or action.updated_at).date()
+        key = (done.year, done.month)
+        titles.setdefault(key, format_date(done.replace(day=1), "MMMM y"))
+        months.setdefault(key, []).append(PublicItem(mask_personal(action.theme_label),
+                                                     mask_personal(action.public_sentence)))
+    return organisation, [(titles[k], items) for k, items in months.items()]
