@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .loader import PICTOGRAM_DIR, BankError, _compose, _line_for, bank_files, load_bank
+from .loader import PICTOGRAM_DIR, BankError, compose_yaml, line_for, bank_files, load_bank
 from .schema import CHOICE_TYPES, Bank
 
 MAX_WORDS = 15
@@ -282,9 +282,9 @@ def check_bank(bank: Bank, node: Any = None, filename: str = "<bank>") -> list[E
     out: list[EasyReadWarning] = []
     for loc, _ctx, where, text in easy_read_texts(bank):
         for message in check_text(text, bank.language):
-            out.append(EasyReadWarning(filename, _line_for(node, loc), where, message))
+            out.append(EasyReadWarning(filename, line_for(node, loc), where, message))
     for loc, where, message in _pictogram_checks(bank):
-        out.append(EasyReadWarning(filename, _line_for(node, loc), where, message))
+        out.append(EasyReadWarning(filename, line_for(node, loc), where, message))
     return out
 
 
@@ -317,6 +317,6 @@ def check_files(paths: Iterable[Path | str]) -> list[EasyReadWarning]:
             bank = load_bank(path)
         except BankError:
             continue
-        _data, node = _compose(Path(path).read_text("utf-8"), str(path))
+        _data, node = compose_yaml(Path(path).read_text("utf-8"), str(path))
         out.extend(check_bank(bank, node, str(path)))
     return out

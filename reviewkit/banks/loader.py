@@ -47,7 +47,9 @@ _BankYamlLoader.add_implicit_resolver(
 )
 
 
-def _compose(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
+def compose_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
+    """A bank file's data and its YAML node tree (for line numbers), with the bank loader's
+    rules (only true/false are booleans). Raises :class:`BankError` with file and line."""
     loader = _BankYamlLoader(text)
     try:
         node = loader.get_single_node()
@@ -64,7 +66,7 @@ def _compose(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
-def _line_for(node: yaml.Node | None, loc: Iterable[Any]) -> int:
+def line_for(node: yaml.Node | None, loc: Iterable[Any]) -> int:
     """The 1-based line of the YAML node at a pydantic error location (closest known parent)."""
     line = node.start_mark.line + 1 if node is not None else 1
     for part in loc:
@@ -117,17 +119,17 @@ def _lint(bank: Bank) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 def parse_bank(text: str, filename: str = "<bank>") -> Bank:
     """Parse and validate bank YAML text; raise :class:`BankError` listing every problem."""
-    data, node = _compose(text, filename)
+    data, node = compose_yaml(text, filename)
     if not isinstance(data, dict):
         raise BankError([Problem(filename, 1, "a bank file must be a YAML mapping (id, title, …)")])
     try:
         bank = Bank.model_validate(data, context={"defer_cross_checks": True})
     except ValidationError as exc:
         problems = [
-            Problem(filename, _line_for(node, err["loc"]), _describe(err)) for err in exc.errors()
+            Problem(filename, line_for(node, err["loc"]), _describe(err)) for err in exc.errors()
         ]
         raise BankError(problems) from None
-    problems = [Problem(filename, _line_for(node, loc), msg) for loc, msg in _lint(bank)]
+    problems = [Problem(filename, line_for(node, loc), msg) for loc, msg in _lint(bank)]
     if problems:
         raise BankError(problems)
     return bank
@@ -146,7 +148,7 @@ def load_bank(path: Path | str) -> Bank:
         raise BankError([Problem(str(path), 0, f"cannot read the file: {exc.strerror}")]) from None
     bank = parse_bank(text, str(path))
     if path.stem != bank.id:
-        line = _line_for(_compose(text, str(path))[1], ("id",))
+        line = line_for(compose_yaml(text, str(path))[1], ("id",))
         raise BankError([Problem(str(path), line, f"bank id '{bank.id}' must match the file name")])
     return bank
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..banks.loader import _compose, _line_for, parse_bank
+from ..banks.loader import compose_yaml, line_for, parse_bank
 from ..banks.schema import Bank, QuestionType
 
 # (lineno, funcname, message, comments) as Babel's extractor protocol expects; funcname
@@ -51,7 +51,7 @@ def iter_bank_messages(bank: Bank, node: Any) -> Iterator[Extracted]:
     def msg(loc: tuple, context: str, text: str | None, *notes: str) -> Iterator[Extracted]:
         if text:
             comments = [head, *(n for n in notes if n)]
-            yield _line_for(node, loc), "pgettext", (f"{bank.id}:{context}", text), comments
+            yield line_for(node, loc), "pgettext", (f"{bank.id}:{context}", text), comments
 
     yield from msg(("title",), "title", bank.title, "the bank's title (standard wording)",
                    f"Easy read title: {_one_line(bank.easy_read_title)}")
@@ -124,5 +124,5 @@ def extract_banks(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
     name = getattr(fileobj, "name", "<bank>")
     text = fileobj.read().decode(options.get("encoding", "utf-8"))
     bank = parse_bank(text, str(name))
-    _data, node = _compose(text, str(name))
+    _data, node = compose_yaml(text, str(name))
     yield from iter_bank_messages(bank, node)

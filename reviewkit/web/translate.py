@@ -38,7 +38,7 @@ from wtforms.validators import InputRequired
 
 from ..banks import Bank, BankError, bank_files, load_bank
 from ..banks.easyread import check_bank, check_translation
-from ..banks.loader import _compose
+from ..banks.loader import compose_yaml
 from ..config import REPO_ROOT
 from ..forms import answer_form
 from ..forms.questions import BaseForm
@@ -192,7 +192,7 @@ def bank(lang: str, bank_id: str):
     bank, path = _bank(bank_id)
     row = next((r for r in catalogs.coverage(source_dir(), [lang])
                 if r.file == f"banks:{bank.id}"), None)
-    node = _compose(path.read_text("utf-8"), str(path))[1]
+    node = compose_yaml(path.read_text("utf-8"), str(path))[1]
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name
     english = check_bank(bank, node, str(shown))
     translated = check_translation(bank, lang)
