@@ -119,10 +119,10 @@ sections:
 
 
 def test_bank_warnings_carry_the_line_of_the_text():
-    from reviewkit.banks.loader import _compose
+    from reviewkit.banks.loader import compose_yaml
 
     bank = parse_bank(BANK, "er-test.yaml")
-    warnings = check_bank(bank, _compose(BANK, "er-test.yaml")[1], "er-test.yaml")
+    warnings = check_bank(bank, compose_yaml(BANK, "er-test.yaml")[1], "er-test.yaml")
     lines = {w.line for w in warnings}
     assert lines == {21, 30}, [str(w) for w in warnings]
     text = "\n".join(map(str, warnings))
