@@ -1,7 +1,9 @@
 """The commissioner's gap analysis pages in a real browser at 1024 px (issue 8): with a few
 hundred generated statements themed, axe-core finds nothing on any analysis page (themes,
-gaps, side by side, curation, the action note, the job's progress page), and the chart has a
-text alternative whose numbers are the same as the table's.
+gaps, side by side, curation, starting an action, the action plan, the job's progress page),
+and the chart has a text alternative whose numbers are the same as the table's. An action is
+made by keyboard only at 360 px, and the plan, its forms and the public "you said, we did" page
+pass axe at 360 px, left to right and right to left.
 
 One app and one context signed in as a manager serve the module; the statements come from the
 benchmark's generator and are themed once by the Huey job (immediate mode, in this process),
@@ -13,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -91,6 +94,7 @@ PAGES = {
     "curation, one theme": "/staff/analysis/curate?scope=all&theme={theme}",
     "start an action": f"/staff/analysis/action?theme={{theme}}&{Q}",
     "job, unknown": "/staff/analysis/job?id=not-a-job",
+    "action plan": "/staff/analysis/plan",
 }
 
 
@@ -101,14 +105,14 @@ def _open(site: Site, path: str, status: int = 200):
     return url
 
 
-def _check(site: Site, url: str) -> None:
-    page = site.page
+def _check(site: Site, url: str, page=None, width: int = 1024) -> None:
+    page = page or site.page
     assert page.locator("h1").count() == 1, f"{url}: {page.locator('h1').count()} <h1>"
     assert "Traceback" not in page.content()
     violations = axe(page)
     assert not violations, describe_violations(violations, url)
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024, \
-        f"{url} scrolls sideways at 1024 px"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, \
+        f"{url} scrolls sideways at {width} px"
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -167,3 +171,68 @@ def test_a_running_job_page_has_no_axe_violations(site: Site, monkeypatch):
         url = _open(site, "/staff/analysis/job?id=abc")
         _check(site, url)  # includes axe's meta-refresh rule: no timed refresh
         assert site.page.get_by_role("link", name="Check the progress again").count() == 1
+
+
+def test_an_action_is_started_changed_and_done_by_keyboard_at_360_px(site: Site, browser):
+    """A manager on a narrow screen, keyboard only: a mistake first (kept, explained), then the
+    action is saved, shows in the plan, is marked done with a public sentence, and shows on the
+    public page. Every page on the way passes axe and fits 360 px, in English and Arabic."""
+    from sqlalchemy import select
+
+    from reviewkit.models import PlanAction
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        keys = staff_sign_in(page, site.url, "manager@example.org")
+        start = f"{site.url}/staff/analysis/action?theme={site.theme}&{Q}"
+        page.goto(start)
+        _check(site, start, page, 360)
+        change = "Ask the bus company for an earlier bus"
+        keys.type(page.locator("#change"), change)
+        keys.type(page.locator("#owner"), "Transport team")
+        keys.choose(page.locator("#scope"), "Area: North")
+        keys.press(keys.button("Add to the action plan"))  # no date yet: a clear message
+        assert page.locator(".error-summary").get_by_text("Enter the date it should be done by"
+                                                          ).count() == 1
+        assert page.locator("#change").input_value() == change, "what was typed is kept"
+        assert page.locator("#owner").input_value() == "Transport team"
+        _check(site, page.url, page, 360)
+        year = date.today().year + 1
+        keys.focus(page.locator("#due_on"))
+        page.keyboard.type(f"0303{year}")  # dd mm yyyy or mm dd yyyy: 03 03 either way
+        assert page.locator("#due_on").input_value() == f"{year}-03-03"
+        keys.press(keys.button("Add to the action plan"))
+        assert page.url.split("#")[0].endswith("/staff/analysis/plan")
+        assert page.locator("h1").inner_text() == "Action plan"
+        assert page.locator("article", has_text=change).count() == 1
+        _check(site, page.url, page, 360)
+        with site.app.app_context():
+            action = db.session.scalar(select(PlanAction).filter_by(change=change))
+            assert (action.owner, action.due_on.isoformat(), action.status) == (
+                "Transport team", f"{year}-03-03", "planned")
+            assert action.area is not None and action.area.name == "North"
+
+        keys.press(page.get_by_role("link", name=re.compile(rf"^Change\W+{re.escape(change)}$")))
+        _check(site, page.url, page, 360)
+        keys.type(page.locator("#public_sentence"),
+                  "You said the bus was late, so we asked for an earlier one.")
+        keys.radio(page.locator("input[name=status]"), 2)  # done
+        keys.press(keys.button("Save the changes"))
+        done = page.locator("#status-done").locator("xpath=..")
+        assert done.locator("article", has_text=change).count() == 1
+        _check(site, page.url, page, 360)
+        keys.press(keys.link("See the public “You said, we did” page"))
+        assert page.get_by_text("so we asked for an earlier one").count() == 1
+        _check(site, page.url, page, 360)
+
+        for path in ("/staff/analysis/plan", f"/staff/analysis/plan/{action.id}/edit",
+                     f"/staff/analysis/action?theme={site.theme}&{Q}",
+                     "/o/a11y-org/you-said-we-did"):
+            url = f"{site.url}{path}{'&' if '?' in path else '?'}lang=ar"
+            assert page.goto(url).status == 200, url
+            assert page.locator("html").get_attribute("dir") == "rtl"
+            _check(site, url, page, 360)
+    finally:
+        context.close()
