@@ -207,12 +207,33 @@ def _script_lemma(word: str, code: str) -> str:
     return word
 
 
+# Welsh: initial mutations that can only come from one radical (nasal "fy nghartref" ->
+# "cartref", "fy mhlant" -> "plant", "fy nhabledi" -> "tabledi", "fy ngweithwyr" ->
+# "gweithwyr"; soft "ddewis" -> "dewis"). Soft b/m -> f, c -> g and the dropped g are
+# ambiguous ("fwyd" is "bwyd", "fynd" is "mynd") and are left as written.
+_WELSH_MUTATIONS = (("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ng", "g"), ("dd", "d"))
+
+
+def _welsh_lemma(word: str, stops: frozenset[str]) -> str:
+    """"gwrando'n" -> "gwrando" (clitic off), "ngweithwyr" -> "gweithwyr" (mutation undone)."""
+    head, sep, tail = word.partition("'")
+    if sep and head and tail and all(f"'{part}" in stops for part in tail.split("'")):
+        word = head
+    if word in stops:
+        return word
+    for mutated, radical in _WELSH_MUTATIONS:
+        if word.startswith(mutated) and len(word) > len(mutated) + 2:
+            return radical + word[len(mutated):]
+    return word
+
+
 def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) -> list[Tokens]:
     """Lower-cased words and lookup lemmas for many texts (punctuation, numbers, URLs dropped)."""
     code = language_code(language)
     nlp = get_nlp(code)
     table = lemma_table(code)
     arabic_script = code in {"ar", "ur", "fa"}
+    welsh_stops = stop_words(code) if code == "cy" else None
     out: list[Tokens] = []
     for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
         words: list[str] = []
@@ -228,7 +249,11 @@ def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) 
                        "'ll": "will", "'d": "would"}.get(low, low)
             words.append(low)
             lemma = table.get(low, low)
-            lemmas.append(_script_lemma(lemma, code) if arabic_script else lemma)
+            if arabic_script:
+                lemma = _script_lemma(lemma, code)
+            elif welsh_stops is not None:
+                lemma = _welsh_lemma(lemma, welsh_stops)
+            lemmas.append(lemma)
         out.append(Tokens(tuple(words), tuple(lemmas), code))
     return out
 
