@@ -78,7 +78,8 @@ def test_split_english_sentences_lines_and_contrast():
 
 
 def test_split_welsh_uses_multilanguage_tokeniser():
-    parts = split_statements("Mae'r bws yn hwyr bob amser. Dw i'n hoffi nofio ond mae'r bwyd yn oer iawn", "cy")
+    parts = split_statements(
+        "Mae'r bws yn hwyr bob amser. Dw i'n hoffi nofio ond mae'r bwyd yn oer iawn", "cy")
     assert parts == ["Mae'r bws yn hwyr bob amser.", "Dw i'n hoffi nofio", "Mae'r bwyd yn oer iawn"]
 
 
@@ -191,7 +192,8 @@ def test_one_statement_gives_one_theme():
 
 def test_welsh_and_urdu_sets_get_themes():
     cy = ["Mae'r bws yn hwyr", "Mae'r bws i'r coleg yn hwyr bob amser", "Bws hwyr eto heddiw",
-          "Dw i'n hoffi nofio", "Nofio yn y ganolfan hamdden", "Dw i'n mwynhau nofio gyda ffrindiau"]
+          "Dw i'n hoffi nofio", "Nofio yn y ganolfan hamdden",
+          "Dw i'n mwynhau nofio gyda ffrindiau"]
     res = theme_statements(cy, language="cy", split=False, n_themes=2)
     assert _theme_of(res, res.statements[0]["id"]) == _theme_of(res, res.statements[1]["id"])
     assert _theme_of(res, res.statements[3]["id"]) != _theme_of(res, res.statements[0]["id"])
@@ -277,8 +279,9 @@ def test_hybrid_vectors_are_restored_from_the_model():
 
 def test_new_topic_next_quarter_makes_a_new_theme_only():
     first = theme_statements(_items(), split=False, n_themes=4)
-    garden = ["Gardening club on Mondays", "I grow tomatoes in the garden", "Planting flowers in the garden",
-              "The garden group is my favourite", "Watering the vegetable garden"]
+    garden = ["Gardening club on Mondays", "I grow tomatoes in the garden",
+              "Planting flowers in the garden", "The garden group is my favourite",
+              "Watering the vegetable garden"]
     items = _items() + [{"id": f"g{i}", "text": t} for i, t in enumerate(garden)]
     second = theme_statements(items, split=False, previous=first.model)
     old_ids = {t["id"] for t in first.themes}
@@ -308,7 +311,8 @@ def test_edits_apply_and_survive_a_rerun_with_new_statements():
         {"op": "rename", "theme": bus, "label": "Transport to college"},
         {"op": "merge", "themes": [swim, cook], "into": swim, "label": "Things I enjoy"},
         {"op": "move", "statement": "staff4", "to": bus},
-        {"op": "split", "theme": bus, "statements": ["bus3"], "label": "Waiting", "new_theme": "wait"},
+        {"op": "split", "theme": bus, "statements": ["bus3"], "label": "Waiting",
+         "new_theme": "wait"},
         {"op": "not_a_theme", "theme": staff},
     ]
     curated = apply_edits(first, edits)
@@ -373,7 +377,8 @@ def test_real_feedback_sample_meets_the_bar():
 
 
 def test_weak_single_words_become_flip_chart_phrases():
-    thanks = [f"Thank you {w}" for w in ("so much", "all", "again", "everyone", "to all", "very much")]
+    thanks = [f"Thank you {w}"
+              for w in ("so much", "all", "again", "everyone", "to all", "very much")]
     told = ["I was told nothing", "Nobody told me anything", "They told me what was next",
             "I was never told the time", "Told to wait", "Told different things"]
     res = theme_statements(thanks + told + BUS + SWIM, split=False, n_themes=4)
