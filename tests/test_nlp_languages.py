@@ -1,13 +1,15 @@
 """Theming in every supported language: stop words, tokens and lemmas in every script, labels in
 the language of a theme's statements, and no function words gluing statements together.
 
-The statements are hand-written care-service feedback (waiting for staff, food, being listened
-to) in Welsh, Urdu and Polish, mixed with English ones.
+The statements (tests/data/nlp/statements_languages.json) are hand-written care-service feedback
+(waiting for staff, food, being listened to) in Welsh, Urdu and Polish, mixed with English ones.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,46 +20,10 @@ from reviewkit.nlp.labels import theme_language
 from reviewkit.nlp.pipeline import is_stop, stop_words
 from reviewkit.nlp.vectors import TfidfVectoriser
 
-WELSH = {
-    "wait": ["Rydw i'n aros yn hir am y staff", "Mae'r staff yn hwyr yn dod i'r tŷ",
-             "Dw i'n aros am oriau i rywun ddod", "Mae'n rhaid aros yn hir am help yn y bore",
-             "Mae'r gofalwyr yn hwyr bob dydd"],
-    "food": ["Mae'r bwyd yn oer", "Rydw i'n hoffi'r bwyd amser cinio", "Mae'r bwyd yn flasus iawn",
-             "Hoffwn i gael mwy o ddewis o fwyd", "Dydy'r bwyd ddim yn boeth"],
-    "listen": ["Mae'r staff yn gwrando arna i", "Does neb yn gwrando arna i",
-               "Rydw i'n teimlo bod y staff yn gwrando", "Mae'r gweithiwr cymorth yn gwrando'n dda",
-               "Hoffwn i i'r staff wrando mwy"],
-}
-URDU = {
-    "wait": ["مجھے عملے کا بہت انتظار کرنا پڑتا ہے", "عملہ ہمیشہ دیر سے آتا ہے",
-             "صبح مدد کے لیے لمبا انتظار ہوتا ہے", "دیکھ بھال کرنے والے دیر سے آتے ہیں",
-             "میں گھنٹوں عملے کا انتظار کرتا ہوں"],
-    "food": ["کھانا ٹھنڈا ہوتا ہے", "مجھے دوپہر کا کھانا پسند ہے", "کھانا بہت مزیدار ہے",
-             "کھانے میں زیادہ انتخاب ہونا چاہیے", "کھانا گرم نہیں ہوتا"],
-    "listen": ["عملہ میری بات سنتا ہے", "کوئی میری بات نہیں سنتا",
-               "مجھے لگتا ہے کہ عملہ میری بات سنتا ہے", "میرا معاون کارکن میری بات غور سے سنتا ہے",
-               "عملے کو میری بات زیادہ سننی چاہیے"],
-}
-POLISH = {
-    "wait": ["Długo czekam na personel", "Opiekunowie często się spóźniają",
-             "Rano muszę długo czekać na pomoc", "Czekam godzinami, aż ktoś przyjdzie",
-             "Personel nie przychodzi na czas"],
-    "food": ["Jedzenie jest zimne", "Lubię obiady w ośrodku", "Jedzenie jest bardzo smaczne",
-             "Chciałbym większy wybór jedzenia", "Jedzenie nie jest ciepłe"],
-    "listen": ["Personel mnie słucha", "Nikt mnie nie słucha",
-               "Czuję, że opiekunowie mnie słuchają", "Mój opiekun uważnie mnie słucha",
-               "Chciałbym, żeby personel bardziej mnie słuchał"],
-}
-ENGLISH = {
-    "wait": ["I wait a long time for staff", "Carers are always late",
-             "I have to wait for help in the morning", "Staff do not come on time",
-             "Waiting for someone to come takes hours"],
-    "food": ["The food is cold", "I like the lunches", "The meals are tasty",
-             "More choice of food please", "Dinner is never hot"],
-    "listen": ["Staff listen to me", "Nobody listens to me", "I feel listened to by the staff",
-               "My support worker listens carefully", "Staff should listen more"],
-}
-SETS = {"cy": WELSH, "ur": URDU, "pl": POLISH, "en": ENGLISH}
+SETS = {lang: topics for lang, topics in json.loads(
+    (Path(__file__).parent / "data/nlp/statements_languages.json").read_text(encoding="utf-8")).items()
+    if lang != "about"}
+WELSH, URDU, ENGLISH = SETS["cy"], SETS["ur"], SETS["en"]
 ARABIC_SCRIPT = re.compile(r"^[\u0600-\u06ff\s]+$")
 
 
