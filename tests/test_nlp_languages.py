@@ -20,9 +20,9 @@ from reviewkit.nlp.labels import theme_language
 from reviewkit.nlp.pipeline import is_stop, stop_words
 from reviewkit.nlp.vectors import TfidfVectoriser
 
-SETS = {lang: topics for lang, topics in json.loads(
-    (Path(__file__).parent / "data/nlp/statements_languages.json").read_text(encoding="utf-8")).items()
-    if lang != "about"}
+DATA = Path(__file__).parent / "data/nlp/statements_languages.json"
+SETS = {lang: topics for lang, topics in json.loads(DATA.read_text(encoding="utf-8")).items()
+        if lang != "about"}
 WELSH, URDU, ENGLISH = SETS["cy"], SETS["ur"], SETS["en"]
 ARABIC_SCRIPT = re.compile(r"^[\u0600-\u06ff\s]+$")
 
