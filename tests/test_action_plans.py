@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Page, make_app
+from conftest import Page, make_app, sign_in
 from sqlalchemy import delete, select
 
 from reviewkit.extensions import db
@@ -72,10 +72,7 @@ def plan_world(world):
 
 def _client(app, who="manager"):
     client = app.test_client()
-    token = Page(client.get("/staff/login")).csrf
-    r = client.post("/staff/login", data={"email": f"{who}@example.org",
-                                          "password": "correct horse 1", "csrf_token": token})
-    assert r.status_code == 302
+    sign_in(client, who)
     return client
 
 
