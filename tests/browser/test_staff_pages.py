@@ -77,6 +77,11 @@ def seed(app: Flask) -> dict:
                   due_on=date(2020, 1, 1))  # overdue: shown on the dashboard
     rv.add_action(review, what="Visit the college open day", who="Ann",
                   due_on=date.today() + timedelta(days=60))
+    from reviewkit.services import plans
+
+    plan_action = plans.create_action(  # overdue: marked on the action plan page
+        admin, plans.ThemeRef(None, "t1", "Transport"), change="Earlier bus to college",
+        owner="Transport team", due_on=date(2020, 1, 1), status="planned", service_id=oak.id)
 
     # Monthly check-ins: six this month and six last month at Oak House, two at Elm Court.
     version = latest_version("monthly-check-in")
@@ -96,7 +101,8 @@ def seed(app: Flask) -> dict:
     db.session.commit()
     return {"person_id": person.id, "review_id": review.id, "statement_id": first.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
-            "question_id": "admire", "token": issue_reset_link_token(users["translator"])}
+            "question_id": "admire", "token": issue_reset_link_token(users["translator"]),
+            "plan_action_id": plan_action.id}
 
 
 @dataclass
@@ -196,6 +202,15 @@ PAGES = [
     StaffPage("analysis.action"),
     StaffPage("analysis.curation"),
     StaffPage("analysis.job"),
+    StaffPage("analysis.plan", (
+        ("link", "Download the action plan (CSV)"),
+        ("link", re.compile(r"^Change\W+Earlier bus to college$")),
+        ("button", re.compile(r"^Mark in progress\W+Earlier bus to college$")),
+        ("button", re.compile(r"^Mark done\W+Earlier bus to college$")), *NAV)),
+    StaffPage("analysis.plan_edit", (
+        ("textbox", "What will change"), ("combobox", "Where"), ("textbox", "Who owns it"),
+        ("radio", "Planned"), ("textbox", "You said, we did (optional)"),
+        ("button", "Save the changes"), ("link", "Back to the action plan"), *NAV)),
 ]
 IDS = [p.endpoint for p in PAGES]
 
