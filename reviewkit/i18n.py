@@ -59,6 +59,12 @@ def init_i18n(app: Flask) -> None:
     compile_catalogs(source, compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
 
+    from .localise import in_lang
+
+    @app.template_filter("in_lang")
+    def in_lang_filter(value: object) -> object:
+        return in_lang(value, str(get_locale() or "en"))
+
     @app.context_processor
     def language_context() -> dict:
         lang = str(get_locale() or "en")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from .banks import Bank, Choice, Question, QuestionType
 
@@ -18,6 +19,28 @@ FIXED_LABELS = {
     "Very happy": _l("Very happy"), "Happy": _l("Happy"), "OK": _l("OK"), "Sad": _l("Sad"),
     "Very sad": _l("Very sad"), "Yes": _l("Yes"), "No": _l("No"),
 }
+
+
+class InLanguage(str):
+    """A string that knows which language it is in (a theme's label, a person's statement), so
+    that a page can mark it with ``lang`` (see the ``in_lang`` template filter). It is a plain
+    string everywhere else: in sorting, comparisons, CSV and spreadsheet cells."""
+
+    lang: str | None
+
+    def __new__(cls, text: str, lang: str | None = None) -> InLanguage:
+        obj = super().__new__(cls, text)
+        obj.lang = lang
+        return obj
+
+
+def in_lang(value: object, page_lang: str) -> Markup:
+    """``value`` escaped for HTML, wrapped in ``<span lang="…">`` when it is in another language
+    than the page (WCAG 3.1.2, language of parts: a screen reader then reads it right)."""
+    lang = getattr(value, "lang", None)
+    if lang and lang != page_lang:
+        return Markup('<span lang="{}">{}</span>').format(lang, value)
+    return Markup.escape(value)
 
 
 @dataclass(frozen=True)

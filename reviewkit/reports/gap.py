@@ -30,6 +30,7 @@ from sqlalchemy import and_, select
 
 from ..extensions import db
 from ..models import Area, Service, Statement, ThemeAssignment, ThemeEdit, ThemeSet
+from ..localise import InLanguage
 from .suppress import SMALL
 
 KINDS = ("working", "not_working", "idea", "other")
@@ -144,12 +145,16 @@ def curate(ts: ThemeSet, assign: dict[int, str | None],
     from ..nlp.curation import split_theme_id
 
     model_themes = {t["id"]: t for t in (ts.model or {}).get("themes", [])}
-    result_labels = {t["id"]: t["label"] for t in (ts.result or {}).get("themes", [])}
+    # A label the engine chose is in its theme's main language; one a person typed is not known
+    # (None: the page's own language).
+    result_labels = {t["id"]: InLanguage(t["label"], t.get("language"))
+                     for t in (ts.result or {}).get("themes", [])}
     status: dict[str, str] = {}
     labels: dict[str, str] = {}
     for tid, t in model_themes.items():
         status[tid] = t.get("status", "active")
-        labels[tid] = result_labels.get(tid) or mask_personal(t.get("label") or tid)
+        labels[tid] = result_labels.get(tid) or InLanguage(
+            mask_personal(t.get("label") or tid), t.get("language"))
     for tid, label in result_labels.items():
         status.setdefault(tid, "active")
         labels.setdefault(tid, label)
@@ -195,7 +200,9 @@ def curate(ts: ThemeSet, assign: dict[int, str | None],
                     moved += 1
             if new_id not in status and moved:
                 status[new_id] = "active"
-                labels[new_id] = f"{labels.get(parent, parent)} (part)"
+                parent_label = labels.get(parent, parent)
+                labels[new_id] = InLanguage(f"{parent_label} (part)",
+                                            getattr(parent_label, "lang", None))
             if edit.get("label") and new_id in status:
                 labels[new_id] = mask_personal(str(edit["label"]).strip())
         elif op == "move" and "statement" in edit:
@@ -1032,7 +1039,8 @@ def _relations(values, theme_ids, service_keys, area_keys, area_of, quarters
 
 
 def _examples(texts: list[tuple[str, str]], n: int, mask) -> list[str]:
-    """Masked example statements: the most often said first, then readable ones."""
+    """Masked example statements: the most often said first, then readable ones (each an
+    :class:`InLanguage` in the language it was said in)."""
     if not texts or n <= 0:
         return []
     counts = Counter(text.strip() for text, _lang in texts)
@@ -1042,7 +1050,7 @@ def _examples(texts: list[tuple[str, str]], n: int, mask) -> list[str]:
     for text in order:
         shown = mask(text[:300], language[text])
         if shown.lower() not in {o.lower() for o in out}:
-            out.append(shown)
+            out.append(InLanguage(shown, language[text]))
         if len(out) >= n:
             break
     return out

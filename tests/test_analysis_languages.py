@@ -1,0 +1,103 @@
+"""Themes and examples in the language they were said in: the commissioner's pages mark a Welsh
+label or statement with lang="cy" (WCAG 3.1.2, language of parts), so that a screen reader
+reads it as Welsh, and leave text in the page's own language unmarked."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import make_app, sign_in
+
+from reviewkit.extensions import db
+from reviewkit.localise import InLanguage, in_lang
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from analysis import make_organisation  # noqa: E402
+
+SAID = json.loads((Path(__file__).parent / "data" / "nlp" / "statements_languages.json")
+                  .read_text("utf-8"))
+SPAN = re.compile(r'<span lang="([a-z]+)">([^<]*)</span>')
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    from reviewkit.models import Role, Statement
+    from reviewkit.models.base import utcnow
+    from reviewkit.services.setup import init_database
+    from reviewkit.services.themes import Scope, run_themes
+    from reviewkit.services.users import create_user
+
+    app = make_app(tmp_path_factory.mktemp("analysis-languages"), RATELIMIT_ENABLED=False)
+    with app.app_context():
+        assert not init_database().problems
+        org = make_organisation(2, slug="lang-org")
+        service = org.services[0]
+        kinds = {"wait": "not_working", "food": "working", "listen": "working"}
+        for lang in ("en", "cy"):
+            for topic, texts in SAID[lang].items():
+                for n in range(2):  # twice over two quarters: counts of 10, none hidden
+                    for text in texts:
+                        db.session.add(Statement(
+                            organisation_id=org.id, service_id=service.id,
+                            bank_id="person-centred-review", section_id="working-not-working",
+                            kind=kinds[topic], text=text, language=lang, pooled=True,
+                            position=0, said_on=date(2026, 2, 1) + timedelta(days=100 * n),
+                            created_at=utcnow()))
+        db.session.commit()
+        run_themes(org, Scope(org.id))
+        create_user(org, "manager@example.org", "Manager", "correct horse 1", Role.MANAGER)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _welsh(text: str) -> bool:
+    words = {w for t in SAID["cy"].values() for s in t for w in re.findall(r"\w+", s.lower())}
+    return bool(set(re.findall(r"\w+", text.lower())) & words)
+
+
+def test_welsh_labels_and_statements_are_marked_welsh_on_an_english_page(world):
+    client = world.test_client()
+    sign_in(client, "manager")
+    html = client.get("/staff/analysis/?from=2026-Q1&to=2026-Q4").get_data(as_text=True)
+    spans = SPAN.findall(html)
+    welsh = [text for lang, text in spans if lang == "cy"]
+    assert welsh, "Welsh themes and examples are marked lang=cy"
+    assert {lang for lang, _ in spans} == {"cy"}  # English text on an English page: no span
+    assert all(_welsh(t.replace("&#39;", "'")) for t in welsh)
+    shown = [s.replace("'", "&#39;") for t in SAID["cy"].values() for s in t]
+    shown = [s for s in shown if s in html]
+    assert shown, "some Welsh statements are shown as examples"
+    for statement in shown:  # each one marked, not bare
+        assert f'<span lang="cy">{statement}</span>' in html
+
+
+def test_on_a_welsh_page_the_english_text_is_the_part_marked(world):
+    client = world.test_client()
+    sign_in(client, "manager")
+    html = client.get("/staff/analysis/?from=2026-Q1&to=2026-Q4&lang=cy").get_data(as_text=True)
+    assert '<html lang="cy"' in html
+    langs = {lang for lang, _ in SPAN.findall(html)}
+    assert langs == {"en"}
+
+
+def test_the_gap_analysis_and_pdf_mark_welsh_themes_too(world):
+    client = world.test_client()
+    sign_in(client, "manager")
+    gaps = client.get("/staff/analysis/gaps?from=2026-Q1&to=2026-Q4").get_data(as_text=True)
+    assert any(lang == "cy" for lang, _ in SPAN.findall(gaps))
+
+
+def test_in_lang_marks_only_text_in_another_language_and_escapes_it():
+    assert str(in_lang(InLanguage("Mae'r bwyd <oer>", "cy"), "en")) == \
+        '<span lang="cy">Mae&#39;r bwyd &lt;oer&gt;</span>'
+    assert str(in_lang(InLanguage("The food", "en"), "en")) == "The food"
+    assert str(in_lang("typed by staff", "cy")) == "typed by staff"  # language unknown: none
+    label = InLanguage("Bwyd", "cy")
+    assert label == "Bwyd" and sorted([label, "Aros"]) == ["Aros", "Bwyd"]  # still a string
