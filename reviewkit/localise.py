@@ -88,7 +88,8 @@ class QuestionView:
 
 
 def translate(bank: Bank, text: str, context: str, lang: str) -> Localised:
-    """``text`` from ``bank`` in ``lang`` where a translation exists, else in the source language."""
+    """``text`` from ``bank`` in ``lang`` where a translation exists, else in the source
+    language."""
     from .translations import lookup
 
     if lang != bank.language and (translated := lookup(lang, bank.id, context, text)):

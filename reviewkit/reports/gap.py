@@ -29,8 +29,8 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from ..extensions import db
-from ..models import Area, Service, Statement, ThemeAssignment, ThemeEdit, ThemeSet
 from ..localise import InLanguage
+from ..models import Area, Service, Statement, ThemeAssignment, ThemeEdit, ThemeSet
 from .suppress import SMALL
 
 KINDS = ("working", "not_working", "idea", "other")
