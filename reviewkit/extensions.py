@@ -35,7 +35,6 @@ from flask_limiter import Limiter  # noqa: E402
 from flask_limiter.util import get_remote_address  # noqa: E402
 
 
-
 class RouteLimiter(Limiter):
     """Flask-Limiter for the few routes that declare a limit with ``@limiter.limit`` (sign-in,
     password reset); such a route checks its own limit when called. reviewkit sets no default or

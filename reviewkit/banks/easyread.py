@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .loader import PICTOGRAM_DIR, BankError, compose_yaml, line_for, bank_files, load_bank
+from .loader import PICTOGRAM_DIR, BankError, bank_files, compose_yaml, line_for, load_bank
 from .schema import CHOICE_TYPES, Bank
 
 MAX_WORDS = 15

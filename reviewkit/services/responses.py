@@ -4,12 +4,10 @@ the same answer again (a double tap, a retry after a dropped connection) updates
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
-from typing import Any
-
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
