@@ -4,7 +4,8 @@
 
 What it does, in one run (about 2 minutes with the defaults; loopback only; cleans up):
 
-1. A temporary instance folder with SQLite; ``reviewkit init``; ``reviewkit invite BANK --count 100``.
+1. A temporary instance folder with SQLite; ``reviewkit init``;
+   ``reviewkit invite BANK --count 100``.
 2. gunicorn (4 workers) serving reviewkit. 100 phones each open their invitation
    (GET /r/<token> with their own cookie jar), then the question page, and keep their resume key,
    session cookie and CSRF token (valid for the session).
@@ -376,7 +377,8 @@ def check_reviewkit(db_path: Path, phones: list[Phone], base: str, sent: dict, t
     if any(c != 302 for c in codes):
         problems.append(f"final answers: statuses {sorted(set(codes))}")
     final = dict(stored_answers(db_path, phones[0].qid))
-    wrong = [p.index for p in phones if as_text(final.get(p.key)) != f"Final answer {tag} {p.index}"]
+    wrong = [p.index for p in phones
+             if as_text(final.get(p.key)) != f"Final answer {tag} {p.index}"]
     if wrong or len(final) != len(phones):
         problems.append(f"after final answers: {len(wrong)} phones do not show their last answer")
     if problems:
@@ -392,7 +394,7 @@ def smoke_check(db_path: Path, phones: list[Phone], base: str) -> None:
     a 302 in the load really means a saved answer."""
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda p: p.post(base, f"Phone {p.index} answer 0"), phones))
-    bad = [(p.index, r) for p, r in zip(phones, results)
+    bad = [(p.index, r) for p, r in zip(phones, results, strict=True)
            if r[0] != 302 or "/start" in r[1] or "/done" in r[1]]
     stored = dict(stored_answers(db_path, phones[0].qid))
     missing = [p.index for p in phones if as_text(stored.get(p.key)) != f"Phone {p.index} answer 0"]
@@ -480,7 +482,7 @@ def main() -> int:
                     log(f"opening {len(tokens)} phones")
                     with ThreadPoolExecutor(8) as pool:
                         phones = list(pool.map(
-                            lambda it: Phone(it[0], rk.base, it[1], args.question),
+                            lambda it, rk=rk: Phone(it[0], rk.base, it[1], args.question),
                             enumerate(tokens, 1)))
                     write_lua(script, phones, args.wrk_threads)
                     smoke_check(rk_db, phones, rk.base)

