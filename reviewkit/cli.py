@@ -252,7 +252,8 @@ def banks_check_command(paths: tuple[Path, ...]) -> None:
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         click.secho(f"{p}:0: no such file or folder", fg="red", err=True)
-    targets = [p for p in paths if p.exists()] or ([] if paths else [current_app.config["BANKS_PATH"]])
+    targets = ([p for p in paths if p.exists()]
+               or ([] if paths else [current_app.config["BANKS_PATH"]]))
     banks, problems = check_paths(targets)
     _print_problems(problems)
     from .banks.easyread import check_files  # easy-read warnings: shown, never a failure

@@ -24,7 +24,8 @@ def instance_path_from_env() -> Path:
 
 
 def load_secret_key(instance_path: Path) -> str:
-    """``REVIEWKIT_SECRET_KEY``, else a key generated once and kept in the instance folder (0600)."""
+    """``REVIEWKIT_SECRET_KEY``, else a key generated once and kept in the instance folder
+    (0600)."""
     if key := os.environ.get("REVIEWKIT_SECRET_KEY"):
         return key
     path = instance_path / "secret_key"
@@ -41,7 +42,8 @@ def load_secret_key(instance_path: Path) -> str:
 
 def settings(instance_path: Path) -> dict:
     """Configuration for a Flask app whose instance folder is ``instance_path``."""
-    db_url = os.environ.get("REVIEWKIT_DATABASE_URL") or f"sqlite:///{instance_path / 'reviewkit.db'}"
+    db_url = (os.environ.get("REVIEWKIT_DATABASE_URL")
+              or f"sqlite:///{instance_path / 'reviewkit.db'}")
     if db_url.startswith("postgres://"):  # the spelling some hosts use
         db_url = "postgresql://" + db_url.removeprefix("postgres://")
     if db_url.startswith("postgresql://"):

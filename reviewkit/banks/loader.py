@@ -142,7 +142,8 @@ def load_bank(path: Path | str) -> Bank:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        reason = f"not UTF-8 text: byte {raw[exc.start]:#04x} cannot be read (save the file as UTF-8)"
+        reason = (f"not UTF-8 text: byte {raw[exc.start]:#04x} cannot be read"
+                  " (save the file as UTF-8)")
         raise BankError([Problem(str(path), line, reason)]) from None
     except OSError as exc:
         raise BankError([Problem(str(path), 0, f"cannot read the file: {exc.strerror}")]) from None

@@ -1,4 +1,5 @@
-"""Review meetings and conversations on a tablet: who took part, what they said, what happens next."""
+"""Review meetings and conversations on a tablet: who took part, what they said, what happens
+next."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ class Statement(Timestamps, db.Model):
 class Action(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="SET NULL"))
+    statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statement.id", ondelete="SET NULL"))
     what: Mapped[str] = mapped_column(Text)
     who: Mapped[str] = mapped_column(String(120))
     due_on: Mapped[date | None] = mapped_column(Date, index=True)

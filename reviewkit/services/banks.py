@@ -74,7 +74,8 @@ def latest_version(bank_id: str) -> BankVersion | None:
 
 
 def all_latest() -> list[BankVersion]:
-    rows = db.session.scalars(select(BankVersion).order_by(BankVersion.bank_id, BankVersion.version))
+    rows = db.session.scalars(
+        select(BankVersion).order_by(BankVersion.bank_id, BankVersion.version))
     latest: dict[str, BankVersion] = {}
     for row in rows:
         latest[row.bank_id] = row

@@ -104,7 +104,8 @@ def _answered_responses(org: Organisation, rnd: random.Random) -> None:
             for i in range(10):
                 lang = languages[i % len(languages)]
                 invitation = inv.create_invitations(
-                    survey, language=lang, easy_read=(i % 3 == 0), person_ref=f"DEMO-{rnd.randint(1000, 9999)}"
+                    survey, language=lang, easy_read=(i % 3 == 0),
+                    person_ref=f"DEMO-{rnd.randint(1000, 9999)}",
                 )[0]
                 response = rsp.start_response(invitation, language=lang)
                 rsp.set_consent(response, pooled=(i % 4 != 0))

@@ -112,7 +112,8 @@ def write_qr(url: str, path: Path) -> Path:
     """Write a QR code for ``url`` as PNG or SVG (chosen by the file's suffix)."""
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg"):
-        raise InvitationError(f"a QR code file must end in .png or .svg, not '{suffix or path.name}'")
+        raise InvitationError(
+            f"a QR code file must end in .png or .svg, not '{suffix or path.name}'")
     qr = segno.make(url, error="m")
     qr.save(str(path), scale=10, border=4)
     return path

@@ -151,7 +151,8 @@ def draft(key: str, qid: str):
         return {"saved": False}, 409
     form = answer_form(q, q.text, [])
     if not form.validate():
-        return {"saved": False, "errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, 400
+        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+        return {"saved": False, "errors": errors}, 400
     svc.save_answer(response, qid, question_type_for(q).to_value(form.answer.data))
     return {"saved": True}
 
