@@ -95,7 +95,8 @@ def test_invite_bad_arguments_get_clear_errors(cli, args, message):
 
 def test_export_responses_has_every_answer_once_and_is_safe_in_excel(cli, page, invite, tmp_path):
     key = start_journey(page, invite()).split("/")[2]
-    page(f"/a/{key}/q/like", {"answer": "=HYPERLINK(\"http://x\")\n@SUM(A1)\nKind", "action": "next"})
+    page(f"/a/{key}/q/like",
+         {"answer": "=HYPERLINK(\"http://x\")\n@SUM(A1)\nKind", "action": "next"})
     page(f"/a/{key}/q/name", {"answer": "+44 Zoë", "action": "next"})
     page(f"/a/{key}/q/name", {"answer": "-Zoë", "action": "next"})  # changed: still one row
     page(f"/a/{key}/q/happy", {"answer": "", "action": "skip"})

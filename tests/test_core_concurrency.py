@@ -18,7 +18,8 @@ QUESTIONS = ["like", "name", "happy"]
 
 
 def _value(i: int, qid: str) -> str:
-    return {"like": f"Phone {i} likes swimming", "name": f"Person {i}", "happy": str(1 + i % 3)}[qid]
+    return {"like": f"Phone {i} likes swimming", "name": f"Person {i}",
+            "happy": str(1 + i % 3)}[qid]
 
 
 def test_fifty_phones_answering_at_once_store_every_answer_exactly_once(app, invite):

@@ -234,7 +234,8 @@ def test_finish_later_gives_a_code_that_resumes_on_another_phone(page, invite, a
     form = Page(other.get("/resume"))
     wrong = Page(other.post("/resume", data={"code": "ZZZZ-ZZZZ", "csrf_token": form.csrf}))
     assert wrong.status == 400 and "We could not find that code" in wrong and "ZZZZ-ZZZZ" in wrong
-    ok = other.post("/resume", data={"code": code.lower().replace("-", " "), "csrf_token": form.csrf})
+    ok = other.post("/resume", data={"code": code.lower().replace("-", " "),
+                                     "csrf_token": form.csrf})
     assert ok.headers["Location"] == f"/k/{key}"
     assert other.get(f"/k/{key}").headers["Location"] == f"/a/{key}/q/name"
     assert db.session.scalar(select(Answer.value).filter_by(question_id="like")) == ["I am kind"]

@@ -23,7 +23,8 @@ def test_admin_adds_an_account_and_the_one_time_link_sets_a_password(staff_app):
     short = Page(newcomer.post(path, data={"password": "short", "confirm": "short",
                                            "csrf_token": form_token(newcomer, path)}))
     assert short.status == 400 and "at least 12 characters" in short
-    ok = newcomer.post(path, data={"password": "a long pass phrase", "confirm": "a long pass phrase",
+    ok = newcomer.post(path, data={"password": "a long pass phrase",
+                                   "confirm": "a long pass phrase",
                                    "csrf_token": form_token(newcomer, path)})
     assert ok.status_code == 302
     assert newcomer.get(path).status_code == 404  # used once, never again
