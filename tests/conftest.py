@@ -180,13 +180,27 @@ def start_journey(page, invitation, share: str = "yes") -> str:
     return chosen.response.headers["Location"]
 
 
+PASSWORD = "correct horse 1"  # every test member of staff's password
+
+
+def staff_per_role(org) -> dict:
+    """One member of staff per role in ``org``, signed in as ``<role>@example.org`` with
+    :data:`PASSWORD` (committed). Returns role -> user."""
+    from reviewkit.models import Role
+    from reviewkit.services.users import create_user
+
+    users = {role: create_user(org, f"{role.value}@example.org", role.value.title(), PASSWORD,
+                               role) for role in Role}
+    db.session.commit()
+    return users
+
+
 @pytest.fixture
 def staff_app(tmp_path: Path) -> Iterator[Flask]:
     """An app with the shipped banks, an organisation with two services and one user per role
     (the facilitator works in the first service only). Password for all: 'correct horse 1'."""
     from reviewkit.config import REPO_ROOT
     from reviewkit.models import Area, Organisation, Role, Service
-    from reviewkit.services.users import create_user
 
     with initialised_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks")) as app:
         org = Organisation(name="Test Org", slug="test-org")
@@ -195,11 +209,8 @@ def staff_app(tmp_path: Path) -> Iterator[Flask]:
         two = Service(organisation=org, area=area, name="Elm Court", slug="elm")
         db.session.add_all([org, area, one, two])
         db.session.commit()
-        for role in Role:
-            user = create_user(org, f"{role.value}@example.org", role.value.title(),
-                               "correct horse 1", role)
-            if role == Role.FACILITATOR:
-                user.services.append(one)
+        facilitator = staff_per_role(org)[Role.FACILITATOR]
+        facilitator.services.append(one)
         db.session.commit()
         yield app
 
@@ -207,7 +218,7 @@ def staff_app(tmp_path: Path) -> Iterator[Flask]:
 def sign_in(client: FlaskClient, role: str) -> None:
     token = Page(client.get("/staff/login")).csrf
     r = client.post("/staff/login", data={"email": f"{role}@example.org",
-                                          "password": "correct horse 1", "csrf_token": token})
+                                          "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
 
 

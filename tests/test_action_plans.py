@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Page, make_app, sign_in
+from conftest import PASSWORD, Page, make_app, sign_in, staff_per_role
 from sqlalchemy import delete, select
 
 from reviewkit.extensions import db
@@ -41,11 +41,9 @@ def world(tmp_path_factory):
         org = make_organisation(4, slug="plan-org")
         generate(org, 400, seed=5, special=False)
         run_themes(org, Scope(org.id))
-        for role in Role:
-            create_user(org, f"{role.value}@example.org", role.value.title(),
-                        "correct horse 1", role)
+        staff_per_role(org)
         other = make_organisation(2, slug="other-org")
-        create_user(other, "other@example.org", "Other Manager", "correct horse 1",
+        create_user(other, "other@example.org", "Other Manager", PASSWORD,
                     Role.MANAGER)
         db.session.commit()
         from reviewkit.reports.gap import Filters, build_report

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Page, make_app
+from conftest import PASSWORD, Page, make_app, sign_in, staff_per_role
 from sqlalchemy import select
 
 from reviewkit.extensions import db
@@ -46,13 +46,11 @@ def world(tmp_path_factory):
         small = make_organisation(6, slug="small-org")
         generate(small, 300, seed=11, special=False)
         run_themes(small, Scope(small.id))
-        for role in Role:
-            create_user(org, f"{role.value}@example.org", role.value.title(),
-                        "correct horse 1", role)
-        local = create_user(org, "local@example.org", "Local Manager", "correct horse 1",
+        staff_per_role(org)
+        local = create_user(org, "local@example.org", "Local Manager", PASSWORD,
                             Role.MANAGER)
         local.services.append(sorted(org.services, key=lambda s: s.id)[0])
-        create_user(small, "small@example.org", "Small Manager", "correct horse 1",
+        create_user(small, "small@example.org", "Small Manager", PASSWORD,
                     Role.MANAGER)
         db.session.commit()
         ids = {"org": org.id, "small": small.id,
@@ -66,10 +64,7 @@ def world(tmp_path_factory):
 
 def _client(app, who="manager"):
     client = app.test_client()
-    token = Page(client.get("/staff/login")).csrf
-    r = client.post("/staff/login", data={"email": f"{who}@example.org",
-                                          "password": "correct horse 1", "csrf_token": token})
-    assert r.status_code == 302
+    sign_in(client, who)
     return client
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import make_app, sign_in
+from conftest import PASSWORD, make_app, sign_in
 
 from reviewkit.extensions import db
 from reviewkit.localise import InLanguage, in_lang
@@ -50,7 +50,7 @@ def world(tmp_path_factory):
                             created_at=utcnow()))
         db.session.commit()
         run_themes(org, Scope(org.id))
-        create_user(org, "manager@example.org", "Manager", "correct horse 1", Role.MANAGER)
+        create_user(org, "manager@example.org", "Manager", PASSWORD, Role.MANAGER)
         db.session.commit()
     yield app
     with app.app_context():
