@@ -85,6 +85,9 @@ def test_on_a_welsh_page_the_english_text_is_the_part_marked(world):
     assert '<html lang="cy"' in html
     langs = {lang for lang, _ in SPAN.findall(html)}
     assert langs == {"en"}
+    # the report's own words are in Welsh too: kinds of statement and "hidden"
+    assert "Syniadau" in html and "Yn gweithio" in html
+    assert ">Ideas<" not in html and ">Working<" not in html
 
 
 def test_the_gap_analysis_and_pdf_mark_welsh_themes_too(world):

@@ -22,10 +22,7 @@ from ..forms.questions import BaseForm, MultiCheckboxField
 from ..models import Role, Service, Statement, ThemeSet, User
 from ..reports import exporters
 from ..reports.gap import (
-    KIND_LABELS,
     KINDS,
-    SUPPRESSED_NOTE,
-    SUPPRESSED_TEXT,
     UNASSIGNED,
     FilterError,
     Filters,
@@ -156,9 +153,18 @@ def _render_bad_filter(form: FilterForm):
                            chart="", query="", compute=ComputeForm(), **_names()), 400
 
 
+# The report's words in the page's language (the data files keep reports.gap's English ones).
+PAGE_WORDS = {
+    "kind_labels": {"working": _l("Working"), "not_working": _l("Not working"),
+                    "idea": _l("Ideas"), "other": _l("Other")},
+    "hidden": _l("hidden"),
+    "note": _l("hidden: fewer than 5, or hidden so that a number under 5 cannot be worked "
+               "out from the totals"),
+}
+
+
 def _names() -> dict:
-    return {"kinds": KINDS, "kind_labels": KIND_LABELS, "hidden": SUPPRESSED_TEXT,
-            "note": SUPPRESSED_NOTE, "unassigned": UNASSIGNED}
+    return {"kinds": KINDS, "unassigned": UNASSIGNED, **PAGE_WORDS}
 
 
 def _query() -> str:
