@@ -203,23 +203,23 @@ def main(argv=None) -> int:
         print(f"{name:20s} first {times[0]:.2f} s{again}  {len(r.data) / 1024:.0f} KB{goal}")
     with app.app_context():
         from reviewkit.reports import gap
+        from reviewkit.reports.filters import Filters
+        from reviewkit.reports.themes import theme_set_for
 
-        filters = gap.Filters(org_id, since=date(2026, 1, 1), until=date(2026, 12, 31))
+        filters = Filters(org_id, since=date(2026, 1, 1), until=date(2026, 12, 31))
         for name, forget in (("report as data, nothing kept", True),
                              ("report as data, audit kept", False)):
-            gap._CACHE.clear()
+            gap.forget(answers=forget)
             if forget:  # no report, no suppression kept in this process or the theme set
-                gap._HIDDEN.clear()
-                _forget_stored(gap.theme_set_for(filters))
+                _forget_stored(theme_set_for(filters))
             t0, c0 = time.perf_counter(), time.process_time()
-            report = gap._build_report(filters, with_statements=False)
+            report = gap.make_report(filters, with_statements=False)
             print(f"{name:28s} {time.perf_counter() - t0:.2f} s "
                   f"(CPU {time.process_time() - c0:.2f} s; {len(report.themes)} themes, "
                   f"{len(report.cells)} rows, {sum(v is None for v in report.published.values())}"
                   f" hidden of {len(report.published)} published numbers)")
-        gap._CACHE.clear()
-        gap._HIDDEN.clear()
-        _forget_stored(gap.theme_set_for(filters))
+        gap.forget()
+        _forget_stored(theme_set_for(filters))
     t0 = time.perf_counter()
     with app.app_context():
         assert client.get(f"/staff/analysis/{query}").status_code == 200

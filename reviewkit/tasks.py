@@ -3,7 +3,10 @@
 Storage: SQLite in the instance folder (``huey.db``) by default, Redis when
 ``REVIEWKIT_REDIS_URL`` is set (needs the ``redis`` package). Run a worker beside the web app:
 
-    huey_consumer reviewkit.tasks.huey -w 2
+    huey_consumer reviewkit.worker.huey -w 2
+
+(``reviewkit/worker.py`` makes the app the jobs run in; this module never imports the app
+factory, which imports it.)
 
 Tests (and ``HUEY_IMMEDIATE=True`` in the app config) run tasks at once, in the calling
 process, with Huey's in-memory storage: Huey's own test mode.
@@ -41,7 +44,10 @@ _worker_app = None
 def init_app(app) -> None:
     """Follow the app's HUEY_IMMEDIATE setting: jobs run at once, in the calling process (the
     demo, small services without a worker, and Huey's own test mode). Set both ways, because
-    the one Huey object outlives any one app."""
+    the one Huey object outlives any one app. The app is kept for jobs that run outside any app
+    context (in the worker, see ``reviewkit/worker.py``)."""
+    global _worker_app
+    _worker_app = app
     immediate = bool(app.config.get("HUEY_IMMEDIATE"))
     if huey.immediate != immediate:
         huey.immediate = immediate
@@ -55,11 +61,9 @@ def _app_context():
     if has_app_context():
         yield
         return
-    global _worker_app
     if _worker_app is None:
-        from . import create_app
-
-        _worker_app = create_app()
+        raise RuntimeError("no app for this job: run the worker as "
+                           "'huey_consumer reviewkit.worker.huey'")
     with _worker_app.app_context():
         yield
 

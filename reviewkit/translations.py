@@ -28,3 +28,8 @@ def _catalog(lang: str) -> dict[tuple[str, str], str]:
 
 def lookup(lang: str, bank_id: str, context: str, text: str) -> str | None:
     return _catalog(lang).get((f"{bank_id}:{context}", text))
+
+
+def forget() -> None:
+    """Read the catalogs again next time (after a translator saves one)."""
+    _catalog.cache_clear()

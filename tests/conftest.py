@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,26 @@ def sign_in(client: FlaskClient, role: str) -> None:
 
 def form_token(client: FlaskClient, url: str) -> str:
     return Page(client.get(url)).csrf
+
+
+def add_checkins(service, org, count: int, month: date | None = None) -> None:
+    """``count`` submitted monthly check-ins at ``service``, their face answers spread over the
+    scale, submitted this month or in ``month``."""
+    from reviewkit.models import Response
+    from reviewkit.services import invitations as inv
+    from reviewkit.services import responses as rsp
+    from reviewkit.services.banks import latest_version
+
+    version = latest_version("monthly-check-in")
+    scales = [q.id for q in version.bank.questions if q.type.value == "scale"]
+    survey = inv.survey_for(version, service, org)
+    for i, invitation in enumerate(inv.create_invitations(survey, count=count)):
+        response = rsp.start_response(invitation)
+        rsp.set_consent(response, True)
+        for q in scales:
+            rsp.save_answer(response, q, str(1 + (i + len(q)) % 3))
+        rsp.submit(response)
+        if month is not None:
+            db.session.get(Response, response.id).submitted_at = response.submitted_at.replace(
+                year=month.year, month=month.month, day=min(month.day, 28))
+    db.session.commit()

@@ -46,7 +46,8 @@ def world(tmp_path_factory):
         create_user(other, "other@example.org", "Other Manager", PASSWORD,
                     Role.MANAGER)
         db.session.commit()
-        from reviewkit.reports.gap import Filters, build_report
+        from reviewkit.reports.filters import Filters
+        from reviewkit.reports.gap import build_report
 
         report = build_report(Filters(org.id), with_statements=False)
         theme = next(t for t in report.themes if t.total and t.id != "unassigned")
@@ -331,7 +332,7 @@ def test_the_plan_downloads_as_spreadsheet_safe_csv_and_is_logged(plan_world):
     assert "attachment" in r.headers["Content-Disposition"]
     assert r.data.startswith(b"\xef\xbb\xbf") and b"\r\n" in r.data
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    from reviewkit.services.plans import PLAN_COLUMNS
+    from reviewkit.reports.plan import PLAN_COLUMNS
 
     assert rows[0] == PLAN_COLUMNS and len(rows) == 3
     by = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
@@ -349,6 +350,40 @@ def test_the_plan_downloads_as_spreadsheet_safe_csv_and_is_logged(plan_world):
                                   .order_by(AccessLog.id)).all()
         assert len(logs) == before + 1
         assert '"format": "plan.csv"' in logs[-1].detail and logs[-1].user_id is not None
+
+
+def test_the_plan_as_xlsx_and_pdf_agrees_with_the_csv(plan_world, tmp_path):
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    app, ids = plan_world
+    client = _client(app)
+    _start(client, ids, change=INJECTION, owner="@SUM(A1:A9)")
+    _start(client, ids, change="Quiet room", scope=f"service:{ids['services'][0][0]}")
+    rows = list(csv.reader(io.StringIO(
+        client.get("/staff/analysis/plan.csv").data.decode("utf-8-sig"))))
+    r = client.get("/staff/analysis/plan.xlsx")
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(r.data)).active
+    cells = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
+    # the same rows; the CSV only adds a ' before text that would start a formula
+    assert [[v.removeprefix("'") for v in row] for row in rows] == cells
+    risky = next(c for row in sheet.iter_rows() for c in row if c.value == INJECTION)
+    assert risky.data_type == "s"
+    r = client.get("/staff/analysis/plan.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    (tmp_path / "plan.pdf").write_bytes(r.data)
+    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "plan.pdf"), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    assert "Action plan" in text and "Planned (2)" in text
+    assert "Quiet room" in text and ids["services"][0][1] in text and "Who owns it" in text
+    assert client.get("/staff/analysis/plan.docx").status_code == 404
+    with app.app_context():
+        logs = db.session.scalars(select(AccessLog).filter_by(action="download")
+                                  .order_by(AccessLog.id)).all()
+        assert ['"format": "plan.xlsx"' in logs[-2].detail,
+                '"format": "plan.pdf"' in logs[-1].detail] == [True, True]
 
 
 # ---------------------------------------------------------------------------- you said, we did

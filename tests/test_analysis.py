@@ -74,7 +74,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _report(app, org_id, **kw):
-    from reviewkit.reports.gap import Filters, build_report
+    from reviewkit.reports.filters import Filters
+    from reviewkit.reports.gap import build_report
 
     with app.app_context():
         return build_report(Filters(org_id, since=date(2026, 1, 1), until=date(2026, 12, 31),
@@ -197,8 +198,9 @@ def test_formula_injection_is_inert_in_csv_and_xlsx(world):
 
     from openpyxl import load_workbook
 
-    from reviewkit.reports import exporters
-    from reviewkit.reports.gap import StatementRow
+    from reviewkit.reports import gap_downloads
+    from reviewkit.reports.formats import csv_bytes, xlsx_bytes
+    from reviewkit.reports.gap_report import StatementRow
 
     app, ids = world
     client = _client(app)
@@ -217,12 +219,13 @@ def test_formula_injection_is_inert_in_csv_and_xlsx(world):
     report = dataclasses.replace(report, themes=[theme, *report.themes[1:]],
                                  statements=[row, *report.statements],
                                  cells=[cell, *report.cells[1:]])
-    for data in (exporters.statements_csv(report), exporters.cells_csv(report)):
+    for data in (csv_bytes(gap_downloads.statements_table(report)),
+                 csv_bytes(gap_downloads.cells_table(report))):
         text = data.decode("utf-8-sig")
         assert "'=HYPERLINK(" in text
         for r in csv.reader(io.StringIO(text)):
             assert not any(c.startswith(("=", "+", "@")) for c in r), r
-    raw = exporters.xlsx(report)
+    raw = xlsx_bytes(gap_downloads.workbook(report))
     wb = load_workbook(io.BytesIO(raw))
     found = [c for ws in wb for r in ws.iter_rows() for c in r
              if isinstance(c.value, str) and c.value.startswith("=HYPERLINK(")]
@@ -250,10 +253,11 @@ def test_pdf_has_every_theme_an_executive_summary_the_method_and_no_hidden_count
     assert "How these numbers were made" in flat and "Summary" in flat
     assert "fewer than 5" in flat and "hidden" in flat
     # every count printed in a table is 0 or at least 5
-    from reviewkit.reports.exporters import pdf_html
+    from reviewkit.reports.formats import pdf_html
+    from reviewkit.reports.gap_downloads import pdf_document
 
     with app.test_request_context():
-        html = pdf_html(report, title="Gap analysis")
+        html = pdf_html(pdf_document(report, title="Gap analysis"))
     cells = re.findall(r'<td class="n">(\d+)</td>', html)
     assert len(cells) > 100
     assert not [c for c in cells if 0 < int(c) < 5]
@@ -281,7 +285,7 @@ def test_every_download_is_logged_with_who_when_and_filter(world):
 
 
 def _check_no_recovery(report):
-    from reviewkit.reports.gap import linear_leaks
+    from reviewkit.reports.audit import linear_leaks
 
     published = report.published
     # 1. nothing from 1 to 4 is shown anywhere
@@ -319,9 +323,10 @@ def test_no_count_under_5_can_be_recovered_from_totals(world):
     hidden = _check_no_recovery(report)
     assert len(hidden) > 20, "the small organisation has plenty of small numbers"
     # the exporters never see a hidden number
-    from reviewkit.reports.exporters import cells_csv
+    from reviewkit.reports.formats import csv_bytes
+    from reviewkit.reports.gap_downloads import cells_table
 
-    rows = _csv_rows(cells_csv(report))
+    rows = _csv_rows(csv_bytes(cells_table(report)))
     assert not [v for r in rows[1:] for v in r[5:] if v.isdigit() and 0 < int(v) < 5]
 
 
@@ -334,68 +339,38 @@ def test_suppression_holds_for_a_filtered_view_too(world):
     assert len(_check_no_recovery(report)) > 100
 
 
-def test_the_fast_audit_finds_what_the_plain_dense_check_finds():
-    """LinearAudit (block by block) against linear_leaks (one dense matrix) on random tables:
-    the same hidden numbers are recoverable, including across themes through the totals."""
-    import random
-
-    from reviewkit.reports.gap import ALL, LinearAudit, linear_leaks
-
-    rnd = random.Random(5)
-    found = safe = 0
-    for _trial in range(30):
-        themes, places, quarters, kinds = (["t1", "t2", "t3"][:rnd.randint(1, 3)],
-                                           ["s:1", "s:2"], ["q1", "q2"], ["w", "n"])
-        atoms = [(t, p, q, k) for t in themes for p in places for q in quarters for k in kinds
-                 if rnd.random() < 0.8]
-        members: dict = {}
-        for a in atoms:
-            t, p, q, k = a
-            for key in (a, (t, p, q, ALL), (t, p, ALL, ALL), (t, ALL, q, ALL),
-                        (t, ALL, ALL, k), (t, ALL, ALL, ALL), (ALL, p, ALL, ALL),
-                        (ALL, ALL, q, ALL), (ALL, ALL, ALL, k), (ALL, ALL, ALL, ALL)):
-                members.setdefault(key, []).append(a)
-        values = {k: len(v) for k, v in members.items()}
-        for _draw in range(5):
-            # most atoms hidden, some totals: like a small organisation's table
-            hidden = {k for k in sorted(values)
-                      if rnd.random() < (0.7 if members[k] == [k] else 0.3)}
-            fast = set(LinearAudit(values, members).leaks(hidden))
-            assert fast == set(linear_leaks(list(values), hidden, members))
-            found, safe = found + len(fast), safe + len(hidden - fast)
-    assert found > 50 and safe > 50  # both answers came up often
-
-
 def test_the_job_stores_the_audit_and_pages_reuse_it(world, monkeypatch):
-    from reviewkit.reports import gap
+    from reviewkit.reports import gap, suppression
+    from reviewkit.reports.filters import Filters
+    from reviewkit.reports.themes import theme_set_for
     from reviewkit.tasks import theme_organisation
 
     app, ids = world
-    filters = gap.Filters(ids["small"], since=date(2026, 1, 1), until=date(2026, 12, 31))
+    filters = Filters(ids["small"], since=date(2026, 1, 1), until=date(2026, 12, 31))
     with app.app_context():
         assert theme_organisation(ids["small"], None, "2026-01-01", "2026-12-31")()["themes"]
-        ts = gap.theme_set_for(filters)
+        ts = theme_set_for(filters)
         stored = ts.result.get("suppression")
         assert stored, "the job keeps the audit's answer with the themes"
         when = ts.updated_at
-        expected = {k for k, v in gap._build_report(filters).published.items() if v is None}
+        expected = {k for k, v in gap.make_report(filters).published.items() if v is None}
 
         def no_audit(*_a, **_k):
             raise AssertionError("the audit ran again")
 
-        gap._HIDDEN.clear()
-        monkeypatch.setattr(gap.Suppressor, "run", no_audit)
-        again = gap._build_report(filters)  # from the theme set, not worked out again
+        suppression.forget()
+        monkeypatch.setattr(suppression.Suppressor, "run", no_audit)
+        again = gap.make_report(filters)  # from the theme set, not worked out again
         assert {k for k, v in again.published.items() if v is None} == expected
-        assert gap.theme_set_for(filters).updated_at == when  # still when themes were made
+        assert theme_set_for(filters).updated_at == when  # still when themes were made
         # a stored answer that fails the quick checks is not trusted
         digest = next(iter(stored))
         keys = sorted(again.published)
-        ts.result = {**ts.result, "suppression": {digest: gap._pack(set(), keys)}}
+        ts.result = {**ts.result, "suppression": {digest: suppression.pack(set(), keys)}}
         db.session.commit()
-        gap._HIDDEN.clear()
+        suppression.forget()
         monkeypatch.undo()
-        assert {k for k, v in gap._build_report(filters).published.items()
+        assert {k for k, v in gap.make_report(filters).published.items()
                 if v is None} == expected
 
 
@@ -404,10 +379,10 @@ def test_statements_download_reuses_the_pages_report(world, monkeypatch):
 
     app, _ids = world
     client = _client(app)
-    gap._CACHE.clear()
+    gap.forget(answers=False)
     builds = []
-    real = gap._build_report
-    monkeypatch.setattr(gap, "_build_report", lambda *a, **k: builds.append(k) or real(*a, **k))
+    real = gap.make_report
+    monkeypatch.setattr(gap, "make_report", lambda *a, **k: builds.append(k) or real(*a, **k))
     assert client.get(f"/staff/analysis/?{Q}").status_code == 200
     rows = _csv_rows(client.get(f"/staff/analysis/statements.csv?{Q}").data)
     assert client.get(f"/staff/analysis/download.xlsx?{Q}").status_code == 200

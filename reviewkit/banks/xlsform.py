@@ -97,6 +97,11 @@ def _interface(lang: str) -> dict[str, str]:
             and m.string and not m.fuzzy and not m.context}
 
 
+def forget_interface() -> None:
+    """Read the interface translations again next time (after a translator saves them)."""
+    _interface.cache_clear()
+
+
 def _lang_column(code: str, easy: bool = False) -> str:
     name = LANGUAGES.get(code, (code,))[0]
     return f"{name}{EASY if easy else ''} ({code})"

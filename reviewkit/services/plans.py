@@ -98,23 +98,6 @@ def published(organisation_id: int) -> list[PlanAction]:
         .order_by(PlanAction.done_at.desc(), PlanAction.id.desc())))
 
 
-#: The action plan download: one row per action.
-PLAN_COLUMNS = ["id", "theme_id", "theme", "where", "what_will_change", "root_cause",
-                "success_looks_like", "owner", "due_on", "status", "overdue", "done_on",
-                "you_said_we_did", "created_by", "created_at", "updated_at"]
-
-
-def plan_rows(actions: list[PlanAction], today: date | None = None) -> list[list]:
-    """The plan as plain rows (see :data:`PLAN_COLUMNS`); staff names only, never a person's."""
-    names = dict(db.session.execute(select(User.id, User.name).where(
-        User.id.in_({a.created_by_id for a in actions if a.created_by_id}))).all())
-    return [[a.id, a.theme_id, a.theme_label, where(a), a.change, a.root_cause, a.success,
-             a.owner, a.due_on.isoformat(), a.status, "yes" if a.is_overdue(today) else "no",
-             a.done_at.date().isoformat() if a.done_at else "", a.public_sentence,
-             names.get(a.created_by_id, ""), a.created_at.isoformat(timespec="seconds"),
-             a.updated_at.isoformat(timespec="seconds")] for a in actions]
-
-
 def where(action: PlanAction) -> str:
     """The service or area an action is for; empty for the whole organisation."""
     if action.service is not None:

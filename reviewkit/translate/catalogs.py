@@ -322,7 +322,7 @@ def placeholders(text: str) -> list[str]:
     return sorted(found + _BRACE.findall(text))
 
 
-def _msg_line(path: Path) -> dict[tuple, int]:
+def msg_lines(path: Path) -> dict[tuple, int]:
     """Line of each (msgctxt, msgid) in a PO file: Babel keeps only source locations."""
     lines: dict[tuple, int] = {}
     ctx, start, mode, buf, ident = None, 0, None, [], None
@@ -359,7 +359,7 @@ _MSGSTR_N = re.compile(r"msgstr\[(\d+)\]\s*(.*)$")
 @dataclass
 class RawPlural:
     """A plural entry as written in a PO file, before Babel fills missing forms in."""
-    line: int  # the entry's msgctxt line, or its msgid line (as :func:`_msg_line`)
+    line: int  # the entry's msgctxt line, or its msgid line (as :func:`msg_lines`)
     msgid: str
     forms: dict[int, str] = field(default_factory=dict)  # msgstr[n] index -> translation
 
@@ -461,7 +461,7 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
     if re.sub(r"\s", "", got) != re.sub(r"\s", "", want):
         problems.append(Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'"))
     problems.extend(check_plural_counts(path, catalog.num_plurals, raw.decode("utf-8")))
-    where = _msg_line(path)
+    where = msg_lines(path)
     for m in catalog:
         if not m.id or not m.string:
             continue
@@ -529,7 +529,7 @@ def coverage(translations_dir: Path, langs: Iterable[str] | None = None) -> list
         for domain in DOMAINS:
             path = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
             cat = read_catalog(path, locale=lang) if path.exists() else None
-            where = _msg_line(path) if path.exists() else {}
+            where = msg_lines(path) if path.exists() else {}
             messages = [m for m in cat if m.id] if cat is not None else []
             template = templates.get(domain)
             if template is not None:

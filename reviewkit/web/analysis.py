@@ -6,10 +6,9 @@ see counts and masked statements only, never a person's record.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,18 +19,21 @@ from wtforms import Form, HiddenField, SelectField, StringField
 from ..extensions import db
 from ..forms.questions import BaseForm, MultiCheckboxField
 from ..models import Role, Service, Statement, ThemeSet, User
-from ..reports import exporters
-from ..reports.gap import (
-    KINDS,
-    UNASSIGNED,
-    FilterError,
-    Filters,
-    build_report,
-    curate,
-    parse_when,
-    summary_sentences,
+from ..reports import gap_downloads
+from ..reports.filters import FilterError, Filters, parse_when
+from ..reports.formats import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    bar_chart_svg,
+    csv_bytes,
+    pdf_bytes,
+    xlsx_bytes,
 )
+from ..reports.gap import build_report
+from ..reports.gap_report import KINDS, PAGE_WORDS, UNASSIGNED, summary_sentences
+from ..reports.themes import curate
 from .auth import Permission, requires
+from .downloads import send_download
 
 bp = Blueprint("analysis", __name__, url_prefix="/staff/analysis")
 
@@ -148,26 +150,16 @@ def _all_service_ids() -> set[int]:
         Service.organisation_id == current_user.organisation_id)))
 
 
-def _render_bad_filter(form: FilterForm):
+def render_bad_filter(form: FilterForm):
     return render_template("analysis/index.html", form=form, report=None, summary=[],
-                           chart="", query="", compute=ComputeForm(), **_names()), 400
+                           chart="", query="", compute=ComputeForm(), **page_names()), 400
 
 
-# The report's words in the page's language (the data files keep reports.gap's English ones).
-PAGE_WORDS = {
-    "kind_labels": {"working": _l("Working"), "not_working": _l("Not working"),
-                    "idea": _l("Ideas"), "other": _l("Other")},
-    "hidden": _l("hidden"),
-    "note": _l("hidden: fewer than 5, or hidden so that a number under 5 cannot be worked "
-               "out from the totals"),
-}
-
-
-def _names() -> dict:
+def page_names() -> dict:
     return {"kinds": KINDS, "unassigned": UNASSIGNED, **PAGE_WORDS}
 
 
-def _query() -> str:
+def page_query() -> str:
     return request.query_string.decode("utf-8", "replace")
 
 
@@ -179,16 +171,16 @@ def _query() -> str:
 def index():
     form, filters = read_filters()
     if filters is None:
-        return _render_bad_filter(form)
+        return render_bad_filter(form)
     report = build_report(filters, with_statements=False)
     themed = [t for t in report.themes if t.id != UNASSIGNED]
-    chart = Markup(exporters.bar_chart_svg([(t.label, t.total) for t in themed[:25]],
-                                           title=_("Statements by theme")))
+    chart = Markup(bar_chart_svg([(t.label, t.total) for t in themed[:25]],
+                                 title=_("Statements by theme")))
     compute = ComputeForm(bank=",".join(filters.banks), start=form.start.data or "",
                           end=form.end.data or "")
     return render_template("analysis/index.html", form=form, report=report, chart=chart,
-                           summary=summary_sentences(report), query=_query(), compute=compute,
-                           **_names())
+                           summary=summary_sentences(report), query=page_query(), compute=compute,
+                           **page_names())
 
 
 @bp.get("/gaps")
@@ -196,10 +188,10 @@ def index():
 def gaps():
     form, filters = read_filters()
     if filters is None:
-        return _render_bad_filter(form)
+        return render_bad_filter(form)
     report = build_report(filters, with_statements=False)
-    return render_template("analysis/gaps.html", form=form, report=report, query=_query(),
-                           **_names())
+    return render_template("analysis/gaps.html", form=form, report=report, query=page_query(),
+                           **page_names())
 
 
 @bp.get("/compare")
@@ -241,24 +233,10 @@ def compare():
             labels.setdefault(tid, t.label)
     return render_template("analysis/compare.html", mode=mode, a=a, b=b, services=services,
                            columns=columns, labels=labels, error=error,
-                           **_names()), (400 if error else 200)
+                           **page_names()), (400 if error else 200)
 
 
 # ---------------------------------------------------------------------------- downloads
-
-
-def _download(kind: str, body: bytes, mimetype: str, filename: str, filters: Filters | None):
-    """Send a download, logged with who, when, the format and the filter (none for the
-    action plan, which is the whole organisation's)."""
-    from ..services.people import log_access
-
-    described = json.loads(filters.describe()) if filters is not None else {}
-    log_access(current_user, "download", "analysis", None,
-               detail=json.dumps({"format": kind, "filter": described}, sort_keys=True))
-    db.session.commit()
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
 
 
 def _report_or_redirect(**kwargs):
@@ -275,8 +253,8 @@ def download_csv():
     filters, report, bad = _report_or_redirect(with_statements=False)
     if bad:
         return bad
-    return _download("csv", exporters.cells_csv(report), "text/csv; charset=utf-8",
-                     f"gap-analysis-{date.today()}.csv", filters)
+    return send_download("csv", csv_bytes(gap_downloads.cells_table(report)), CSV_MIMETYPE,
+                         f"gap-analysis-{date.today()}.csv", filters)
 
 
 @bp.get("/statements.csv")
@@ -285,9 +263,8 @@ def statements_csv():
     filters, report, bad = _report_or_redirect()
     if bad:
         return bad
-    return _download("statements.csv", exporters.statements_csv(report),
-                     "text/csv; charset=utf-8", f"gap-analysis-statements-{date.today()}.csv",
-                     filters)
+    return send_download("statements.csv", csv_bytes(gap_downloads.statements_table(report)),
+                         CSV_MIMETYPE, f"gap-analysis-statements-{date.today()}.csv", filters)
 
 
 @bp.get("/download.xlsx")
@@ -296,10 +273,8 @@ def download_xlsx():
     filters, report, bad = _report_or_redirect()
     if bad:
         return bad
-    return _download(
-        "xlsx", exporters.xlsx(report),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"gap-analysis-{date.today()}.xlsx", filters)
+    return send_download("xlsx", xlsx_bytes(gap_downloads.workbook(report)), XLSX_MIMETYPE,
+                         f"gap-analysis-{date.today()}.xlsx", filters)
 
 
 @bp.get("/download.pdf")
@@ -308,8 +283,9 @@ def download_pdf():
     filters, report, bad = _report_or_redirect(with_statements=False)
     if bad:
         return bad
-    return _download("pdf", exporters.pdf(report, title=_("Gap analysis")), "application/pdf",
-                     f"gap-analysis-{date.today()}.pdf", filters)
+    document = gap_downloads.pdf_document(report, title=_("Gap analysis"))
+    return send_download("pdf", pdf_bytes(document), "application/pdf",
+                         f"gap-analysis-{date.today()}.pdf", filters)
 
 
 # ---------------------------------------------------------------------------- curation

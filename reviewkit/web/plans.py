@@ -12,19 +12,21 @@ from flask_login import current_user
 from ..forms.plans import STATUS_LABELS, PlanActionForm, scope_value
 from ..forms.questions import BaseForm
 from ..models import PlanAction
-from ..reports.exporters import csv_table
-from ..reports.gap import UNASSIGNED, build_report, theme_set_for
+from ..reports import plan as plan_report
+from ..reports.gap import build_report
+from ..reports.gap_report import UNASSIGNED
+from ..reports.themes import theme_set_for
 from ..services import plans as svc
 from .analysis import (
-    _download,
-    _names,
-    _query,
-    _render_bad_filter,
     bp,
+    page_names,
+    page_query,
     read_filters,
+    render_bad_filter,
     visible_services,
 )
 from .auth import Permission, requires
+from .downloads import send_document
 
 
 def _scopes() -> list[tuple[str, str]]:
@@ -47,12 +49,12 @@ def action():
     that adds the action to the plan."""
     filter_form, filters = read_filters()
     if filters is None:
-        return _render_bad_filter(filter_form)
+        return render_bad_filter(filter_form)
     report = build_report(filters, with_statements=False)
     theme = report.theme(request.args.get("theme", ""))
     if theme is None or theme.id == UNASSIGNED:
-        return render_template("analysis/action.html", theme=None, form=None, query=_query(),
-                               **_names()), (400 if request.method == "POST" else 200)
+        return render_template("analysis/action.html", theme=None, form=None, query=page_query(),
+                               **page_names()), (400 if request.method == "POST" else 200)
     one = filters.service_ids[0] if len(filters.service_ids) == 1 else None
     form = PlanActionForm(scopes=_scopes(), scope=scope_value(one, None))
     if form.validate_on_submit():
@@ -62,7 +64,7 @@ def action():
         flash(_("Added to the action plan: “%(change)s”.", change=saved.change[:80]))
         return redirect(url_for(".plan") + f"#action-{saved.id}")
     return render_template("analysis/action.html", theme=theme, report=report, form=form,
-                           query=_query(), **_names()), _status(200, form)
+                           query=page_query(), **page_names()), _status(200, form)
 
 
 @bp.get("/plan")
@@ -109,10 +111,15 @@ def plan_status(plan_action_id: int):
     return redirect(url_for(".plan") + f"#action-{action.id}")
 
 
-@bp.get("/plan.csv")
+@bp.get("/plan.<fmt>")
 @requires(Permission.REPORTS)
-def plan_csv():
+def plan_download(fmt: str):
+    """The whole plan: CSV and XLSX with every field (English column names), PDF by status
+    in the page's language."""
     actions = svc.plan(current_user.organisation_id)
-    return _download("plan.csv", csv_table(svc.PLAN_COLUMNS, svc.plan_rows(actions)),
-                     "text/csv; charset=utf-8", f"action-plan-{date.today()}.csv", None)
-
+    if fmt == "pdf":
+        document = plan_report.pdf_document(svc.by_status(actions), title=_("Action plan"),
+                                            labels=STATUS_LABELS)
+    else:
+        document = plan_report.workbook(actions)
+    return send_document(fmt, document, "action-plan", name="plan")

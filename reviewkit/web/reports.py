@@ -1,18 +1,38 @@
-"""Reports for managers: monthly check-ins by team."""
+"""Reports for managers: monthly check-ins by team, on the page and as CSV, XLSX and PDF."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from ..services.checkins import checkin_report
+from ..models import Role
+from ..reports import checkins
+from .analysis import visible_services
 from .auth import Permission, requires
+from .downloads import send_document
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
 
-@bp.get("/check-ins")
+def _checkin_report() -> tuple[checkins.CheckinReport, dict]:
+    """The check-ins of the services this member of staff may see (a manager with named
+    services sees those only), and what was chosen, for the access log."""
+    if current_user.role == Role.ADMIN.value or not current_user.services:
+        return checkins.build(current_user.organisation_id), {"services": "all"}
+    ids = {s.id for s in visible_services()}
+    return checkins.build(current_user.organisation_id, ids), {"services": sorted(ids)}
+
+
+@bp.get("/check-ins", endpoint="checkins")
 @requires(Permission.REPORTS)
-def checkins():
-    report = checkin_report(current_user.organisation_id)
+def checkins_page():
+    report, _chosen = _checkin_report()
     return render_template("staff/checkins.html", report=report)
+
+
+@bp.get("/check-ins.<fmt>")
+@requires(Permission.REPORTS)
+def checkins_download(fmt: str):
+    report, chosen = _checkin_report()
+    document = checkins.pdf_document(report) if fmt == "pdf" else checkins.workbook(report)
+    return send_document(fmt, document, "check-ins", what="check-ins", detail=chosen)

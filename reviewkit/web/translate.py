@@ -122,8 +122,8 @@ def reload_catalogs(source: Path | None = None, lang: str | None = None) -> None
             tmp.replace(mo)
     babel.domain_instance.cache.clear()
     refresh()
-    translations._catalog.cache_clear()
-    xlsform._interface.cache_clear()
+    translations.forget()
+    xlsform.forget_interface()
     _seen.clear()
     _seen.update(_po_mtimes(source))
 
@@ -285,7 +285,7 @@ def _extra_checks(raw: bytes, path: Path, lang: str, domain: str) -> list[catalo
         return problems
     # Babel pads missing plural forms with empty strings, so ``check_file`` cannot see a
     # translation with too few of them; count the msgstr[n] lines written in the file.
-    where = catalogs._msg_line(path)
+    where = catalogs.msg_lines(path)
     for m in messages:
         if m.pluralizable and any(m.string) and not all(m.string):
             given = sum(1 for s in m.string if s)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import make_app
+from conftest import add_checkins, make_app
 from flask import Flask
 
 from reviewkit.extensions import db
@@ -43,10 +43,7 @@ DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|po|json)$")
 def seed(app: Flask) -> dict:
     """Organisation, services, one user per role (as tests/conftest.py staff_app), and data
     for every page; returns what the page URLs need."""
-    from reviewkit.models import Response
-    from reviewkit.services import invitations as inv
     from reviewkit.services import people as people_svc
-    from reviewkit.services import responses as rsp
     from reviewkit.services import reviews as rv
     from reviewkit.services.banks import latest_version
     from reviewkit.services.setup import init_database
@@ -84,20 +81,9 @@ def seed(app: Flask) -> dict:
         owner="Transport team", due_on=date(2020, 1, 1), status="planned", service_id=oak.id)
 
     # Monthly check-ins: six this month and six last month at Oak House, two at Elm Court.
-    version = latest_version("monthly-check-in")
-    scales = [q.id for q in version.bank.questions if q.type.value == "scale"]
     last_month = (date.today().replace(day=1) - timedelta(days=1))
     for service, count, when in [(oak, 6, None), (oak, 6, last_month), (elm, 2, None)]:
-        survey = inv.survey_for(version, service, org)
-        for i, invitation in enumerate(inv.create_invitations(survey, count=count)):
-            response = rsp.start_response(invitation)
-            rsp.set_consent(response, True)
-            for q in scales:
-                rsp.save_answer(response, q, str(1 + (i + len(q)) % 3))
-            rsp.submit(response)
-            if when is not None:
-                db.session.get(Response, response.id).submitted_at = response.submitted_at.replace(
-                    year=when.year, month=when.month, day=min(when.day, 28))
+        add_checkins(service, org, count, when)
     db.session.commit()
     return {"person_id": person.id, "review_id": review.id, "statement_id": first.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
