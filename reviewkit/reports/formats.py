@@ -12,6 +12,8 @@ import csv
 import io
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from .cells import neutralise
 from .table import HIDDEN, SUPPRESSED_TEXT, Document, Table
 
@@ -119,10 +121,10 @@ def _add_chart(ws, table: Table, first: int) -> None:
 
 
 def bar_chart_svg(items: list[tuple[str, int | None]], *, title: str, width: int = 640,
-                  hidden: str = SUPPRESSED_TEXT) -> str:
+                  hidden: str = SUPPRESSED_TEXT) -> Markup:
     """A horizontal bar chart as inline SVG with a text alternative (hidden bars are left out
-    and said so); the same numbers are always in a table beside it."""
-    from markupsafe import escape
+    and said so); the same numbers are always in a table beside it. Safe to put in a page:
+    every text in it is escaped."""
 
     shown = [(label, n) for label, n in items if n is not None]
     top = max((n for _l, n in shown), default=0) or 1
@@ -146,7 +148,7 @@ def bar_chart_svg(items: list[tuple[str, int | None]], *, title: str, width: int
                      f'class="bar" fill="#1d70b8"></rect>'
                      f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="11">{n}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
 def pdf_html(document: Document) -> str:

@@ -12,7 +12,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import Form, HiddenField, SelectField, StringField
 
@@ -174,8 +173,8 @@ def index():
         return render_bad_filter(form)
     report = build_report(filters, with_statements=False)
     themed = [t for t in report.themes if t.id != UNASSIGNED]
-    chart = Markup(bar_chart_svg([(t.label, t.total) for t in themed[:25]],
-                                 title=_("Statements by theme")))
+    chart = bar_chart_svg([(t.label, t.total) for t in themed[:25]],
+                          title=_("Statements by theme"))
     compute = ComputeForm(bank=",".join(filters.banks), start=form.start.data or "",
                           end=form.end.data or "")
     return render_template("analysis/index.html", form=form, report=report, chart=chart,
