@@ -361,6 +361,8 @@ def test_the_plan_as_xlsx_and_pdf_agrees_with_the_csv(plan_world, tmp_path):
     client = _client(app)
     _start(client, ids, change=INJECTION, owner="@SUM(A1:A9)")
     _start(client, ids, change="Quiet room", scope=f"service:{ids['services'][0][0]}")
+    page = client.get("/staff/analysis/plan").get_data(as_text=True)
+    assert all(f'href="/staff/analysis/plan.{f}"' in page for f in ("csv", "xlsx", "pdf"))
     rows = list(csv.reader(io.StringIO(
         client.get("/staff/analysis/plan.csv").data.decode("utf-8-sig"))))
     r = client.get("/staff/analysis/plan.xlsx")

@@ -48,6 +48,7 @@ def test_the_downloads_agree_with_the_page_and_hide_small_groups(checkin_app, tm
     sign_in(client, "manager")
     page = client.get("/staff/reports/check-ins").get_data(as_text=True)
     assert "fewer than 5" in page and "Oak House" in page and "Elm Court" in page
+    assert all(f'href="/staff/reports/check-ins.{f}"' in page for f in ("csv", "xlsx", "pdf"))
     r = client.get("/staff/reports/check-ins.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert "attachment" in r.headers["Content-Disposition"]
