@@ -48,7 +48,7 @@ def objects(staff_app):
             "plan_action_id": plan_action.id,
             "key": "nope", "qid": "nope", "user_id": admin.id,
             "lang": "cy", "bank_id": "monthly-check-in", "question_id": "feel-safe",
-            "domain": "banks"}
+            "domain": "banks", "fmt": "csv"}
 
 
 def test_every_staff_route_for_every_role(staff_app, objects):

@@ -111,7 +111,7 @@ def plan_status(plan_action_id: int):
     return redirect(url_for(".plan") + f"#action-{action.id}")
 
 
-@bp.get("/plan.<fmt>")
+@bp.get("/plan.<any(csv, xlsx, pdf):fmt>")
 @requires(Permission.REPORTS)
 def plan_download(fmt: str):
     """The whole plan: CSV and XLSX with every field (English column names), PDF by status

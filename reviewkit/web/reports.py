@@ -30,7 +30,7 @@ def checkins_page():
     return render_template("staff/checkins.html", report=report)
 
 
-@bp.get("/check-ins.<fmt>")
+@bp.get("/check-ins.<any(csv, xlsx, pdf):fmt>")
 @requires(Permission.REPORTS)
 def checkins_download(fmt: str):
     report, chosen = _checkin_report()

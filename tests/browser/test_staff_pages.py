@@ -35,7 +35,7 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP = {"viewport": {"width": 1024, "height": 768}, "locale": "en-GB"}
-DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|po|json)$")
+DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|po|json|<any\(csv, xlsx, pdf\):fmt>)$")
 
 
 # --- the app and its data -------------------------------------------------------------------------
