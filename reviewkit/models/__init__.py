@@ -1,5 +1,9 @@
-"""SQLAlchemy 2.x typed models, one module per aggregate."""
+"""SQLAlchemy 2.x typed models, one module per aggregate.
 
+The register's rows (``__versioned__``) keep their history through SQLAlchemy-Continuum, set up
+here before any model is defined (see :mod:`reviewkit.models.history`)."""
+
+from . import history  # noqa: F401  (before the models: Continuum must see them defined)
 from .banks import BankVersion
 from .org import Area, Organisation, Service
 from .responses import Answer, Response
@@ -19,5 +23,23 @@ from .themes import ThemeAssignment, ThemeEdit, ThemeSet  # noqa: E402
 __all__ += ["AccessLog", "Action", "Consent", "Contributor", "Person", "Review", "Statement",
             "ThemeAssignment", "ThemeEdit", "ThemeSet"]
 from .plans import PlanAction, PlanStatus  # noqa: E402
+from .register import (  # noqa: E402
+    Credit,
+    Decision,
+    Idea,
+    IdeaAnswer,
+    IdeaSource,
+    Investigation,
+    Partner,
+    Signature,
+    Work,
+    WorkKind,
+    WorkPart,
+    WorkReview,
+)
 
-__all__ += ["PlanAction", "PlanStatus"]
+__all__ += ["Credit", "Decision", "Idea", "IdeaAnswer", "IdeaSource", "Investigation",
+            "Partner", "PlanAction", "PlanStatus", "Signature", "Work", "WorkKind", "WorkPart",
+            "WorkReview"]
+
+history.configure()

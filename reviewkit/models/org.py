@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -14,6 +14,8 @@ class Organisation(Timestamps, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     you_said_we_did_url: Mapped[str | None] = mapped_column(String(500))
+    # the charter's "specified timeframe": days within which every idea gets an answer
+    answer_days: Mapped[int] = mapped_column(Integer, default=28, server_default="28")
 
     areas: Mapped[list[Area]] = relationship(back_populates="organisation")
     services: Mapped[list[Service]] = relationship(back_populates="organisation")

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Organisation, PlanAction, PlanStatus, User
+from ..models import Organisation, PlanAction, PlanStatus, User, Work
 from ..models.base import utcnow
 
 #: The fields a person edits (the theme is fixed when the action is started).
-FIELDS = ("service_id", "area_id", "change", "root_cause", "success", "owner", "due_on",
-          "status", "public_sentence")
+FIELDS = ("service_id", "area_id", "change", "root_cause", "success", "owner", "starts_on",
+          "due_on", "status", "public_sentence")
 #: Open work first, then what is done (newest first within each group: see :func:`plan`).
 STATUS_ORDER = (PlanStatus.IN_PROGRESS, PlanStatus.PLANNED, PlanStatus.DONE)
 
@@ -29,9 +29,17 @@ class ThemeRef:
     label: str
 
 
-def create_action(user: User, theme: ThemeRef, **fields: Any) -> PlanAction:
-    action = PlanAction(organisation_id=user.organisation_id, theme_set_id=theme.theme_set_id,
-                        theme_id=theme.theme_id, theme_label=theme.label[:200],
+def create_action(user: User, theme: ThemeRef | None, *, work: Work | None = None,
+                  idea_id: int | None = None, **fields: Any) -> PlanAction:
+    """An action of ``work`` (the organisation plan unless given), answering a theme or an
+    idea."""
+    from .register import organisation_plan
+
+    work = work or organisation_plan(user.organisation_id)
+    action = PlanAction(organisation_id=user.organisation_id, work_id=work.id, idea_id=idea_id,
+                        theme_set_id=theme.theme_set_id if theme else None,
+                        theme_id=theme.theme_id if theme else None,
+                        theme_label=theme.label[:200] if theme else None,
                         created_by_id=user.id)
     _apply(action, fields)
     db.session.add(action)
@@ -62,6 +70,8 @@ def _apply(action: PlanAction, fields: dict[str, Any]) -> None:
         action.done_at = action.done_at or utcnow()
     else:
         action.done_at = None
+    if action.id is None or db.session.is_modified(action):
+        action.moved_on = date.today()  # it moved: no longer stalled
 
 
 def get_action(organisation_id: int, action_id: int) -> PlanAction | None:
@@ -70,10 +80,14 @@ def get_action(organisation_id: int, action_id: int) -> PlanAction | None:
 
 
 def plan(organisation_id: int) -> list[PlanAction]:
-    """Every action of the organisation: by status (in progress, planned, done), then the
+    """Every action of the organisation plan: by status (in progress, planned, done), then the
     soonest due first (done: the most recently done first)."""
+    from .register import organisation_plan
+
+    work_id = organisation_plan(organisation_id).id
     actions = db.session.scalars(select(PlanAction).where(
-        PlanAction.organisation_id == organisation_id).order_by(PlanAction.id)).all()
+        PlanAction.organisation_id == organisation_id, PlanAction.work_id == work_id)
+        .order_by(PlanAction.id)).all()
     rank = {s.value: i for i, s in enumerate(STATUS_ORDER)}
     return sorted(actions, key=lambda a: (
         rank.get(a.status, 0),
