@@ -7,9 +7,11 @@ def register_blueprints(app: Flask) -> None:
     from . import plans  # noqa: F401  (the action plan's routes, on the analysis blueprint)
     from .analysis import bp as analysis_bp
     from .conversation import bp as conversation_bp
+    from .ideas import bp as ideas_bp
     from .invitations import bp as invitations_bp
     from .pages import bp as pages_bp
     from .people import bp as people_bp
+    from .register import bp as register_bp
     from .reports import bp as reports_bp
     from .respond import bp as respond_bp
     from .staff import bp as staff_bp
@@ -26,6 +28,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(users_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(translate_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(ideas_bp)
 
     from .auth import can, init_idle_timeout
 

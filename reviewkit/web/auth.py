@@ -21,13 +21,14 @@ class Permission(StrEnum):
     REPORTS = "reports"  # themes, check-in trends and downloads (no personal details)
     BANKS = "banks"  # question banks and translations
     USERS = "users"  # staff accounts
+    REGISTER = "register"  # the co-production register (facilitators: their services' work)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.FACILITATOR: frozenset({Permission.DASHBOARD, Permission.PEOPLE, Permission.REVIEWS,
-                                 Permission.INVITE}),
-    Role.MANAGER: frozenset({Permission.DASHBOARD, Permission.REPORTS}),
+                                 Permission.INVITE, Permission.REGISTER}),
+    Role.MANAGER: frozenset({Permission.DASHBOARD, Permission.REPORTS, Permission.REGISTER}),
     Role.TRANSLATOR: frozenset({Permission.DASHBOARD, Permission.BANKS}),
 }
 
