@@ -71,7 +71,9 @@ def _apply(action: PlanAction, fields: dict[str, Any]) -> None:
     else:
         action.done_at = None
     if action.id is None or db.session.is_modified(action):
-        action.moved_on = date.today()  # it moved: no longer stalled
+        from .register import today_
+
+        action.moved_on = today_()  # it moved: no longer stalled
 
 
 def get_action(organisation_id: int, action_id: int) -> PlanAction | None:

@@ -57,6 +57,12 @@ class RegisterError(ValueError):
 
 
 def today_() -> date:
+    """Today, for the register's dates and flags: the app's ``TODAY`` setting when a test sets
+    one (so a browser test can see work stall), else the calendar's."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and isinstance(current_app.config.get("TODAY"), date):
+        return current_app.config["TODAY"]
     return date.today()
 
 
