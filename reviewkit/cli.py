@@ -170,6 +170,41 @@ def export_responses_command(out: Path) -> None:
     click.echo(f"{n} answers written to {out}")
 
 
+@export_group.command("register")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--organisation", "slug", help="The organisation's short name (needed when "
+              "there are several).")
+@click.option("--names", is_flag=True, help="Include who sent each idea, where they agreed "
+              "(as the staff download for admins and facilitators).")
+@with_appcontext
+def export_register_command(out: Path, slug: str | None, names: bool) -> None:
+    """Write the register to OUT.csv: every idea with its answer and flags, the same CSV as
+    the staff download."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Organisation
+    from .reports import register as report
+    from .reports.formats import csv_bytes
+    from .services.register import answer_days, today_
+
+    orgs = db.session.scalars(select(Organisation).order_by(Organisation.slug)).all()
+    chosen = [o for o in orgs if slug is None or o.slug == slug]
+    if len(chosen) != 1:
+        if not orgs:
+            raise click.UsageError("there is no organisation yet")
+        known = ", ".join(o.slug for o in orgs)
+        raise click.UsageError(
+            (f"there is no organisation {slug!r}" if slug else
+             "there are several organisations: choose one with --organisation")
+            + f" (organisations: {known})")
+    org = chosen[0]
+    register = report.build(report.RegisterFilters(org.id), today=today_(),
+                            answer_days=answer_days(org.id), with_names=names)
+    out.write_bytes(csv_bytes(report.table(register)))
+    click.echo(f"{len(register.rows)} ideas written to {out}")
+
+
 @main.group("people")
 def people_group() -> None:
     """A person's data, on request: export everything held, or erase it."""

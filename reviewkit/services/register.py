@@ -450,3 +450,15 @@ def review_work(user: User, work: Work, *, what_changed: str, reviewed_on: date 
 
 def answer_days(organisation_id: int) -> int:
     return db.session.get(Organisation, organisation_id).answer_days
+
+
+def visible_work_ids(user: User) -> set[int] | None:
+    """The pieces of work ``user`` may see and work on: facilitators those of their services
+    and those they facilitate; everyone else with the register's permission all of the
+    organisation's (None)."""
+    if user.role != "facilitator":
+        return None
+    services = {s.id for s in user.services}
+    return set(db.session.scalars(select(Work.id).where(
+        Work.organisation_id == user.organisation_id,
+        Work.service_id.in_(services or {-1}) | (Work.facilitator_id == user.id))))

@@ -4,7 +4,10 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import plans  # noqa: F401  (the action plan's routes, on the analysis blueprint)
+    from . import (
+        plans,  # noqa: F401  (the action plan's routes, on the analysis blueprint)
+        register_report,  # noqa: F401  (the register's list, on the register blueprint)
+    )
     from .analysis import bp as analysis_bp
     from .conversation import bp as conversation_bp
     from .ideas import bp as ideas_bp
