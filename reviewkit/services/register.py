@@ -462,3 +462,14 @@ def visible_work_ids(user: User) -> set[int] | None:
     return set(db.session.scalars(select(Work.id).where(
         Work.organisation_id == user.organisation_id,
         Work.service_id.in_(services or {-1}) | (Work.facilitator_id == user.id))))
+
+
+def ideas_from(*, theme: tuple[int, str] | None = None, statement_id: int | None = None
+               ) -> list[Idea]:
+    """The ideas made from a theme or from a statement (the link back)."""
+    query = select(Idea).order_by(Idea.id)
+    if theme is not None:
+        query = query.where(Idea.theme_set_id == theme[0], Idea.theme_id == theme[1])
+    if statement_id is not None:
+        query = query.where(Idea.statement_id == statement_id)
+    return list(db.session.scalars(query))
