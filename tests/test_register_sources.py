@@ -67,6 +67,12 @@ def test_a_shared_statement_becomes_a_masked_idea_linked_back(world):
         assert ideas[0].statement_id == ids["shared"] and "07700" not in ideas[0].text
         assert reg.ideas_from(statement_id=ids["shared"])[0].id == ideas[0].id
     assert "Already added" in client.get(url).get_data(as_text=True)
+    # the review's summary offers it for shared statements only
+    shared = client.get(f"/staff/reviews/{ids['shared_review']}/summary").get_data(as_text=True)
+    private = client.get(f"/staff/reviews/{ids['private_review']}/summary"
+                         ).get_data(as_text=True)
+    assert f"/staff/register/ideas/from-statement/{ids['shared']}" in shared
+    assert "from-statement" not in private
 
 
 def test_a_statement_nobody_agreed_to_share_or_of_another_service_does_not(world):
