@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Organisation, PlanAction, PlanStatus, User, Work
+from ..models import PlanAction, PlanStatus, User, Work
 from ..models.base import utcnow
 
 #: The fields a person edits (the theme is fixed when the action is started).
@@ -119,30 +119,3 @@ def where(action: PlanAction) -> str:
     if action.service is not None:
         return action.service.name
     return action.area.name if action.area is not None else ""
-
-
-@dataclass(frozen=True)
-class PublicItem:
-    theme: str
-    sentence: str
-
-
-def public_record(slug: str) -> tuple[Organisation | None, list[tuple[str, list[PublicItem]]]]:
-    """The organisation and its "you said, we did" items by the month they were done (newest
-    first), names and contact details masked; no counts at all, so none under 5."""
-    from flask_babel import format_date
-
-    from ..nlp import mask_personal
-
-    organisation = db.session.scalar(select(Organisation).filter_by(slug=slug))
-    if organisation is None:
-        return None, []
-    months: dict[tuple[int, int], list[PublicItem]] = {}
-    titles: dict[tuple[int, int], str] = {}
-    for action in published(organisation.id):
-        done = (action.done_at or action.updated_at).date()
-        key = (done.year, done.month)
-        titles.setdefault(key, format_date(done.replace(day=1), "MMMM y"))
-        months.setdefault(key, []).append(PublicItem(mask_personal(action.theme_label),
-                                                     mask_personal(action.public_sentence)))
-    return organisation, [(titles[k], items) for k, items in months.items()]
