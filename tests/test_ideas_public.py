@@ -228,6 +228,26 @@ def test_the_tracking_page_shows_the_dated_answer_and_the_actions(world):
     assert "pictograms/yes.svg" in page.html and "pictograms/tools.svg" in page.html
 
 
+def tell_back(manager, work, ideas, *, included: int, refused: int, change: str) -> None:
+    """Answer the first ``included`` ideas "included" and the next ``refused`` "not included"
+    (it costs too much); an action from the first is done (on 20 May 2026, "We opened on
+    Saturdays."), one from the second, ``change``, is started. For the browser tests too."""
+    for idea in ideas[:included]:
+        reg.answer_idea(manager, idea, decision="included", today=TODAY - timedelta(days=20))
+    for idea in ideas[included:included + refused]:
+        reg.answer_idea(manager, idea, decision="not_included", reason="It costs too much",
+                        today=TODAY - timedelta(days=10))
+    done = plans.create_action(manager, None, work=work, idea_id=ideas[0].id,
+                               change="Open on Saturdays", owner="Transport lead",
+                               due_on=TODAY, status="done",
+                               public_sentence="We opened on Saturdays.")
+    done.done_at = datetime(2026, 5, 20, 12, tzinfo=UTC)
+    plans.create_action(manager, None, work=work, idea_id=ideas[1].id, change=change,
+                        owner="Transport lead", starts_on=TODAY,
+                        due_on=TODAY + timedelta(days=60), status="in_progress")
+    db.session.commit()
+
+
 def _public_world(app, ids) -> str:
     """Ideas in every state on the open piece (credits chosen by some), actions done, in
     progress and refused; returns the organisation's slug."""
@@ -241,19 +261,7 @@ def _public_world(app, ids) -> str:
                                        source="phone", today=TODAY - timedelta(days=30),
                                        raised_by="Ann Jones (raised)", name_agreed=True,
                                        credit=credit[0], credit_as=credit[1]))
-        for idea in made[:6]:
-            reg.answer_idea(manager, idea, decision="included", today=TODAY - timedelta(days=20))
-        for idea in made[6:8]:
-            reg.answer_idea(manager, idea, decision="not_included", reason="It costs too much",
-                            today=TODAY - timedelta(days=10))
-        done = plans.create_action(manager, None, work=work, idea_id=made[0].id,
-                                   change="Open on Saturdays", owner="Transport lead",
-                                   due_on=TODAY, status="done",
-                                   public_sentence="We opened on Saturdays.")
-        done.done_at = datetime(2026, 5, 20, 12, tzinfo=UTC)
-        plans.create_action(manager, None, work=work, idea_id=made[1].id,
-                            change="A new minibus", owner="Transport lead",
-                            due_on=TODAY + timedelta(days=60), status="planned")
+        tell_back(manager, work, made, included=6, refused=2, change="A new minibus")
         db.session.commit()
         return db.session.scalar(select(Organisation.slug))
 
@@ -265,7 +273,7 @@ def test_you_said_we_did_credits_exactly_the_partners_who_agreed(world):
     for url in (f"/o/{slug}/you-said-we-did", f"/o/{slug}/you-said-we-did/{ids['code']}"):
         page = Page(client.get(url))
         assert page.status == 200 and page.title.startswith("You said, we did"), url
-        credits = re.findall(r"<li>([^<]+)</li>", page.html.split('class="easy-list credits"',
+        credits = re.findall(r"<li>([^<]+)</li>", page.html.split('link-text credits"',
                                                                   1)[1].split("</ul>")[0])
         assert credits == ["Riverside People First", "Ann Jones", "Carers Together"], url
         assert "Lee Park" in page and "Oak Friends" in page  # sent ideas, asked to be thanked
