@@ -407,6 +407,16 @@ def test_the_poster_is_for_staff_of_the_work(world):
         if status == 200:
             text = _pdf_text(response.data)
             assert "Day opportunities" in text and f"http://rk.test/w/{ids['code']}" in text
+            info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True,
+                                  check=True).stdout.decode()
+            assert re.search(r"^Pages:\s+1$", info, re.M), "the poster is one A4 page"
+    manager = app.test_client()
+    sign_in(manager, "manager")
+    for lang in ("ur", "ar", "pa"):
+        response = manager.get(f"/staff/register/{ids['work']}/poster.pdf?lang={lang}")
+        info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True,
+                              check=True).stdout.decode()
+        assert re.search(r"^Pages:\s+1$", info, re.M), lang
     facilitator = app.test_client()
     sign_in(facilitator, "facilitator")  # works at Oak House only
     assert facilitator.get(f"/staff/register/{ids['elm_work']}/poster.pdf").status_code == 404

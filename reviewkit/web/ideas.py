@@ -27,6 +27,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..cards import N_
 from ..extensions import db, limiter
 from ..forms.ideas import CREDIT_PICTURES, IdeaForm, TrackForm
 from ..models import IdeaSource, Organisation, PlanAction, Work
@@ -43,6 +44,13 @@ WORK_PICTURES = {"organisation_plan": "organisation", "local_plan": "place", "pl
 ANSWER_PICTURES = {"waiting": "clock", "included": "yes", "partly": "thumbs-up",
                    "not_included": "no", "not_yet": "not-yet", "planned": "calendar",
                    "in_progress": "tools", "done": "check"}
+#: The poster's words (translated when it is printed).
+POSTER_WORDS = {"ask": N_("Do you have an idea? Tell us."),
+                "scan": N_("Scan the code with your phone camera."),
+                "type": N_("Or type this link:"),
+                "account": N_("You do not need an account."),
+                "language": N_("You can write in your own language."),
+                "answer": N_("We answer every idea, and say why.")}
 NOT_FOUND = _l("We could not find an idea with that code. Check it and try again. It has 8 "
                "letters and numbers, like K7PQ-4XR9.")
 
@@ -174,7 +182,7 @@ def _answer_by(idea) -> date:
 def poster(work_id: int):
     """An A4 poster of a piece of work: its QR code and short link, in easy read, in the
     page's language; for the pieces of work this member of staff may see."""
-    from ..cards import _qr_svg
+    from ..cards import _qr_svg, _ui_text
     from ..pdf import html_to_pdf, inline_pictogram
 
     work = db.session.get(Work, work_id)
@@ -183,7 +191,10 @@ def poster(work_id: int):
             allowed is not None and work.id not in allowed):
         abort(404)
     link = public_link(".send", code=reg.shown_code(work.public_code))
+    lang = page_language()  # a line not translated yet is marked English (fonts, direction)
+    words = {key: _ui_text(message, lang) for key, message in POSTER_WORDS.items()}
     html = render_template("ideas/poster.html", work=work, link=link, qr=_qr_svg(link),
+                           words=words,
                            organisation=db.session.get(Organisation, work.organisation_id),
                            idea=inline_pictogram("lightbulb"),
                            phone=inline_pictogram("phone"))
