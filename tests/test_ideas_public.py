@@ -269,9 +269,15 @@ def _public_world(app, ids) -> str:
 def test_you_said_we_did_credits_exactly_the_partners_who_agreed(world):
     app, ids = world
     slug = _public_world(app, ids)
+    with app.app_context():  # an idea from a person's review: never its words in public
+        review = reg.raise_idea(db.session.get(Work, ids["work"]), "Priya said the van is late",
+                                source="statement", today=TODAY)
+        reg.answer_idea(_user("manager"), review, decision="not_included", reason="No van",
+                        today=TODAY)
     client = app.test_client()
     for url in (f"/o/{slug}/you-said-we-did", f"/o/{slug}/you-said-we-did/{ids['code']}"):
         page = Page(client.get(url))
+        assert "An idea from a person's review" in page and "van is late" not in page
         assert page.status == 200 and page.title.startswith("You said, we did"), url
         credits = re.findall(r"<li>([^<]+)</li>", page.html.split('link-text credits"',
                                                                   1)[1].split("</ul>")[0])
