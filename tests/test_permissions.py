@@ -43,7 +43,11 @@ def objects(staff_app):
                                       change="Earlier buses", owner="Transport team",
                                       due_on=__import__("datetime").date(2027, 1, 1),
                                       status="planned")
-    return {"person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
+    from reviewkit.services import register
+
+    work = register.save_work(admin, title="Oak plan", kind="local_plan",
+                              service_id=service.id)
+    return {"work_id": work.id, "person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
             "plan_action_id": plan_action.id,
             "key": "nope", "qid": "nope", "user_id": admin.id,

@@ -86,7 +86,7 @@ def test_a_statement_nobody_agreed_to_share_or_of_another_service_does_not(world
     manager = app.test_client()
     sign_in(manager, "manager")  # no review rights: never a statement
     assert manager.get(f"/staff/register/ideas/from-statement/{ids['shared']}"
-                       ).status_code == 404
+                       ).status_code == 403
 
 
 def test_a_theme_becomes_an_idea_and_bad_choices_are_refused_with_the_text_kept(world):
@@ -112,3 +112,13 @@ def test_a_theme_becomes_an_idea_and_bad_choices_are_refused_with_the_text_kept(
     facilitator = app.test_client()
     sign_in(facilitator, "facilitator")  # no reports right: no themes
     assert facilitator.get(url).status_code == 403
+
+
+def test_every_role_that_sees_themes_or_runs_reviews_also_has_the_register():
+    """The two routes above declare the reports and reviews rights: that is enough only
+    because those roles all have the register's right too."""
+    from reviewkit.web.auth import ROLE_PERMISSIONS, Permission
+
+    for role, rights in ROLE_PERMISSIONS.items():
+        if Permission.REPORTS in rights or Permission.REVIEWS in rights:
+            assert Permission.REGISTER in rights, role

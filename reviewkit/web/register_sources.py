@@ -20,7 +20,7 @@ from ..nlp.masking import mask_personal
 from ..reports.themes import curate
 from ..services import register as reg
 from ..services.reviews import get_review
-from .auth import Permission, can, requires
+from .auth import Permission, requires
 from .register import bp
 
 
@@ -64,16 +64,16 @@ def _raise(source: str, text: str, **links):
 
 
 @bp.route("/ideas/from-theme", methods=["GET", "POST"])
-@requires(Permission.REGISTER)
+@requires(Permission.REPORTS)  # every role that sees themes also has the register
 def idea_from_theme():
     """?scope=all|bank:<id>&theme=<theme id>: a theme of the gap analysis as an idea."""
-    if not can(Permission.REPORTS):
-        abort(403)
     from ..models import ThemeSet
 
     ts = db.session.scalar(select(ThemeSet).filter_by(
         organisation_id=current_user.organisation_id, scope=request.args.get("scope", "all")))
     theme_id = request.args.get("theme", "")
+    if not theme_id:  # choose a theme first
+        return redirect(url_for("analysis.index"))
     labels = curate(ts, {}).labels if ts is not None and ts.result else {}
     if theme_id not in labels:
         abort(404)
@@ -86,14 +86,14 @@ def idea_from_theme():
 
 
 @bp.route("/ideas/from-statement/<int:statement_id>", methods=["GET", "POST"])
-@requires(Permission.REGISTER)
+@requires(Permission.REVIEWS)  # every role that runs reviews also has the register
 def idea_from_statement(statement_id: int):
     """A review statement that the person agreed to share (pooled), as an idea; names and
     contact details masked."""
     statement = db.session.get(Statement, statement_id)
     if (statement is None or statement.deleted_at is not None
             or statement.organisation_id != current_user.organisation_id
-            or statement.review_id is None or not can(Permission.REVIEWS)
+            or statement.review_id is None
             or get_review(current_user, statement.review_id) is None):
         abort(404)
     if not statement.pooled:
