@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "theme_statements": "themes",
-    "ThemeResult": "themes",
-    "build_statements": "themes",
-    "refresh_summaries": "themes",
-    "auto_k": "themes",
+    "ThemeResult": "result",
+    "build_statements": "statements",
+    "refresh_summaries": "result",
+    "auto_k": "clustering",
     "apply_edits": "curation",
     "validate_edit": "curation",
     "EDIT_OPS": "curation",
@@ -39,12 +39,15 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .clustering import auto_k
     from .curation import EDIT_OPS, apply_edits, validate_edit
     from .kinds import KINDS, infer_kind, infer_kinds, kind_from_question
     from .labels import label_themes
     from .masking import mask_personal
     from .pipeline import get_nlp, normalise, split_statements, tokenise
-    from .themes import ThemeResult, auto_k, build_statements, refresh_summaries, theme_statements
+    from .result import ThemeResult, refresh_summaries
+    from .statements import build_statements
+    from .themes import theme_statements
     from .vectors import get_vectoriser
 
 

@@ -26,7 +26,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .themes import ThemeResult, _mean_unit, ensure_vectors, refresh_summaries
+from .clustering import mean_unit
+from .result import ThemeResult, ensure_vectors, refresh_summaries
+from .statements import statement_languages
 
 EDIT_OPS = ("rename", "merge", "split", "move", "not_a_theme")
 
@@ -170,14 +172,14 @@ def apply_edits(result: ThemeResult, edits: Sequence[Mapping]) -> ThemeResult:
         for tid in sorted(touched):
             idx = members(tid)
             if idx and tid in themes:
-                cent = _mean_unit(x, idx)
+                cent = mean_unit(x, idx)
                 if np.linalg.norm(cent) > 0:
                     themes[tid]["centroid"] = [round(float(v), 5) for v in cent]
         unlabelled = {tid: members(tid) for tid in touched
                       if tid in themes and not themes[tid]["label"]}
         if unlabelled:
             from .labels import label_themes
-            from .themes import label_tokens, statement_languages
+            from .masking import label_tokens
 
             toks = label_tokens([s["text"] for s in out.statements],
                                 statement_languages(out.statements, out.language), out.language)

@@ -102,7 +102,7 @@ def infer_kind(
         allowed_set = {str(getattr(k, "value", k)) for k in kinds}
     if fixed and fixed != IDEA:
         return KindGuess(fixed, 1.0, "question")
-    guess = _infer_from_words(text, language_code(language))
+    guess = infer_from_words(text, language_code(language))
     if fixed == IDEA:
         # Answers to "how could we improve?" are ideas unless the words clearly say a problem
         # or praise ("nothing, it was all good").
@@ -118,7 +118,9 @@ def infer_kind(
     return guess
 
 
-def _infer_from_words(text: str, code: str) -> KindGuess:
+def infer_from_words(text: str, code: str) -> KindGuess:
+    """The kind the words of one statement say (cue words with negation, idea openings), with
+    no question to go on; ``code`` is a language code."""
     low = " " + re.sub(r"\s+", " ", (text or "").lower().replace("’", "'")).strip() + " "
     positives = POSITIVE.get(code, set()) | (POSITIVE["en"] if code != "en" else set())
     negatives = NEGATIVE.get(code, set()) | (NEGATIVE["en"] if code != "en" else set())

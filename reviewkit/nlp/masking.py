@@ -6,11 +6,15 @@ addresses and people's names with placeholders: ``[email]``, ``[phone]``, ``[pos
 names (with the capitalised word after them, the surname), and, for English, capitalised words
 that are not at the start of a sentence and are not ordinary English words. It errs on the
 side of masking: a place name may be masked as a name, which is the safe mistake.
+
+``label_tokens(texts, language)`` tokenises text with those details taken out: labels, kinds
+and the lemma part of the vectors read these tokens, so that a name never makes a topic.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .lexicon import FIRST_NAMES
@@ -119,3 +123,20 @@ def mask_personal(text: str, language: str = "en") -> str:
 def has_personal(text: str, language: str = "en") -> bool:
     """True when :func:`mask_personal` would change the text."""
     return mask_personal(text, language) != text
+
+
+def label_tokens(texts: Sequence[str], language: str | Sequence[str | None], default: str = "en"):
+    """Tokens for labels and kinds, from text with personal details taken out.
+
+    ``language`` is one language for all, or one per text (``None`` = ``default``)."""
+    from .pipeline import tokenise_each
+
+    langs = [language] * len(texts) if isinstance(language, str) else list(language)
+    masked = []
+    for t, lang in zip(texts, langs, strict=True):
+        m = mask_personal(t, lang or default)
+        if m != t:
+            for ph in PLACEHOLDERS:
+                m = m.replace(ph, " , ")
+        masked.append(m)
+    return tokenise_each(masked, language, default)

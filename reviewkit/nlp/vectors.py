@@ -276,7 +276,7 @@ class HybridVectoriser:
     def _tokens(self, texts: Sequence[str], tokens: Sequence[Any] | None):
         if tokens is not None:
             return tokens
-        from .themes import label_tokens
+        from .masking import label_tokens
 
         return label_tokens(list(texts), self.language)
 
@@ -335,7 +335,7 @@ def _working_probability(texts: Sequence[str], static: np.ndarray,
                          languages: Sequence[str]) -> np.ndarray:
     """p(working) per statement: the shipped classifier for English statements, else the cue
     words of the statement's language."""
-    from .kinds import NOT_WORKING, WORKING, _infer_from_words, classifier_probability
+    from .kinds import NOT_WORKING, WORKING, classifier_probability, infer_from_words
 
     english = np.array([lang == "en" for lang in languages], dtype=bool)
     p = classifier_probability(static, StaticVectoriser.name) if english.any() else None
@@ -346,7 +346,7 @@ def _working_probability(texts: Sequence[str], static: np.ndarray,
         if p is not None and english[i]:
             out[i] = p[i]
             continue
-        g = _infer_from_words(text, languages[i])
+        g = infer_from_words(text, languages[i])
         if g.kind == WORKING:
             out[i] = g.confidence
         elif g.kind == NOT_WORKING:

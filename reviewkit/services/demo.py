@@ -1,25 +1,37 @@
-"""Demo data: an organisation with two services, staff logins and a few dozen answered responses
-in English, Welsh and Urdu. Running it again adds nothing twice."""
+"""Demo data: Riverside Support, eight services in three areas (North, South, and West, where
+most people speak Welsh), staff logins, a few dozen answered phone responses in English, Welsh
+and Urdu, about 4,000 pooled statements over the last eight quarters (English, Welsh, Urdu and a
+little Polish) and monthly check-ins over the last six months.
+
+The statements tell a story a commissioner would notice: transport not working, growing every
+quarter in the West; staff changes at Harbour View in the last two quarters (and its check-ins
+dropping); boredom at weekends in the North until a Saturday club started; work and volunteering
+growing in the South; cooking and holiday ideas everywhere, holidays more in spring and summer.
+Two services are small (a few statements a quarter), so their numbers stay hidden. The data is
+the same every time (a fixed random seed; dates counted back from today). Running it again adds
+nothing twice."""
 
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..banks import QuestionType
 from ..extensions import db
-from ..models import Area, Organisation, Service
+from ..models import Answer, Area, Organisation, Response, Service, Statement
 from ..models.base import utcnow
 from . import invitations as inv
 from . import responses as rsp
 from .banks import latest_version
 
 DEMO_SLUG = "riverside-demo"
+SEED = 20261123
 
-# Short statements a person might say, by statement kind, in the demo's three languages.
+# Short statements a person might say, by statement kind, in the phone answers' languages.
 STATEMENTS: dict[str, dict[str, list[str]]] = {
     "en": {
         "strength": ["I am kind to my friends", "I make people laugh", "I am good at gardening",
@@ -54,6 +66,227 @@ STATEMENTS: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# name, slug, area, pooled statements a quarter (at the busiest), languages (weights).
+# The first two get the phone responses; the last two are small, so their numbers stay hidden.
+SERVICES = [
+    ("Oak House", "oak-house", "North", 100, {"en": 18, "pl": 1}),
+    ("Riverside Day Service", "riverside-day", "South", 120, {"en": 7, "ur": 3}),
+    ("Elm Court", "elm-court", "North", 80, {"en": 18, "pl": 2}),
+    ("Harbour View", "harbour-view", "South", 80, {"en": 6, "ur": 4}),
+    ("Tŷ Celyn", "ty-celyn", "West", 90, {"cy": 6, "en": 4}),
+    ("Bryn Glas Community Team", "bryn-glas", "West", 60, {"cy": 5, "en": 5}),
+    ("Moorside Short Breaks", "moorside", "North", 8, {"en": 1}),
+    ("Willow Lodge", "willow-lodge", "South", 6, {"en": 3, "ur": 1}),
+]
+PHONE_SERVICES = ("oak-house", "riverside-day")
+QUARTERS = 8  # of statements, up to this one
+MONTHS = 6  # of check-ins, up to this one
+
+# How often each topic comes up, by kind (before the patterns below).
+MIX: dict[str, dict[str, float]] = {
+    "transport": {"not_working": 15, "working": 3, "idea": 3},
+    "staff": {"working": 12, "not_working": 6},
+    "cooking": {"idea": 10, "working": 2},
+    "holiday": {"idea": 6, "working": 1.5},
+    "job": {"working": 6, "idea": 1.5},
+    "weekends": {"not_working": 4, "working": 4},
+    "money": {"not_working": 3, "idea": 1},
+    "sport": {"working": 8, "idea": 2},
+    "doctor": {"not_working": 3, "working": 1},
+    "say": {"idea": 3, "not_working": 1},
+    "food": {"working": 4.5, "not_working": 1.5},
+}
+# What people say: topic -> kind -> language -> phrasings; {x} is one of the topic's WORDS.
+# A language missing for a topic and kind falls back to English.
+SAID: dict[str, dict[str, dict[str, list[str]]]] = {
+    "transport": {
+        "not_working": {
+            "en": ["The bus to {x} is always late", "There is no bus to {x} any more",
+                   "The taxi to {x} did not come", "I cannot get to {x} since the bus stopped"],
+            "cy": ["Mae'r bws i'r {x} yn hwyr yn aml", "Does dim bws i'r {x} rhagor",
+                   "Mae'n anodd cyrraedd y {x} heb fws"],
+            "ur": ["{x} کی بس اکثر دیر سے آتی ہے", "{x} جانے کے لیے بس نہیں ہے",
+                   "ٹیکسی نہیں آئی"],
+            "pl": ["Autobus do {x} zawsze się spóźnia"],
+        },
+        "working": {
+            "en": ["The new bus pass is great", "The minibus to {x} is on time now"],
+            "cy": ["Mae'r bws mini yn dod ar amser nawr"],
+            "ur": ["نیا بس پاس بہت اچھا ہے"],
+        },
+        "idea": {
+            "en": ["A minibus to {x} on Saturdays would help", "I would like to learn to use "
+                   "the bus to {x} on my own"],
+            "cy": ["Hoffwn i ddysgu mynd ar y bws ar fy mhen fy hun"],
+        },
+    },
+    "staff": {
+        "working": {
+            "en": ["The staff at {x} are kind", "My support worker listens to me",
+                   "Staff at {x} help me a lot", "I like my key worker"],
+            "cy": ["Mae'r staff yn garedig", "Mae fy ngweithiwr cymorth yn gwrando arna i",
+                   "Mae'r staff yn fy helpu llawer"],
+            "ur": ["عملہ بہت مہربان ہے", "میرا معاون کارکن میری بات سنتا ہے"],
+            "pl": ["Personel jest bardzo miły"],
+        },
+        "not_working": {
+            "en": ["Staff change too often at {x}", "I never know who is coming to {x}",
+                   "Too many agency staff at {x}", "My key worker left and nobody told me"],
+            "cy": ["Mae'r staff yn newid yn rhy aml", "Dydw i byth yn gwybod pwy sy'n dod"],
+            "ur": ["عملہ بہت جلدی بدل جاتا ہے", "مجھے نہیں پتا کون آئے گا"],
+            "pl": ["Personel zmienia się za często"],
+        },
+    },
+    "cooking": {
+        "idea": {
+            "en": ["I want to learn to cook {x}", "Cooking lessons would be good",
+                   "I would like to make {x} myself"],
+            "cy": ["Hoffwn i ddysgu coginio", "Hoffwn i ddysgu coginio {x}",
+                   "Byddai gwersi coginio yn dda"],
+            "ur": ["میں کھانا پکانا سیکھنا چاہتا ہوں", "میں {x} بنانا سیکھنا چاہتی ہوں"],
+            "pl": ["Chcę nauczyć się gotować"],
+        },
+        "working": {
+            "en": ["I cooked {x} for my friends", "I make my own {x} now"],
+            "cy": ["Rydw i'n coginio {x} fy hun nawr"],
+        },
+    },
+    "holiday": {
+        "idea": {
+            "en": ["I would like to go on holiday to {x}", "A trip to {x} would be nice",
+                   "More days out to {x}"],
+            "cy": ["Hoffwn i fynd ar wyliau", "Hoffwn i fynd i {x}",
+                   "Byddai trip i {x} yn braf"],
+            "ur": ["میں چھٹیوں پر جانا چاہتا ہوں", "میں {x} جانا چاہتی ہوں"],
+        },
+        "working": {
+            "en": ["The trip to {x} was great"],
+            "cy": ["Roedd y trip i {x} yn wych"],
+        },
+    },
+    "job": {
+        "working": {
+            "en": ["My job at the {x} is going well", "I like working at the {x}",
+                   "Volunteering at the {x} is good"],
+            "cy": ["Rydw i'n mwynhau gweithio yn y {x}"],
+            "ur": ["مجھے {x} میں کام کرنا پسند ہے"],
+        },
+        "idea": {
+            "en": ["I want to get a paid job", "I would like to work at the {x}"],
+            "ur": ["میں نوکری کرنا چاہتا ہوں"],
+        },
+    },
+    "weekends": {
+        "not_working": {
+            "en": ["I get bored {x}", "There is nothing to do {x}", "I am lonely {x}"],
+            "cy": ["Rydw i'n diflasu ar y penwythnos", "Does dim byd i'w wneud gyda'r nos"],
+            "ur": ["ہفتے کے آخر میں میں بور ہوتا ہوں", "شام کو کچھ کرنے کو نہیں ہوتا"],
+            "pl": ["Nudzę się w weekendy"],
+        },
+        "working": {
+            "en": ["The Saturday club is great", "I like the new evening club",
+                   "I see my friends at the Saturday club"],
+            "cy": ["Mae'r clwb dydd Sadwrn yn wych"],
+        },
+    },
+    "money": {
+        "not_working": {
+            "en": ["Help with {x} is confusing", "I worry about {x}", "Nobody explains my {x}"],
+            "cy": ["Rydw i'n poeni am arian", "Mae'r biliau yn ddryslyd"],
+            "ur": ["مجھے {x} کی فکر ہے"],
+        },
+        "idea": {
+            "en": ["I would like help to understand my {x}"],
+        },
+    },
+    "sport": {
+        "working": {
+            "en": ["I go to the gym on {x}", "Swimming on {x} is great",
+                   "I play football on {x}"],
+            "cy": ["Rydw i'n mynd i nofio ar ddydd {x}", "Rydw i'n chwarae pêl-droed"],
+            "ur": ["میں {x} کو تیراکی کے لیے جاتا ہوں"],
+        },
+        "idea": {
+            "en": ["I want to join a football team", "I would like to try {x}"],
+        },
+    },
+    "doctor": {
+        "not_working": {
+            "en": ["I wait too long for the {x}", "Getting to the {x} is hard",
+                   "My {x} appointment was cancelled"],
+            "cy": ["Rydw i'n aros yn rhy hir am y meddyg"],
+            "ur": ["ڈاکٹر کے لیے بہت انتظار کرنا پڑتا ہے"],
+        },
+        "working": {
+            "en": ["The new nurse explains things well"],
+        },
+    },
+    "say": {
+        "idea": {
+            "en": ["I want to be asked about {x}", "Tell me about {x} earlier",
+                   "I would like a say in {x}"],
+            "cy": ["Hoffwn i gael dweud fy marn am {x}"],
+        },
+        "not_working": {
+            "en": ["Nobody told me about the meeting", "Nobody asked me about {x}"],
+        },
+    },
+    "food": {
+        "working": {
+            "en": ["The food at {x} is lovely", "I like the meals at {x}"],
+            "cy": ["Mae'r bwyd yn flasus"],
+            "ur": ["کھانا بہت مزیدار ہے"],
+        },
+        "not_working": {
+            "en": ["The food at {x} is the same every week"],
+        },
+    },
+}
+WORDS: dict[str, dict[str, list[str]]] = {
+    "transport": {"en": ["college", "town", "the day centre", "work", "the shops"],
+                  "cy": ["coleg", "dref", "siopau", "gwaith", "ganolfan"],
+                  "ur": ["کالج", "بازار", "کام"], "pl": ["pracy", "miasta"]},
+    "staff": {"en": ["night", "weekends", "home", "the house"]},
+    "cooking": {"en": ["pasta", "curry", "breakfast", "cakes", "a Sunday dinner"],
+                "cy": ["pasta", "cacennau", "brecwast", "cinio dydd Sul"],
+                "ur": ["بریانی", "روٹی", "کیک"]},
+    "holiday": {"en": ["the seaside", "Blackpool", "the zoo", "London"],
+                "cy": ["lan y môr", "Aberystwyth", "Dinbych-y-pysgod"],
+                "ur": ["سمندر کے کنارے", "لندن"]},
+    "job": {"en": ["café", "garden centre", "library", "charity shop"],
+            "cy": ["caffi", "llyfrgell", "siop elusen"], "ur": ["کیفے", "لائبریری", "دکان"]},
+    "weekends": {"en": ["at weekends", "in the evenings", "on Sundays"]},
+    "money": {"en": ["money", "bills", "benefits", "my bank card"], "ur": ["پیسوں", "بلوں"]},
+    "sport": {"en": ["Tuesdays", "Saturdays", "Mondays", "climbing"],
+              "cy": ["Mawrth", "Sadwrn", "Llun"], "ur": ["منگل", "ہفتے"]},
+    "doctor": {"en": ["doctor", "dentist", "hospital"]},
+    "say": {"en": ["meetings", "my review", "changes at home", "who supports me"],
+            "cy": ["newidiadau", "fy adolygiad"]},
+    "food": {"en": ["home", "the centre", "lunch club"]},
+}
+SECTION_OF = {"working": ("working-not-working", "working"),
+              "not_working": ("working-not-working", "not-working"),
+              "idea": ("my-future", "learn-and-try")}
+
+
+def _pattern(topic: str, kind: str, area: str, slug: str, i: int, quarter: int) -> float:
+    """How much more (or less) often a topic and kind come up in a service and quarter: ``i``
+    counts the quarters from the oldest (0); ``quarter`` is 1 to 4 in the year."""
+    if topic == "transport" and kind == "not_working" and area == "West":
+        return 1 + 0.6 * i  # the rural buses were cut: worse every quarter
+    if topic == "staff" and slug == "harbour-view" and i >= QUARTERS - 2:
+        return 5.0 if kind == "not_working" else 0.3  # a new manager, many staff leaving
+    if topic == "weekends" and area == "North":  # a Saturday club started a year ago
+        before = i < QUARTERS - 4
+        return (3.0 if before else 0.6) if kind == "not_working" else (0.2 if before else 2.5)
+    if topic == "holiday":
+        return 2.0 if quarter in (2, 3) else 1.0
+    if topic == "job" and area == "South":
+        return 0.5 + 0.25 * i  # an employment scheme: growing
+    if topic == "money" and area == "South":
+        return 2.5
+    return 1.0
+
 
 @dataclass
 class Demo:
@@ -68,12 +301,10 @@ def _organisation() -> tuple[Organisation, bool]:
     if org is not None:
         return org, False
     org = Organisation(name="Riverside Support (demo)", slug=DEMO_SLUG)
-    north, south = Area(organisation=org, name="North"), Area(organisation=org, name="South")
-    db.session.add_all([
-        org, north, south,
-        Service(organisation=org, area=north, name="Oak House", slug="oak-house"),
-        Service(organisation=org, area=south, name="Riverside Day Service", slug="riverside-day"),
-    ])
+    areas = {name: Area(organisation=org, name=name) for name in ("North", "South", "West")}
+    db.session.add_all([org, *areas.values()])
+    for name, slug, area, _n, _languages in SERVICES:
+        db.session.add(Service(organisation=org, area=areas[area], name=name, slug=slug))
     db.session.commit()
     return org, True
 
@@ -93,13 +324,20 @@ def _answer_for(question, lang: str, rnd: random.Random):
     return rnd.choice(values)
 
 
+def _services(org: Organisation) -> dict[str, Service]:
+    return {s.slug: s for s in org.services}
+
+
 def _answered_responses(org: Organisation, rnd: random.Random) -> None:
+    """Ten phone responses to each of two banks for each of the first two services, answered
+    through the same functions as the phone pages (so statements are made from them)."""
     languages = ["en"] * 6 + ["cy"] * 2 + ["ur"] * 2
+    services = _services(org)
     for bank_id in ("person-centred-review", "monthly-check-in"):
         version = latest_version(bank_id)
         if version is None:
             continue
-        for service in org.services:
+        for service in (services[slug] for slug in PHONE_SERVICES):
             survey = inv.survey_for(version, service, org)
             for i in range(10):
                 lang = languages[i % len(languages)]
@@ -120,10 +358,134 @@ def _answered_responses(org: Organisation, rnd: random.Random) -> None:
                 rsp.submit(response)
 
 
+def _quarter_starts(today: date, n: int) -> list[date]:
+    """The first days of the last ``n`` quarters, oldest first, this one last."""
+    year, q = today.year, (today.month - 1) // 3
+    starts = []
+    for _ in range(n):
+        starts.append(date(year, 3 * q + 1, 1))
+        year, q = (year, q - 1) if q else (year - 1, 3)
+    return starts[::-1]
+
+
+def _month_starts(today: date, n: int) -> list[date]:
+    year, month, starts = today.year, today.month, []
+    for _ in range(n):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _days(start: date, end: date, today: date) -> int:
+    """How many days from ``start`` (before ``end``) have happened by ``today``."""
+    return max(1, (min(end, today + timedelta(days=1)) - start).days)
+
+
+def _pick(rnd: random.Random, weights: dict[str, float]) -> str:
+    return rnd.choices(list(weights), list(weights.values()))[0]
+
+
+def _said(rnd: random.Random, topic: str, kind: str, lang: str) -> tuple[str, str]:
+    """A statement on ``topic`` of ``kind`` in ``lang`` (English when there is none)."""
+    phrasings = SAID[topic][kind]
+    lang = lang if lang in phrasings else "en"
+    words = WORDS.get(topic, {})
+    text = rnd.choice(phrasings[lang])
+    if "{x}" in text:
+        text = text.replace("{x}", rnd.choice(words.get(lang) or words["en"]))
+    return text[:1].upper() + text[1:], lang
+
+
+def _pooled_statements(org: Organisation, rnd: random.Random, today: date) -> int:
+    """The statements of reviews held over the last QUARTERS quarters (more every quarter, as
+    the reviews were rolled out), added in bulk; returns how many."""
+    services = _services(org)
+    starts = _quarter_starts(today, QUARTERS)
+    ends = starts[1:] + [date(today.year + (today.month > 9), (starts[-1].month + 2) % 12 + 1, 1)]
+    now, rows = utcnow(), []
+    for name, slug, area, size, languages in SERVICES:
+        service = services[slug]
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            days = _days(start, end, today)
+            volume = (0.6 + 0.7 * i / (QUARTERS - 1)) * days / (end - start).days
+            weights = {(t, k): w * _pattern(t, k, area, slug, i, (start.month + 2) // 3)
+                       for t, kinds in MIX.items() for k, w in kinds.items()}
+            for _ in range(round(size * volume)):
+                topic, kind = rnd.choices(list(weights), list(weights.values()))[0]
+                text, lang = _said(rnd, topic, kind, _pick(rnd, languages))
+                section, question = SECTION_OF[kind]
+                rows.append({
+                    "organisation_id": org.id, "service_id": service.id,
+                    "bank_id": "person-centred-review", "section_id": section,
+                    "question_id": question, "kind": kind, "kind_confidence": 1.0,
+                    "text": text, "language": lang, "pooled": True, "position": 0,
+                    "said_on": start + timedelta(days=rnd.randrange(days)),
+                    "created_at": now, "updated_at": now})
+    for chunk in range(0, len(rows), 2000):
+        db.session.execute(insert(Statement), rows[chunk:chunk + 2000])
+    db.session.commit()
+    return len(rows)
+
+
+def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
+    """Monthly check-ins (the picture-face questions only) for every service over the last
+    MONTHS months, added in bulk; Harbour View's drop in its last three months. Returns how
+    many responses."""
+    version = latest_version("monthly-check-in")
+    if version is None:
+        return 0
+    questions = [q for q in version.bank.questions
+                 if q.type in (QuestionType.SCALE, QuestionType.YES_NO)]
+    services = _services(org)
+    months = _month_starts(today, MONTHS)
+    now = utcnow()
+    responses, answers = [], []
+    for _name, slug, _area, size, languages in SERVICES:
+        service = services[slug]
+        survey = inv.survey_for(version, service, org)
+        invitation = inv.create_invitations(survey, single_use=False)[0]
+        for m, start in enumerate(months):
+            hard = slug == "harbour-view" and m >= MONTHS - 3
+            faces = [1, 2, 3] if not hard else [3, 2, 1]  # sad, OK, happy weights reversed
+            for _ in range(max(0, round(size / 12 + rnd.uniform(-1.5, 1.5)))):
+                day = start + timedelta(days=rnd.randrange(_days(start, start + timedelta(
+                    days=28), today)))
+                sent = datetime.combine(day, time(10 + rnd.randrange(7)), timezone.utc)
+                key, lang = secrets.token_urlsafe(24), _pick(rnd, languages)
+                responses.append({
+                    "resume_key": key, "invitation_id": invitation.id, "survey_id": survey.id,
+                    "bank_version_id": version.id, "language": lang if lang != "pl" else "en",
+                    "easy_read": rnd.random() < 0.4, "consent_pooled": True,
+                    "submitted_at": sent, "created_at": sent, "updated_at": sent})
+                values: dict[str, str] = {}
+                for q in questions:
+                    if q.show_if and values.get(q.show_if.question) not in q.show_if.any_of:
+                        continue
+                    if q.type == QuestionType.YES_NO:
+                        values[q.id] = rnd.choice(["yes", "no"])
+                    else:
+                        values[q.id] = str(rnd.choices([1, 2, 3], faces)[0])
+                answers.append((key, values, sent, responses[-1]["language"]))
+    if not responses:
+        return 0
+    db.session.execute(insert(Response), responses)
+    ids = dict(db.session.execute(select(Response.resume_key, Response.id).where(
+        Response.survey_id.in_({r["survey_id"] for r in responses}))).all())
+    db.session.execute(insert(Answer), [
+        {"response_id": ids[key], "question_id": qid, "value": value, "skipped": False,
+         "language": lang, "easy_read": False, "created_at": sent, "updated_at": sent}
+        for key, values, sent, lang in answers for qid, value in values.items()])
+    db.session.commit()
+    return len(responses)
+
+
 def build_demo() -> Demo:
     org, created = _organisation()
     if created:
-        _answered_responses(org, random.Random(20261123))
+        rnd, today = random.Random(SEED), date.today()
+        _answered_responses(org, rnd)
+        _pooled_statements(org, rnd, today)
+        _check_ins(org, rnd, today)
     demo = Demo(organisation=org, link="", created=created)
     from .users import ensure_demo_users
 
@@ -132,7 +494,7 @@ def build_demo() -> Demo:
 
     version = latest_version("person-centred-review") or next(iter(all_latest()), None)
     if version is not None:
-        survey = inv.survey_for(version, org.services[0], org)
+        survey = inv.survey_for(version, _services(org)[PHONE_SERVICES[0]], org)
         invitation = inv.create_invitations(survey, easy_read=True, single_use=False)[0]
         demo.link = inv.invitation_url(invitation)
     db.session.commit()

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP = {"viewport": {"width": 1024, "height": 768}, "locale": "en-GB"}
-DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|po|json|<any\(csv, xlsx, pdf\):fmt>)$")
+DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|po|json|<any\([\w, ]+\):fmt>)$")
 
 
 # --- the app and its data -------------------------------------------------------------------------
@@ -84,11 +84,22 @@ def seed(app: Flask) -> dict:
     last_month = (date.today().replace(day=1) - timedelta(days=1))
     for service, count, when in [(oak, 6, None), (oak, 6, last_month), (elm, 2, None)]:
         add_checkins(service, org, count, when)
+    # The register: a piece of work with an idea, and a theme to raise an idea from; the
+    # person agreed to share, so their statements can become ideas.
+    from reviewkit.models import ThemeSet
+    from reviewkit.services import register as reg
+
+    people_svc.record_consent(admin, person, scope="pooled", given=True, note="With Tom")
+    work = reg.save_work(admin, title="Oak House plan", kind="local_plan", service_id=oak.id)
+    reg.raise_idea(work, "A Saturday club", source="staff", today=date.today(),
+                   entered_by=admin)
+    db.session.add(ThemeSet(organisation_id=org.id, scope="all", model={"themes": []},
+                            result={"themes": [{"id": "t1", "label": "Saturday club"}]}))
     db.session.commit()
     return {"person_id": person.id, "review_id": review.id, "statement_id": first.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
             "question_id": "admire", "token": issue_reset_link_token(users["translator"]),
-            "plan_action_id": plan_action.id}
+            "plan_action_id": plan_action.id, "work_id": work.id}
 
 
 @dataclass
@@ -129,6 +140,7 @@ class StaffPage:
     controls: tuple[tuple[str, str], ...] = ()  # (ARIA role, accessible name) to reach by Tab
     signed_out: bool = False
     query: str = ""
+    heading: str = ""  # the page's <h1>, where a redirect could land elsewhere
 
 
 NAV = (("link", "Skip to main content"), ("link", "Home"), ("link", "People"),
@@ -197,6 +209,16 @@ PAGES = [
         ("textbox", "What will change"), ("combobox", "Where"), ("textbox", "Who owns it"),
         ("radio", "Planned"), ("textbox", "You said, we did (optional)"),
         ("button", "Save the changes"), ("link", "Back to the action plan"), *NAV)),
+    # The co-production register.
+    StaffPage("register.ideas", (
+        ("link", "Oak House plan"), ("link", "Spreadsheet (XLSX)"), *NAV)),
+    StaffPage("register.promises_page", NAV),
+    StaffPage("register.idea_from_theme", (
+        ("combobox", "Piece of work"), ("textbox", "The idea"), *NAV),
+        query="?scope=all&theme=t1", heading="Saturday club"),
+    StaffPage("register.idea_from_statement", (
+        ("combobox", "Piece of work"), ("textbox", "The idea"), *NAV),
+        heading="Makes everyone laugh"),
 ]
 IDS = [p.endpoint for p in PAGES]
 
@@ -217,6 +239,8 @@ def test_staff_page(spec: StaffPage, site: Site):
     site.checked.add(spec.endpoint)
     assert response.status == 200, f"{url}: HTTP {response.status}"
     assert page.locator("h1").count() == 1, f"{url}: {page.locator('h1').count()} <h1>"
+    if spec.heading:
+        assert spec.heading in page.locator("main").inner_text(), f"{url}: not its own page"
     violations = axe(page)
     assert not violations, describe_violations(violations, url)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024, \

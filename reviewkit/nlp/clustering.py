@@ -1,0 +1,178 @@
+"""Clustering: unit-length statement vectors -> theme centroids, the same on every run.
+
+k-means (on a sample of at most 20,000 for speed; k-means++ seeds) with k = sqrt(n/2) clipped
+to 5..50 unless asked; for larger sets, many micro-clusters merged by average linkage
+(``micro_merge``). Vectors are numpy arrays or scipy sparse rows, of unit length, so a dot
+product is a cosine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+SAMPLE = 20_000
+
+
+def similarities(x, centroids: np.ndarray) -> np.ndarray:
+    """Each row's similarity to each centroid (rows x centroids, float32)."""
+    if centroids.size == 0:
+        return np.zeros((x.shape[0], 0), dtype=np.float32)
+    out = x @ centroids.T
+    return np.asarray(out, dtype=np.float32)
+
+
+def mean_unit(x, idx: Sequence[int]) -> np.ndarray:
+    """The mean of rows ``idx``, made unit length (a centroid)."""
+    m = np.asarray(x[list(idx)].mean(axis=0)).ravel().astype(np.float32)
+    n = float(np.linalg.norm(m))
+    return m / n if n > 0 else m
+
+
+def row_norms(x) -> np.ndarray:
+    """The length of each row (0 for a statement with no known words)."""
+    if hasattr(x, "multiply"):
+        return np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return np.linalg.norm(x, axis=1)
+
+
+def auto_k(n: int) -> int:
+    """A sensible number of themes for n statements: sqrt(n/2) clipped to 5..50."""
+    return int(min(50, max(5, round(math.sqrt(max(n, 1) / 2)))))
+
+
+def kmeans(x, k: int, seed: int, *, sample: int = SAMPLE, tries: int = 3,
+           local_trials: int | None = None) -> np.ndarray:
+    """Unit-length k-means centroids: k-means++ seeds from a small sample, then Lloyd.
+
+    ``tries`` restarts (the one with the lowest inertia wins) on a sample of at most ``sample``.
+    """
+    from threadpoolctl import threadpool_limits
+
+    # OpenMP threads spinning beside the tokenisers' threads made k-means 3x slower on 2 cores.
+    with threadpool_limits(limits=1):
+        return _kmeans_inner(x, k, seed, sample, tries, local_trials)
+
+
+def _kmeans_inner(x, k: int, seed: int, sample: int = SAMPLE, tries: int = 3,
+                  local_trials: int | None = None) -> np.ndarray:
+    from sklearn.cluster import KMeans, kmeans_plusplus
+
+    n = x.shape[0]
+    rng = np.random.default_rng(seed)
+    fit_x = x[np.sort(rng.choice(n, sample, replace=False))] if n > sample else x
+    best = None
+    for trial in range(tries):
+        m = fit_x.shape[0]
+        seed_idx = np.sort(rng.choice(m, min(m, 4000), replace=False)) if m > 4000 else None
+        seed_x = fit_x[seed_idx] if seed_idx is not None else fit_x
+        if local_trials == 1 and not hasattr(seed_x, "toarray"):
+            init = _d2_seeds(np.asarray(seed_x, dtype=np.float32), k, seed + trial)
+        else:
+            init, _ = kmeans_plusplus(seed_x, k, random_state=seed + trial,
+                                      n_local_trials=local_trials)
+        if hasattr(init, "toarray"):
+            init = init.toarray()
+        km = KMeans(n_clusters=k, init=np.asarray(init), n_init=1, max_iter=100,
+                    random_state=seed + trial)
+        km.fit(fit_x)
+        if best is None or km.inertia_ < best.inertia_:
+            best = km
+    c = np.asarray(best.cluster_centers_, dtype=np.float32)
+    norms = np.linalg.norm(c, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return c / norms
+
+
+def _d2_seeds(x: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """k-means++ seeding (one trial per step) for unit rows, with dot products (fast)."""
+    rng = np.random.default_rng(seed)
+    n = x.shape[0]
+    sq = np.einsum("ij,ij->i", x, x)
+    first = int(rng.integers(n))
+    chosen = [first]
+    d2 = np.maximum(sq + sq[first] - 2.0 * (x @ x[first]), 0.0)
+    for _ in range(1, min(k, n)):
+        total = float(d2.sum())
+        if total <= 0:
+            nxt = int(rng.integers(n))
+        else:
+            nxt = int(np.searchsorted(np.cumsum(d2, dtype=np.float64), rng.random() * total))
+            nxt = min(nxt, n - 1)
+        chosen.append(nxt)
+        d2 = np.minimum(d2, np.maximum(sq + sq[nxt] - 2.0 * (x @ x[nxt]), 0.0))
+    return x[chosen]
+
+
+MICRO_SIZE = 25  # statements per micro-cluster on average
+MAX_MICRO = 300
+MICRO_SAMPLE = 10_000  # micro-clusters are fitted on at most this many statements
+
+
+def n_micro(n: int, k: int) -> int:
+    """How many micro-clusters to merge into k themes: about one per 25 statements.
+
+    (Plain k-means is used below 2 k micro-clusters, i.e. fewer than 50 k statements.)"""
+    return int(min(MAX_MICRO, max(2 * k, round(n / MICRO_SIZE))))
+
+
+def micro_merge(x, k: int, seed: int, min_size: int = 1) -> np.ndarray:
+    """Theme centroids: k-means into many micro-clusters, then merge them (average linkage).
+
+    Fine k-means finds tight groups of statements that say the same thing; average-linkage
+    merging of their centroids by cosine then joins groups that belong together without the
+    equal-size pull of a coarse k-means, so a large topic is not cut into arbitrary slices
+    while a small, distinct one keeps its own theme. The tree is cut where ``k`` groups have at
+    least ``min_size`` statements; the statements of smaller groups go to their nearest theme.
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    n = x.shape[0]
+    m = min(n_micro(n, k), distinct_rows(x, n_micro(n, k)))
+    if n < 2 * k * MICRO_SIZE or m < 2 * k:
+        return kmeans(x, k, seed)  # too few statements for micro-clusters to mean much
+    micro = kmeans(x, m, seed, sample=MICRO_SAMPLE, tries=2, local_trials=1)
+    best = similarities(x, micro).argmax(axis=1)
+    sizes = np.bincount(best, minlength=m)
+    used = np.flatnonzero(sizes)
+    if len(used) <= k:
+        return micro[used]
+    means = np.vstack([mean_unit(x, np.flatnonzero(best == c)) for c in used]).astype(np.float64)
+    tree = linkage(means, method="average", metric="cosine")
+    for cut in range(k, len(used) + 1):
+        groups = fcluster(tree, cut, criterion="maxclust") - 1
+        big = np.bincount(groups, weights=sizes[used]) >= min_size
+        if big.sum() >= k:
+            break
+    group = np.full(m, -1)
+    group[used] = groups
+    member_group = group[best]
+    keep = [g for g in range(groups.max() + 1) if big[g]][:k] or [int(np.argmax(big))]
+    return np.vstack([mean_unit(x, np.flatnonzero(member_group == g)) for g in keep])
+
+
+def distinct_rows(x, limit: int) -> int:
+    """How many distinct vectors there are (up to ``limit``)."""
+    if hasattr(x, "toarray"):
+        sample = x[: min(x.shape[0], 5000)].toarray()
+    else:
+        sample = np.asarray(x[: min(x.shape[0], 5000)])
+    return min(limit, len({r.tobytes() for r in np.round(sample, 4)}))
+
+
+def leave_one_out_sims(x, best: np.ndarray, k: int, fallback: np.ndarray) -> np.ndarray:
+    """Each statement's similarity to the mean of the other statements of its theme."""
+    out = np.asarray(fallback, dtype=np.float64).copy()
+    for c in range(k):
+        idx = np.flatnonzero(best == c)
+        if len(idx) < 2:
+            continue
+        total = np.asarray(x[idx].sum(axis=0)).ravel()
+        dots = np.asarray(x[idx] @ total).ravel()
+        own = row_norms(x[idx]) ** 2
+        rest = np.sqrt(np.maximum(float(total @ total) - 2 * dots + own, 1e-12))
+        out[idx] = (dots - own) / rest
+    return out.astype(np.float32)
+
