@@ -70,7 +70,7 @@ class Card:
     type_link: Text
 
 
-def _qr_svg(url: str) -> Markup:
+def qr_svg(url: str) -> Markup:
     qr = segno.make(url, error="m")
     # Quiet zone of 4 modules is part of the image; the size is set by CSS.
     svg = qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True)
@@ -96,7 +96,7 @@ def _breakable_link(url: str) -> Markup:
     return Markup("<wbr>").join(Markup('<span class="nobreak">%s</span>') % p for p in cut)
 
 
-def _ui_text(message: str, lang: str) -> Text:
+def ui_text(message: str, lang: str) -> Text:
     """``message`` through Flask-Babel in ``lang``; call inside ``force_locale(lang)``."""
     translated = gettext(message)
     return Text(translated, lang if translated != message or lang == "en" else "en")
@@ -112,14 +112,14 @@ def _card(invitation: Invitation, lang: str) -> Card:
         where = f"{where} · {survey.service.name}" if where else survey.service.name
     direction = current_app.config["LANGUAGES"][lang][1]
     with force_locale(lang):
-        scan = _ui_text(SCAN, lang)
-        time = _ui_text(TIME, lang)
-        type_link = _ui_text(TYPE_LINK, lang)
+        scan = ui_text(SCAN, lang)
+        time = ui_text(TIME, lang)
+        type_link = ui_text(TYPE_LINK, lang)
     return Card(
         lang=lang,
         dir=direction,
         url=url,
-        qr_svg=_qr_svg(url),
+        qr_svg=qr_svg(url),
         link_html=_breakable_link(url),
         title=Text(title.text, title.lang),
         organisation=where,

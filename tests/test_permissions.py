@@ -37,17 +37,19 @@ def objects(staff_app):
                                      __import__("datetime").date(2026, 11, 1))
     statement = review_svc.add_statement(review, "like-and-admire", None, None, "Kind")
     action = review_svc.add_action(review, what="Call", who="Al", due_on=None)
-    from reviewkit.services import plans
 
-    plan_action = plans.create_action(admin, plans.ThemeRef(None, "t1", "Transport"),
-                                      change="Earlier buses", owner="Transport team",
-                                      due_on=__import__("datetime").date(2027, 1, 1),
-                                      status="planned")
     from reviewkit.services import register
 
     work = register.save_work(admin, title="Oak plan", kind="local_plan",
                               service_id=service.id)
-    return {"work_id": work.id, "person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
+    idea = register.raise_idea(work, "A Saturday club", source="staff")
+    register.answer_idea(admin, idea, decision="included")
+    plan_action = register.add_action(  # an action of the piece of work, from its idea
+        admin, work, idea, change="Earlier buses", owner="Transport team",
+        starts_on=__import__("datetime").date(2026, 1, 1),
+        due_on=__import__("datetime").date(2027, 1, 1), status="planned")
+    return {"work_id": work.id, "idea_id": idea.id, "what": "partner",
+            "person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
             "plan_action_id": plan_action.id,
             "key": "nope", "qid": "nope", "user_id": admin.id,

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import PlanAction, PlanStatus, User, Work
+from ..models import PlanAction, PlanStatus, User, Work, WorkKind
 from ..models.base import utcnow
+from .clock import a_year_on, new_code, today_
 
 #: The fields a person edits (the theme is fixed when the action is started).
 FIELDS = ("service_id", "area_id", "change", "root_cause", "success", "owner", "starts_on",
@@ -33,8 +34,6 @@ def create_action(user: User, theme: ThemeRef | None, *, work: Work | None = Non
                   idea_id: int | None = None, **fields: Any) -> PlanAction:
     """An action of ``work`` (the organisation plan unless given), answering a theme or an
     idea."""
-    from .register import organisation_plan
-
     work = work or organisation_plan(user.organisation_id)
     action = PlanAction(organisation_id=user.organisation_id, work_id=work.id, idea_id=idea_id,
                         theme_set_id=theme.theme_set_id if theme else None,
@@ -71,9 +70,21 @@ def _apply(action: PlanAction, fields: dict[str, Any]) -> None:
     else:
         action.done_at = None
     if action.id is None or db.session.is_modified(action):
-        from .register import today_
-
         action.moved_on = today_()  # it moved: no longer stalled
+
+
+def organisation_plan(organisation_id: int) -> Work:
+    """The organisation-wide plan (made the first time it is asked for)."""
+    work = db.session.scalar(select(Work).where(
+        Work.organisation_id == organisation_id,
+        Work.kind == WorkKind.ORGANISATION_PLAN.value).order_by(Work.id))
+    if work is None:
+        work = Work(organisation_id=organisation_id, title="Organisation plan",
+                    kind=WorkKind.ORGANISATION_PLAN.value, review_on=a_year_on(today_()),
+                    public_code=new_code())
+        db.session.add(work)
+        db.session.commit()
+    return work
 
 
 def get_action(organisation_id: int, action_id: int) -> PlanAction | None:
@@ -84,8 +95,6 @@ def get_action(organisation_id: int, action_id: int) -> PlanAction | None:
 def plan(organisation_id: int) -> list[PlanAction]:
     """Every action of the organisation plan: by status (in progress, planned, done), then the
     soonest due first (done: the most recently done first)."""
-    from .register import organisation_plan
-
     work_id = organisation_plan(organisation_id).id
     actions = db.session.scalars(select(PlanAction).where(
         PlanAction.organisation_id == organisation_id, PlanAction.work_id == work_id)

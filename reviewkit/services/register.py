@@ -8,8 +8,6 @@ Dates that decide a flag ("today") are always a parameter, so tests inject them.
 
 from __future__ import annotations
 
-import calendar
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -40,8 +38,11 @@ from ..models import (
     WorkReview,
 )
 from ..models.history import acting_as
+from .clock import CODE_ALPHABET as CODE_ALPHABET  # the register's codes and dates, shared
+from .clock import a_year_on, clean_code, months_before, new_code, today_
+from .clock import shown_code as shown_code
+from .plans import organisation_plan
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
 STALL_MONTHS = 2  # an open idea or action with no movement for this long is "stalled"
 REVIEW_SOON_DAYS = 30  # reviews due within this many days are listed
 LONGEST_TEXT = 2000
@@ -54,46 +55,6 @@ class RegisterError(ValueError):
         super().__init__(field, message)  # a lazy text: made into words where it is shown
         self.field = field
         self.message = message
-
-
-def today_() -> date:
-    """Today, for the register's dates and flags: the app's ``TODAY`` setting when a test sets
-    one (so a browser test can see work stall), else the calendar's."""
-    from flask import current_app, has_app_context
-
-    if has_app_context() and isinstance(current_app.config.get("TODAY"), date):
-        return current_app.config["TODAY"]
-    return date.today()
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-
-
-def clean_code(code: str | None) -> str | None:
-    """A typed tracking or public code as stored (``k7pq-4xr9`` -> ``K7PQ4XR9``), or None when
-    it cannot be one."""
-    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    if len(cleaned) != 8 or any(ch not in CODE_ALPHABET for ch in cleaned):
-        return None
-    return cleaned
-
-
-def shown_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day ``months`` earlier (the month's last day where it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def a_year_on(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 def _text(field: str, value: str | None, *, required: bool = True,
@@ -115,20 +76,6 @@ def _commit(user_id: int | None) -> None:
 
 
 # ---------------------------------------------------------------------------- pieces of work
-
-
-def organisation_plan(organisation_id: int) -> Work:
-    """The organisation-wide plan (made the first time it is asked for)."""
-    work = db.session.scalar(select(Work).where(
-        Work.organisation_id == organisation_id,
-        Work.kind == WorkKind.ORGANISATION_PLAN.value).order_by(Work.id))
-    if work is None:
-        work = Work(organisation_id=organisation_id, title="Organisation plan",
-                    kind=WorkKind.ORGANISATION_PLAN.value, review_on=a_year_on(today_()),
-                    public_code=new_code())
-        db.session.add(work)
-        _commit(None)
-    return work
 
 
 def _staff(organisation_id: int, user_id: int | None, field: str, roles: set[str]
@@ -173,6 +120,11 @@ def save_work(user: User, work: Work | None = None, *, title: str, kind: str,
         "manager_id": _staff(org, manager_id, "manager", {"manager", "admin"}),
     }
     fields["service_id"], fields["area_id"] = _scope(org, service_id, area_id)
+    if user.role == "facilitator" and fields["facilitator_id"] != user.id and (
+            fields["service_id"] not in {s.id for s in user.services}):
+        # a facilitator works on the pieces of work of their services, or that they facilitate
+        raise RegisterError("scope", _l("Choose one of your services, or name yourself as the "
+                                        "facilitator."))
     if parent_id is not None:
         parent = db.session.get(Work, parent_id)
         if parent is None or parent.organisation_id != org or (work and parent.id == work.id):
@@ -192,16 +144,21 @@ def save_work(user: User, work: Work | None = None, *, title: str, kind: str,
     return work
 
 
-def add_part(user: User, work: Work, *, title: str, starts_on: date | None,
-             finishes_on: date | None) -> WorkPart:
-    title = _text("title", title, longest=200)
+def _dates(starts_on: date | None, finishes_on: date | None,
+           finish_field: str = "finishes_on") -> None:
     if starts_on is None:
         raise RegisterError("starts_on", _l("Enter the start date."))
     if finishes_on is None:
-        raise RegisterError("finishes_on", _l("Enter the finish date."))
+        raise RegisterError(finish_field, _l("Enter the finish date."))
     if finishes_on < starts_on:
-        raise RegisterError("finishes_on", _l("The finish date must be on or after the start "
-                                              "date."))
+        raise RegisterError(finish_field, _l("The finish date must be on or after the start "
+                                             "date."))
+
+
+def add_part(user: User, work: Work, *, title: str, starts_on: date | None,
+             finishes_on: date | None) -> WorkPart:
+    title = _text("title", title, longest=200)
+    _dates(starts_on, finishes_on)
     part = WorkPart(work=work, title=title, starts_on=starts_on, finishes_on=finishes_on,
                     position=len(work.parts))
     db.session.add(part)
@@ -348,6 +305,45 @@ def answer_idea(user: User, idea: Idea, *, decision: str, reason: str | None = N
     return answer
 
 
+def _action_fields(change: str, owner: str, starts_on: date | None, due_on: date | None,
+                   status: str, public_sentence: str | None) -> dict:
+    fields = {"change": _text("change", change), "owner": _text("owner", owner, longest=120),
+              "public_sentence": _text("public_sentence", public_sentence, required=False,
+                                       longest=300)}
+    _dates(starts_on, due_on, "due_on")
+    if status not in {s.value for s in PlanStatus}:
+        raise RegisterError("status", _l("Choose planned, in progress or done."))
+    return {**fields, "starts_on": starts_on, "due_on": due_on, "status": status}
+
+
+def add_action(user: User, work: Work, idea: Idea, *, change: str, owner: str,
+               starts_on: date | None, due_on: date | None, status: str,
+               public_sentence: str | None = None) -> PlanAction:
+    """An action of ``work`` for an included or partly included idea: what will change, a
+    named owner, start and finish dates and a status."""
+    from .plans import create_action
+
+    if idea.work_id != work.id or idea.decision not in (Decision.INCLUDED.value,
+                                                        Decision.PARTLY.value):
+        raise RegisterError("change", _l("Only an idea that is included or partly included "
+                                         "becomes an action. Answer the idea first."))
+    fields = _action_fields(change, owner, starts_on, due_on, status, public_sentence)
+    with acting_as(user.id):
+        return create_action(user, None, work=work, idea_id=idea.id, **fields)
+
+
+def change_action(user: User, action: PlanAction, *, change: str, owner: str,
+                  starts_on: date | None, due_on: date | None, status: str,
+                  public_sentence: str | None = None) -> PlanAction:
+    """Change an action of a piece of work (its status, dates, owner…); any change is
+    movement, so it is no longer stalled."""
+    from .plans import update_action
+
+    fields = _action_fields(change, owner, starts_on, due_on, status, public_sentence)
+    with acting_as(user.id):
+        return update_action(action, **fields)
+
+
 # ---------------------------------------------------------------------------- flags
 
 
@@ -414,6 +410,9 @@ def investigate(user: User, item: Idea | PlanAction, *, why: str, next_steps: st
     """A manager's record of why work stalled and what will be done; it goes into the
     history. It does not clear the flag: the work moving again does."""
     today = today or today_()
+    if not is_stalled(item, today):
+        raise RegisterError("why", _l("This has moved in the last two months, so it has not "
+                                      "stalled: there is nothing to look into."))
     if new_date is not None and new_date <= today:
         raise RegisterError("new_date", _l("The new date must be after today."))
     record = Investigation(

@@ -182,7 +182,7 @@ def _answer_by(idea) -> date:
 def poster(work_id: int):
     """An A4 poster of a piece of work: its QR code and short link, in easy read, in the
     page's language; for the pieces of work this member of staff may see."""
-    from ..cards import _qr_svg, _ui_text
+    from ..cards import qr_svg, ui_text
     from ..pdf import html_to_pdf, inline_pictogram
 
     work = db.session.get(Work, work_id)
@@ -192,8 +192,8 @@ def poster(work_id: int):
         abort(404)
     link = public_link(".send", code=reg.shown_code(work.public_code))
     lang = page_language()  # a line not translated yet is marked English (fonts, direction)
-    words = {key: _ui_text(message, lang) for key, message in POSTER_WORDS.items()}
-    html = render_template("ideas/poster.html", work=work, link=link, qr=_qr_svg(link),
+    words = {key: ui_text(message, lang) for key, message in POSTER_WORDS.items()}
+    html = render_template("ideas/poster.html", work=work, link=link, qr=qr_svg(link),
                            words=words,
                            organisation=db.session.get(Organisation, work.organisation_id),
                            idea=inline_pictogram("lightbulb"),

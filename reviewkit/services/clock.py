@@ -1,0 +1,50 @@
+"""Today, the dates the register counts from, and the short codes people copy by hand:
+small helpers that the register and the action plan share."""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from datetime import date
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
+
+
+def today_() -> date:
+    """Today, for the register's dates and flags: the app's ``TODAY`` setting when a test sets
+    one (so a browser test can see work stall), else the calendar's."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and isinstance(current_app.config.get("TODAY"), date):
+        return current_app.config["TODAY"]
+    return date.today()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def clean_code(code: str | None) -> str | None:
+    """A typed tracking or public code as stored (``k7pq-4xr9`` -> ``K7PQ4XR9``), or None when
+    it cannot be one."""
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(cleaned) != 8 or any(ch not in CODE_ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def shown_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (the month's last day where it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def a_year_on(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
