@@ -84,22 +84,24 @@ def seed(app: Flask) -> dict:
     last_month = (date.today().replace(day=1) - timedelta(days=1))
     for service, count, when in [(oak, 6, None), (oak, 6, last_month), (elm, 2, None)]:
         add_checkins(service, org, count, when)
-    # The register: a piece of work with an idea, and a theme to raise an idea from; the
-    # person agreed to share, so their statements can become ideas.
+    # The register: the organisation plan (the plan action above is one of its actions) with
+    # an idea, a stalled one, and a theme to raise an idea from; the person agreed to share,
+    # so their statements can become ideas.
     from reviewkit.models import ThemeSet
     from reviewkit.services import register as reg
 
     people_svc.record_consent(admin, person, scope="pooled", given=True, note="With Tom")
-    work = reg.save_work(admin, title="Oak House plan", kind="local_plan", service_id=oak.id)
-    reg.raise_idea(work, "A Saturday club", source="staff", today=date.today(),
-                   entered_by=admin)
+    work = reg.organisation_plan(org.id)
+    idea = reg.raise_idea(work, "A Saturday club", source="staff",
+                          today=date.today() - timedelta(days=100), entered_by=admin)
     db.session.add(ThemeSet(organisation_id=org.id, scope="all", model={"themes": []},
                             result={"themes": [{"id": "t1", "label": "Saturday club"}]}))
     db.session.commit()
     return {"person_id": person.id, "review_id": review.id, "statement_id": first.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
             "question_id": "admire", "token": issue_reset_link_token(users["translator"]),
-            "plan_action_id": plan_action.id, "work_id": work.id}
+            "plan_action_id": plan_action.id, "work_id": work.id, "idea_id": idea.id,
+            "what": "partner"}
 
 
 @dataclass
@@ -144,7 +146,7 @@ class StaffPage:
 
 
 NAV = (("link", "Skip to main content"), ("link", "Home"), ("link", "People"),
-       ("button", "Sign out"))
+       ("link", "Register"), ("button", "Sign out"))
 PAGES = [
     StaffPage("staff.login", (("textbox", "Email address"), ("textbox", "Password"),
                               ("button", "Sign in")), signed_out=True),
@@ -210,8 +212,38 @@ PAGES = [
         ("radio", "Planned"), ("textbox", "You said, we did (optional)"),
         ("button", "Save the changes"), ("link", "Back to the action plan"), *NAV)),
     # The co-production register.
+    StaffPage("register.index", (
+        ("link", "New piece of work"), ("link", "Organisation plan"), *NAV)),
+    StaffPage("register.new", (
+        ("textbox", "Title"), ("combobox", "Kind of work"), ("combobox", "Where"),
+        ("textbox", "Review date"), ("button", "Make the piece of work"), *NAV)),
+    StaffPage("register.edit", (("textbox", "Title"), ("button", "Save the changes"), *NAV)),
+    StaffPage("register.work", (
+        ("link", "Change the details"), ("link", "Add an idea for someone"),
+        ("link", "A Saturday club"), ("link", "Earlier bus to college"),
+        ("link", "Add a partner"), ("link", "Record the yearly review"), *NAV)),
+    StaffPage("register.add", (
+        ("radio", "A person"), ("textbox", "Name"), ("radio", "By name"), ("button", "Add"),
+        *NAV)),
+    StaffPage("register.review", (
+        ("textbox", "What changed"), ("button", "Record the review"), *NAV)),
+    StaffPage("register.work_history", NAV),
+    StaffPage("register.new_idea", (
+        ("textbox", "The idea, in their words"), ("combobox", "Language it was given in"),
+        ("checkbox", "They agreed to their name being kept"), ("button", "Add the idea"),
+        *NAV)),
+    StaffPage("register.idea", (
+        ("radio", "Included"), ("textbox", "Reason"), ("button", "Save the answer"),
+        ("link", "Record an investigation"), *NAV)),
+    StaffPage("register.new_action", NAV, heading="A Saturday club"),
+    StaffPage("register.action", (
+        ("textbox", "What will change"), ("radio", "Planned"),
+        ("button", "Save the changes"), *NAV)),
+    StaffPage("register.investigate_idea", (
+        ("textbox", "Why has it not moved?"), ("button", "Record the investigation"), *NAV)),
+    StaffPage("register.investigate_action", NAV),
     StaffPage("register.ideas", (
-        ("link", "Oak House plan"), ("link", "Spreadsheet (XLSX)"), *NAV)),
+        ("link", "Organisation plan"), ("link", "Spreadsheet (XLSX)"), *NAV)),
     StaffPage("register.promises_page", NAV),
     StaffPage("register.idea_from_theme", (
         ("combobox", "Piece of work"), ("textbox", "The idea"), *NAV),
@@ -225,7 +257,7 @@ IDS = [p.endpoint for p in PAGES]
 
 def url_for_page(site: Site, endpoint: str) -> str:
     rule = next(r for r in site.app.url_map.iter_rules() if r.endpoint == endpoint)
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(site.params[m.group(1)]), rule.rule)
+    path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(site.params[m.group(1)]), rule.rule)
     return site.url + path
 
 
