@@ -7,7 +7,8 @@ services, a local plan for each, and ``--ideas`` ideas over two years through th
 SQLAlchemy-Continuum keeps a version of each, as the app does); three in five get an answer and
 one in four of those an action, and some actions move on: about 2.7 history entries per idea.
 Then, signed in as an admin, it times the register page (first page, a filtered page), its CSV
-and XLSX, the charter's promises page and the ``reviewkit export register`` CSV.
+and XLSX, the charter's promises page, the list of pieces of work, one piece of work's page and
+its history, and the ``reviewkit export register`` CSV.
 """
 
 from __future__ import annotations
@@ -126,6 +127,12 @@ def main(argv=None) -> int:
         db.session.commit()
         t0 = time.perf_counter()
         made = make_register(org, admin, args.ideas, services, rnd)
+        from sqlalchemy import select
+
+        from reviewkit.models import Work
+
+        work_id = db.session.scalar(select(Work.id).where(Work.kind == "local_plan")
+                                    .order_by(Work.id))
         entries = _history_entries()
         print(f"made {made['ideas']} ideas, {made['answers']} answers, {made['actions']} "
               f"actions ({made['moves']} moved) with {entries} history entries in "
@@ -142,7 +149,10 @@ def main(argv=None) -> int:
                       ("register, page 50", "/staff/register/ideas?page=50"),
                       ("register CSV", "/staff/register/ideas.csv"),
                       ("register XLSX", "/staff/register/ideas.xlsx"),
-                      ("promises page", "/staff/register/promises")]:
+                      ("promises page", "/staff/register/promises"),
+                      ("pieces of work", "/staff/register/"),
+                      ("one piece of work", f"/staff/register/{work_id}"),
+                      ("its history", f"/staff/register/{work_id}/history")]:
         times = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()

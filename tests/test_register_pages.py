@@ -237,3 +237,24 @@ def test_a_closed_piece_takes_no_typed_ideas_and_every_id_is_checked(app):
                 f"/staff/register/{work.id}/actions/999999/investigate"):
         assert client.get(url).status_code == 404, url
     assert re.search(r"Closed", Page(client.get("/staff/register/")).html)
+
+
+def test_an_admin_sets_the_time_to_answer_and_the_flags_follow(app):
+    work = _work(app)
+    reg.raise_idea(work, "More trips", source="phone", today=TODAY - timedelta(days=20))
+    admin = _client(app, "admin")
+    assert "Answers overdue" not in Page(admin.get("/staff/register/")).html.split("<table")[1]
+    page = Page(admin.get("/staff/register/promises"))
+    assert "within 28 days" in page and 'name="days"' in page.html
+    bad = Page(admin.post("/staff/register/answer-time",
+                          data={"days": "a fortnight", "csrf_token": page.csrf}))
+    assert bad.status == 400 and "Enter a number of days from 1 to 365." in bad
+    assert 'value="a fortnight"' in bad.html
+    done = admin.post("/staff/register/answer-time", data={"days": "14", "csrf_token": page.csrf})
+    assert done.status_code == 302
+    assert reg.answer_days(work.organisation_id) == 14
+    assert "Answers overdue: 1" in Page(admin.get("/staff/register/"))
+    # only admins change it
+    manager = _client(app, "manager")
+    assert 'name="days"' not in Page(manager.get("/staff/register/promises")).html
+    assert manager.post("/staff/register/answer-time", data={"days": "90"}).status_code == 403

@@ -451,6 +451,15 @@ def answer_days(organisation_id: int) -> int:
     return db.session.get(Organisation, organisation_id).answer_days
 
 
+def set_answer_days(user: User, days: int | None) -> None:
+    """The organisation's promised time to answer an idea (the charter's "specified
+    timeframe"): from 1 to 365 days."""
+    if days is None or not 1 <= days <= 365:
+        raise RegisterError("days", _l("Enter a number of days from 1 to 365."))
+    db.session.get(Organisation, user.organisation_id).answer_days = days
+    _commit(user.id)
+
+
 def visible_work_ids(user: User) -> set[int] | None:
     """The pieces of work ``user`` may see and work on: facilitators those of their services
     and those they facilitate; everyone else with the register's permission all of the

@@ -3,19 +3,20 @@ charter's "master copy"), its CSV and XLSX, and the charter's promises as number
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import Form, SelectField, StringField
+from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, NumberRange
 
 from ..extensions import db
-from ..forms.questions import MultiCheckboxField
+from ..forms.questions import BaseForm, MultiCheckboxField
 from ..models import Work
 from ..reports import register as report
 from ..reports import register_dashboard as promises
 from ..reports.filters import FilterError, parse_when
-from ..services.register import answer_days, today_, visible_work_ids
+from ..services.register import answer_days, set_answer_days, today_, visible_work_ids
 from .auth import Permission, can, requires
 from .downloads import send_document
 from .register import bp
@@ -146,11 +147,45 @@ def _promises() -> list[promises.Promises]:
                           work_ids=allowed, suppress_small=current_user.role == "manager")
 
 
+class DaysField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:  # WTForms' own message is English only
+            raise ValueError(_l("Enter a number of days from 1 to 365.")) from exc
+
+
+class AnswerTimeForm(BaseForm):
+    days = DaysField(_l("Days to answer an idea"), validators=[
+        InputRequired(_l("Enter a number of days from 1 to 365.")),
+        NumberRange(1, 365, _l("Enter a number of days from 1 to 365."))],
+        description=_l("Ideas waiting longer are flagged overdue. The charter asks for an "
+                       "answer within a set time; 28 days is usual."))
+
+
+def _render_promises(form: AnswerTimeForm | None = None):
+    days = answer_days(current_user.organisation_id)
+    if form is None and can(Permission.USERS):
+        form = AnswerTimeForm(days=days)
+    return render_template("reports/register_promises.html", rows=_promises(), days=days,
+                           form=form)
+
+
 @bp.get("/promises")
 @requires(Permission.REGISTER)
 def promises_page():
-    return render_template("reports/register_promises.html", rows=_promises(),
-                           days=answer_days(current_user.organisation_id))
+    return _render_promises()
+
+
+@bp.post("/answer-time")
+@requires(Permission.USERS)  # organisation settings: admins
+def answer_time():
+    form = AnswerTimeForm()
+    if form.validate_on_submit():
+        set_answer_days(current_user, form.days.data)
+        flash(_l("Ideas are now answered within %(days)d days.", days=form.days.data))
+        return redirect(url_for(".promises_page"))
+    return _render_promises(form), 400
 
 
 @bp.get("/promises.<any(csv, xlsx):fmt>")
