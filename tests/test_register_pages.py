@@ -258,3 +258,21 @@ def test_an_admin_sets_the_time_to_answer_and_the_flags_follow(app):
     manager = _client(app, "manager")
     assert 'name="days"' not in Page(manager.get("/staff/register/promises")).html
     assert manager.post("/staff/register/answer-time", data={"days": "90"}).status_code == 403
+
+
+def test_a_busy_piece_shows_the_pressing_ideas_first_and_pages_its_history(app):
+    work = _work(app)
+    admin = db.session.scalar(select(User).filter_by(role="admin"))
+    ideas = [reg.raise_idea(work, f"Idea number {i}", source="phone", today=TODAY)
+             for i in range(55)]
+    for idea in ideas[1:]:
+        reg.answer_idea(admin, idea, decision="included", today=TODAY)
+    client = _client(app, "admin")
+    page = Page(client.get(f"/staff/register/{work.id}"))
+    shown = re.findall(r"/ideas/(\d+)\"", page.html)
+    assert len(shown) == 50 and shown[0] == str(ideas[0].id)  # the one waiting comes first
+    assert f"/staff/register/ideas?work={work.id}" in page.html and "See all 55 ideas" in page
+    history = Page(client.get(f"/staff/register/{work.id}/history"))
+    assert "Page 1 of 2" in history and "Older changes" in history
+    older = Page(client.get(f"/staff/register/{work.id}/history?page=2"))
+    assert "Added the piece of work" in older and "Newer changes" in older

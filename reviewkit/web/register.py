@@ -10,7 +10,7 @@ facilitate, everyone else with the register's permission on all of the organisat
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -136,23 +136,32 @@ def edit(work_id: int):
 def work(work_id: int):
     work = work_or_404(work_id)
     row, today = _rows({work.id})[0], reg.today_()
+    ideas, idea_count = _ideas(work)
     return render_template(
         "register/work.html", work=work, row=row, today=today,
         work_org=db.session.get(Organisation, work.organisation_id),
         stalled=lambda item: reg.is_stalled(item, today),
         children=[r for r in _rows() if r.work.parent_id == work.id],
-        ideas=_ideas(work), actions=overview.actions_of(work),
+        ideas=ideas, idea_count=idea_count, actions=overview.actions_of(work),
         reviews=db.session.scalars(select(WorkReview).where(WorkReview.work_id == work.id)
                                    .order_by(WorkReview.reviewed_on.desc())).all(),
         with_names=with_names(), credit_line=reg.credit_line, labels=history)
 
 
+HISTORY_PAGE = 100  # entries a page, newest first
+WORK_PAGE_IDEAS = 50  # the rest are on the register page, filtered to this piece of work
+
+
 def _ideas(work: Work):
+    """The ideas to show on the piece's page: those waiting for an answer or stalled first
+    (the most pressing), then the newest."""
     from ..reports import register as report
 
-    return report.build(report.RegisterFilters(work.organisation_id, work_ids=(work.id,)),
+    rows = report.build(report.RegisterFilters(work.organisation_id, work_ids=(work.id,)),
                         today=reg.today_(), answer_days=reg.answer_days(work.organisation_id),
-                        with_names=with_names()).rows
+                        with_names=with_names()).rows  # newest first
+    rows.sort(key=lambda r: not (r.overdue or r.stalled or r.status in ("awaiting", "not_yet")))
+    return rows[:WORK_PAGE_IDEAS], len(rows)
 
 
 # ---------------------------------------------------------------------------- parts, partners…
@@ -217,5 +226,8 @@ def review(work_id: int):
 def work_history(work_id: int):
     """Every change to the piece of work and everything in it, newest first; read only."""
     work = work_or_404(work_id)
-    return render_template("register/history.html", work=work,
-                           entries=history.timeline(work, with_names=with_names()))
+    entries = history.timeline(work, with_names=with_names())
+    pages = max(1, -(-len(entries) // HISTORY_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    return render_template("register/history.html", work=work, page=page, pages=pages,
+                           entries=entries[(page - 1) * HISTORY_PAGE:page * HISTORY_PAGE])
