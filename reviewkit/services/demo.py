@@ -1,7 +1,9 @@
 """Demo data: Riverside Support, eight services in three areas (North, South, and West, where
 most people speak Welsh), staff logins, a few dozen answered phone responses in English, Welsh
 and Urdu, about 4,000 pooled statements over the last eight quarters (English, Welsh, Urdu and a
-little Polish) and monthly check-ins over the last six months.
+little Polish), monthly check-ins over the last six months, and a co-production register (three
+pieces of work with partners, ideas in every state, actions and their history:
+:mod:`.demo_register`).
 
 The statements tell a story a commissioner would notice: transport not working, growing every
 quarter in the West; staff changes at Harbour View in the last two quarters (and its check-ins
@@ -16,7 +18,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 
@@ -403,7 +405,7 @@ def _pooled_statements(org: Organisation, rnd: random.Random, today: date) -> in
     starts = _quarter_starts(today, QUARTERS)
     ends = starts[1:] + [date(today.year + (today.month > 9), (starts[-1].month + 2) % 12 + 1, 1)]
     now, rows = utcnow(), []
-    for name, slug, area, size, languages in SERVICES:
+    for _name, slug, area, size, languages in SERVICES:
         service = services[slug]
         for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
             days = _days(start, end, today)
@@ -438,7 +440,6 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
                  if q.type in (QuestionType.SCALE, QuestionType.YES_NO)]
     services = _services(org)
     months = _month_starts(today, MONTHS)
-    now = utcnow()
     responses, answers = [], []
     for _name, slug, _area, size, languages in SERVICES:
         service = services[slug]
@@ -450,7 +451,7 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
             for _ in range(max(0, round(size / 12 + rnd.uniform(-1.5, 1.5)))):
                 day = start + timedelta(days=rnd.randrange(_days(start, start + timedelta(
                     days=28), today)))
-                sent = datetime.combine(day, time(10 + rnd.randrange(7)), timezone.utc)
+                sent = datetime.combine(day, time(10 + rnd.randrange(7)), UTC)
                 key, lang = secrets.token_urlsafe(24), _pick(rnd, languages)
                 responses.append({
                     "resume_key": key, "invitation_id": invitation.id, "survey_id": survey.id,
@@ -480,16 +481,18 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
 
 
 def build_demo() -> Demo:
+    from .demo_register import build_register
+    from .users import ensure_demo_users
+
     org, created = _organisation()
+    demo = Demo(organisation=org, link="", created=created)
+    demo.logins = ensure_demo_users(org)  # first: the register's work has a facilitator
     if created:
         rnd, today = random.Random(SEED), date.today()
         _answered_responses(org, rnd)
         _pooled_statements(org, rnd, today)
         _check_ins(org, rnd, today)
-    demo = Demo(organisation=org, link="", created=created)
-    from .users import ensure_demo_users
-
-    demo.logins = ensure_demo_users(org)
+        build_register(org, today, random.Random(SEED + 1))
     from .banks import all_latest
 
     version = latest_version("person-centred-review") or next(iter(all_latest()), None)
