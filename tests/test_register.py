@@ -252,3 +252,28 @@ def test_the_migration_carries_the_old_plan_actions_over(tmp_path):
         assert action.public_sentence == "You said buses were late, we moved the time"
         assert str(action.moved_on) == "2026-05-02" and days == 28
         db.engine.dispose()
+
+
+def test_a_facilitator_keeps_to_their_services_and_reviews_are_not_dated_ahead(org):
+    facilitator = _user(Role.FACILITATOR.value)
+    oak, elm = (db.session.scalar(select(Service).filter_by(slug=s)) for s in ("oak", "elm"))
+    with pytest.raises(RegisterError) as refused:  # even as its facilitator
+        reg.save_work(facilitator, title="Elm plan", kind="plan", service_id=elm.id,
+                      facilitator_id=facilitator.id)
+    assert refused.value.field == "scope"
+    db.session.rollback()
+    mine = reg.save_work(facilitator, title="Oak plan", kind="plan", service_id=oak.id)
+    whole = reg.save_work(facilitator, title="Transport", kind="project",
+                          facilitator_id=facilitator.id)  # the whole organisation: theirs
+    assert mine.service_id == oak.id and whole.service_id is None
+    with pytest.raises(RegisterError) as refused:
+        reg.review_work(facilitator, mine, what_changed="x",
+                        reviewed_on=reg.today_() + timedelta(days=1))
+    assert refused.value.field == "reviewed_on"
+    idea = reg.raise_idea(mine, "A Saturday club", source="staff")
+    from decimal import Decimal
+
+    with pytest.raises(RegisterError) as refused:
+        reg.answer_idea(facilitator, idea, decision="not_included", reason="Too dear",
+                        cost=Decimal("-5"))
+    assert refused.value.field == "cost" and idea.decision is None

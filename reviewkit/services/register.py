@@ -120,11 +120,16 @@ def save_work(user: User, work: Work | None = None, *, title: str, kind: str,
         "manager_id": _staff(org, manager_id, "manager", {"manager", "admin"}),
     }
     fields["service_id"], fields["area_id"] = _scope(org, service_id, area_id)
-    if user.role == "facilitator" and fields["facilitator_id"] != user.id and (
-            fields["service_id"] not in {s.id for s in user.services}):
+    if user.role == "facilitator":
         # a facilitator works on the pieces of work of their services, or that they facilitate
-        raise RegisterError("scope", _l("Choose one of your services, or name yourself as the "
-                                        "facilitator."))
+        # (a piece for the whole organisation or an area); never one of another service
+        mine = {s.id for s in user.services}
+        kept = work is not None and fields["service_id"] == work.service_id
+        if fields["service_id"] is not None and fields["service_id"] not in mine and not kept:
+            raise RegisterError("scope", _l("Choose one of your services."))
+        if fields["service_id"] not in mine and fields["facilitator_id"] != user.id:
+            raise RegisterError("scope", _l("Choose one of your services, or name yourself as "
+                                            "the facilitator."))
     if parent_id is not None:
         parent = db.session.get(Work, parent_id)
         if parent is None or parent.organisation_id != org or (work and parent.id == work.id):
@@ -294,6 +299,8 @@ def answer_idea(user: User, idea: Idea, *, decision: str, reason: str | None = N
             raise RegisterError("decide_by", _l("The date to decide by must be after today."))
     else:
         decide_by = None
+    if cost is not None and not Decimal(0) <= cost < Decimal("1e10"):
+        raise RegisterError("cost", _l("Enter the cost in pounds, like 1500 or 1500.50."))
     answer = IdeaAnswer(idea=idea, decision=decision, reason=reason, decide_by=decide_by,
                         cost=cost, cost_note=_text("cost_note", cost_note, required=False,
                                                    longest=300),
@@ -431,6 +438,8 @@ def review_work(user: User, work: Work, *, what_changed: str, reviewed_on: date 
     """The yearly review: what changed, open for new ideas until a date, the next review a
     year on unless given."""
     reviewed_on = reviewed_on or today_()
+    if reviewed_on > today_():
+        raise RegisterError("reviewed_on", _l("The review date cannot be after today."))
     if ideas_until is not None and ideas_until < reviewed_on:
         raise RegisterError("ideas_until", _l("Ideas can be sent until a date on or after "
                                               "the review."))
