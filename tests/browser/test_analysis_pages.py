@@ -24,7 +24,14 @@ from flask import Flask
 
 from reviewkit.extensions import db
 
-from .browsing import LiveServer, axe, describe_violations, staff_sign_in, staff_users
+from .browsing import (
+    LiveServer,
+    axe,
+    describe_violations,
+    staff_sign_in,
+    staff_users,
+    tab_through,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -237,5 +244,138 @@ def test_an_action_is_started_changed_and_done_by_keyboard_at_360_px(site: Site,
             assert page.goto(url).status == 200, url
             assert page.locator("html").get_attribute("dir") == "rtl"
             _check(site, url, page, 360)
+    finally:
+        context.close()
+
+
+# --- the report pages as a commissioner sees them (issue 13) -----------------------------------
+
+# Every word in the given cells that the browser laid out over more than one line (a word is a
+# run of letters, marks, digits and apostrophes: a line may still break after the "/" of a
+# link as the Unicode line breaking rules allow; one range per word, its lines counted by top).
+BROKEN_WORDS = """(selector) => {
+    const broken = [];
+    for (const cell of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const m of node.data.matchAll(/[\\p{L}\\p{N}\\p{M}'\u2019]+/gu)) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                      .map(r => Math.round(r.top)));
+                if (lines.size > 1) broken.push(m[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+# Each data table on the page: its region's name and widths, its header and its body cells.
+TABLES = """() => [...document.querySelectorAll("main table")].map(t => {
+    const region = t.closest(".table-scroll");
+    return {
+        region: region && {role: region.getAttribute("role"), tabindex: region.tabIndex,
+                           name: (region.getAttribute("aria-labelledby") || "").split(" ")
+                               .map(id => document.getElementById(id).textContent.trim())
+                               .join(" "),
+                           client: region.clientWidth, scroll: region.scrollWidth},
+        width: t.getBoundingClientRect().width,
+        heads: [...t.tHead.rows[0].cells].map(c => c.textContent.trim()),
+        rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim())),
+    };
+})"""
+
+REPORT_PAGES = {"themes": f"/staff/analysis/?{Q}", "gaps": f"/staff/analysis/gaps?{Q}",
+                "side by side": "/staff/analysis/compare?mode=periods&a=2026-Q1&b=2026-Q2"}
+
+
+def _signed_in_page(browser, site: Site, width: int, lang: str = "en"):
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-GB")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    staff_sign_in(page, site.url, "manager@example.org")
+    if lang != "en":
+        assert page.goto(f"{site.url}/staff/?lang={lang}").status == 200
+    return context, page
+
+
+def test_report_tables_use_a_laptops_width_and_keep_every_word_whole(site: Site, browser):
+    """At 1280 px the tables are as wide as the window allows (not a 40rem column), no theme
+    name or number is broken inside a word, and no column is empty."""
+    context, page = _signed_in_page(browser, site, 1280)
+    try:
+        for name, path in REPORT_PAGES.items():
+            url = site.url + path
+            assert page.goto(url).status == 200, url
+            tables = page.evaluate(TABLES)
+            assert tables, f"{name}: no table"
+            for t in tables:
+                assert t["region"] and t["region"]["role"] == "region", (name, t["heads"])
+                assert t["region"]["tabindex"] == 0 and t["region"]["name"], (name, t["region"])
+                assert t["width"] > 1100, f"{name}: a table {t['width']:.0f} px wide at 1280 px"
+                for i, head in enumerate(t["heads"]):
+                    assert any(row[i] for row in t["rows"] if len(row) == len(t["heads"])), \
+                        f"{name}: the column {head!r} is empty"
+            broken = page.evaluate(BROKEN_WORDS, "main table th, main table td")
+            assert broken == [], f"{name}: words broken across lines at 1280 px: {broken[:10]}"
+            _check(site, url, page, 1280)
+    finally:
+        context.close()
+
+
+def test_the_gap_table_ranks_every_row_it_shows_a_score_for(site: Site, browser):
+    """The Rank column is never empty: the ranked table numbers its rows 1, 2, 3… by a gap
+    score every row has; rows whose score would show a hidden number are in a table of their
+    own, with neither a rank nor a score."""
+    context, page = _signed_in_page(browser, site, 1280)
+    try:
+        assert page.goto(site.url + REPORT_PAGES["gaps"]).status == 200
+        tables = page.evaluate(TABLES)
+        ranked = [t for t in tables if t["heads"][0] == "Rank"]
+        assert len(ranked) == 2, [t["heads"] for t in tables]  # by service, by area
+        for t in ranked:
+            assert t["heads"][-1] == "Gap score" and len(t["rows"]) >= 3, t["heads"]
+            assert [row[0] for row in t["rows"]] == [str(i) for i in
+                                                     range(1, len(t["rows"]) + 1)]
+            scores = [float(row[-1]) for row in t["rows"]]
+            assert scores == sorted(scores, reverse=True)
+        others = [t for t in tables if t["heads"][0] != "Rank"]
+        assert others, "the generated data has rows whose gap score would show a hidden number"
+        for t in others:
+            assert "Rank" not in t["heads"] and "Gap score" not in t["heads"], t["heads"]
+            assert "Not ranked" in t["region"]["name"], t["region"]
+            assert any("hidden" in row for row in t["rows"])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width,lang", [(360, "en"), (320, "cy"), (360, "ur")])
+def test_on_a_phone_the_tables_scroll_sideways_and_the_page_does_not(site: Site, browser,
+                                                                     width: int, lang: str):
+    """At 320 and 360 px, left to right and right to left: the page never scrolls sideways,
+    the wide tables scroll inside their region instead of squeezing, a person reaches a
+    region with Tab and scrolls it with the arrow keys, and no word in a table is broken."""
+    context, page = _signed_in_page(browser, site, width, lang)
+    try:
+        for name, path in REPORT_PAGES.items():
+            url = site.url + path
+            assert page.goto(url).status == 200, url
+            assert page.locator("html").get_attribute("lang") == lang
+            _check(site, url, page, width)  # axe, and no sideways scroll of the page
+            tables = page.evaluate(TABLES)
+            wide = [t for t in tables if t["region"]["scroll"] > t["region"]["client"] + 60]
+            assert wide, f"{name} at {width} px: no table wider than the phone"
+            broken = page.evaluate(BROKEN_WORDS, "main table th, main table td")
+            assert broken == [], f"{name} at {width} px ({lang}): words broken: {broken[:10]}"
+        region = page.locator(".table-scroll").first  # the side by side table, here
+        reached, unstyled = tab_through(page, [region])  # Tab from the top until it has focus
+        assert reached == {0} and unstyled == set(), "Tab reaches the region and shows it"
+        assert region.evaluate("el => el === document.activeElement")
+        for _ in range(8):
+            page.keyboard.press("ArrowLeft" if lang == "ur" else "ArrowRight")
+        page.wait_for_function("el => Math.abs(el.scrollLeft) > 40", arg=region.element_handle(),
+                               timeout=5_000)  # the arrow keys scroll the table (smoothly)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     finally:
         context.close()
