@@ -276,3 +276,18 @@ def test_a_busy_piece_shows_the_pressing_ideas_first_and_pages_its_history(app):
     assert "Page 1 of 2" in history and "Older changes" in history
     older = Page(client.get(f"/staff/register/{work.id}/history?page=2"))
     assert "Added the piece of work" in older and "Newer changes" in older
+
+
+def test_an_idea_typed_for_someone_is_not_dated_ahead_and_is_stored_once(app):
+    work = _work(app)
+    client = _client(app, "facilitator")
+    url = f"/staff/register/{work.id}/ideas/new"
+    ahead = _post(client, url, {"text": "A garden", "raised_on": "2026-06-16", "language": "en",
+                                "credit": "none", "client_key": "twice"})
+    assert ahead.status == 400 and "cannot be after today" in ahead and "A garden" in ahead
+    for _ in range(2):  # pressed twice: one idea
+        assert _post(client, url, {"text": "A garden", "raised_on": "2026-06-15",
+                                   "language": "cy", "credit": "none",
+                                   "client_key": "twice"}).status == 302
+    ideas = db.session.scalars(select(Idea)).all()
+    assert [(i.text, i.language, i.source) for i in ideas] == [("A garden", "cy", "staff")]

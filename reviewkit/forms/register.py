@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..services.clock import today_
 from ..services.register import LONGEST_TEXT, RegisterError
 from ..services.register_history import (
     ACTION_STATUS_LABELS,
@@ -174,6 +175,10 @@ class StaffIdeaForm(_ChoiceChecks, BaseForm):
     def __init__(self, *args, languages: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = languages
+
+    def validate_raised_on(self, field) -> None:
+        if field.data is not None and field.data > today_():
+            raise ValidationError(_l("The date they raised it cannot be after today."))
 
     def validate_name_agreed(self, field) -> None:
         if self.raised_by.data and not field.data:

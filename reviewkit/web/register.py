@@ -10,6 +10,9 @@ facilitate, everyone else with the register's permission on all of the organisat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +27,7 @@ from ..services import register as reg
 from ..services import register_history as history
 from .auth import Permission, can, requires
 
+T = TypeVar("T")
 bp = Blueprint("register", __name__, url_prefix="/staff/register")
 
 
@@ -40,6 +44,20 @@ def work_or_404(work_id: int) -> Work:
             allowed is not None and work.id not in allowed):
         abort(404)
     return work
+
+
+def submitted(form, save: Callable[[], T]) -> T | None:
+    """On a valid submit, ``save()``: one call of a register service. A rule it refuses goes
+    on the form's field, with the transaction rolled back and what was typed kept; None when
+    nothing was saved."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return save()
+    except reg.RegisterError as error:
+        db.session.rollback()
+        refuse(form, error)
+        return None
 
 
 def _rows(work_ids: set[int] | None = None) -> list[overview.WorkRow]:
@@ -100,15 +118,9 @@ def _work_form(work: Work | None = None, **kwargs) -> WorkForm:
 @requires(Permission.REGISTER)
 def new():
     form = _work_form(review_on=reg.a_year_on(reg.today_()))
-    if form.validate_on_submit():
-        try:
-            work = reg.save_work(current_user, **form.fields())
-        except reg.RegisterError as error:
-            refuse(form, error)
-        else:
-            flash(_("Made “%(title)s”. Add its parts, partners and ideas below.",
-                    title=work.title))
-            return redirect(url_for(".work", work_id=work.id))
+    if (work := submitted(form, lambda: reg.save_work(current_user, **form.fields()))):
+        flash(_("Made “%(title)s”. Add its parts, partners and ideas below.", title=work.title))
+        return redirect(url_for(".work", work_id=work.id))
     return render_template("register/work_form.html", form=form, work=None), (
         400 if form.errors else 200)
 
@@ -118,15 +130,9 @@ def new():
 def edit(work_id: int):
     work = work_or_404(work_id)
     form = _work_form(work)
-    if form.validate_on_submit():
-        try:
-            reg.save_work(current_user, work, **form.fields())
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(_("Saved the changes to “%(title)s”.", title=work.title))
-            return redirect(url_for(".work", work_id=work.id))
+    if submitted(form, lambda: reg.save_work(current_user, work, **form.fields())):
+        flash(_("Saved the changes to “%(title)s”.", title=work.title))
+        return redirect(url_for(".work", work_id=work.id))
     return render_template("register/work_form.html", form=form, work=work), (
         400 if form.errors else 200)
 
@@ -183,16 +189,10 @@ def add(work_id: int, what: str):
     work = work_or_404(work_id)
     form_class, save, title, done = ADD[what]
     form = form_class()
-    if form.validate_on_submit():
-        fields = {k: v for k, v in form.data.items() if k != "csrf_token"}
-        try:
-            made = save(current_user, work, **fields)
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(str(done) % {"name": getattr(made, "title", None) or made.name})
-            return redirect(url_for(".work", work_id=work.id) + f"#{what}s")
+    fields = {k: v for k, v in form.data.items() if k != "csrf_token"}
+    if (made := submitted(form, lambda: save(current_user, work, **fields))):
+        flash(str(done) % {"name": getattr(made, "title", None) or made.name})
+        return redirect(url_for(".work", work_id=work.id) + f"#{what}s")
     return render_template("register/add.html", form=form, work=work, what=what,
                            title=title), (400 if form.errors else 200)
 
@@ -204,19 +204,13 @@ def review(work_id: int):
     work = work_or_404(work_id)
     today = reg.today_()
     form = ReviewForm(reviewed_on=today, next_review_on=reg.a_year_on(today))
-    if form.validate_on_submit():
-        try:
-            reg.review_work(current_user, work, reviewed_on=form.reviewed_on.data,
-                            what_changed=form.what_changed.data,
-                            ideas_until=form.ideas_until.data,
-                            next_review_on=form.next_review_on.data)
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(_("Recorded the review of “%(title)s”. The next review is on %(date)s.",
-                    title=work.title, date=work.review_on.isoformat()))
-            return redirect(url_for(".work", work_id=work.id) + "#reviews")
+    if submitted(form, lambda: reg.review_work(
+            current_user, work, reviewed_on=form.reviewed_on.data,
+            what_changed=form.what_changed.data, ideas_until=form.ideas_until.data,
+            next_review_on=form.next_review_on.data)):
+        flash(_("Recorded the review of “%(title)s”. The next review is on %(date)s.",
+                title=work.title, date=work.review_on.isoformat()))
+        return redirect(url_for(".work", work_id=work.id) + "#reviews")
     return render_template("register/review.html", form=form, work=work), (
         400 if form.errors else 200)
 

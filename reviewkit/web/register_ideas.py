@@ -20,13 +20,12 @@ from ..forms.register import (
     InvestigationForm,
     StaffIdeaForm,
     WorkActionForm,
-    refuse,
 )
 from ..models import Idea, IdeaSource, PlanAction, Statement, Work
 from ..services import register as reg
 from ..services import register_history as history
 from .auth import Permission, requires
-from .register import bp, with_names, work_or_404
+from .register import bp, submitted, with_names, work_or_404
 
 INVESTIGATORS = ("manager", "admin")
 
@@ -62,24 +61,15 @@ def new_idea(work_id: int):
         flash(_("This piece of work is not taking new ideas just now. Record a yearly review "
                 "to open it again."))
         return redirect(url_for(".work", work_id=work.id))
-    if form.validate_on_submit():
-        try:
-            if form.raised_on.data > reg.today_():
-                raise reg.RegisterError("raised_on", _("The date they raised it cannot be "
-                                                       "after today."))
-            idea = reg.raise_idea(
-                work, form.text.data, source=IdeaSource.STAFF.value, today=form.raised_on.data,
-                language=form.language.data, raised_by=form.raised_by.data,
-                name_agreed=form.name_agreed.data, credit=form.credit.data,
-                credit_as=form.credit_as.data, entered_by=current_user,
-                client_key=form.client_key.data)
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(_("Added the idea. Its tracking code is %(code)s: give it to the person so "
-                    "they can follow it.", code=reg.shown_code(idea.tracking_code)))
-            return redirect(url_for(".idea", work_id=work.id, idea_id=idea.id))
+    if (idea := submitted(form, lambda: reg.raise_idea(
+            work, form.text.data, source=IdeaSource.STAFF.value, today=form.raised_on.data,
+            language=form.language.data, raised_by=form.raised_by.data,
+            name_agreed=form.name_agreed.data, credit=form.credit.data,
+            credit_as=form.credit_as.data, entered_by=current_user,
+            client_key=form.client_key.data))):
+        flash(_("Added the idea. Its tracking code is %(code)s: give it to the person so they "
+                "can follow it.", code=reg.shown_code(idea.tracking_code)))
+        return redirect(url_for(".idea", work_id=work.id, idea_id=idea.id))
     return render_template("register/idea_new.html", form=form, work=work), _status(form)
 
 
@@ -90,20 +80,13 @@ def idea(work_id: int, idea_id: int):
     work = work_or_404(work_id)
     idea = _idea_or_404(work, idea_id)
     form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            reg.answer_idea(current_user, idea, decision=form.decision.data,
-                            reason=form.reason.data, decide_by=form.decide_by.data,
-                            cost=reg.parse_cost(form.cost.data),
-                            cost_note=form.cost_note.data)
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(_("Answered: %(answer)s. The person who sent it sees the answer and its "
-                    "reason on their tracking link.",
-                    answer=history.DECISION_LABELS[idea.decision]))
-            return redirect(url_for(".idea", work_id=work.id, idea_id=idea.id))
+    if submitted(form, lambda: reg.answer_idea(
+            current_user, idea, decision=form.decision.data, reason=form.reason.data,
+            decide_by=form.decide_by.data, cost=reg.parse_cost(form.cost.data),
+            cost_note=form.cost_note.data)):
+        flash(_("Answered: %(answer)s. The person who sent it sees the answer and its reason "
+                "on their tracking link.", answer=history.DECISION_LABELS[idea.decision]))
+        return redirect(url_for(".idea", work_id=work.id, idea_id=idea.id))
     today = reg.today_()
     return render_template(
         "register/idea.html", work=work, idea=idea, form=form, with_names=with_names(),
@@ -123,16 +106,11 @@ def new_action(work_id: int, idea_id: int):
     work = work_or_404(work_id)
     idea = _idea_or_404(work, idea_id)
     form = WorkActionForm(starts_on=reg.today_())
-    if form.validate_on_submit():
-        try:
-            action = reg.add_action(current_user, work, idea, **_action_fields(form))
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(_("Added the action “%(change)s”, owned by %(owner)s.",
-                    change=action.change[:80], owner=action.owner))
-            return redirect(url_for(".idea", work_id=work.id, idea_id=idea.id) + "#actions")
+    if (action := submitted(form, lambda: reg.add_action(current_user, work, idea,
+                                                         **_action_fields(form)))):
+        flash(_("Added the action “%(change)s”, owned by %(owner)s.",
+                change=action.change[:80], owner=action.owner))
+        return redirect(url_for(".idea", work_id=work.id, idea_id=idea.id) + "#actions")
     return render_template("register/action_form.html", form=form, work=work, idea=idea,
                            action=None), _status(form)
 
@@ -150,15 +128,9 @@ def action(work_id: int, plan_action_id: int):
     work = work_or_404(work_id)
     action = _action_or_404(work, plan_action_id)
     form = WorkActionForm(obj=action)
-    if form.validate_on_submit():
-        try:
-            reg.change_action(current_user, action, **_action_fields(form))
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(_("Saved the changes to “%(change)s”.", change=action.change[:80]))
-            return redirect(url_for(".work", work_id=work.id) + f"#action-{action.id}")
+    if submitted(form, lambda: reg.change_action(current_user, action, **_action_fields(form))):
+        flash(_("Saved the changes to “%(change)s”.", change=action.change[:80]))
+        return redirect(url_for(".work", work_id=work.id) + f"#action-{action.id}")
     idea = db.session.get(Idea, action.idea_id) if action.idea_id else None
     return render_template(
         "register/action_form.html", form=form, work=work, idea=idea, action=action,
@@ -170,19 +142,14 @@ def action(work_id: int, plan_action_id: int):
 def _investigate(work: Work, item: Idea | PlanAction, back: str):
     form = InvestigationForm()
     allowed = current_user.role in INVESTIGATORS
-    if allowed and form.validate_on_submit():
-        try:
-            reg.investigate(current_user, item, why=form.why.data,
-                            next_steps=form.next_steps.data, new_date=form.new_date.data)
-        except reg.RegisterError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(_("Recorded the investigation. It is in the history; the flag clears when "
-                    "the work moves again."))
-            return redirect(back)
-    elif not allowed and request.method == "POST":
+    if not allowed and request.method == "POST":
         abort(403)
+    if allowed and submitted(form, lambda: reg.investigate(
+            current_user, item, why=form.why.data, next_steps=form.next_steps.data,
+            new_date=form.new_date.data)):
+        flash(_("Recorded the investigation. It is in the history; the flag clears when the "
+                "work moves again."))
+        return redirect(back)
     subject = item.text if isinstance(item, Idea) else item.change
     return render_template("register/investigate.html", form=form, work=work, subject=subject,
                            back=back, allowed=allowed,
