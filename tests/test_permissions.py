@@ -42,13 +42,16 @@ def objects(staff_app):
 
     work = register.save_work(admin, title="Oak plan", kind="local_plan",
                               service_id=service.id)
+    part = register.add_part(admin, work, title="Ask people",
+                             starts_on=__import__("datetime").date(2026, 1, 1),
+                             finishes_on=__import__("datetime").date(2026, 2, 1))
     idea = register.raise_idea(work, "A Saturday club", source="staff")
     register.answer_idea(admin, idea, decision="included")
     plan_action = register.add_action(  # an action of the piece of work, from its idea
         admin, work, idea, change="Earlier buses", owner="Transport team",
         starts_on=__import__("datetime").date(2026, 1, 1),
         due_on=__import__("datetime").date(2027, 1, 1), status="planned")
-    return {"work_id": work.id, "idea_id": idea.id, "what": "partner",
+    return {"work_id": work.id, "idea_id": idea.id, "what": "partner", "part_id": part.id,
             "person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
             "plan_action_id": plan_action.id,

@@ -291,3 +291,29 @@ def test_an_idea_typed_for_someone_is_not_dated_ahead_and_is_stored_once(app):
                                    "client_key": "twice"}).status == 302
     ideas = db.session.scalars(select(Idea)).all()
     assert [(i.text, i.language, i.source) for i in ideas] == [("A garden", "cy", "staff")]
+
+
+def test_a_piece_is_closed_and_opened_again_and_its_parts_marked_done(app):
+    work = _work(app)
+    admin_user = db.session.scalar(select(User).filter_by(role="admin"))
+    part = reg.add_part(admin_user, work, title="Taster days", starts_on=TODAY,
+                        finishes_on=TODAY + timedelta(days=30))
+    client = _client(app, "facilitator")
+    url = f"/staff/register/{work.id}"
+    token = Page(client.get(url)).csrf
+    assert client.post(f"{url}/status", data={"status": "closed"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Work, work.id).status == "open"  # no token: nothing changed
+    client.post(f"{url}/status", data={"status": "closed", "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Work, work.id).status == "closed"
+    assert not reg.open_for_ideas(db.session.get(Work, work.id), TODAY)
+    assert "Open it again" in Page(client.get(url))
+    client.post(f"{url}/status", data={"status": "open", "csrf_token": token})
+    client.post(f"{url}/parts/{part.id}/done", data={"done": "yes", "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Work, work.id).status == "open"
+    assert db.session.get(type(part), part.id).done is True
+    assert "Mark not done" in Page(client.get(url))
+    history = Page(client.get(f"{url}/history"))
+    assert "Closed" in history and "Done" in history

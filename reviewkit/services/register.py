@@ -171,6 +171,18 @@ def add_part(user: User, work: Work, *, title: str, starts_on: date | None,
     return part
 
 
+def set_part_done(user: User, part: WorkPart, done: bool) -> None:
+    part.done = done
+    _commit(user.id)
+
+
+def set_work_open(user: User, work: Work, is_open: bool) -> None:
+    """Close a piece of work (it takes no new ideas; its flags and history stay), or open it
+    again."""
+    work.status = "open" if is_open else "closed"
+    _commit(user.id)
+
+
 def add_partner(user: User, work: Work, *, kind: str, name: str, credit: str,
                 organisation: str | None = None, role: str | None = None) -> Partner:
     if kind not in ("person", "organisation"):

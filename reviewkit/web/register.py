@@ -20,8 +20,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms.questions import BaseForm
 from ..forms.register import PartForm, PartnerForm, ReviewForm, SignatureForm, WorkForm, refuse
-from ..models import Area, Organisation, Service, User, Work, WorkKind, WorkReview
+from ..models import Area, Organisation, Service, User, Work, WorkKind, WorkPart, WorkReview
 from ..reports import works as overview
 from ..services import register as reg
 from ..services import register_history as history
@@ -151,7 +152,7 @@ def work(work_id: int):
         ideas=ideas, idea_count=idea_count, actions=overview.actions_of(work),
         reviews=db.session.scalars(select(WorkReview).where(WorkReview.work_id == work.id)
                                    .order_by(WorkReview.reviewed_on.desc())).all(),
-        with_names=with_names(), credit_line=reg.credit_line, labels=history)
+        with_names=with_names(), credit_line=reg.credit_line, labels=history, small=BaseForm())
 
 
 HISTORY_PAGE = 100  # entries a page, newest first
@@ -195,6 +196,38 @@ def add(work_id: int, what: str):
         return redirect(url_for(".work", work_id=work.id) + f"#{what}s")
     return render_template("register/add.html", form=form, work=work, what=what,
                            title=title), (400 if form.errors else 200)
+
+
+@bp.post("/<int:work_id>/status")
+@requires(Permission.REGISTER)
+def status(work_id: int):
+    """Close a piece of work, or open it again."""
+    work = work_or_404(work_id)
+    wanted = request.form.get("status", "")
+    if not BaseForm().validate() or wanted not in ("open", "closed"):
+        flash(_("That change could not be made: the form was out of date. Please try again."))
+    else:
+        reg.set_work_open(current_user, work, wanted == "open")
+        flash(_("“%(title)s” is open for ideas again.", title=work.title) if work.is_open
+              else _("“%(title)s” is closed: it takes no new ideas.", title=work.title))
+    return redirect(url_for(".work", work_id=work.id))
+
+
+@bp.post("/<int:work_id>/parts/<int:part_id>/done")
+@requires(Permission.REGISTER)
+def part_done(work_id: int, part_id: int):
+    """Mark a part or milestone done, or not done."""
+    work = work_or_404(work_id)
+    part = db.session.get(WorkPart, part_id)
+    if part is None or part.work_id != work.id:
+        abort(404)
+    if not BaseForm().validate() or request.form.get("done") not in ("yes", "no"):
+        flash(_("That change could not be made: the form was out of date. Please try again."))
+    else:
+        reg.set_part_done(current_user, part, request.form["done"] == "yes")
+        flash(_("“%(title)s” is marked done.", title=part.title) if part.done
+              else _("“%(title)s” is marked not done.", title=part.title))
+    return redirect(url_for(".work", work_id=work.id) + "#parts")
 
 
 @bp.route("/<int:work_id>/review", methods=["GET", "POST"])
