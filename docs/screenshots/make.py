@@ -1,11 +1,16 @@
 """Make the screenshots in docs/screenshots/ (run by hand, not a test):
 
-    .venv/bin/python docs/screenshots/make.py
+    .venv/bin/python docs/screenshots/make.py            # all of them
+    .venv/bin/python docs/screenshots/make.py phone      # the phone and tablet ones only
+    .venv/bin/python docs/screenshots/make.py analysis   # the commissioner's report pages only
 
 A question page of the phone journey at 360 px in English, English easy read, Welsh and Urdu
-easy read, and the tablet review conversation at 1024×768. It uses the browser tests' set-up:
-the test app on a loopback port (a throwaway instance folder, the shipped banks) and Debian
-chromium through Playwright (/usr/bin/chromium; fonts-noto-core for every script)."""
+easy read, and the tablet review conversation at 1024×768. Then the demo organisation
+(``reviewkit demo``'s data, themed as the demo does) as a commissioner sees it: the themes and
+the gap analysis on a 1280 px laptop and on a 360 px phone, and the gap analysis in Urdu, right
+to left. It uses the browser tests' set-up: the test app on a loopback port (a throwaway
+instance folder, the shipped banks) and Debian chromium through Playwright (/usr/bin/chromium;
+fonts-noto-core for every script)."""
 
 from __future__ import annotations
 
@@ -31,6 +36,14 @@ PHONES = [  # file, language, easy read
     ("question-ur-easy-read-360.png", "ur", True),
 ]
 LIMIT = 150_000  # bytes per PNG
+LAPTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
+ANALYSIS = [  # file, page, language, viewport, what to scroll to the top (None: the page's top)
+    ("analysis-themes-1280.png", "/staff/analysis/", "en", LAPTOP, "figcaption"),
+    ("analysis-gaps-1280.png", "/staff/analysis/gaps", "en", LAPTOP, None),
+    ("analysis-themes-360.png", "/staff/analysis/", "en", PHONE, "table"),
+    ("analysis-gaps-360.png", "/staff/analysis/gaps", "en", PHONE, "h2#gaps-service"),
+    ("analysis-gaps-ur-360.png", "/staff/analysis/gaps", "ur", PHONE, "h2#gaps-service"),
+]
 
 
 def question_urls(base: str, app) -> list[tuple[str, str]]:
@@ -75,7 +88,66 @@ def review(app) -> tuple[int, str]:
     return r.id, "working-not-working"
 
 
-def main() -> int:
+def save(shots: list) -> None:
+    for name, page in shots:
+        path = HERE / name
+        page.screenshot(path=str(path), type="png")
+        size = path.stat().st_size
+        print(f"{path.relative_to(REPO)}: {size // 1024} KB"
+              + ("  (over the limit)" if size > LIMIT else ""))
+
+
+def analysis() -> None:
+    """The demo organisation's themes and gap analysis, as ``reviewkit demo`` makes them."""
+    from playwright.sync_api import sync_playwright
+
+    from reviewkit import tasks
+    from reviewkit.extensions import db
+    from reviewkit.services.demo import build_demo
+    from reviewkit.services.setup import init_database
+
+    was = tasks.huey.immediate
+    tasks.huey.immediate = True  # the demo themes in its own process too
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = make_app(Path(tmp), BANKS_PATH=str(REPO / "question_banks"),
+                           RATELIMIT_ENABLED=False, HUEY_IMMEDIATE=True)
+            with app.app_context(), LiveServer(app) as base, sync_playwright() as p:
+                assert not init_database().problems
+                demo = build_demo()
+                tasks.theme_organisation(demo.organisation.id)()
+                email, password = next((e, pw) for e, pw, role in demo.logins
+                                       if role == "manager")
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                shots = []
+                for name, path, lang, device, top in ANALYSIS:
+                    page = browser.new_context(**device, locale="en-GB").new_page()
+                    page.goto(f"{base}/staff/login")
+                    page.fill("#email", email)
+                    page.fill("#password", password)
+                    page.click("button[type=submit]")
+                    page.goto(f"{base}/staff/?lang={lang}")  # the language, kept for the page
+                    page.goto(base + path)
+                    if top:
+                        page.locator(top).first.evaluate("el => el.scrollIntoView()")
+                    shots.append((name, page))
+                save(shots)
+                browser.close()
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        tasks.huey.immediate = was
+
+
+def main(parts: list[str]) -> int:
+    if "phone" in parts:
+        phones_and_tablet()
+    if "analysis" in parts:
+        analysis()
+    return 0
+
+
+def phones_and_tablet() -> None:
     from playwright.sync_api import sync_playwright
 
     from reviewkit.extensions import db
@@ -105,17 +177,11 @@ def main() -> int:
             page.locator("#text").fill("The bus pass ran out")
             shots.append(("review-tablet-1024.png", page))
 
-            for name, page in shots:
-                path = HERE / name
-                page.screenshot(path=str(path), type="png")
-                size = path.stat().st_size
-                print(f"{path.relative_to(REPO)}: {size // 1024} KB"
-                      + ("  (over the limit)" if size > LIMIT else ""))
+            save(shots)
             browser.close()
             db.session.remove()
             db.engine.dispose()
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:] or ["phone", "analysis"]))
