@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..services.clock import today_
-from ..services.register import LONGEST_TEXT, RegisterError
+from ..services.clock import Refused, today_
+from ..services.register import LONGEST_TEXT
 from ..services.register_history import (
     ACTION_STATUS_LABELS,
     CREDIT_LABELS,
@@ -43,7 +43,7 @@ def _date(label, message=None, **kwargs) -> PlanDateField:
         "description", _l("For example 2027-03-31.")), **kwargs)
 
 
-def refuse(form: BaseForm, error: RegisterError) -> None:
+def refuse(form: BaseForm, error: Refused) -> None:
     """Show a rule the service refused on the field it belongs to (the first field when the
     form has no such field)."""
     field = form._fields.get(error.field) or next(

@@ -42,4 +42,20 @@ __all__ += ["Credit", "Decision", "Idea", "IdeaAnswer", "IdeaSource", "Investiga
             "Partner", "PlanAction", "PlanStatus", "Signature", "Work", "WorkKind", "WorkPart",
             "WorkReview"]
 
-history.configure()
+from .events import (  # noqa: E402
+    Ballot,
+    BallotItem,
+    Channel,
+    Event,
+    TallyCount,
+    TallySheet,
+    Vote,
+    VotingCode,
+    VotingMethod,
+    VotingState,
+)
+
+__all__ += ["Ballot", "BallotItem", "Channel", "Event", "TallyCount", "TallySheet", "Vote",
+            "VotingCode", "VotingMethod", "VotingState"]
+
+history.configure()  # last: every model is defined

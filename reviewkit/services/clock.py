@@ -1,5 +1,6 @@
-"""Today, the dates the register counts from, and the short codes people copy by hand:
-small helpers that the register and the action plan share."""
+"""Today, the dates the register counts from, the short codes people copy by hand, and the
+error a service raises when a rule refuses what it was given: small helpers that the register,
+the action plan and events share."""
 
 from __future__ import annotations
 
@@ -8,6 +9,16 @@ import secrets
 from datetime import date
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
+
+
+class Refused(ValueError):
+    """Something a service will not save, with a message for a person (a lazy text, made into
+    words where it is shown) and the form field it belongs to."""
+
+    def __init__(self, field: str, message):
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
 
 
 def today_() -> date:

@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..models.history import acting_as
 from .clock import CODE_ALPHABET as CODE_ALPHABET  # the register's codes and dates, shared
-from .clock import a_year_on, clean_code, months_before, new_code, today_
+from .clock import Refused, a_year_on, clean_code, months_before, new_code, today_
 from .clock import shown_code as shown_code
 from .plans import organisation_plan
 
@@ -48,13 +48,8 @@ REVIEW_SOON_DAYS = 30  # reviews due within this many days are listed
 LONGEST_TEXT = 2000
 
 
-class RegisterError(ValueError):
-    """Something that cannot be saved, with a message for a person."""
-
-    def __init__(self, field: str, message):
-        super().__init__(field, message)  # a lazy text: made into words where it is shown
-        self.field = field
-        self.message = message
+class RegisterError(Refused):
+    """Something the register cannot save, with a message for a person."""
 
 
 def _text(field: str, value: str | None, *, required: bool = True,

@@ -26,6 +26,7 @@ from ..models import Area, Organisation, Service, User, Work, WorkKind, WorkPart
 from ..reports import works as overview
 from ..services import register as reg
 from ..services import register_history as history
+from ..services.clock import Refused
 from .auth import Permission, can, requires
 
 T = TypeVar("T")
@@ -55,7 +56,7 @@ def submitted(form, save: Callable[[], T]) -> T | None:
         return None
     try:
         return save()
-    except reg.RegisterError as error:
+    except Refused as error:
         db.session.rollback()
         refuse(form, error)
         return None
