@@ -22,13 +22,15 @@ class Permission(StrEnum):
     BANKS = "banks"  # question banks and translations
     USERS = "users"  # staff accounts
     REGISTER = "register"  # the co-production register (facilitators: their services' work)
+    EVENTS = "events"  # local events, ballots, votes and tallies (facilitators: their events)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.FACILITATOR: frozenset({Permission.DASHBOARD, Permission.PEOPLE, Permission.REVIEWS,
-                                 Permission.INVITE, Permission.REGISTER}),
-    Role.MANAGER: frozenset({Permission.DASHBOARD, Permission.REPORTS, Permission.REGISTER}),
+                                 Permission.INVITE, Permission.REGISTER, Permission.EVENTS}),
+    Role.MANAGER: frozenset({Permission.DASHBOARD, Permission.REPORTS, Permission.REGISTER,
+                             Permission.EVENTS}),
     Role.TRANSLATOR: frozenset({Permission.DASHBOARD, Permission.BANKS}),
 }
 
