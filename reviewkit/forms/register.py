@@ -225,6 +225,11 @@ class WorkActionForm(_ChoiceChecks, BaseForm):
         DataRequired(_l("Name who owns this action")), _too_long(120)],
         description=_l("A named person or team, for example “Priya Shah, day services "
                        "manager”."))
+    root_cause = TextAreaField(_l("Root cause (optional)"), validators=[
+        _too_long(LONGEST_TEXT)],
+        description=_l("Why this happens, as the people at the event saw it."))
+    success = TextAreaField(_l("What success looks like (optional)"), validators=[
+        _too_long(LONGEST_TEXT)])
     starts_on = _date(_l("Starts"), _l("Enter the start date, for example 2027-01-31."))
     due_on = _date(_l("Finishes"), _l("Enter the finish date, for example 2027-03-31."))
     status = RadioField(_l("Status"), choices=list(ACTION_STATUS_LABELS.items()),

@@ -320,8 +320,11 @@ def answer_idea(user: User, idea: Idea, *, decision: str, reason: str | None = N
 
 
 def _action_fields(change: str, owner: str, starts_on: date | None, due_on: date | None,
-                   status: str, public_sentence: str | None) -> dict:
+                   status: str, public_sentence: str | None, root_cause: str | None = None,
+                   success: str | None = None) -> dict:
     fields = {"change": _text("change", change), "owner": _text("owner", owner, longest=120),
+              "root_cause": _text("root_cause", root_cause, required=False),
+              "success": _text("success", success, required=False),
               "public_sentence": _text("public_sentence", public_sentence, required=False,
                                        longest=300)}
     _dates(starts_on, due_on, "due_on")
@@ -332,28 +335,33 @@ def _action_fields(change: str, owner: str, starts_on: date | None, due_on: date
 
 def add_action(user: User, work: Work, idea: Idea, *, change: str, owner: str,
                starts_on: date | None, due_on: date | None, status: str,
-               public_sentence: str | None = None) -> PlanAction:
-    """An action of ``work`` for an included or partly included idea: what will change, a
-    named owner, start and finish dates and a status."""
+               public_sentence: str | None = None, root_cause: str | None = None,
+               success: str | None = None) -> PlanAction:
+    """An action of ``work`` for an included or partly included idea: what will change (and
+    optionally its root cause and what success looks like), a named owner, start and finish
+    dates and a status."""
     from .plans import create_action
 
     if idea.work_id != work.id or idea.decision not in (Decision.INCLUDED.value,
                                                         Decision.PARTLY.value):
         raise RegisterError("change", _l("Only an idea that is included or partly included "
                                          "becomes an action. Answer the idea first."))
-    fields = _action_fields(change, owner, starts_on, due_on, status, public_sentence)
+    fields = _action_fields(change, owner, starts_on, due_on, status, public_sentence,
+                            root_cause, success)
     with acting_as(user.id):
         return create_action(user, None, work=work, idea_id=idea.id, **fields)
 
 
 def change_action(user: User, action: PlanAction, *, change: str, owner: str,
                   starts_on: date | None, due_on: date | None, status: str,
-                  public_sentence: str | None = None) -> PlanAction:
+                  public_sentence: str | None = None, root_cause: str | None = None,
+                  success: str | None = None) -> PlanAction:
     """Change an action of a piece of work (its status, dates, owner…); any change is
     movement, so it is no longer stalled."""
     from .plans import update_action
 
-    fields = _action_fields(change, owner, starts_on, due_on, status, public_sentence)
+    fields = _action_fields(change, owner, starts_on, due_on, status, public_sentence,
+                            root_cause, success)
     with acting_as(user.id):
         return update_action(action, **fields)
 
@@ -497,3 +505,15 @@ def ideas_from(*, theme: tuple[int, str] | None = None, statement_id: int | None
     if statement_id is not None:
         query = query.where(Idea.statement_id == statement_id)
     return list(db.session.scalars(query))
+
+
+def add_plan_action(user: User, *, theme_id: str | None, label: str, **fields) -> PlanAction:
+    """An organisation-wide action agreed for a theme of the local events (its id, or None and
+    its words for an item added on the day): an action of the organisation plan, with a named owner
+    and dates, linked to the local priorities of that theme."""
+    from .plans import ThemeRef, create_action
+
+    label = _text("label", label, longest=200)
+    checked = _action_fields(**fields)
+    with acting_as(user.id):
+        return create_action(user, ThemeRef(None, theme_id, label), **checked)

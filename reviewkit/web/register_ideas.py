@@ -116,8 +116,9 @@ def new_action(work_id: int, idea_id: int):
 
 
 def _action_fields(form: WorkActionForm) -> dict:
-    return {name: form[name].data for name in ("change", "owner", "starts_on", "due_on",
-                                               "status", "public_sentence")}
+    return {name: form[name].data for name in ("change", "root_cause", "success", "owner",
+                                               "starts_on", "due_on", "status",
+                                               "public_sentence")}
 
 
 @bp.route("/<int:work_id>/actions/<int:plan_action_id>", methods=["GET", "POST"])
