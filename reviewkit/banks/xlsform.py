@@ -1,762 +1,181 @@
-"""XLSForm interop: export a bank to an XLSForm (KoboToolbox, ODK, Enketo) and import one.
+"""XLSForm import: pyxform reads the form (.xls through xlrd, .xlsx, the spec's column and type
+aliases, the settings sheet, ``default_language``, ``choice_filter``); this module maps what it
+read into a bank.
 
-Export writes a ``survey``, ``choices`` and ``settings`` sheet that pyxform converts without
-error. Each language is an XLSForm language column, ``label::English (en)``; easy read is a
-language of its own, ``label::English - easy read (en)``, so an ODK or Kobo user can pick it
-from the language menu. Translations come from ``translations/<lang>/LC_MESSAGES/banks.po``
-(and the face and yes/no answers from ``messages.po``); a text with no translation is written
-in English. Sections become groups, a section introduction a ``note``, ``show_if`` a
-``relevant`` (``${q} = 'x'``, ``selected(${q}, 'x')``, joined with ``or``), ``max_length`` a
-``string-length(.) <= N`` constraint and pictograms ``media::image`` files. What XLSForm has no
-place for (pictogram names, statement kinds, facilitator prompts, the bank's purpose) is kept
-in extra columns (``pictogram``, ``kinds``, ``prompt``, ``reviewkit``), which pyxform and ODK
-ignore, so the form imports back to an equal bank.
+What a bank can show is imported: text, integer, decimal and date questions (the last three as
+short text), select_one, select_multiple (with ``or_other``), notes as section introductions,
+groups as sections (nested groups flattened, their labels joined), ``relevant`` where a bank
+condition can say it, every language column (easy read as a language of its own) and
+``media::image`` files that are reviewkit pictograms. Every other row is skipped with a line
+giving its row, name, type and why. A form is refused (:class:`XLSFormError`) only when pyxform
+refuses it, with pyxform's message and row, or when nothing in it can be shown.
 
-Import reads any XLSForm: groups become sections (questions outside a group go into one
-section), ``text`` / ``select_one`` / ``select_multiple`` questions become bank questions and
-every row that cannot be mapped (``calculate``, ``geopoint``, ``integer``, repeats, relevant
-expressions a bank cannot express, …) is listed in the report with its row number. Problems
-that make the form unusable (a duplicate name, a missing choices sheet or list, a relevant that
-refers to itself or a later question) raise :class:`XLSFormError` and nothing is written.
+Export lives in :mod:`reviewkit.banks.xlsform_export`, the commands in ``xlsform_cli``.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
-from ..config import LANGUAGES, REPO_ROOT
-from .loader import PICTOGRAM_DIR, BankError
-from .schema import (
-    CHOICE_TYPES,
-    FACE_SCALES,
-    SLUG,
-    YES_NO_CHOICES,
-    Bank,
-    Question,
-    QuestionType,
+from ..config import LANGUAGES
+from .loader import PICTOGRAM_DIR
+from .schema import FACE_SCALES, SLUG, YES_NO_CHOICES, Bank
+from .xlsform_export import (  # noqa: F401 - the public names of the XLSForm bridge
+    bank_languages,
+    bank_yaml,
+    export_rows,
+    export_xlsform,
+    forget_interface,
+    pyxform_check,
+    same_bank,
+    translations_po,
 )
 
-EASY = " - easy read"
+ROW = "reviewkit_row"  # a column given to every row before pyxform reads it: the row number
 DEFAULT_PICTOGRAM = "question"
 DEFAULT_CHOICE_PICTOGRAM = "choose"
-# English names of the shipped languages, for forms whose columns say "label::Welsh".
-LANGUAGE_NAMES = {"english": "en", "welsh": "cy", "cymraeg": "cy", "polish": "pl",
-                  "polski": "pl", "urdu": "ur", "punjabi": "pa", "arabic": "ar",
-                  "romanian": "ro", "română": "ro"}
-METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial",
-                  "phonenumber", "username", "email", "audit", "start-geopoint"}
-UNSUPPORTED_TYPES = {"integer", "decimal", "range", "date", "time", "datetime", "geopoint",
-                     "geotrace", "geoshape", "image", "audio", "video", "file", "barcode",
-                     "calculate", "hidden", "acknowledge", "trigger", "rank", "background-audio",
-                     "xml-external", "csv-external", "select_one_from_file",
-                     "select_multiple_from_file", "background-geopoint"}
+CHOICE_TYPES = {"select one": "single_choice", "select all that apply": "multiple_choice"}
+AS_SHORT_TEXT = {
+    "integer": _l("shown as a short text answer: reviewkit does not check it is a whole number"),
+    "decimal": _l("shown as a short text answer: reviewkit does not check it is a number"),
+    "date": _l("shown as a short text answer: reviewkit has no calendar"),
+}
+METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+            "username", "email", "audit", "start-geopoint", "background-audio",
+            "background-geopoint"}
+WHY = {
+    "calculate": _l("a calculation, not a question: nothing is shown to the person"),
+    "pull_data": _l("pull_data reads a file that comes with the form; reviewkit has no such file"),
+    "hidden": _l("a hidden value, not a question"),
+    "metadata": _l("phone metadata the device records; there is nothing to ask"),
+    "geopoint": _l("a map location; reviewkit has no map question"),
+    "barcode": _l("a barcode scan; reviewkit cannot scan"),
+    "media": _l("a photo, recording or file; reviewkit does not take files"),
+    "repeat": _l("a repeat; reviewkit asks each question once"),
+    "external": _l("its choices come from a file outside the form"),
+    "few_choices": _l("a choice question needs at least two choices"),
+    "no_label": _l("no label in any language: there is nothing to show"),
+    "empty_group": _l("no question in this group can be shown"),
+    "late_note": _l("a note with no question after it: a bank shows notes before questions"),
+    "other": _l("reviewkit has no question of this type"),
+}
+KIND_OF = {"geopoint": "geopoint", "geotrace": "geopoint", "geoshape": "geopoint",
+           "barcode": "barcode", "image": "media", "audio": "media", "video": "media",
+           "file": "media", "hidden": "hidden", "xml-external": "external",
+           "csv-external": "external", "select one external": "external"}
+# English names of languages, for columns such as "label::Welsh" that give no code.
+LANGUAGE_NAMES = {"cymraeg": "cy", "polski": "pl", "română": "ro", "english": "en"}
+_REF = re.compile(r"\$\{([^}]+)\}")
+_ATOM = re.compile(r"""^(?:\$\{(?P<a>[^}]+)\}\s*=\s*(?P<q1>['"])(?P<v1>.*?)(?P=q1)
+                    |(?P<q2>['"])(?P<v2>.*?)(?P=q2)\s*=\s*\$\{(?P<b>[^}]+)\}
+                    |selected\(\s*\$\{(?P<c>[^}]+)\}\s*,\s*(?P<q3>['"])(?P<v3>.*?)(?P=q3)\s*\))$""",
+                   re.X)
+_MAXLEN = re.compile(r"^string-length\(\s*\.\s*\)\s*<=?\s*(\d+)$")
+_TRUE = {"yes", "true", "true()", "1"}
 
 
 class XLSFormError(Exception):
-    """The form cannot be imported; ``problems`` are ``row N: reason`` lines."""
+    """The form cannot be imported; ``problems`` say why (pyxform's message with its row)."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
 
 
+@dataclass(frozen=True)
+class Line:
+    """One row of the import report: skipped (left out) or imported with a change."""
+
+    row: int | None
+    name: str
+    type: str
+    reason: str
+    skipped: bool = False
+    sheet: str = "survey"
+
+    def __str__(self) -> str:
+        where = f"{self.sheet} row {self.row}: " if self.row else ""
+        what = f"'{self.name}' ({self.type})" if self.type else f"'{self.name}'"
+        if self.skipped:
+            return where + _("%(what)s left out: %(why)s", what=what, why=self.reason)
+        return where + f"{what}: {self.reason}" if self.name else where + self.reason
+
+
 @dataclass
 class ImportResult:
     bank: Bank
-    report: list[str] = field(default_factory=list)  # what could not be mapped, with rows
+    lines: list[Line] = field(default_factory=list)
     # {lang: {context: text}}, the contexts reviewkit.translate.extract gives bank text
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    @property
+    def skipped(self) -> list[Line]:
+        return [line for line in self.lines if line.skipped]
 
-# --- export -----------------------------------------------------------------------------------
+    @property
+    def notes(self) -> list[Line]:
+        return [line for line in self.lines if not line.skipped]
 
-def _po_lookup(lang: str, bank_id: str, context: str, text: str) -> str | None:
-    from ..translations import lookup
-
-    return lookup(lang, bank_id, context, text)
-
-
-@lru_cache(maxsize=16)
-def _interface(lang: str) -> dict[str, str]:
-    """Interface translations (faces, yes/no) of ``lang`` from messages.po, fuzzy excluded."""
-    from babel.messages.pofile import read_po
-
-    path = REPO_ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        cat = read_po(fh)
-    return {m.id: m.string for m in cat if isinstance(m.id, str) and isinstance(m.string, str)
-            and m.string and not m.fuzzy and not m.context}
+    @property
+    def report(self) -> list[str]:
+        return [str(line) for line in self.lines]
 
 
-def forget_interface() -> None:
-    """Read the interface translations again next time (after a translator saves them)."""
-    _interface.cache_clear()
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    from babel import Locale
+
+    names = {n.lower(): c for c, n in Locale("en").languages.items()
+             if re.fullmatch(r"[a-z]{2,3}", c)}
+    names.update({n.lower(): c for c, (n, _d) in LANGUAGES.items()})
+    return {**names, **LANGUAGE_NAMES}
 
 
-def _lang_column(code: str, easy: bool = False) -> str:
-    name = LANGUAGES.get(code, (code,))[0]
-    return f"{name}{EASY if easy else ''} ({code})"
-
-
-def _xml_name(slug: str) -> str:
-    return slug if re.match(r"[A-Za-z_]", slug) else f"_{slug}"
-
-
-def _relevant(q: Question, target: Question) -> str:
-    values = q.show_if.values if q.show_if else []
-    name = _xml_name(target.id)
-    if target.type == QuestionType.MULTIPLE_CHOICE:
-        parts = [f"selected(${{{name}}}, '{v}')" for v in values]
-    else:
-        parts = [f"${{{name}}} = '{v}'" for v in values]
-    return " or ".join(parts)
-
-
-def bank_languages(bank: Bank, lookup: Callable = _po_lookup) -> list[str]:
-    """The languages with at least one translation of ``bank`` (besides its own)."""
-    from ..translate.extract import iter_bank_messages
-
-    found = []
-    texts = [(ctx, text) for _l, _f, (ctx, text), _c in iter_bank_messages(bank, None)]
-    for code in LANGUAGES:
-        if code == bank.language:
-            continue
-        if any(lookup(code, bank.id, ctx.split(":", 1)[1], text) for ctx, text in texts):
-            found.append(code)
-    return found
-
-
-def export_rows(bank: Bank, langs: list[str] | None = None,
-                lookup: Callable = _po_lookup) -> dict[str, list[list[Any]]]:
-    """The sheets of the XLSForm for ``bank`` as lists of rows (header first)."""
-    langs = [bank.language, *(langs if langs is not None else bank_languages(bank, lookup))]
-    cols = [(code, easy) for code in langs for easy in (False, True)]
-
-    def tr(code: str, context: str, text: str | None) -> str:
-        if not text:
-            return ""
-        if code == bank.language:
-            return text
-        return lookup(code, bank.id, context, text) or text
-
-    def fixed(code: str, text: str) -> str:
-        return text if code == "en" else _interface(code).get(text, text)
-
-    survey_head = ["type", "name", *[f"label::{_lang_column(c, e)}" for c, e in cols],
-                   *[f"hint::{_lang_column(c, e)}" for c, e in cols],
-                   *[f"media::image::{_lang_column(c, e)}" for c, e in cols],
-                   "required", "relevant", "appearance", "constraint",
-                   *[f"constraint_message::{_lang_column(c, e)}" for c, e in cols],
-                   "reviewkit", "pictogram", "kinds", "prompt"]
-    survey: list[list[Any]] = [survey_head]
-    choices: list[list[Any]] = [["list_name", "name",
-                                 *[f"label::{_lang_column(c, e)}" for c, e in cols],
-                                 *[f"media::image::{_lang_column(c, e)}" for c, e in cols],
-                                 "pictogram"]]
-    width = len(survey_head)
-
-    def row(**values: Any) -> list[Any]:
-        out: list[Any] = [""] * width
-        for key, value in values.items():
-            out[survey_head.index(key)] = value
-        return out
-
-    def per_lang(prefix: str, make: Callable[[str, bool], str]) -> dict[str, str]:
-        return {f"{prefix}::{_lang_column(c, e)}": make(c, e) for c, e in cols}
-
-    for section in bank.sections:
-        sname = _xml_name(section.id)
-        survey.append(row(**{
-            "type": "begin_group", "name": sname,
-            **per_lang("label", lambda c, e, s=section: tr(
-                c, f"{s.id}.{'easy_read' if e else 'text'}", s.easy_read if e else s.title)),
-            **per_lang("media::image", lambda c, e, s=section: f"{s.pictogram}.svg"),
-            "reviewkit": "section", "pictogram": section.pictogram,
-            "prompt": section.prompt or ""}))
-        if section.intro:
-            survey.append(row(**{
-                "type": "note", "name": f"{sname}__intro",
-                **per_lang("label", lambda c, e, s=section: tr(c, f"{s.id}.intro", s.intro)),
-                "reviewkit": "intro"}))
-        for q in section.questions:
-            name = _xml_name(q.id)
-            kind = q.type
-            if kind in CHOICE_TYPES or kind in (QuestionType.SCALE, QuestionType.YES_NO):
-                xtype = ("select_multiple" if kind == QuestionType.MULTIPLE_CHOICE
-                         else "select_one") + f" {name}"
-                for c in q.effective_choices():
-                    labels = {}
-                    for code, easy in cols:
-                        if kind in (QuestionType.SCALE, QuestionType.YES_NO):
-                            text = fixed(code, c.label)
-                        else:
-                            ctx = f"{q.id}.{c.value}.{'easy_read' if easy else 'label'}"
-                            text = tr(code, ctx, (c.easy_read or c.label) if easy else c.label)
-                        labels[f"label::{_lang_column(code, easy)}"] = text
-                    images = {f"media::image::{_lang_column(code, easy)}": f"{c.pictogram}.svg"
-                              for code, easy in cols} if c.pictogram else {}
-                    values = {"list_name": name, "name": c.value, **labels, **images,
-                              "pictogram": c.pictogram or ""}
-                    choices.append([values.get(h, "") for h in choices[0]])
-            else:
-                xtype = "text"
-            appearance = ""
-            if kind in (QuestionType.FREE_TEXT, QuestionType.STATEMENTS):
-                appearance = "multiline"
-            elif kind == QuestionType.SCALE:
-                appearance = "likert"
-            constraint = f"string-length(.) <= {q.max_length}" if q.max_length else ""
-            relevant = ""
-            if q.show_if and (target := bank.question(q.show_if.question)) is not None:
-                relevant = _relevant(q, target)
-            marker = {QuestionType.STATEMENTS: "statements", QuestionType.SCALE:
-                      f"scale {q.scale_points}", QuestionType.YES_NO: "yes_no",
-                      QuestionType.FREE_TEXT: "free_text"}.get(kind, "")
-            help_easy = q.easy_read_help or q.help
-            survey.append(row(**{
-                "type": xtype, "name": name,
-                **per_lang("label", lambda c, e, q=q: tr(
-                    c, f"{q.id}.{'easy_read' if e else 'text'}", q.easy_read if e else q.text)),
-                **(per_lang("hint", lambda c, e, q=q, h=help_easy: tr(
-                    c, f"{q.id}.help.{'easy_read' if e else 'text'}", h if e else q.help))
-                   if help_easy else {}),
-                **per_lang("media::image", lambda c, e, q=q: f"{q.pictogram}.svg"),
-                **(per_lang("constraint_message", lambda c, e, q=q: (
-                    f"{q.max_length} characters at most")) if constraint else {}),
-                "required": "yes" if q.required else "", "relevant": relevant,
-                "appearance": appearance, "constraint": constraint, "reviewkit": marker,
-                "pictogram": q.pictogram, "kinds": " ".join(k.value for k in q.kinds),
-                "prompt": q.prompt or ""}))
-            if q.help and q.easy_read_help is None:
-                survey[-1][survey_head.index("reviewkit")] = (marker + " no_easy_help").strip()
-        survey.append(row(type="end_group", name=sname))
-    settings = [["form_title", "form_id", "version", "default_language", "style",
-                 "easy_read_title", "description", "purpose", "language"],
-                [bank.title, bank.id, str(bank.version), _lang_column(bank.language), "pages",
-                 bank.easy_read_title, bank.description, bank.purpose, bank.language]]
-    return {"survey": survey, "choices": choices, "settings": settings}
-
-
-def export_xlsform(bank: Bank, out: Path | str, langs: list[str] | None = None,
-                   lookup: Callable = _po_lookup) -> Path:
-    """Write ``bank`` as an XLSForm workbook to ``out`` (.xlsx)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    sheets = export_rows(bank, langs, lookup)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
-
-
-def pyxform_check(path: Path | str) -> list[str]:
-    """Convert the XLSForm at ``path`` with pyxform; return its warnings (raises on error)."""
-    from pyxform import xls2xform
-
-    result = xls2xform.convert(xlsform=str(path), validate=False)
-    return list(result.warnings or [])
-
-
-# --- import -----------------------------------------------------------------------------------
-
-_LANG_COL = re.compile(r"^(label|hint|media::image|image|constraint_message)(?:::(.+))?$", re.I)
-_REF = re.compile(r"\$\{([^}]+)\}")
-_ATOM_EQ = re.compile(r"^\$\{([^}]+)\}\s*=\s*(['\"])(.*?)\2$")
-_ATOM_EQ_REV = re.compile(r"^(['\"])(.*?)\1\s*=\s*\$\{([^}]+)\}$")
-_ATOM_SEL = re.compile(r"^selected\(\s*\$\{([^}]+)\}\s*,\s*(['\"])(.*?)\2\s*\)$")
-_MAXLEN = re.compile(r"^string-length\(\s*\.\s*\)\s*<=?\s*(\d+)$")
-_TRUE = {"yes", "true", "true()", "1"}
-
-
-def _norm(header: Any) -> str:
-    return str(header or "").strip()
-
-
-def _lang_of(name: str | None, default: str) -> tuple[str | None, bool, str]:
-    """(language code or None if unknown, easy read?, the name as written)."""
-    if not name:
-        return default, False, ""
-    easy = bool(re.search(r"easy[\s_-]*read", name, re.I))
-    code = None
-    if m := re.search(r"\(([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\)\s*$", name):
-        code = m.group(1).lower()
-    else:
-        bare = re.sub(r"easy[\s_-]*read", "", name, flags=re.I).strip(" -_").lower()
-        code = LANGUAGE_NAMES.get(bare) or (bare if bare in LANGUAGES else None)
-    return code, easy, name
+def _language(key: str, default: str) -> tuple[str | None, bool]:
+    """(language code or None when unknown, easy read?) of a pyxform language key."""
+    if key == "default":
+        return default, False
+    easy = bool(re.search(r"easy[\s_-]*read", key, re.I))
+    if m := re.search(r"\(([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\)\s*$", key):
+        return m.group(1).lower(), easy
+    bare = re.sub(r"easy[\s_-]*read", "", key, flags=re.I).strip(" -_").lower()
+    return (bare if re.fullmatch(r"[a-z]{2,3}", bare) else _language_names().get(bare)), easy
 
 
 def _slug(name: str) -> str:
     s = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-")
-    s = s.lstrip("_") if re.match(r"_[0-9]", s) else s
-    if s and not re.match(r"[a-z0-9]", s):
-        s = s.lstrip("_-")
-    return s[:64]
+    return s.lstrip("_-")[:64]
 
 
-def _sheet_rows(wb, name: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]] | None:
-    sheet = next((wb[s] for s in wb.sheetnames if s.strip().lower() == name), None)
-    if sheet is None:
-        return None
-    rows = list(sheet.iter_rows(values_only=True))
-    if not rows:
-        return [], []
-    head = [_norm(h) for h in rows[0]]
-    out = []
-    for number, values in enumerate(rows[1:], start=2):
-        record = {h: (str(v).strip() if v is not None else "")
-                  for h, v in zip(head, values, strict=False) if h}
-        if any(record.values()):
-            out.append((number, record))
-    return head, out
-
-
-def _get(record: dict[str, Any], *names: str) -> str:
-    lowered = {k.lower(): v for k, v in record.items()}
-    for name in names:
-        if lowered.get(name.lower()):
-            return lowered[name.lower()]
-    return ""
-
-
-def import_xlsform(path: Path | str, bank_id: str | None = None) -> ImportResult:
-    """Read the XLSForm at ``path`` into a bank. Raises :class:`XLSFormError` when the form
-    cannot be used; otherwise returns the bank, the report of what was not mapped, and the
-    translations found in other language columns."""
-    from openpyxl import load_workbook
-
-    path = Path(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any reason the file cannot be opened
-        raise XLSFormError([f"{path.name}: cannot be read as an .xlsx workbook ({exc})"]) from None
-    try:
-        return _import(wb, path, bank_id)
-    finally:
-        wb.close()
-
-
-def _import(wb, path: Path, bank_id: str | None) -> ImportResult:
-    errors: list[str] = []
-    report: list[str] = []
-    survey = _sheet_rows(wb, "survey")
-    if survey is None:
-        raise XLSFormError([f"{path.name}: there is no 'survey' sheet"])
-    head, rows = survey
-    choices_sheet = _sheet_rows(wb, "choices")
-    settings_sheet = _sheet_rows(wb, "settings")
-    settings = settings_sheet[1][0][1] if settings_sheet and settings_sheet[1] else {}
-    known_pictures = {p.stem for p in PICTOGRAM_DIR.glob("*.svg")}
-
-    # Languages: the default language's columns are the bank text; its easy-read columns the
-    # easy-read text; other languages become translations.
-    langs_seen: dict[str, tuple[str | None, bool]] = {}
-    for h in [*head, *(choices_sheet[0] if choices_sheet else [])]:
-        if m := _LANG_COL.match(h):
-            if m.group(2):
-                code, easy, _n = _lang_of(m.group(2), "en")
-                langs_seen[m.group(2)] = (code, easy)
-    default_name = _get(settings, "default_language")
-    default_code = _lang_of(default_name, "en")[0] if default_name else None
-    if default_code is None:
-        codes = [c for c, e in langs_seen.values() if c and not e]
-        default_code = "en" if "en" in codes or not codes else codes[0]
-    for name, (code, _easy) in langs_seen.items():
-        if code is None or (code not in LANGUAGES and code != default_code):
-            report.append(f"language column '{name}': not a language reviewkit has; its text is "
-                          "not imported")
-
-    def texts(record: dict[str, Any], kind: str) -> dict[tuple[str, bool], str]:
-        """{(lang, easy): text} of one row for 'label', 'hint', 'media::image' or
-        'constraint_message'."""
-        out: dict[tuple[str, bool], str] = {}
-        for key, value in record.items():
-            m = _LANG_COL.match(key)
-            if not m or not value:
-                continue
-            base = m.group(1).lower()
-            if base == "image":
-                base = "media::image"
-            if base != kind:
-                continue
-            code, easy, _n = _lang_of(m.group(2), default_code)
-            if code is not None:
-                out.setdefault((code, easy), value)
-        return out
-
-    # Choice lists.
-    lists: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    if choices_sheet is not None:
-        for number, record in choices_sheet[1]:
-            list_name = _get(record, "list_name", "list name")
-            if not list_name:
-                errors.append(f"choices row {number}: no list_name")
-                continue
-            lists.setdefault(list_name, []).append((number, record))
-        for list_name, items in lists.items():
-            seen: dict[str, int] = {}
-            for number, record in items:
-                value = _get(record, "name", "value")
-                if value in seen:
-                    errors.append(f"choices row {number}: '{value}' is already in list "
-                                  f"'{list_name}' (row {seen[value]})")
-                seen.setdefault(value, number)
-
-    names: dict[str, int] = {}
-    for number, record in rows:
-        name = _get(record, "name")
-        xtype = _get(record, "type").lower().replace(" ", "_")
-        if name and not xtype.startswith("end_"):
-            if name in names:
-                errors.append(f"survey row {number}: the name '{name}' is already used in row "
-                              f"{names[name]}")
-            names.setdefault(name, number)
-
-    sections: list[dict[str, Any]] = []
-    translations: dict[str, dict[str, str]] = {}
-    order: dict[str, int] = {}  # question name -> position, for relevant checks
-    qtypes: dict[str, tuple[str, dict[str, str]]] = {}  # name -> (bank type, value map)
-    pending_relevant: list[tuple[int, dict[str, Any], str, str]] = []
-    group_stack: list[tuple[str, dict[str, Any] | None]] = []
-    skipping = 0  # inside a repeat
-    loose: dict[str, Any] | None = None
-    no_easy = False
-    no_picture = False
-    form_title = _get(settings, "form_title") or path.stem
-
-    def translate(code: str, easy: bool, context: str, text: str, english: str) -> None:
-        if code != default_code and code in LANGUAGES and text and text != english:
-            translations.setdefault(code, {})[context] = text
-
-    def add_translations(record, kind, ctx_std, ctx_easy, english_std, english_easy):
-        for (code, easy), text in texts(record, kind).items():
-            translate(code, easy, ctx_easy if easy else ctx_std, text,
-                      english_easy if easy else english_std)
-
-    def picture(record: dict[str, Any], fallback: str) -> str:
-        nonlocal no_picture
-        named = _get(record, "pictogram")
-        if named in known_pictures:
-            return named
-        for file in texts(record, "media::image").values():
-            stem = Path(file).stem
-            if stem in known_pictures:
-                return stem
-        no_picture = True
-        return fallback
-
-    def current_section(number: int) -> dict[str, Any]:
-        nonlocal loose
-        if group_stack and group_stack[-1][1] is not None:
-            section = group_stack[-1][1]
-            if section is not sections[-1]:
-                # more questions of an outer group after an inner one: keep the order
-                section = {**section, "id": f"{section['id']}-{len(sections) + 1}",
-                           "questions": []}
-                section.pop("intro", None)
-                sections.append(section)
-                group_stack[-1] = (group_stack[-1][0], section)
-            return section
-        if loose is None or (sections and sections[-1] is not loose):
-            sid = _slug(_get(settings, "form_id") or form_title) or "questions"
-            sid = sid if sid not in {s["id"] for s in sections} else f"{sid}-{len(sections) + 1}"
-            loose = {"id": sid, "title": form_title, "easy_read": form_title,
-                     "pictogram": DEFAULT_PICTOGRAM, "questions": []}
-            sections.append(loose)
-        return loose
-
-    for number, record in rows:
-        raw_type = _get(record, "type")
-        xtype = re.sub(r"\s+", " ", raw_type.strip()).lower()
-        parts = xtype.replace("begin group", "begin_group").replace("end group", "end_group") \
-            .replace("begin repeat", "begin_repeat").replace("end repeat", "end_repeat") \
-            .replace("select one ", "select_one ").replace("select multiple ", "select_multiple ") \
-            .split()
-        head_type = parts[0] if parts else ""
-        name = _get(record, "name")
-        where = f"survey row {number}"
-        if head_type == "begin_repeat":
-            skipping += 1
-            report.append(f"{where}: repeat '{name}' cannot be mapped (a bank has no repeats); "
-                          "it and its questions are left out")
-            continue
-        if head_type == "end_repeat":
-            skipping = max(0, skipping - 1)
-            continue
-        if skipping:
-            continue
-        if head_type == "begin_group":
-            labels = texts(record, "label")
-            title = labels.get((default_code, False)) or name
-            easy = labels.get((default_code, True))
-            if group_stack and group_stack[-1][1] is not None and \
-                    not group_stack[-1][1]["questions"]:
-                # a group directly inside a group: the inner one is the section
-                report.append(f"{where}: group '{name}' inside group "
-                              f"'{group_stack[-1][0]}': each group becomes its own section")
-            elif group_stack:
-                report.append(f"{where}: group '{name}' inside group '{group_stack[-1][0]}': "
-                              "each group becomes its own section")
-            sid = _slug(name)
-            if sid != name:
-                report.append(f"{where}: group name '{name}' becomes section id '{sid}'")
-            if not easy:
-                no_easy = True
-            section = {"id": sid, "title": title, "easy_read": easy or title,
-                       "pictogram": picture(record, DEFAULT_PICTOGRAM), "questions": []}
-            if prompt := _get(record, "prompt"):
-                section["prompt"] = prompt
-            add_translations(record, "label", f"{sid}.text", f"{sid}.easy_read",
-                             title, easy or title)
-            sections.append(section)
-            group_stack.append((name, section))
-            continue
-        if head_type == "end_group":
-            if group_stack:
-                group_stack.pop()
-            continue
-        if head_type in METADATA_TYPES:
-            report.append(f"{where}: '{head_type}' is device metadata; left out")
-            continue
-        labels = texts(record, "label")
-        text = labels.get((default_code, False), "")
-        if head_type == "note":
-            section = current_section(number)
-            if (_get(record, "reviewkit") == "intro" or not section["questions"]) \
-                    and "intro" not in section and text:
-                section["intro"] = text
-                add_translations(record, "label", f"{section['id']}.intro",
-                                 f"{section['id']}.intro", text, text)
-            else:
-                report.append(f"{where}: note '{name}' is not a question; left out")
-            continue
-        if head_type not in ("text", "select_one", "select_multiple"):
-            what = head_type or "(empty type)"
-            report.append(f"{where}: '{what}' question '{name}' cannot be mapped to a bank "
-                          "question type; left out")
-            continue
-        if not text:
-            errors.append(f"{where}: question '{name}' has no label in the default language")
-            continue
-        qid = _slug(name)
-        if qid != name.lstrip("_") or not re.match(SLUG, qid):
-            report.append(f"{where}: name '{name}' becomes question id '{qid}'")
-        easy = labels.get((default_code, True))
-        if not easy:
-            no_easy = True
-        marker = _get(record, "reviewkit").split()
-        question: dict[str, Any] = {"id": qid, "type": "", "text": text,
-                                    "easy_read": easy or text,
-                                    "pictogram": picture(record, DEFAULT_PICTOGRAM)}
-        hints = texts(record, "hint")
-        help_std = hints.get((default_code, False))
-        help_easy = hints.get((default_code, True))
-        if help_std:
-            question["help"] = help_std
-        if help_easy and "no_easy_help" not in marker:
-            question["easy_read_help"] = help_easy
-        if (prompt := _get(record, "prompt")):
-            question["prompt"] = prompt
-        if _get(record, "required").lower() in _TRUE:
-            question["required"] = True
-        elif (req := _get(record, "required")) and req.lower() not in ("no", "false", "false()"):
-            report.append(f"{where}: required '{req}' cannot be mapped; the question is optional")
-        if (kinds := _get(record, "kinds")):
-            question["kinds"] = kinds.split()
-        if (constraint := _get(record, "constraint")):
-            if m := _MAXLEN.match(constraint) if head_type == "text" else None:
-                question["max_length"] = int(m.group(1))
-            else:
-                report.append(f"{where}: constraint '{constraint}' cannot be mapped; left out")
-        for key in ("calculation", "default", "choice_filter", "repeat_count", "trigger"):
-            if (value := _get(record, key)):
-                report.append(f"{where}: {key} '{value}' cannot be mapped; left out")
-        value_map: dict[str, str] = {}
-        if head_type == "text":
-            appearance = _get(record, "appearance").lower()
-            if "statements" in marker:
-                question["type"] = "statements"
-            elif "free_text" in marker or "multiline" in appearance:
-                question["type"] = "free_text"
-            else:
-                question["type"] = "short_text"
-        else:
-            if len(parts) < 2:
-                errors.append(f"{where}: '{raw_type}' names no choice list")
-                continue
-            list_name = parts[1]
-            if len(parts) > 2:
-                report.append(f"{where}: '{' '.join(parts[2:])}' (for example or_other) cannot "
-                              "be mapped; left out")
-            if choices_sheet is None:
-                errors.append(f"{where}: '{raw_type}' needs a 'choices' sheet, and the form has "
-                              "none")
-                continue
-            if list_name not in lists:
-                errors.append(f"{where}: there is no choice list '{list_name}' in the choices "
-                              "sheet")
-                continue
-            items = lists[list_name]
-            values = [_get(r, "name", "value") for _n, r in items]
-            is_scale = marker and marker[0] == "scale"
-            if is_scale:
-                points = int(marker[1]) if len(marker) > 1 and marker[1] in ("3", "5") else 3
-                question["type"] = "scale"
-                if points != 3:
-                    question["scale_points"] = points
-                if sorted(values) != sorted(v for v, _l, _p in FACE_SCALES[points]):
-                    report.append(f"{where}: the faces scale uses its own values; the list's "
-                                  "values are not used")
-            elif "yes_no" in marker and sorted(values) == sorted(v for v, _l, _p in
-                                                                 YES_NO_CHOICES):
-                question["type"] = "yes_no"
-            else:
-                question["type"] = ("multiple_choice" if head_type == "select_multiple"
-                                     else "single_choice")
-                bank_choices = []
-                for (cnum, crec), value in zip(items, values, strict=True):
-                    slug = _slug(value)
-                    if slug != value:
-                        report.append(f"choices row {cnum}: value '{value}' becomes '{slug}'")
-                    value_map[value] = slug
-                    clabels = texts(crec, "label")
-                    label = clabels.get((default_code, False)) or value
-                    ceasy = clabels.get((default_code, True))
-                    if not ceasy:
-                        no_easy = True
-                    bank_choices.append({"value": slug, "label": label,
-                                         "easy_read": ceasy or label,
-                                         "pictogram": picture(crec, DEFAULT_CHOICE_PICTOGRAM)})
-                    add_translations(crec, "label", f"{qid}.{slug}.label",
-                                     f"{qid}.{slug}.easy_read", label, ceasy or label)
-                question["choices"] = bank_choices
-            if not value_map:
-                value_map = {v: v for v in values}
-        add_translations(record, "label", f"{qid}.text", f"{qid}.easy_read", text, easy or text)
-        if help_std or help_easy:
-            add_translations(record, "hint", f"{qid}.help.text", f"{qid}.help.easy_read",
-                             help_std or "", help_easy or help_std or "")
-        section = current_section(number)
-        section["questions"].append(question)
-        order[name] = len(order)
-        qtypes[name] = (question["type"], value_map)
-        if (relevant := _get(record, "relevant")):
-            pending_relevant.append((number, question, name, relevant))
-
-    # Conditions, now that every question is known.
-    for number, question, name, relevant in pending_relevant:
-        where = f"survey row {number}"
-        refs = set(_REF.findall(relevant))
-        bad = [r for r in refs if r == name or (r in order and order[r] > order[name])]
-        if bad:
-            errors.append(f"{where}: relevant '{relevant}' of '{name}' refers to "
-                          f"{', '.join(sorted('${' + b + '}' for b in bad))}, which is not an "
-                          "earlier question (a circular or forward reference)")
-            continue
-        parsed = _parse_relevant(relevant)
-        if parsed is None:
-            report.append(f"{where}: relevant '{relevant}' cannot be mapped (a bank condition is "
-                          "${q} = 'x', selected(${q}, 'x'), or several joined with 'or', on one "
-                          "question); the question is always shown")
-            continue
-        target, values = parsed
-        if target not in qtypes:
-            report.append(f"{where}: relevant '{relevant}' refers to '{target}', which is not an "
-                          "imported question; the question is always shown")
-            continue
-        ttype, vmap = qtypes[target]
-        if ttype not in ("single_choice", "multiple_choice", "scale", "yes_no"):
-            report.append(f"{where}: relevant '{relevant}' tests '{target}', which has no "
-                          "choices; the question is always shown")
-            continue
-        unknown = [v for v in values if v not in vmap]
-        if unknown:
-            report.append(f"{where}: relevant '{relevant}' uses {', '.join(unknown)}, which "
-                          f"'{target}' does not offer; the question is always shown")
-            continue
-        mapped = [vmap[v] for v in values]
-        question["show_if"] = ({"question": _slug(target), "equals": mapped[0]} if len(mapped) == 1
-                               else {"question": _slug(target), "any_of": mapped})
-
-    sections = [s for s in sections if s["questions"]]
-    if not sections:
-        errors.append(f"{path.name}: no question could be imported")
-    if errors:
-        raise XLSFormError(errors)
-    if no_easy:
-        report.append("no easy-read labels (a 'label::<language> - easy read' column): the "
-                      "standard wording is used as easy read; write easy read before use")
-    if no_picture:
-        report.append(f"some rows have no known pictogram: '{DEFAULT_PICTOGRAM}' and "
-                      f"'{DEFAULT_CHOICE_PICTOGRAM}' are used; choose pictures before use")
-    def by_row(line: str) -> tuple[int, int]:
-        m = re.match(r"(survey|choices) row (\d+)", line)
-        return ((0 if m.group(1) == "survey" else 1), int(m.group(2))) if m else (2, 0)
-
-    report.sort(key=by_row)
-    version = _get(settings, "version")
-    data = {
-        "id": bank_id or _slug(_get(settings, "form_id") or path.stem),
-        "version": int(version) if version.isdigit() and int(version) >= 1 else 1,
-        "title": form_title,
-        "easy_read_title": _get(settings, "easy_read_title") or form_title,
-        "description": _get(settings, "description") or f"Imported from {path.name}.",
-        "language": default_code if default_code in LANGUAGES else "en",
-        "purpose": _get(settings, "purpose") or "check_in",
-        "sections": sections,
-    }
-    if version and not (version.isdigit() and int(version) >= 1):
-        report.append(f"settings: version '{version}' is not a whole number; version 1 is used")
-    try:
-        bank = Bank.model_validate(data)
-    except ValidationError as exc:
-        raise XLSFormError([f"the imported bank is not valid: "
-                            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                            for e in exc.errors()]) from None
-    return ImportResult(bank, report, translations)
+def _unique(base: str, taken: set[str]) -> str:
+    return next(c for n in range(1, 10**6) if (c := base if n == 1 else f"{base}-{n}") not in taken)
 
 
 def _parse_relevant(expr: str) -> tuple[str, list[str]] | None:
     """``${q} = 'a' or selected(${q}, 'b')`` → ('q', ['a', 'b']); None when not that shape."""
-    text = expr.strip()
-    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
-        text = text[1:-1].strip()
-    atoms = [a.strip() for a in re.split(r"\s+or\s+", text)]
+    def unwrap(text: str) -> str:
+        text = text.strip()
+        while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1].strip()
+        return text
+
     target, values = None, []
-    for atom in atoms:
-        while atom.startswith("(") and atom.endswith(")") and _balanced(atom[1:-1]):
-            atom = atom[1:-1].strip()
-        if m := _ATOM_EQ.match(atom):
-            name, value = m.group(1), m.group(3)
-        elif m := _ATOM_SEL.match(atom):
-            name, value = m.group(1), m.group(3)
-        elif m := _ATOM_EQ_REV.match(atom):
-            name, value = m.group(3), m.group(2)
-        else:
+    for atom in re.split(r"\s+or\s+", unwrap(expr)):
+        m = _ATOM.match(unwrap(atom))
+        if not m or target not in (None, m["a"] or m["b"] or m["c"]):
             return None
-        if target not in (None, name):
-            return None
-        target = name
-        values.append(value)
+        target = m["a"] or m["b"] or m["c"]
+        values.append(m["v1"] if m["a"] else m["v2"] if m["b"] else m["v3"])
     return (target, values) if target else None
 
 
@@ -769,159 +188,451 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def bank_yaml(bank: Bank) -> str:
-    """The bank as YAML in the shape of the shipped files (defaults left out)."""
-    import yaml
+# --- reading with pyxform ---------------------------------------------------------------------
 
-    data = bank.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    data = {"id": bank.id, "version": bank.version, **data}
-    data.setdefault("language", bank.language)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, str]], dict]:
+    """pyxform's reading of the form (its JSON, every element with its row in ``ROW``), the raw
+    (type, name) of each survey row and the settings row as written. Raises
+    :class:`XLSFormError` with pyxform's message when pyxform refuses the form."""
+    from pyxform.builder import create_survey_element_from_dict
+    from pyxform.xls2json import workbook_to_json
+    from pyxform.xls2json_backends import get_xlsform
 
-
-def translations_po(bank: Bank, lang: str, texts: dict[str, str]) -> bytes:
-    """The translations of one language found in an XLSForm, as a PO file in the shape of
-    ``banks.po`` (msgctxt ``<bank>:<context>``), to merge into ``translations/``."""
-    import io
-
-    from babel.messages.pofile import write_po
-
-    from ..translate.catalogs import PoCatalog
-    from ..translate.extract import iter_bank_messages
-
-    cat = PoCatalog(locale=lang, domain="banks", project="reviewkit", fuzzy=False)
-    cat.set_plural_forms(lang)
-    for _line, _f, (context, english), comments in iter_bank_messages(bank, None):
-        key = context.split(":", 1)[1]
-        if key in texts:
-            cat.add(english, texts[key], auto_comments=comments, context=context,
-                    flags=("fuzzy",))
-    buf = io.BytesIO()
-    write_po(buf, cat, width=100)
-    return buf.getvalue()
-
-
-def same_bank(a: Bank, b: Bank) -> list[str]:
-    """Differences that matter between two banks (empty when equal): ids, types, texts (standard
-    and easy read, help), choices, conditions, and the fields a phone shows."""
-    def shape(bank: Bank) -> dict[str, Any]:
-        return bank.model_dump(mode="json")
-
-    diffs: list[str] = []
-
-    def walk(x: Any, y: Any, where: str) -> None:
-        if isinstance(x, dict) and isinstance(y, dict):
-            for k in sorted(set(x) | set(y)):
-                walk(x.get(k), y.get(k), f"{where}.{k}" if where else k)
-        elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
-            for i, (p, q) in enumerate(zip(x, y, strict=True)):
-                walk(p, q, f"{where}[{i}]")
-        elif x != y:
-            diffs.append(f"{where}: {x!r} != {y!r}")
-
-    walk(shape(a), shape(b), "")
-    return diffs
+    path = Path(path)
+    try:
+        data = get_xlsform(xlsform=str(path))
+        raw: dict[int, tuple[str, str]] = {}
+        for sheet in ("survey", "choices"):
+            rows, header = getattr(data, sheet), getattr(data, f"{sheet}_header")
+            for number, row in enumerate(rows or [], start=2):
+                if row:
+                    if sheet == "survey":
+                        cells = {str(k).strip().lower(): str(v) for k, v in row.items()}
+                        raw[number] = (cells.get("type", ""), cells.get("name", ""))
+                    row[ROW] = str(number)
+            if header:
+                header[0][ROW] = None
+        form = workbook_to_json(workbook_dict=data, form_name=None,
+                                fallback_form_name=data.fallback_form_name, warnings=[])
+        create_survey_element_from_dict(copy.deepcopy(form)).to_xml(validate=False, warnings=[])
+    except Exception as exc:  # noqa: BLE001 - pyxform refuses a form with several classes
+        message = str(exc).strip() or type(exc).__name__
+        raise XLSFormError([_("pyxform cannot convert %(file)s: %(error)s", file=path.name,
+                              error=message)]) from None
+    return form, raw, (data.settings or [{}])[0]
 
 
-# --- command line (added to `reviewkit banks` in reviewkit/cli.py) ----------------------------
+def import_xlsform(path: Path | str, bank_id: str | None = None) -> ImportResult:
+    """Read the XLSForm at ``path`` (.xls or .xlsx) into a bank, with the report of every row
+    left out or changed, and the translations found in other language columns."""
+    path = Path(path)
+    form, raw, settings = read_form(path)
+    return _Mapper(form, raw, {str(k).strip().lower(): str(v) for k, v in settings.items()},
+                   path).bank(bank_id)
 
-def _commands():
-    import sys
 
-    import click
-    from flask import current_app
-    from flask.cli import with_appcontext
+# --- the mapping ------------------------------------------------------------------------------
 
-    @click.command("import-xlsform")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Write the bank to BANK.yaml (its name is the bank id). Default: print it.")
-    @click.option("--id", "bank_id", help="The bank id (default: the --out file name, else the "
-                  "form_id of the settings sheet).")
-    @click.option("--po-dir", type=click.Path(file_okay=False, path_type=Path),
-                  help="Also write the other languages' labels to DIR/<lang>.po (marked fuzzy), "
-                       "to merge into translations/<lang>/LC_MESSAGES/banks.po.")
-    @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-    def import_command(file: Path, out: Path | None, bank_id: str | None, po_dir: Path | None,
-                       force: bool) -> None:
-        """Turn an XLSForm (KoboToolbox, ODK) into a question bank.
+class _Mapper:
+    def __init__(self, form: dict[str, Any], raw: dict[int, tuple[str, str]],
+                 settings: dict[str, str], path: Path):
+        self.form, self.raw, self.settings, self.path = form, raw, settings, path
+        self.lines: list[Line] = []
+        self.sections: list[dict[str, Any]] = []
+        self.translations: dict[str, dict[str, str]] = {}
+        # form name → (bank question, position, the form's values of its choices)
+        self.questions: dict[str, tuple[dict[str, Any], int, list[str]]] = {}
+        self.pending: list[tuple[Line, dict[str, Any], str, str]] = []  # relevant to map last
+        self.found: Counter[str] = Counter()
+        self.no_easy = self.no_picture = False
+        self.pictures = {p.stem for p in PICTOGRAM_DIR.glob("*.svg")}
+        keys = self._language_keys(form.get("children", []))
+        self.default_key = self._default_key(keys)
+        self.default = _language(self.default_key, settings.get("language") or "en")[0] or "en"
+        self.langs = {k: _language(k, self.default) for k in keys}
+        for key, (code, _easy) in self.langs.items():
+            if code is None:
+                self.note(None, key, "", _("reviewkit cannot tell which language this column is "
+                                           "(write it as 'Name (code)'); its text is not imported"))
 
-        Groups become sections; text, select_one and select_multiple questions become bank
-        questions; label::<language> columns become the bank text, its easy read (a language
-        whose name says "easy read") and translations; relevant conditions of the form
-        ${q} = 'x', selected(${q}, 'x') and 'or' chains become show_if. Everything that cannot
-        be mapped is listed with its row. Nothing is written when the form has an error."""
-        from .loader import parse_bank
+    # report
+    def note(self, row, name, xtype, reason, skipped=False, sheet="survey") -> None:
+        self.lines.append(Line(row, name, xtype, str(reason), skipped, sheet))
 
-        if out is not None and out.exists() and not force:
-            raise click.UsageError(f"{out} exists; use --force to replace it")
-        try:
-            result = import_xlsform(file, bank_id or (out.stem if out else None))
-            text = bank_yaml(result.bank)
-            parse_bank(text, str(out or "<imported>"))  # the loader's checks (pictograms, …)
-        except XLSFormError as exc:
-            for problem in exc.problems:
-                click.secho(f"{file}: {problem}", fg="red", err=True)
-            click.echo(f"{file}: not imported, {len(exc.problems)} error(s)", err=True)
-            sys.exit(1)
-        except BankError as exc:
-            for problem in exc.problems:
-                click.secho(f"{file}: {problem.reason}", fg="red", err=True)
-            sys.exit(1)
-        for line in result.report:
-            click.secho(f"{file}: {line}", fg="yellow", err=True)
-        header = (f"# Imported from {file.name} with `reviewkit banks import-xlsform`.\n"
-                  "# Check the easy read and pictograms; schema: docs/question-banks.md.\n")
-        if out is None:
-            click.echo(header + text, nl=False)
+    def row_of(self, el: dict[str, Any]) -> tuple[int | None, str, str]:
+        row = int(el[ROW]) if el.get(ROW) else None
+        xtype, name = self.raw.get(row, ("", ""))
+        return row, name or el.get("name", ""), xtype or el.get("type", "")
+
+    def skip(self, el: dict[str, Any], why: str) -> None:
+        row, name, xtype = self.row_of(el)
+        if row is not None:
+            self.found[xtype.split()[0] if xtype else "?"] += 1
+            self.note(row, name, xtype, why, skipped=True)
+        for child in el.get("children", []):
+            self.skip(child, _("inside %(name)s, which is left out", name=name))
+
+    # languages
+    def _language_keys(self, children: list[dict[str, Any]]) -> list[str]:
+        keys: dict[str, None] = {}
+
+        def visit(el: dict[str, Any]) -> None:
+            for part in ("label", "hint"):
+                if isinstance(el.get(part), dict):
+                    keys.update(dict.fromkeys(el[part]))
+                elif el.get(part):
+                    keys["default"] = None
+            for item in [*el.get("children", []), *el.get("choices", [])]:
+                visit(item)
+
+        for el in children:
+            visit(el)
+        return list(keys)
+
+    def _default_key(self, keys: list[str]) -> str:
+        said = self.form.get("default_language")
+        if said in keys:
+            return said
+        if "default" in keys or not keys:
+            return "default"
+        plain = [k for k in keys if not _language(k, "en")[1]]
+        return next((k for k in plain if _language(k, "en")[0] == "en"), (plain or keys)[0])
+
+    def texts(self, el: dict[str, Any], part: str) -> dict[tuple[str, bool], str]:
+        value = el.get(part)
+        if part == "image":
+            value = (el.get("media") or {}).get("image")
+        if not isinstance(value, dict):
+            value = {self.default_key: value} if value else {}
+        out: dict[tuple[str, bool], str] = {}
+        for key, text in value.items():
+            code, easy = self.langs.get(key) or _language(key, self.default)
+            if code and str(text).strip():
+                out.setdefault((code, easy), str(text).strip())
+        return out
+
+    def wording(self, el: dict[str, Any], part: str = "label") -> tuple[str, str | None, dict]:
+        """(standard text, easy read or None, all texts) in the default language; a text only in
+        another language stands in for the default one."""
+        texts = self.texts(el, part)
+        std = texts.get((self.default, False)) or next(
+            (t for (c, e), t in texts.items() if not e), "") or next(iter(texts.values()), "")
+        return std, texts.get((self.default, True)), texts
+
+    def translate(self, texts: dict, ctx: str, std: str, easy: str | None, easy_ctx: str) -> None:
+        for (code, is_easy), text in texts.items():
+            english = (easy or std) if is_easy else std
+            if code != self.default and text != english:
+                self.translations.setdefault(code, {})[easy_ctx if is_easy else ctx] = text
+
+    def picture(self, el: dict[str, Any], fallback: str, row: int | None, name: str,
+                xtype: str) -> str:
+        named = str(el.get("pictogram") or "")
+        if named in self.pictures:
+            return named
+        images = list(self.texts(el, "image").values())
+        for file in images:
+            if Path(file).stem in self.pictures:
+                return Path(file).stem
+        if images:
+            self.note(row, name, xtype, _("image '%(file)s' is not one of reviewkit's pictograms; "
+                                          "'%(picture)s' is shown", file=images[0],
+                                          picture=fallback), sheet="survey" if xtype else "choices")
         else:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(header + text, "utf-8")
-        if po_dir is not None:
-            for lang, texts in sorted(result.translations.items()):
-                target = po_dir / f"{lang}.po"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(translations_po(result.bank, lang, texts))
-                click.echo(f"{len(texts)} {lang} translation(s) written to {target}", err=True)
-        n = len(result.bank.questions)
-        click.echo(f"{result.bank.id}: {n} question(s) imported{f' to {out}' if out else ''}, "
-                   f"{len(result.report)} thing(s) not mapped", err=True)
+            self.no_picture = True
+        return fallback
 
-    @click.command("export-xlsform")
-    @click.argument("bank")
-    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--lang", "langs", multiple=True, type=click.Choice(
-        [c for c in LANGUAGES if c != "en"]), help="Only these translations (repeatable). "
-        "Default: every language with a translation of the bank.")
-    @with_appcontext
-    def export_command(bank: str, out: Path, langs: tuple[str, ...]) -> None:
-        """Write BANK (a bank id in the banks folder, or a .yaml file) as an XLSForm OUT.xlsx
-        for KoboToolbox or ODK, with its translations and easy read as languages; then check
-        that pyxform converts it."""
-        from .loader import load_bank
+    # sections
+    def section(self, path: tuple[dict[str, Any], ...], fresh: bool = False) -> dict[str, Any]:
+        key = tuple(id(g) for g in path)
+        last = self.sections[-1] if self.sections else None
+        if last is not None and last["_path"] == key and not fresh:
+            return last
+        if path:
+            std = " – ".join(self.wording(g)[0] or g["name"] for g in path)
+            easy_parts = [self.wording(g)[1] for g in path]
+            easy = " – ".join(e or self.wording(g)[0] or g["name"]
+                              for e, g in zip(easy_parts, path, strict=True))
+            if not all(easy_parts):
+                self.no_easy = True
+            base = _slug(path[-1]["name"]) or "section"
+        else:
+            std = easy = self.title
+            base = _slug(self.form.get("id_string") or self.title) or "questions"
+        notes = []
+        if last is not None and not last["questions"]:  # only notes: they introduce this one
+            notes = self.sections.pop()["_notes"]
+            for texts in self.translations.values():
+                for ctx in [c for c in texts if c.startswith(f"{last['id']}.")]:
+                    del texts[ctx]
+        sid = _unique(base, {s["id"] for s in self.sections})
+        new = {"id": sid, "title": std, "easy_read": easy, "questions": [], "_path": key,
+               "_notes": notes, "pictogram": DEFAULT_PICTOGRAM}
+        if path:
+            group = path[-1]
+            row, name, xtype = self.row_of(group)
+            new["pictogram"] = self.picture(group, DEFAULT_PICTOGRAM, row, name, xtype)
+            if group.get("prompt"):
+                new["prompt"] = str(group["prompt"])
+            parts = [self.wording(g) for g in path]
+            langs = {k for _s, _e, texts in parts for k in texts}
+            joined = {(code, is_easy): " – ".join(
+                texts.get((code, is_easy)) or texts.get((code, False)) or (e or s if is_easy else s)
+                for s, e, texts in parts) for code, is_easy in langs}
+            self.translate(joined, f"{sid}.text", std, easy, f"{sid}.easy_read")
+        self.sections.append(new)
+        return new
 
-        path = Path(bank)
-        if not path.suffix:
-            path = Path(current_app.config["BANKS_PATH"]) / f"{bank}.yaml"
-        if out.suffix.lower() != ".xlsx":
-            raise click.BadParameter("the file name must end in .xlsx", param_hint="OUT")
+    def walk(self, children: list[dict[str, Any]], path: tuple, relevant: str) -> None:
+        skip_next_other = None
+        for el in children:
+            kind = el.get("type", "")
+            row, name, xtype = self.row_of(el)
+            if row is None:
+                if skip_next_other and el.get("name") == f"{skip_next_other[0]}_other":
+                    self.other_question(el, path, skip_next_other[1])
+                continue  # pyxform's own elements (meta/instanceID)
+            skip_next_other = None
+            own = (el.get("bind") or {}).get("relevant", "")
+            if kind == "group":
+                before = len(self.lines), sum(len(s["questions"]) for s in self.sections)
+                self.walk(el.get("children", []), (*path, el), own or relevant)
+                if sum(len(s["questions"]) for s in self.sections) == before[1]:
+                    self.lines.insert(before[0], Line(row, name, xtype, str(WHY["empty_group"]),
+                                                      True))
+                    self.found["begin_group"] += 1
+                continue
+            if kind == "repeat":
+                self.skip(el, WHY["repeat"])
+            elif kind == "note":
+                self.add_note(el, path)
+            elif kind in CHOICE_TYPES and el.get("choices") is None:
+                self.skip(el, WHY["external"])
+            elif kind in CHOICE_TYPES or kind in ("text", *AS_SHORT_TEXT):
+                q = self.question(el, path, own or relevant)
+                if q is not None and "other" in {c.get("name") for c in el.get("choices", [])
+                                                 if c.get(ROW) is None}:
+                    skip_next_other = (el["name"], q)
+            elif kind in METADATA:
+                self.skip(el, WHY["metadata"])
+            elif kind == "calculate":
+                calc = (el.get("bind") or {}).get("calculate", "")
+                self.skip(el, WHY["pull_data" if "pull_data" in calc else "calculate"])
+            else:
+                self.skip(el, WHY[KIND_OF.get(kind, "other")])
+
+    def add_note(self, el: dict[str, Any], path: tuple) -> None:
+        std, _easy, texts = self.wording(el)
+        if not std:
+            return self.skip(el, WHY["no_label"])
+        sec = self.section(path)
+        if sec["questions"]:
+            sec = self.section(path, fresh=True)
+        sec["_notes"].append((Line(*self.row_of(el), str(WHY["late_note"]), True), std, texts))
+
+    def question(self, el: dict[str, Any], path: tuple, relevant: str) -> dict[str, Any] | None:
+        row, name, xtype = self.row_of(el)
+        kind = el["type"]
+        std, easy, texts = self.wording(el)
+        if not std:
+            self.skip(el, WHY["no_label"])
+            return None
+        if not texts.get((self.default, False)):
+            self.note(row, name, xtype, _("no label in the default language; another language's "
+                                          "label is used"))
+        q: dict[str, Any] = {"id": self.question_id(name, row, xtype), "text": std,
+                             "easy_read": easy or std}
+        self.no_easy |= easy is None
+        marker = str(el.get("reviewkit") or "").split()
+        bind = el.get("bind") or {}
+        values: list[str] = []
+        if kind in CHOICE_TYPES:
+            if not self.choices(el, q, marker, values, row, name, xtype):
+                return None
+        elif kind == "text":
+            appearance = str((el.get("control") or {}).get("appearance", "")).lower()
+            q["type"] = ("statements" if "statements" in marker else "free_text"
+                         if "free_text" in marker or "multiline" in appearance else "short_text")
+        else:
+            q["type"] = "short_text"
+            self.note(row, name, xtype, AS_SHORT_TEXT[kind])
+        q["pictogram"] = self.picture(el, DEFAULT_PICTOGRAM, row, name, xtype)
+        help_std, help_easy, hints = self.wording(el, "hint")
+        if help_std:
+            q["help"] = help_std
+        if help_easy and "no_easy_help" not in marker:
+            q["easy_read_help"] = help_easy
+        if el.get("prompt"):
+            q["prompt"] = str(el["prompt"])
+        if el.get("kinds") and q["type"] in ("free_text", "short_text", "statements"):
+            q["kinds"] = str(el["kinds"]).split()
+        required = str(bind.get("required", "")).strip()
+        if required.lower() in _TRUE:
+            q["required"] = True
+        elif required and required.lower() not in ("no", "false", "false()"):
+            self.note(row, name, xtype, _("required '%(expr)s' cannot be expressed; the question "
+                                          "is optional", expr=required))
+        if constraint := str(bind.get("constraint", "")).strip():
+            if (m := _MAXLEN.match(constraint)) and kind == "text":
+                q["max_length"] = int(m.group(1))
+            else:
+                self.note(row, name, xtype, _("constraint '%(expr)s' is not checked",
+                                              expr=constraint))
+        qid = q["id"]
+        self.translate(texts, f"{qid}.text", std, easy, f"{qid}.easy_read")
+        if help_std:
+            self.translate(hints, f"{qid}.help.text", help_std, help_easy, f"{qid}.help.easy_read")
+        self.section(path)["questions"].append(q)
+        self.questions[name] = (q, len(self.questions), values)
+        if relevant:
+            self.pending.append((Line(row, name, xtype, ""), q, name, relevant))
+        return q
+
+    def question_id(self, name: str, row: int | None, xtype: str) -> str:
+        qid = _unique(_slug(name) or "question", {q["id"] for q, _o, _v in self.questions.values()})
+        if qid != name.lstrip("_") or not re.match(SLUG, qid):
+            self.note(row, name, xtype, _("the name becomes the question id '%(id)s'", id=qid))
+        return qid
+
+    def choices(self, el, q, marker, values, row, name, xtype) -> bool:
+        items = el.get("choices") or []
+        raw_values = [str(c.get("name", "")) for c in items]
+        if marker and marker[0] == "scale":
+            points = int(marker[1]) if len(marker) > 1 and marker[1] in ("3", "5") else 3
+            q["type"], values[:] = "scale", [v for v, _l, _p in FACE_SCALES[points]]
+            if points != 3:
+                q["scale_points"] = points
+            return True
+        if "yes_no" in marker and sorted(raw_values) == sorted(v for v, _l, _p in YES_NO_CHOICES):
+            q["type"], values[:] = "yes_no", raw_values
+            return True
+        q["type"] = CHOICE_TYPES[el["type"]]
+        if el.get("choice_filter"):
+            self.note(row, name, xtype, _("choice_filter '%(expr)s' cannot be applied: every "
+                                          "choice of '%(list)s' is shown",
+                                          expr=el["choice_filter"], list=el.get("list_name", "")))
+        out, seen = [], {}
+        for c in items:
+            crow = int(c[ROW]) if c.get(ROW) else None
+            value = str(c.get("name", ""))
+            slug = _slug(value) or "choice"
+            if slug in seen:
+                self.note(crow, value, "", _("already in list '%(list)s' (row %(row)s); shown once",
+                                             list=el.get("list_name", ""), row=seen[slug]),
+                          sheet="choices")
+                continue
+            seen[slug] = crow or "-"
+            if slug != value:
+                self.note(crow, value, "", _("the value becomes '%(slug)s'", slug=slug),
+                          sheet="choices")
+            label, ceasy, ctexts = self.wording(c)
+            label = label or value
+            self.no_easy |= ceasy is None
+            out.append({"value": slug, "label": label, "easy_read": ceasy or label,
+                        "pictogram": self.picture(c, DEFAULT_CHOICE_PICTOGRAM, crow, value, "")})
+            self.translate(ctexts, f"{q['id']}.{slug}.label", label, ceasy,
+                           f"{q['id']}.{slug}.easy_read")
+            values.append(value)
+        if len(out) < 2:
+            self.skip(el, WHY["few_choices"])
+            return False
+        q["choices"] = out
+        return True
+
+    def other_question(self, el: dict[str, Any], path: tuple, parent: dict[str, Any]) -> None:
+        """The 'Specify other' text question pyxform adds after an ``or_other`` select."""
+        std, easy, texts = self.wording(el)
+        qid = self.question_id(el["name"], None, "")
+        q = {"id": qid, "type": "short_text", "text": std or "Other", "easy_read": easy or std,
+             "pictogram": DEFAULT_PICTOGRAM, "show_if": {"question": parent["id"],
+                                                         "equals": "other"}}
+        self.section(path)["questions"].append(q)
+        self.questions[el["name"]] = (q, len(self.questions), [])
+
+    def conditions(self) -> None:
+        for line, q, name, relevant in self.pending:
+            parsed = _parse_relevant(relevant)
+            target = self.questions.get(parsed[0]) if parsed else None
+            problem = None
+            if parsed is None:
+                problem = _("a bank condition is ${q} = 'x', selected(${q}, 'x') or several "
+                            "of these joined with 'or', on one question")
+            elif target is None:
+                problem = _("'%(target)s' is not an imported question", target=parsed[0])
+            elif target[1] >= self.questions[name][1]:
+                problem = _("'%(target)s' is not an earlier question", target=parsed[0])
+            elif target[0]["type"] not in ("single_choice", "multiple_choice", "scale", "yes_no"):
+                problem = _("'%(target)s' has no choices", target=parsed[0])
+            elif unknown := [v for v in parsed[1] if v not in target[2]]:
+                problem = _("'%(target)s' does not offer %(values)s", target=parsed[0],
+                            values=", ".join(unknown))
+            if problem:
+                self.note(line.row, line.name, line.type, _(
+                    "relevant '%(expr)s' cannot be expressed (%(why)s); the question is always "
+                    "shown", expr=relevant, why=problem))
+                continue
+            tq, values = target[0], target[2]
+            slugs = {v: (c["value"] if "choices" in tq else v)
+                     for v, c in zip(values, tq.get("choices", values), strict=False)}
+            mapped = list(dict.fromkeys(slugs.get(v, _slug(v)) for v in parsed[1]))
+            q["show_if"] = ({"question": tq["id"], "equals": mapped[0]} if len(mapped) == 1
+                            else {"question": tq["id"], "any_of": mapped})
+
+    @property
+    def title(self) -> str:
+        return str(self.settings.get("form_title") or self.form.get("title") or self.path.stem)
+
+    def bank(self, bank_id: str | None) -> ImportResult:
+        self.walk(self.form.get("children", []), (), "")
+        self.conditions()
+        for sec in self.sections:
+            notes = sec["_notes"]
+            if not sec["questions"]:
+                self.lines.extend(line for line, _s, _t in notes)
+                self.found.update("note" for _n in notes)
+            elif notes:
+                sec["intro"] = "\n\n".join(std for _l, std, _t in notes)
+                for code in {c for _l, _s, t in notes for c, e in t if c != self.default}:
+                    self.translations.setdefault(code, {})[f"{sec['id']}.intro"] = "\n\n".join(
+                        t.get((code, False), std) for _l, std, t in notes)
+        sections = [{k: v for k, v in s.items() if not k.startswith("_")}
+                    for s in self.sections if s["questions"]]
+        if not sections:
+            found = ", ".join(f"{n} × {t}" for t, n in self.found.most_common())
+            raise XLSFormError([
+                _("nothing in %(file)s can be shown in reviewkit", file=self.path.name),
+                _("found: %(found)s", found=found or _("no rows")),
+                *[str(line) for line in self.lines if line.skipped]])
+        if self.no_easy:
+            self.note(None, "", "", _("no easy-read labels (a 'label::<language> - easy read' "
+                                      "column): the standard wording is used as easy read; "
+                                      "write easy read before use"))
+        if self.no_picture:
+            self.note(None, "", "", _("some rows have no pictogram: '%(q)s' and '%(c)s' are "
+                                      "shown; choose pictures before use",
+                                      q=DEFAULT_PICTOGRAM, c=DEFAULT_CHOICE_PICTOGRAM))
+        version = str(self.form.get("version") or "")
+        if version and not (version.isdigit() and int(version) >= 1):
+            self.note(None, "", "", _("version '%(v)s' is not a whole number; version 1 is used",
+                                      v=version))
+        self.lines.sort(key=lambda line: (line.row is None, line.sheet != "survey",
+                                          line.row or 0))
+        s = self.settings
+        data = {
+            "id": bank_id or _slug(str(self.form.get("id_string") or self.path.stem)) or "form",
+            "version": int(version) if version.isdigit() and int(version) >= 1 else 1,
+            "title": self.title, "easy_read_title": s.get("easy_read_title") or self.title,
+            "description": s.get("description") or f"Imported from {self.path.name}.",
+            "language": self.default if re.fullmatch(r"[a-z]{2,3}", self.default) else "en",
+            "purpose": s.get("purpose") or "check_in", "sections": sections,
+        }
         try:
-            loaded = load_bank(path)
-        except BankError as exc:
-            for problem in exc.problems:
-                click.secho(str(problem), fg="red", err=True)
-            sys.exit(1)
-        export_xlsform(loaded, out, list(langs) if langs else None)
-        try:
-            warnings = pyxform_check(out)
-        except Exception as exc:  # noqa: BLE001 - pyxform's errors have several classes
-            click.secho(f"{out}: pyxform cannot convert it: {exc}", fg="red", err=True)
-            sys.exit(1)
-        for warning in warnings:
-            click.secho(f"{out}: pyxform warning: {warning}", fg="yellow", err=True)
-        click.echo(f"{loaded.id} written to {out} (pyxform converts it)")
-
-    return import_command, export_command
+            bank = Bank.model_validate(data)
+        except ValidationError as exc:
+            raise XLSFormError([_("the imported bank is not valid: %(where)s: %(why)s",
+                                  where=".".join(str(p) for p in e["loc"]), why=e["msg"])
+                                for e in exc.errors()]) from None
+        return ImportResult(bank, self.lines, self.translations)
 
 
-import_command, export_command = _commands()
+from .xlsform_cli import export_command, import_command  # noqa: E402,F401 - for reviewkit.cli
