@@ -120,6 +120,7 @@ class Document:
         "summary": "Summary", "method": "How these numbers were made"})
     language: str | None = None  # None: the page's language
     direction: str | None = None
+    landscape: bool = False  # a PDF on A4 turned sideways, for wide tables
 
 
 def text_table(title: str, heading: str, lines: Sequence[str]) -> Table:

@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from . import (
         plans,  # noqa: F401  (the action plan's routes, on the analysis blueprint)
         register_ideas,  # noqa: F401  (ideas, answers, actions: the register blueprint)
+        register_plan,  # noqa: F401  (the organisation plan from local events, the same)
         register_report,  # noqa: F401  (the register's list, on the register blueprint)
         register_sources,  # noqa: F401  (ideas from themes and statements, the same)
     )

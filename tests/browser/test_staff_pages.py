@@ -245,6 +245,11 @@ PAGES = [
     StaffPage("register.ideas", (
         ("link", "Organisation plan"), ("link", "Spreadsheet (XLSX)"), *NAV)),
     StaffPage("register.promises_page", NAV),
+    StaffPage("register.organisation_plan", (
+        ("textbox", "Events from"), ("button", "Show"), ("link", "Document (PDF)"), *NAV)),
+    StaffPage("register.organisation_action", (
+        ("textbox", "What will change"), ("button", "Add the action"), *NAV),
+        query="?theme=t1&label=Saturday+club", heading="Saturday club"),
     StaffPage("register.idea_from_theme", (
         ("combobox", "Piece of work"), ("textbox", "The idea"), *NAV),
         query="?scope=all&theme=t1", heading="Saturday club"),
