@@ -317,3 +317,108 @@ def test_upload_form_is_labelled(tc):
     assert '<label for="po_file">PO file</label>' in page.html
     assert 'enctype="multipart/form-data"' in page.html
     assert '<legend>Which file is it?</legend>' in page.html
+
+
+# --- importing an XLSForm: the report before anything is saved --------------------------------
+
+@pytest.fixture
+def iapp(tmp_path: Path, root: Path):
+    """An app whose banks folder is a copy, so an imported bank can be saved into it."""
+    from reviewkit.models import Organisation, Role
+    from reviewkit.services.setup import init_database
+    from reviewkit.services.users import create_user
+
+    banks = tmp_path / "banks"
+    shutil.copytree(REPO_ROOT / "question_banks", banks)
+    app = make_app(tmp_path, BANKS_PATH=str(banks), TRANSLATIONS_SOURCE=str(root / "translations"))
+    with app.app_context():
+        assert not init_database().problems
+        org = Organisation(name="Test Org", slug="test-org")
+        db.session.add(org)
+        db.session.commit()
+        create_user(org, "translator@example.org", "Translator", "correct horse 1",
+                    Role.TRANSLATOR)
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    from reviewkit.extensions import babel
+
+    babel.domain_instance.cache.clear()
+
+
+def _send_form(client, path: Path) -> Page:
+    token = get(client, "/staff/translate/import").csrf
+    return Page(client.post("/staff/translate/import", content_type="multipart/form-data",
+                            data={"csrf_token": token,
+                                  "xlsform": (io.BytesIO(path.read_bytes()), path.name)}))
+
+
+XLS = REPO_ROOT / "tests" / "data" / "xlsform"
+
+
+def test_import_shows_the_report_and_saves_only_when_confirmed(iapp, tmp_path, root):
+    from reviewkit.models import BankVersion
+
+    client = iapp.test_client()
+    sign_in(client, "translator")
+    assert 'href="/staff/translate/import"' in get(client, "/staff/translate/").html
+    page = _send_form(client, XLS / "kobo_languages.xls")
+    assert page.status == 200 and page.title.startswith("Import report: kobo_languages.xls")
+    assert "Nothing is saved yet" in page
+    text = html_text(page)
+    assert re.search(r"Questions shown</dt><dd>8</dd>", text)
+    assert re.search(r"Rows left out</dt><dd>12</dd>", text)
+    assert "cy: 10" in text
+    # each skipped row: sheet and row, name, type and why
+    assert re.search(r"<td>survey 20</td><td><code>card</code></td><td><code>barcode</code></td>"
+                     r"<td>a barcode scan; reviewkit cannot scan</td>", text)
+    assert "survey row 8: 'age' (integer): shown as a short text answer" in text
+    banks = Path(iapp.config["BANKS_PATH"])
+    assert not (banks / "home_support.yaml").exists()  # nothing saved before confirming
+    po = root / "translations" / "cy" / "LC_MESSAGES" / "banks.po"
+    before = po.read_text("utf-8")
+    assert "home_support:" not in before
+
+    key = re.search(r'action="/staff/translate/import/([^"#]+)#save"', page.html).group(1)
+    # an id that is taken is refused, with what was typed kept
+    r = Page(client.post(f"/staff/translate/import/{key}",
+                         data={"csrf_token": page.csrf, "bank_id": "monthly-check-in"}))
+    assert r.status == 400 and "There is already a bank called monthly-check-in" in r
+    assert 'value="monthly-check-in"' in r.html
+    r = Page(client.post(f"/staff/translate/import/{key}",
+                         data={"csrf_token": page.csrf, "bank_id": "Not A Slug"}))
+    assert r.status == 400 and 'value="Not A Slug"' in r.html
+    r = client.post(f"/staff/translate/import/{key}",
+                    data={"csrf_token": page.csrf, "bank_id": "home-support"})
+    assert r.status_code == 302
+    saved = banks / "home-support.yaml"
+    assert saved.exists() and "id: home-support" in saved.read_text("utf-8")
+    assert 'msgctxt "home-support:name.text"\nmsgstr "Beth yw eich enw?"' in \
+        po.read_text("utf-8").replace('msgid "What is your name?"\n', "")
+    with iapp.app_context():
+        assert db.session.scalar(select(func.count(BankVersion.id)).where(
+            BankVersion.bank_id == "home-support")) == 1
+    assert "home-support is saved: 8 questions, 12 rows left out" in get(client,
+                                                                        "/staff/translate/")
+    assert client.post(f"/staff/translate/import/{key}", data={
+        "csrf_token": page.csrf, "bank_id": "again"}).status_code == 404  # the upload is gone
+
+
+def test_import_refused_form_shows_pyxforms_message_and_saves_nothing(iapp, tmp_path):
+    client = iapp.test_client()
+    sign_in(client, "translator")
+    page = _send_form(client, XLS / "refused.xls")
+    assert page.status == 400 and page.title.startswith("Error:")
+    assert "[row : 3] List name not in choices sheet: colours" in page
+    assert "Traceback" not in page.html
+    page = _send_form(client, XLS / "nothing.xls")
+    assert page.status == 400
+    assert "nothing in nothing.xls can be shown in reviewkit" in page
+    assert "found: 1 × start, 1 × end, 1 × geopoint, 1 × calculate" in page
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    page = _send_form(client, bad)
+    assert page.status == 400 and "The file must be an .xlsx or .xls file" in page
+    assert sorted(p.name for p in Path(iapp.config["BANKS_PATH"]).glob("*.yaml")) == sorted(
+        p.name for p in (REPO_ROOT / "question_banks").glob("*.yaml"))

@@ -33,12 +33,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import RadioField
-from wtforms.validators import InputRequired
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired, Length, Regexp
 
 from ..banks import Bank, BankError, bank_files, load_bank
 from ..banks.easyread import check_bank, check_translation
 from ..banks.loader import compose_yaml
+from ..banks.schema import SLUG
 from ..config import REPO_ROOT
 from ..forms import answer_form
 from ..forms.questions import BaseForm
@@ -341,3 +342,102 @@ def upload(lang: str):
             name=_name(lang), translated=sum(r.translated for r in rows),
             missing=sum(r.missing for r in rows), outdated=sum(r.outdated for r in rows)))
     return redirect(url_for(".language", lang=lang))
+
+
+# --- importing an XLSForm ---------------------------------------------------------------------
+
+MAX_FORM = 1536 * 1024  # under the app's 2 MB request limit
+
+
+class XLSFormUploadForm(BaseForm):
+    xlsform = FileField(
+        _l("XLSForm file"),
+        description=_l("An .xlsx or .xls form from KoboToolbox, ODK or Excel, up to 1.5 MB."),
+        validators=[FileRequired(_l("Choose an XLSForm file to upload")),
+                    FileAllowed(["xlsx", "xls"], _l("The file must be an .xlsx or .xls file")),
+                    FileSize(MAX_FORM, message=_l("The file is too big: it must be 1.5 MB or "
+                                                  "less"))])
+
+
+class XLSFormSaveForm(BaseForm):
+    bank_id = StringField(
+        _l("Bank id"), description=_l("Lowercase letters, digits, - and _; the bank file is "
+                                      "named after it."),
+        validators=[InputRequired(_l("Give the bank an id")),
+                    Regexp(SLUG, message=_l("Use lowercase letters, digits, - and _ only, "
+                                            "starting with a letter or digit")),
+                    Length(max=64, message=_l("64 characters at most"))])
+
+
+def _import_page(form: BaseForm, status: int = 200, **context):
+    context.setdefault("known", catalogs.languages())
+    return render_template("translate/import.html", form=form, **context), status
+
+
+def _import_result(key: str, bank_id: str | None = None):
+    """(the kept upload, the import result or None, the problems) for ``key``."""
+    from ..banks.xlsform import XLSFormError, import_xlsform
+    from ..translate.xlsform_import import kept_upload
+
+    path = kept_upload(current_app.instance_path, key)
+    if path is None:
+        abort(404)
+    try:
+        return path, import_xlsform(path, bank_id), []
+    except XLSFormError as exc:
+        return path, None, exc.problems
+
+
+@bp.get("/import")
+@requires(Permission.BANKS)
+def import_form():
+    return _import_page(XLSFormUploadForm())
+
+
+@bp.post("/import")
+@requires(Permission.BANKS)
+def import_upload():
+    """Read the form and show what would be imported and what is left out; save nothing yet."""
+    from ..translate.xlsform_import import keep_upload
+
+    form = XLSFormUploadForm()
+    if not form.validate_on_submit():
+        return _import_page(form, 400)
+    upload = form.xlsform.data
+    key, _path = keep_upload(current_app.instance_path, upload.filename, upload.read())
+    path, result, problems = _import_result(key)
+    for problem in problems:
+        form.xlsform.errors.append(problem)
+    if result is None:
+        return _import_page(form, 400, file=path.name)
+    save = XLSFormSaveForm(bank_id=result.bank.id)
+    return _import_page(save, key=key, file=path.name, result=result)
+
+
+@bp.post("/import/<key>")
+@requires(Permission.BANKS)
+def import_save(key: str):
+    """Save the bank the person has read the report of, under the id they chose."""
+    from ..services.banks import sync_banks
+    from ..translate.xlsform_import import forget_upload, save_import
+
+    form = XLSFormSaveForm()
+    valid = form.validate_on_submit()
+    path, result, _problems = _import_result(key, form.bank_id.data if valid else None)
+    if result is None:
+        abort(400)  # the same file imported a moment ago
+    banks_dir = Path(current_app.config["BANKS_PATH"])
+    if valid and (result.bank.id in _banks() or (banks_dir / f"{result.bank.id}.yaml").exists()):
+        form.bank_id.errors.append(_("There is already a bank called %(id)s; choose another id",
+                                     id=result.bank.id))
+        valid = False
+    if not valid:
+        return _import_page(form, 400, key=key, file=path.name, result=result)
+    target, saved = save_import(result, banks_dir, source_dir(), path.name)
+    sync_banks([target])
+    reload_catalogs(source_dir())
+    forget_upload(current_app.instance_path, key)
+    flash(_("%(bank)s is saved: %(n)d questions, %(skipped)d rows left out, translations in "
+            "%(langs)d languages.", bank=result.bank.id, n=len(result.bank.questions),
+            skipped=len(result.skipped), langs=len(saved)))
+    return redirect(url_for(".index"))
