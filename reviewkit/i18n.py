@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -45,7 +46,8 @@ def compile_catalogs(source: Path, target: Path) -> list[Path]:
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=po.parts[-3])
         mo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = mo.with_suffix(".mo.tmp")
+        # a name of this process's own: workers starting together each write their own file
+        tmp = mo.with_suffix(f".mo.{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             write_mo(fh, catalog)
         tmp.replace(mo)  # atomic, so another worker never reads half a file

@@ -97,3 +97,30 @@ def test_killing_the_server_loses_no_confirmed_answer(app, invite):
     for key, value in latest.items():
         stored_n = int(rows[key].split()[1])
         assert stored_n >= int(value.split()[1]), (key, rows[key], value)
+
+
+def _compile_into(target: str) -> int:
+    from pathlib import Path
+
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.i18n import compile_catalogs
+
+    return len(compile_catalogs(REPO_ROOT / "translations", Path(target)))
+
+
+def test_workers_starting_together_compile_the_catalogues_without_tripping(tmp_path):
+    """Four processes (gunicorn's workers at start) compile into one empty folder at once:
+    none fails, and every catalogue is whole."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from babel.messages.mofile import read_mo
+
+    with ProcessPoolExecutor(4, mp_context=get_context("spawn")) as pool:
+        written = list(pool.map(_compile_into, [str(tmp_path)] * 8))
+    assert sum(written) >= 6  # between them, every language was compiled
+    for mo in tmp_path.glob("*/LC_MESSAGES/messages.mo"):
+        with mo.open("rb") as fh:
+            assert len(read_mo(fh)) > 100, mo
+    assert len(list(tmp_path.glob("*/LC_MESSAGES/messages.mo"))) == 6
+    assert not list(tmp_path.rglob("*.tmp"))
