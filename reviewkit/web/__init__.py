@@ -36,6 +36,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(translate_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(ideas_bp)
+    from .events import bp as events_bp  # local events for staff (and events_ballot's pages)
+    app.register_blueprint(events_bp)
 
     from .auth import can, init_idle_timeout
 

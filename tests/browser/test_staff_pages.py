@@ -97,7 +97,23 @@ def seed(app: Flask) -> dict:
     db.session.add(ThemeSet(organisation_id=org.id, scope="all", model={"themes": []},
                             result={"themes": [{"id": "t1", "label": "Saturday club"}]}))
     db.session.commit()
+    # A local event at Oak House with voting open: two items, a phone vote, a paper sheet and
+    # single-use codes (its local plan is made once voting closes, so that page comes back to
+    # the event's page).
+    from datetime import UTC, datetime
+
+    from reviewkit.services import events as ev
+
+    event = ev.save_event(admin, name="Oak House big day", place="Oak House hall",
+                          starts_at=datetime.now(UTC), service_id=oak.id,
+                          languages=["en", "cy"], access=["step_free"], codes_required=True)
+    buses = ev.add_item(admin, event, label="Buses")
+    ev.add_item(admin, event, label="Cooking")
+    ev.set_voting(admin, event, "open")
+    ev.make_codes(admin, event, 3)
+    sheet = ev.add_tally(admin, event, {(buses.id, None): 6}, note="Sticky dots")
     return {"person_id": person.id, "review_id": review.id, "statement_id": first.id,
+            "event_id": event.id, "item_id": buses.id, "sheet_id": sheet.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
             "question_id": "admire", "token": issue_reset_link_token(users["translator"]),
             "plan_action_id": plan_action.id, "work_id": work.id, "idea_id": idea.id,
@@ -256,6 +272,41 @@ PAGES = [
     StaffPage("register.idea_from_statement", (
         ("combobox", "Piece of work"), ("textbox", "The idea"), *NAV),
         heading="Makes everyone laugh"),
+]
+PAGES += [
+    # Local events.
+    StaffPage("events.index", (("link", "New event"), ("link", "Oak House big day"), *NAV)),
+    StaffPage("events.new", (
+        ("textbox", "Name of the event"), ("textbox", "Date"), ("textbox", "Time it starts"),
+        ("combobox", "Service or area"), ("checkbox", "Cymraeg"),
+        ("checkbox", "Step-free access"), ("radio", re.compile(r"^Dot voting")),
+        ("spinbutton", "Dots for each person (dot voting)"), ("button", "Make the event"),
+        *NAV)),
+    StaffPage("events.edit", (("textbox", "Place"), ("button", "Save the changes"), *NAV)),
+    StaffPage("events.event", (
+        ("link", "Change the details"), ("button", "Close voting"),
+        ("link", "Change the ballot"), ("link", "Download the results (CSV)"),
+        ("link", "Add paper votes and sticky dots"),
+        ("link", "Vote with a person on the tablet"), *NAV)),
+    StaffPage("events.ballot", (
+        ("link", "Buses"), ("button", re.compile(r"^Take it off\W+Cooking$")),
+        ("link", "Type an item"), *NAV)),
+    StaffPage("events.new_item", (
+        ("textbox", "What people vote for"), ("combobox", "Picture (optional)"),
+        ("button", "Add it to the ballot"), *NAV)),
+    StaffPage("events.item", (
+        ("textbox", "What people vote for"),
+        ("textbox", "What people vote for, in Cymraeg (optional)"),
+        ("button", "Save the words"), *NAV)),
+    StaffPage("events.tally", (
+        ("textbox", "Buses"), ("textbox", "Which sheet or wall (optional)"),
+        ("button", "Add the paper votes"), ("button", re.compile(r"^Withdraw this sheet")),
+        *NAV)),
+    StaffPage("events.assisted", (
+        ("spinbutton", "Buses"), ("button", "Count their vote"), *NAV)),
+    StaffPage("events.codes", (
+        ("spinbutton", "How many codes"), ("button", "Make the codes"), *NAV)),
+    StaffPage("events.plan", NAV, heading="Oak House big day"),  # voting is still open
 ]
 IDS = [p.endpoint for p in PAGES]
 
