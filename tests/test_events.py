@@ -97,7 +97,9 @@ def test_dot_votes_are_checked_changed_and_counted_once(org):
     again = ev.cast(event, voter_key="phone-1", choices={items["Work"]: 1}, submit_key="s1")
     assert again.id == first.id  # the same submit twice: counted once, unchanged
     assert {v.item_id for v in first.votes} == {items["Transport"], items["Cooking"]}
-    ev.cast(event, voter_key="phone-1", choices={items["Work"]: 1}, submit_key="s2")  # changed
+    ev.cast(event, voter_key="phone-1", choices={items["Transport"]: 1, items["Work"]: 1},
+            submit_key="s2")  # changed, keeping one item
+    ev.cast(event, voter_key="phone-1", choices={items["Work"]: 1}, submit_key="s3")
     ev.cast(event, voter_key="phone-2", choices={items["Work"]: 1, items["Cooking"]: 1})
     res = results(event)
     assert [(r.item.label, r.total) for r in res.items[:2]] == [("Work", 2), ("Cooking", 1)]

@@ -346,6 +346,9 @@ def cast(event: Event, *, voter_key: str, choices: Mapping[int, int] | Sequence[
     ballot.last_submit = submit_key
     if code_row is not None:
         ballot.code_id = code_row.id
+    if ballot.votes:  # the old votes go first: the new ones may be for the same items
+        ballot.votes.clear()
+        db.session.flush()
     ballot.votes = votes
     event.changed_at = now
     try:
