@@ -205,6 +205,83 @@ def export_register_command(out: Path, slug: str | None, names: bool) -> None:
     click.echo(f"{len(register.rows)} ideas written to {out}")
 
 
+VOTE_COLUMNS = ["event_id", "event_name", "event_date", "item_id", "item_label", "method",
+                "dots", "rank", "count", "channel", "time", "withdrawn_at"]
+
+
+def _vote_rows():
+    """Every vote (a phone's or an assisted ballot's, for one item), then every paper tally
+    count, oldest event first: what was chosen and when, never who (no voter key, no person,
+    no member of staff)."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Ballot, BallotItem, Event, TallyCount, TallySheet, Vote
+
+    def start(event: Event, item: BallotItem) -> dict:
+        return {"event_id": event.id, "event_name": event.name,
+                "event_date": event.starts_at.date().isoformat(), "item_id": item.id,
+                "item_label": item.label, "method": event.method}
+
+    for vote, ballot, item, event in db.session.execute(
+            select(Vote, Ballot, BallotItem, Event).join(Ballot, Ballot.id == Vote.ballot_id)
+            .join(BallotItem, BallotItem.id == Vote.item_id)
+            .join(Event, Event.id == Ballot.event_id)
+            .order_by(Event.starts_at, Event.id, Ballot.changed_at, Ballot.id, Vote.id)):
+        yield {**start(event, item), "dots": vote.dots, "rank": vote.rank, "count": 1,
+               "channel": ballot.channel, "time": ballot.changed_at.isoformat()}
+    for count, sheet, item, event in db.session.execute(
+            select(TallyCount, TallySheet, BallotItem, Event)
+            .join(TallySheet, TallySheet.id == TallyCount.sheet_id)
+            .join(BallotItem, BallotItem.id == TallyCount.item_id)
+            .join(Event, Event.id == TallySheet.event_id)
+            .order_by(Event.starts_at, Event.id, TallySheet.entered_at, TallyCount.id)):
+        yield {**start(event, item), "rank": count.rank, "count": count.count,
+               "channel": "paper", "time": sheet.entered_at.isoformat(),
+               "withdrawn_at": sheet.withdrawn_at.isoformat() if sheet.withdrawn_at else ""}
+
+
+def _checked_csv_path(out: Path) -> None:
+    if out.suffix.lower() != ".csv":
+        raise click.BadParameter("the file name must end in .csv", param_hint="OUT")
+    if not out.parent.is_dir():
+        raise click.BadParameter(f"there is no folder {str(out.parent)!r}", param_hint="OUT")
+
+
+@export_group.command("votes")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_votes_command(out: Path) -> None:
+    """Write every vote at every local event to OUT.csv, one row per vote: the event, the
+    item, dots or rank, the channel (phone, assisted, or paper: one row per tally count with
+    its count) and the time. Nothing in it says who voted."""
+    import csv
+    import os
+    import tempfile
+
+    from .reports.cells import neutralise
+
+    _checked_csv_path(out)
+    n, part = 0, None
+    try:  # written beside OUT, then moved into place: nothing is left half-written
+        with tempfile.NamedTemporaryFile("w", newline="", encoding="utf-8-sig",
+                                         dir=out.parent, suffix=".part", delete=False) as fh:
+            part = Path(fh.name)
+            writer = csv.DictWriter(fh, fieldnames=VOTE_COLUMNS, restval="")
+            writer.writeheader()
+            for row in _vote_rows():
+                writer.writerow({k: neutralise(v) for k, v in row.items()})
+                n += 1
+        os.replace(part, out)
+        part = None
+    except OSError as exc:
+        raise click.ClickException(f"{out} could not be written: {exc.strerror or exc}") from None
+    finally:
+        if part is not None:
+            part.unlink(missing_ok=True)
+    click.echo(f"{n} votes written to {out}")
+
+
 @main.group("people")
 def people_group() -> None:
     """A person's data, on request: export everything held, or erase it."""

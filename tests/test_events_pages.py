@@ -404,3 +404,43 @@ def test_a_manager_sees_results_with_small_numbers_hidden_and_changes_nothing(ap
     admins = list(csv.reader(io.StringIO(_client(app, "admin").get(
         f"{url}/results.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert ["2", "Cooking", "", "no", "0", "0", "3", "3"] in admins
+
+
+def test_export_votes_writes_every_vote_and_tally_count_and_never_who(app, tmp_path):
+    from reviewkit.cli import main
+
+    event = _event(method="rank")
+    items = {i.label: i.id for i in event.items}
+    admin = _user("admin")
+    ev.set_voting(admin, event, "open")
+    ev.cast(event, voter_key="phone-key-1", choices=[items["Transport"], items["Cooking"]])
+    ev.cast(event, voter_key="assisted-key", choices=[items["Holidays"]], channel="assisted",
+            entered_by=admin)
+    ev.add_tally(admin, event, {(items["Cooking"], 1): 7})
+    wrong = ev.add_tally(admin, event, {(items["Transport"], 2): 40})
+    ev.withdraw_tally(admin, wrong)
+    runner = app.test_cli_runner()
+
+    out = tmp_path / "votes.csv"
+    result = runner.invoke(main, ["export", "votes", str(out)])
+    assert result.exit_code == 0 and "5 votes written" in result.output, result.output
+    text = out.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["item_label"], r["rank"], r["count"], r["channel"], bool(r["withdrawn_at"]))
+            for r in rows] == [("Transport", "1", "1", "phone", False),
+                               ("Cooking", "2", "1", "phone", False),
+                               ("Holidays", "1", "1", "assisted", False),
+                               ("Cooking", "1", "7", "paper", False),
+                               ("Transport", "2", "40", "paper", True)]
+    assert {(r["event_id"], r["event_name"], r["event_date"], r["method"]) for r in rows} == {
+        (str(event.id), "oak day", "2026-06-20", "rank")}
+    assert all(r["time"] and r["dots"] == "" for r in rows)
+    for secret in ("phone-key-1", "assisted-key", "Admin", "admin@example.org"):
+        assert secret not in text
+
+    for bad, message in [(tmp_path / "votes.txt", "must end in .csv"),
+                         (tmp_path / "nowhere" / "votes.csv", "there is no folder"),
+                         (tmp_path, "is a directory")]:
+        result = runner.invoke(main, ["export", "votes", str(bad)])
+        assert result.exit_code != 0 and message in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["instance", "votes.csv"]
