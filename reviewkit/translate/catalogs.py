@@ -438,6 +438,18 @@ def check_plural_counts(path: Path, nplurals: int, text: str | None = None) -> l
     return problems
 
 
+def header_plural_forms(text: str) -> str | None:
+    """The Plural-Forms of a PO file's header (its first entry's msgstr, whose quoted lines
+    are joined), read from the text itself; None when there is none."""
+    head = text.split("\n\n", 1)[0]
+    if 'msgid ""' not in head:
+        return None
+    body = "".join(re.findall(r'^(?:msgstr )?"(.*)"\s*$', head.split('msgstr ""', 1)[-1],
+                              re.M))
+    match = re.search(r"Plural-Forms:\s*(.*?)\\n", body)
+    return match.group(1).strip() if match else None
+
+
 def check_file(path: Path, lang: str | None = None) -> list[Problem]:
     """Everything that would stop a PO file working or make it unsafe, with file:line."""
     lang = lang or path.parent.parent.name
@@ -448,6 +460,11 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return [Problem(name, line, f"not UTF-8: byte {raw[exc.start]:#04x} cannot be read")]
+    # The header first: with a wrong nplurals, Babel cannot read the plural entries at all.
+    want = expected_plural_forms(lang)
+    got = header_plural_forms(raw.decode("utf-8"))
+    if got is not None and re.sub(r"\s", "", got) != re.sub(r"\s", "", want):
+        return [Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'")]
     try:
         catalog = read_catalog(path, locale=lang, abort_invalid=True)
     except PoFileError as exc:
@@ -456,7 +473,6 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
     except Exception as exc:  # noqa: BLE001 - any parser failure is a problem to report
         return [Problem(name, 1, f"cannot be read: {exc}")]
     problems: list[Problem] = []
-    want = expected_plural_forms(lang)
     got = catalog.plural_forms
     if re.sub(r"\s", "", got) != re.sub(r"\s", "", want):
         problems.append(Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'"))
