@@ -272,8 +272,15 @@ def test_a_busy_piece_shows_the_pressing_ideas_first_and_pages_its_history(app):
     shown = re.findall(r"/ideas/(\d+)\"", page.html)
     assert len(shown) == 50 and shown[0] == str(ideas[0].id)  # the one waiting comes first
     assert f"/staff/register/ideas?work={work.id}" in page.html and "See all 55 ideas" in page
+    from reviewkit.models import WorkPart
+
+    for i in range(25):  # saved at once (an import, say): one entry, its first 20 changes shown
+        db.session.add(WorkPart(work=work, title=f"Part {i}", starts_on=TODAY,
+                                finishes_on=TODAY))
+    db.session.commit()
     history = Page(client.get(f"/staff/register/{work.id}/history"))
     assert "Page 1 of 2" in history and "Older changes" in history
+    assert "… and 5 more changes saved at the same time." in history
     older = Page(client.get(f"/staff/register/{work.id}/history?page=2"))
     assert "Added the piece of work" in older and "Newer changes" in older
 

@@ -143,13 +143,14 @@ def edit(work_id: int):
 @requires(Permission.REGISTER)
 def work(work_id: int):
     work = work_or_404(work_id)
-    row, today = _rows({work.id})[0], reg.today_()
+    rows, today = _rows(), reg.today_()
+    row = next(r for r in rows if r.work.id == work.id)
     ideas, idea_count = _ideas(work)
     return render_template(
         "register/work.html", work=work, row=row, today=today,
         work_org=db.session.get(Organisation, work.organisation_id),
         stalled=lambda item: reg.is_stalled(item, today),
-        children=[r for r in _rows() if r.work.parent_id == work.id],
+        children=[r for r in rows if r.work.parent_id == work.id],
         ideas=ideas, idea_count=idea_count, actions=overview.actions_of(work),
         reviews=db.session.scalars(select(WorkReview).where(WorkReview.work_id == work.id)
                                    .order_by(WorkReview.reviewed_on.desc())).all(),
