@@ -21,12 +21,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..models import BallotItem, Event
 from ..models.events import RANKS
+from .plans import PlanDateField
 from .questions import BaseForm, MultiCheckboxField
-from .register import FROM_THE_LIST, _ChoiceChecks, _date, _too_long, scope_ids
+from .register import FROM_THE_LIST, scope_ids
 
 #: What each access need is, and what it means for the venue (the seed's meeting standard).
 ACCESS_LABELS = {
@@ -69,6 +77,18 @@ def _count(label, low: int, high: int, *, required: bool = False, **kwargs) -> C
     return Count(label, validators=[first, NumberRange(low, high, message)], **kwargs)
 
 
+def _too_long(limit: int) -> Length:
+    return Length(max=limit, message=_l("This is too long: write at most %(max)d characters.",
+                                        max=limit))
+
+
+def one_of_choices(_form, field) -> None:
+    """A select or radio must send one of its own choices: a forged or stale value gets a
+    clear message rather than an error page."""
+    if (field.data or "") not in {str(value) for value, _label in field.choices}:
+        raise ValidationError(FROM_THE_LIST)
+
+
 def _all_in_choices(field, *, required: str | None = None) -> None:
     chosen = field.data or []
     if required and not chosen:
@@ -77,12 +97,13 @@ def _all_in_choices(field, *, required: str | None = None) -> None:
         raise ValidationError(FROM_THE_LIST)
 
 
-class EventForm(_ChoiceChecks, BaseForm):
-    CHECKED = ("scope", "method")
+class EventForm(BaseForm):
     name = StringField(_l("Name of the event"), validators=[
         DataRequired(_l("Enter the name of the event")), _too_long(200)],
         description=_l("For example “Oak House big day”."))
-    starts_on = _date(_l("Date"), _l("Enter the date of the event, for example 2027-03-31."))
+    starts_on = PlanDateField(_l("Date"), validators=[InputRequired(
+        _l("Enter the date of the event, for example 2027-03-31."))],
+        description=_l("For example 2027-03-31."))
     starts_time = StringField(_l("Time it starts"), validators=[
         DataRequired(_l("Enter the time it starts, for example 10:30"))],
         description=_l("On the 24-hour clock, for example 10:30 or 14:00."))
@@ -90,6 +111,7 @@ class EventForm(_ChoiceChecks, BaseForm):
         DataRequired(_l("Enter where the event is")), _too_long(300)],
         description=_l("The venue and its address, as people will look for it."))
     scope = SelectField(_l("Service or area"), validate_choice=False,
+                        validators=[one_of_choices],
                         description=_l("The themes on the ballot come from here."))
     languages = MultiCheckboxField(_l("Languages offered on the day"), validate_choice=False,
                                    description=_l("People vote in these languages; you can "
@@ -101,7 +123,7 @@ class EventForm(_ChoiceChecks, BaseForm):
                                  description=_l("For example where the ramp is, or what to do "
                                                 "about what is missing."))
     method = RadioField(_l("How people vote"), choices=list(METHOD_LABELS.items()),
-                        default="dots", validate_choice=False)
+                        default="dots", validate_choice=False, validators=[one_of_choices])
     dots = _count(_l("Dots for each person (dot voting)"), 1, 20, default=3,
                   description=_l("From 1 to 20. Three is usual."))
     several_on_one = BooleanField(_l("People may put several dots on one item"), default=True)
@@ -153,7 +175,7 @@ class EventForm(_ChoiceChecks, BaseForm):
         return cls(obj=event, starts_on=when.date(), starts_time=f"{when:%H:%M}", **kwargs)
 
 
-class ThemesForm(_ChoiceChecks, BaseForm):
+class ThemesForm(BaseForm):
     themes = MultiCheckboxField(_l("Themes of the service or area"), validate_choice=False,
                                 description=_l("The most talked about first. Each becomes an "
                                                "item on the ballot, with its name as it is "
@@ -163,17 +185,17 @@ class ThemesForm(_ChoiceChecks, BaseForm):
         _all_in_choices(field, required=_l("Choose at least one theme"))
 
 
-class ItemForm(_ChoiceChecks, BaseForm):
+class ItemForm(BaseForm):
     """An item's words: its label and easy-read wording (and, made with :func:`item_form`,
     the same in each language of the event), and its picture."""
 
-    CHECKED = ("picture",)
     label = StringField(_l("What people vote for"), validators=[
         DataRequired(_l("Write what people vote for")), _too_long(200)],
         description=_l("Short: people read it on a phone."))
     easy_read = TextAreaField(_l("Easy read (optional)"), validators=[_too_long(300)],
                               description=_l("Short sentences and everyday words."))
-    picture = SelectField(_l("Picture (optional)"), validate_choice=False)
+    picture = SelectField(_l("Picture (optional)"), validate_choice=False,
+                          validators=[one_of_choices])
     LANGUAGES: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
@@ -253,15 +275,12 @@ def assisted_form(event: Event) -> BaseForm:
     if event.method == "rank":
         choices = [("", _l("Nothing"))] + [(str(i.id), i.label) for i in event.items]
         for n, label in enumerate(PLACES[:RANKS], start=1):
-            fields[f"place_{n}"] = SelectField(label, choices=choices, validate_choice=False)
-        checked = tuple(fields)
+            fields[f"place_{n}"] = SelectField(label, choices=choices, validate_choice=False,
+                                               validators=[one_of_choices])
     else:
         for item in event.items:
             fields[f"item_{item.id}"] = _count(item.label, 0, event.dots)
-        checked = ()
-    form_class = type("AssistedForm", (_ChoiceChecks, BaseForm), {"CHECKED": checked,
-                                                                   **fields})
-    return form_class()
+    return type("AssistedForm", (BaseForm,), fields)()
 
 
 def assisted_choices(form, event: Event) -> dict[int, int] | list[int]:

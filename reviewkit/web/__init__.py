@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from . import (
+        events_ballot,  # noqa: F401  (an event's ballot, tallies and assisted votes: events)
         plans,  # noqa: F401  (the action plan's routes, on the analysis blueprint)
         register_ideas,  # noqa: F401  (ideas, answers, actions: the register blueprint)
         register_plan,  # noqa: F401  (the organisation plan from local events, the same)

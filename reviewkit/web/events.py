@@ -252,6 +252,3 @@ def plan(event_id: int):
         return redirect(url_for("register.work", work_id=work.id))
     return render_template("events/plan.html", event=event, form=form, res=res), (
         400 if form.errors else 200)
-
-
-from . import events_ballot  # noqa: E402, F401  (the ballot, tallies and assisted votes)
