@@ -324,3 +324,13 @@ def test_a_piece_is_closed_and_opened_again_and_its_parts_marked_done(app):
     assert "Mark not done" in Page(client.get(url))
     history = Page(client.get(f"{url}/history"))
     assert "Closed" in history and "Done" in history
+
+
+def test_the_register_pages_keep_the_filter(app):
+    work = _work(app)
+    for i in range(105):
+        reg.raise_idea(work, f"Idea {i}", source="phone" if i % 2 else "staff", today=TODAY)
+    client = _client(app, "admin")
+    page = Page(client.get(f"/staff/register/ideas?source=phone&source=staff&work={work.id}"))
+    assert "Page 1 of 2" in page
+    assert f'href="?source=phone&amp;source=staff&amp;work={work.id}&amp;page=2"' in page.html

@@ -59,3 +59,19 @@ def a_year_on(day: date) -> date:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
+
+
+def checked_text(error: type[Refused], field: str, value: str | None, *, longest: int,
+                 required: bool = True) -> str | None:
+    """``value`` without surrounding space; ``error`` (a :class:`Refused`) for ``field`` when it
+    is empty but required, or longer than ``longest``; None when empty and optional."""
+    from flask_babel import lazy_gettext as _l
+
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise error(field, _l("Write something here."))
+        return None
+    if len(value) > longest:
+        raise error(field, _l("This is too long: write at most %(n)d characters.", n=longest))
+    return value

@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..models.events import ACCESS, RANKS
-from .clock import Refused, clean_code, new_code, shown_code, today_
+from .clock import Refused, checked_text, clean_code, new_code, shown_code, today_
 
 
 class EventError(Refused):
@@ -51,15 +51,7 @@ class EventError(Refused):
 
 
 def _text(field: str, value: str | None, *, longest: int, required: bool = True) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise EventError(field, _l("Write something here."))
-        return None
-    if len(value) > longest:
-        raise EventError(field, _l("This is too long: write at most %(n)d characters.",
-                                   n=longest))
-    return value
+    return checked_text(EventError, field, value, longest=longest, required=required)
 
 
 def _commit_with_code(row, attribute: str = "public_code") -> None:

@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..models.history import acting_as
 from .clock import CODE_ALPHABET as CODE_ALPHABET  # the register's codes and dates, shared
-from .clock import Refused, a_year_on, clean_code, months_before, new_code, today_
+from .clock import Refused, a_year_on, checked_text, clean_code, months_before, new_code, today_
 from .clock import shown_code as shown_code
 from .plans import organisation_plan
 
@@ -54,15 +54,7 @@ class RegisterError(Refused):
 
 def _text(field: str, value: str | None, *, required: bool = True,
           longest: int = LONGEST_TEXT) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise RegisterError(field, _l("Write something here."))
-        return None
-    if len(value) > longest:
-        raise RegisterError(field, _l("This is too long: write at most %(n)d characters.",
-                                      n=longest))
-    return value
+    return checked_text(RegisterError, field, value, longest=longest, required=required)
 
 
 def _commit(user_id: int | None) -> None:

@@ -114,8 +114,7 @@ def ideas():
     register = _register(filters)
     pages = max(1, -(-len(register.rows) // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    args = request.args.to_dict(flat=False)
-    args.pop("page", None)
+    args = [(k, v) for k, values in request.args.lists() if k != "page" for v in values]
     return render_template(
         "reports/register_ideas.html", form=form, register=register, page=page, pages=pages,
         rows=register.rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], labels=_labels(),
