@@ -11,13 +11,8 @@ from openpyxl import Workbook, load_workbook
 from pyxform import xls2xform
 
 from reviewkit.banks import load_bank, parse_bank
-from reviewkit.banks.xlsform import (
-    XLSFormError,
-    bank_yaml,
-    export_xlsform,
-    import_xlsform,
-    same_bank,
-)
+from reviewkit.banks.xlsform import XLSFormError, import_xlsform
+from reviewkit.banks.xlsform_export import bank_yaml, export_xlsform, same_bank
 from reviewkit.cli import main
 from reviewkit.config import REPO_ROOT
 
@@ -461,3 +456,18 @@ def test_group_relevance_notes_between_questions_and_languages_without_codes(tmp
     assert all(bank.question(q).show_if.equals == "y" for q in ("carer_name", "day"))
     assert result.translations["cy"]["carer_group-2.intro"] == "Nawr am eich diwrnod."
     assert result.translations["cy"]["carer.y.label"] == "Oes"
+
+
+def test_a_short_range_becomes_a_choice_of_its_numbers(tmp_path: Path):
+    path = write_form(tmp_path / "range.xlsx", [
+        ["type", "name", "label", "parameters"],
+        ["range", "stars", "How many stars?", "start=1 end=5 step=1"],
+        ["range", "wide", "Pick a number", "start=0 end=100 step=1"]])
+    result = import_xlsform(path)
+    stars = result.bank.question("stars")
+    assert stars.type == "single_choice" and [c.value for c in stars.choices] == [
+        "1", "2", "3", "4", "5"]
+    assert "survey row 2: 'stars' (range): shown as a choice of the numbers 1 to 5" in \
+        result.report
+    assert [str(line) for line in result.skipped] == [
+        "survey row 3: 'wide' (range) left out: reviewkit has no question of this type"]

@@ -10,223 +10,34 @@ condition can say it, every language column (easy read as a language of its own)
 giving its row, name, type and why. A form is refused (:class:`XLSFormError`) only when pyxform
 refuses it, with pyxform's message and row, or when nothing in it can be shown.
 
-Export lives in :mod:`reviewkit.banks.xlsform_export`, the commands in ``xlsform_cli``.
+pyxform is called in :mod:`~reviewkit.banks.xlsform_terms` (with the report's words); export
+lives in :mod:`~reviewkit.banks.xlsform_export`, the commands in ``xlsform_cli``.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
-from ..config import LANGUAGES
+from . import xlsform_terms as t
 from .loader import PICTOGRAM_DIR
 from .schema import FACE_SCALES, SLUG, YES_NO_CHOICES, Bank
-from .xlsform_export import (  # noqa: F401 - the public names of the XLSForm bridge
-    bank_languages,
-    bank_yaml,
-    export_rows,
-    export_xlsform,
-    forget_interface,
-    pyxform_check,
-    same_bank,
-    translations_po,
-)
+from .xlsform_terms import ImportResult, Line, XLSFormError  # noqa: F401 - public here
 
-ROW = "reviewkit_row"  # a column given to every row before pyxform reads it: the row number
 DEFAULT_PICTOGRAM = "question"
 DEFAULT_CHOICE_PICTOGRAM = "choose"
-CHOICE_TYPES = {"select one": "single_choice", "select all that apply": "multiple_choice"}
-AS_SHORT_TEXT = {
-    "integer": _l("shown as a short text answer: reviewkit does not check it is a whole number"),
-    "decimal": _l("shown as a short text answer: reviewkit does not check it is a number"),
-    "date": _l("shown as a short text answer: reviewkit has no calendar"),
-}
-METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-            "username", "email", "audit", "start-geopoint", "background-audio",
-            "background-geopoint"}
-WHY = {
-    "calculate": _l("a calculation, not a question: nothing is shown to the person"),
-    "pull_data": _l("pull_data reads a file that comes with the form; reviewkit has no such file"),
-    "hidden": _l("a hidden value, not a question"),
-    "metadata": _l("phone metadata the device records; there is nothing to ask"),
-    "geopoint": _l("a map location; reviewkit has no map question"),
-    "barcode": _l("a barcode scan; reviewkit cannot scan"),
-    "media": _l("a photo, recording or file; reviewkit does not take files"),
-    "repeat": _l("a repeat; reviewkit asks each question once"),
-    "external": _l("its choices come from a file outside the form"),
-    "few_choices": _l("a choice question needs at least two choices"),
-    "no_label": _l("no label in any language: there is nothing to show"),
-    "empty_group": _l("no question in this group can be shown"),
-    "late_note": _l("a note with no question after it: a bank shows notes before questions"),
-    "other": _l("reviewkit has no question of this type"),
-}
-KIND_OF = {"geopoint": "geopoint", "geotrace": "geopoint", "geoshape": "geopoint",
-           "barcode": "barcode", "image": "media", "audio": "media", "video": "media",
-           "file": "media", "hidden": "hidden", "xml-external": "external",
-           "csv-external": "external", "select one external": "external"}
-# English names of languages, for columns such as "label::Welsh" that give no code.
-LANGUAGE_NAMES = {"cymraeg": "cy", "polski": "pl", "română": "ro", "english": "en"}
-_REF = re.compile(r"\$\{([^}]+)\}")
-_ATOM = re.compile(r"""^(?:\$\{(?P<a>[^}]+)\}\s*=\s*(?P<q1>['"])(?P<v1>.*?)(?P=q1)
-                    |(?P<q2>['"])(?P<v2>.*?)(?P=q2)\s*=\s*\$\{(?P<b>[^}]+)\}
-                    |selected\(\s*\$\{(?P<c>[^}]+)\}\s*,\s*(?P<q3>['"])(?P<v3>.*?)(?P=q3)\s*\))$""",
-                   re.X)
-_MAXLEN = re.compile(r"^string-length\(\s*\.\s*\)\s*<=?\s*(\d+)$")
-_TRUE = {"yes", "true", "true()", "1"}
-
-
-class XLSFormError(Exception):
-    """The form cannot be imported; ``problems`` say why (pyxform's message with its row)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class Line:
-    """One row of the import report: skipped (left out) or imported with a change."""
-
-    row: int | None
-    name: str
-    type: str
-    reason: str
-    skipped: bool = False
-    sheet: str = "survey"
-
-    def __str__(self) -> str:
-        where = f"{self.sheet} row {self.row}: " if self.row else ""
-        what = f"'{self.name}' ({self.type})" if self.type else f"'{self.name}'"
-        if self.skipped:
-            return where + _("%(what)s left out: %(why)s", what=what, why=self.reason)
-        return where + f"{what}: {self.reason}" if self.name else where + self.reason
-
-
-@dataclass
-class ImportResult:
-    bank: Bank
-    lines: list[Line] = field(default_factory=list)
-    # {lang: {context: text}}, the contexts reviewkit.translate.extract gives bank text
-    translations: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @property
-    def skipped(self) -> list[Line]:
-        return [line for line in self.lines if line.skipped]
-
-    @property
-    def notes(self) -> list[Line]:
-        return [line for line in self.lines if not line.skipped]
-
-    @property
-    def report(self) -> list[str]:
-        return [str(line) for line in self.lines]
-
-
-@lru_cache(maxsize=1)
-def _language_names() -> dict[str, str]:
-    from babel import Locale
-
-    names = {n.lower(): c for c, n in Locale("en").languages.items()
-             if re.fullmatch(r"[a-z]{2,3}", c)}
-    names.update({n.lower(): c for c, (n, _d) in LANGUAGES.items()})
-    return {**names, **LANGUAGE_NAMES}
-
-
-def _language(key: str, default: str) -> tuple[str | None, bool]:
-    """(language code or None when unknown, easy read?) of a pyxform language key."""
-    if key == "default":
-        return default, False
-    easy = bool(re.search(r"easy[\s_-]*read", key, re.I))
-    if m := re.search(r"\(([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\)\s*$", key):
-        return m.group(1).lower(), easy
-    bare = re.sub(r"easy[\s_-]*read", "", key, flags=re.I).strip(" -_").lower()
-    return (bare if re.fullmatch(r"[a-z]{2,3}", bare) else _language_names().get(bare)), easy
-
-
-def _slug(name: str) -> str:
-    s = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-")
-    return s.lstrip("_-")[:64]
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    return next(c for n in range(1, 10**6) if (c := base if n == 1 else f"{base}-{n}") not in taken)
-
-
-def _parse_relevant(expr: str) -> tuple[str, list[str]] | None:
-    """``${q} = 'a' or selected(${q}, 'b')`` → ('q', ['a', 'b']); None when not that shape."""
-    def unwrap(text: str) -> str:
-        text = text.strip()
-        while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
-            text = text[1:-1].strip()
-        return text
-
-    target, values = None, []
-    for atom in re.split(r"\s+or\s+", unwrap(expr)):
-        m = _ATOM.match(unwrap(atom))
-        if not m or target not in (None, m["a"] or m["b"] or m["c"]):
-            return None
-        target = m["a"] or m["b"] or m["c"]
-        values.append(m["v1"] if m["a"] else m["v2"] if m["b"] else m["v3"])
-    return (target, values) if target else None
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-# --- reading with pyxform ---------------------------------------------------------------------
-
-def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, str]], dict]:
-    """pyxform's reading of the form (its JSON, every element with its row in ``ROW``), the raw
-    (type, name) of each survey row and the settings row as written. Raises
-    :class:`XLSFormError` with pyxform's message when pyxform refuses the form."""
-    from pyxform.builder import create_survey_element_from_dict
-    from pyxform.xls2json import workbook_to_json
-    from pyxform.xls2json_backends import get_xlsform
-
-    path = Path(path)
-    try:
-        data = get_xlsform(xlsform=str(path))
-        raw: dict[int, tuple[str, str]] = {}
-        for sheet in ("survey", "choices"):
-            rows, header = getattr(data, sheet), getattr(data, f"{sheet}_header")
-            for number, row in enumerate(rows or [], start=2):
-                if row:
-                    if sheet == "survey":
-                        cells = {str(k).strip().lower(): str(v) for k, v in row.items()}
-                        raw[number] = (cells.get("type", ""), cells.get("name", ""))
-                    row[ROW] = str(number)
-            if header:
-                header[0][ROW] = None
-        form = workbook_to_json(workbook_dict=data, form_name=None,
-                                fallback_form_name=data.fallback_form_name, warnings=[])
-        create_survey_element_from_dict(copy.deepcopy(form)).to_xml(validate=False, warnings=[])
-    except Exception as exc:  # noqa: BLE001 - pyxform refuses a form with several classes
-        message = str(exc).strip() or type(exc).__name__
-        raise XLSFormError([_("pyxform cannot convert %(file)s: %(error)s", file=path.name,
-                              error=message)]) from None
-    return form, raw, (data.settings or [{}])[0]
 
 
 def import_xlsform(path: Path | str, bank_id: str | None = None) -> ImportResult:
     """Read the XLSForm at ``path`` (.xls or .xlsx) into a bank, with the report of every row
     left out or changed, and the translations found in other language columns."""
     path = Path(path)
-    form, raw, settings = read_form(path)
+    form, raw, settings = t.read_form(path)
     return _Mapper(form, raw, {str(k).strip().lower(): str(v) for k, v in settings.items()},
                    path).bank(bank_id)
 
@@ -246,10 +57,10 @@ class _Mapper:
         self.found: Counter[str] = Counter()
         self.no_easy = self.no_picture = False
         self.pictures = {p.stem for p in PICTOGRAM_DIR.glob("*.svg")}
-        keys = self._language_keys(form.get("children", []))
-        self.default_key = self._default_key(keys)
-        self.default = _language(self.default_key, settings.get("language") or "en")[0] or "en"
-        self.langs = {k: _language(k, self.default) for k in keys}
+        keys = t.language_keys(form.get("children", []))
+        self.default_key = t.default_key(form.get("default_language"), keys)
+        self.default = t.language(self.default_key, settings.get("language") or "en")[0] or "en"
+        self.langs = {k: t.language(k, self.default) for k in keys}
         for key, (code, _easy) in self.langs.items():
             if code is None:
                 self.note(None, key, "", _("reviewkit cannot tell which language this column is "
@@ -260,7 +71,7 @@ class _Mapper:
         self.lines.append(Line(row, name, xtype, str(reason), skipped, sheet))
 
     def row_of(self, el: dict[str, Any]) -> tuple[int | None, str, str]:
-        row = int(el[ROW]) if el.get(ROW) else None
+        row = int(el[t.ROW]) if el.get(t.ROW) else None
         xtype, name = self.raw.get(row, ("", ""))
         return row, name or el.get("name", ""), xtype or el.get("type", "")
 
@@ -272,32 +83,6 @@ class _Mapper:
         for child in el.get("children", []):
             self.skip(child, _("inside %(name)s, which is left out", name=name))
 
-    # languages
-    def _language_keys(self, children: list[dict[str, Any]]) -> list[str]:
-        keys: dict[str, None] = {}
-
-        def visit(el: dict[str, Any]) -> None:
-            for part in ("label", "hint"):
-                if isinstance(el.get(part), dict):
-                    keys.update(dict.fromkeys(el[part]))
-                elif el.get(part):
-                    keys["default"] = None
-            for item in [*el.get("children", []), *el.get("choices", [])]:
-                visit(item)
-
-        for el in children:
-            visit(el)
-        return list(keys)
-
-    def _default_key(self, keys: list[str]) -> str:
-        said = self.form.get("default_language")
-        if said in keys:
-            return said
-        if "default" in keys or not keys:
-            return "default"
-        plain = [k for k in keys if not _language(k, "en")[1]]
-        return next((k for k in plain if _language(k, "en")[0] == "en"), (plain or keys)[0])
-
     def texts(self, el: dict[str, Any], part: str) -> dict[tuple[str, bool], str]:
         value = el.get(part)
         if part == "image":
@@ -306,7 +91,7 @@ class _Mapper:
             value = {self.default_key: value} if value else {}
         out: dict[tuple[str, bool], str] = {}
         for key, text in value.items():
-            code, easy = self.langs.get(key) or _language(key, self.default)
+            code, easy = self.langs.get(key) or t.language(key, self.default)
             if code and str(text).strip():
                 out.setdefault((code, easy), str(text).strip())
         return out
@@ -355,17 +140,17 @@ class _Mapper:
                               for e, g in zip(easy_parts, path, strict=True))
             if not all(easy_parts):
                 self.no_easy = True
-            base = _slug(path[-1]["name"]) or "section"
+            base = t.slug(path[-1]["name"]) or "section"
         else:
             std = easy = self.title
-            base = _slug(self.form.get("id_string") or self.title) or "questions"
+            base = t.slug(self.form.get("id_string") or self.title) or "questions"
         notes = []
         if last is not None and not last["questions"]:  # only notes: they introduce this one
             notes = self.sections.pop()["_notes"]
             for texts in self.translations.values():
                 for ctx in [c for c in texts if c.startswith(f"{last['id']}.")]:
                     del texts[ctx]
-        sid = _unique(base, {s["id"] for s in self.sections})
+        sid = t.unique(base, {s["id"] for s in self.sections})
         new = {"id": sid, "title": std, "easy_read": easy, "questions": [], "_path": key,
                "_notes": notes, "pictogram": DEFAULT_PICTOGRAM}
         if path:
@@ -398,44 +183,44 @@ class _Mapper:
                 before = len(self.lines), sum(len(s["questions"]) for s in self.sections)
                 self.walk(el.get("children", []), (*path, el), own or relevant)
                 if sum(len(s["questions"]) for s in self.sections) == before[1]:
-                    self.lines.insert(before[0], Line(row, name, xtype, str(WHY["empty_group"]),
+                    self.lines.insert(before[0], Line(row, name, xtype, str(t.WHY["empty_group"]),
                                                       True))
                     self.found["begin_group"] += 1
                 continue
             if kind == "repeat":
-                self.skip(el, WHY["repeat"])
+                self.skip(el, t.WHY["repeat"])
             elif kind == "note":
                 self.add_note(el, path)
-            elif kind in CHOICE_TYPES and el.get("choices") is None:
-                self.skip(el, WHY["external"])
-            elif kind in CHOICE_TYPES or kind in ("text", *AS_SHORT_TEXT):
+            elif kind in t.CHOICE_TYPES and el.get("choices") is None:
+                self.skip(el, t.WHY["external"])
+            elif kind in t.CHOICE_TYPES or kind in ("text", "range", *t.AS_SHORT_TEXT):
                 q = self.question(el, path, own or relevant)
                 if q is not None and "other" in {c.get("name") for c in el.get("choices", [])
-                                                 if c.get(ROW) is None}:
+                                                 if c.get(t.ROW) is None}:
                     skip_next_other = (el["name"], q)
-            elif kind in METADATA:
-                self.skip(el, WHY["metadata"])
+            elif kind in t.METADATA:
+                self.skip(el, t.WHY["metadata"])
             elif kind == "calculate":
                 calc = (el.get("bind") or {}).get("calculate", "")
-                self.skip(el, WHY["pull_data" if "pull_data" in calc else "calculate"])
+                self.skip(el, t.WHY["pull_data" if "pull_data" in calc else "calculate"])
             else:
-                self.skip(el, WHY[KIND_OF.get(kind, "other")])
+                self.skip(el, t.WHY[t.KIND_OF.get(kind, "other")])
 
     def add_note(self, el: dict[str, Any], path: tuple) -> None:
         std, _easy, texts = self.wording(el)
         if not std:
-            return self.skip(el, WHY["no_label"])
+            return self.skip(el, t.WHY["no_label"])
         sec = self.section(path)
         if sec["questions"]:
             sec = self.section(path, fresh=True)
-        sec["_notes"].append((Line(*self.row_of(el), str(WHY["late_note"]), True), std, texts))
+        sec["_notes"].append((Line(*self.row_of(el), str(t.WHY["late_note"]), True), std, texts))
 
     def question(self, el: dict[str, Any], path: tuple, relevant: str) -> dict[str, Any] | None:
         row, name, xtype = self.row_of(el)
         kind = el["type"]
         std, easy, texts = self.wording(el)
         if not std:
-            self.skip(el, WHY["no_label"])
+            self.skip(el, t.WHY["no_label"])
             return None
         if not texts.get((self.default, False)):
             self.note(row, name, xtype, _("no label in the default language; another language's "
@@ -446,7 +231,14 @@ class _Mapper:
         marker = str(el.get("reviewkit") or "").split()
         bind = el.get("bind") or {}
         values: list[str] = []
-        if kind in CHOICE_TYPES:
+        if kind == "range":  # a slider or stars: a choice of its numbers, when there are few
+            if not (numbers := t.range_as_choices(el)):
+                return self.skip(el, t.WHY["other"])
+            el = numbers
+            self.note(row, name, xtype, _("shown as a choice of the numbers %(first)s to "
+                                          "%(last)s", first=el["choices"][0]["label"],
+                                          last=el["choices"][-1]["label"]))
+        if el["type"] in t.CHOICE_TYPES:
             if not self.choices(el, q, marker, values, row, name, xtype):
                 return None
         elif kind == "text":
@@ -455,7 +247,7 @@ class _Mapper:
                          if "free_text" in marker or "multiline" in appearance else "short_text")
         else:
             q["type"] = "short_text"
-            self.note(row, name, xtype, AS_SHORT_TEXT[kind])
+            self.note(row, name, xtype, t.AS_SHORT_TEXT[kind])
         q["pictogram"] = self.picture(el, DEFAULT_PICTOGRAM, row, name, xtype)
         help_std, help_easy, hints = self.wording(el, "hint")
         if help_std:
@@ -467,13 +259,13 @@ class _Mapper:
         if el.get("kinds") and q["type"] in ("free_text", "short_text", "statements"):
             q["kinds"] = str(el["kinds"]).split()
         required = str(bind.get("required", "")).strip()
-        if required.lower() in _TRUE:
+        if required.lower() in t.TRUE:
             q["required"] = True
         elif required and required.lower() not in ("no", "false", "false()"):
             self.note(row, name, xtype, _("required '%(expr)s' cannot be expressed; the question "
                                           "is optional", expr=required))
         if constraint := str(bind.get("constraint", "")).strip():
-            if (m := _MAXLEN.match(constraint)) and kind == "text":
+            if (m := t.MAXLEN.match(constraint)) and kind == "text":
                 q["max_length"] = int(m.group(1))
             else:
                 self.note(row, name, xtype, _("constraint '%(expr)s' is not checked",
@@ -489,7 +281,7 @@ class _Mapper:
         return q
 
     def question_id(self, name: str, row: int | None, xtype: str) -> str:
-        qid = _unique(_slug(name) or "question", {q["id"] for q, _o, _v in self.questions.values()})
+        qid = t.unique(t.slug(name) or "question", {q["id"] for q, *_x in self.questions.values()})
         if qid != name.lstrip("_") or not re.match(SLUG, qid):
             self.note(row, name, xtype, _("the name becomes the question id '%(id)s'", id=qid))
         return qid
@@ -506,35 +298,35 @@ class _Mapper:
         if "yes_no" in marker and sorted(raw_values) == sorted(v for v, _l, _p in YES_NO_CHOICES):
             q["type"], values[:] = "yes_no", raw_values
             return True
-        q["type"] = CHOICE_TYPES[el["type"]]
+        q["type"] = t.CHOICE_TYPES[el["type"]]
         if el.get("choice_filter"):
             self.note(row, name, xtype, _("choice_filter '%(expr)s' cannot be applied: every "
                                           "choice of '%(list)s' is shown",
                                           expr=el["choice_filter"], list=el.get("list_name", "")))
         out, seen = [], {}
         for c in items:
-            crow = int(c[ROW]) if c.get(ROW) else None
+            crow = int(c[t.ROW]) if c.get(t.ROW) else None
             value = str(c.get("name", ""))
-            slug = _slug(value) or "choice"
-            if slug in seen:
+            value_id = t.slug(value) or "choice"
+            if value_id in seen:
                 self.note(crow, value, "", _("already in list '%(list)s' (row %(row)s); shown once",
-                                             list=el.get("list_name", ""), row=seen[slug]),
+                                             list=el.get("list_name", ""), row=seen[value_id]),
                           sheet="choices")
                 continue
-            seen[slug] = crow or "-"
-            if slug != value:
-                self.note(crow, value, "", _("the value becomes '%(slug)s'", slug=slug),
+            seen[value_id] = crow or "-"
+            if value_id != value:
+                self.note(crow, value, "", _("the value becomes '%(slug)s'", slug=value_id),
                           sheet="choices")
             label, ceasy, ctexts = self.wording(c)
             label = label or value
             self.no_easy |= ceasy is None
-            out.append({"value": slug, "label": label, "easy_read": ceasy or label,
+            out.append({"value": value_id, "label": label, "easy_read": ceasy or label,
                         "pictogram": self.picture(c, DEFAULT_CHOICE_PICTOGRAM, crow, value, "")})
-            self.translate(ctexts, f"{q['id']}.{slug}.label", label, ceasy,
-                           f"{q['id']}.{slug}.easy_read")
+            self.translate(ctexts, f"{q['id']}.{value_id}.label", label, ceasy,
+                           f"{q['id']}.{value_id}.easy_read")
             values.append(value)
         if len(out) < 2:
-            self.skip(el, WHY["few_choices"])
+            self.skip(el, t.WHY["few_choices"])
             return False
         q["choices"] = out
         return True
@@ -551,7 +343,7 @@ class _Mapper:
 
     def conditions(self) -> None:
         for line, q, name, relevant in self.pending:
-            parsed = _parse_relevant(relevant)
+            parsed = t.parse_relevant(relevant)
             target = self.questions.get(parsed[0]) if parsed else None
             problem = None
             if parsed is None:
@@ -574,7 +366,7 @@ class _Mapper:
             tq, values = target[0], target[2]
             slugs = {v: (c["value"] if "choices" in tq else v)
                      for v, c in zip(values, tq.get("choices", values), strict=False)}
-            mapped = list(dict.fromkeys(slugs.get(v, _slug(v)) for v in parsed[1]))
+            mapped = list(dict.fromkeys(slugs.get(v, t.slug(v)) for v in parsed[1]))
             q["show_if"] = ({"question": tq["id"], "equals": mapped[0]} if len(mapped) == 1
                             else {"question": tq["id"], "any_of": mapped})
 
@@ -619,7 +411,7 @@ class _Mapper:
                                           line.row or 0))
         s = self.settings
         data = {
-            "id": bank_id or _slug(str(self.form.get("id_string") or self.path.stem)) or "form",
+            "id": bank_id or t.slug(str(self.form.get("id_string") or self.path.stem)) or "form",
             "version": int(version) if version.isdigit() and int(version) >= 1 else 1,
             "title": self.title, "easy_read_title": s.get("easy_read_title") or self.title,
             "description": s.get("description") or f"Imported from {self.path.name}.",

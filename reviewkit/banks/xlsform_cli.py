@@ -43,7 +43,8 @@ def import_command(file: Path, out: Path | None, bank_id: str | None, po_dir: Pa
 def _import(file: Path, out: Path | None, bank_id: str | None, po_dir: Path | None,
             force: bool) -> None:
     from .loader import parse_bank
-    from .xlsform import XLSFormError, bank_yaml, import_xlsform, translations_po
+    from .xlsform import XLSFormError, import_xlsform
+    from .xlsform_export import bank_yaml, translations_po
 
     if out is not None and out.exists() and not force:
         raise click.UsageError(_("%(file)s exists; use --force to replace it", file=out))

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from werkzeug.utils import secure_filename
 
-from ..banks.xlsform import ImportResult, bank_yaml
+from ..banks.xlsform import ImportResult
+from ..banks.xlsform_export import bank_yaml
 from . import catalogs
 from .extract import iter_bank_messages
 

@@ -105,7 +105,7 @@ def reload_catalogs(source: Path | None = None, lang: str | None = None) -> None
     """Compile messages.po again and forget every cached translation in this process: Flask-
     Babel's domain cache, this request's locale and translations, and the bank text cache."""
     from .. import translations
-    from ..banks import xlsform
+    from ..banks import xlsform_export
     from ..extensions import babel
     from ..i18n import compile_catalogs
 
@@ -124,7 +124,7 @@ def reload_catalogs(source: Path | None = None, lang: str | None = None) -> None
     babel.domain_instance.cache.clear()
     refresh()
     translations.forget()
-    xlsform.forget_interface()
+    xlsform_export.forget_interface()
     _seen.clear()
     _seen.update(_po_mtimes(source))
 

@@ -1,0 +1,239 @@
+"""What the XLSForm import (:mod:`reviewkit.banks.xlsform`) reads and says: pyxform's reading
+of a form with every row numbered, the report (a line per row left out or changed, with its row,
+name, type and why), the refusal, and readers of language names and ``relevant`` expressions."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..config import LANGUAGES
+from .schema import Bank
+
+ROW = "reviewkit_row"  # a column given to every row before pyxform reads it: the row number
+CHOICE_TYPES = {"select one": "single_choice", "select all that apply": "multiple_choice"}
+AS_SHORT_TEXT = {
+    "integer": _l("shown as a short text answer: reviewkit does not check it is a whole number"),
+    "decimal": _l("shown as a short text answer: reviewkit does not check it is a number"),
+    "date": _l("shown as a short text answer: reviewkit has no calendar"),
+}
+METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+            "username", "email", "audit", "start-geopoint", "background-audio",
+            "background-geopoint"}
+WHY = {
+    "calculate": _l("a calculation, not a question: nothing is shown to the person"),
+    "pull_data": _l("pull_data reads a file that comes with the form; reviewkit has no such file"),
+    "hidden": _l("a hidden value, not a question"),
+    "metadata": _l("phone metadata the device records; there is nothing to ask"),
+    "geopoint": _l("a map location; reviewkit has no map question"),
+    "barcode": _l("a barcode scan; reviewkit cannot scan"),
+    "media": _l("a photo, recording or file; reviewkit does not take files"),
+    "repeat": _l("a repeat; reviewkit asks each question once"),
+    "external": _l("its choices come from a file outside the form"),
+    "few_choices": _l("a choice question needs at least two choices"),
+    "no_label": _l("no label in any language: there is nothing to show"),
+    "empty_group": _l("no question in this group can be shown"),
+    "late_note": _l("a note with no question after it: a bank shows notes before questions"),
+    "other": _l("reviewkit has no question of this type"),
+}
+KIND_OF = {"geopoint": "geopoint", "geotrace": "geopoint", "geoshape": "geopoint",
+           "barcode": "barcode", "image": "media", "audio": "media", "video": "media",
+           "file": "media", "hidden": "hidden", "xml-external": "external",
+           "csv-external": "external", "select one external": "external"}
+# English names of languages, for columns such as "label::Welsh" that give no code.
+LANGUAGE_NAMES = {"cymraeg": "cy", "polski": "pl", "română": "ro", "english": "en"}
+_REF = re.compile(r"\$\{([^}]+)\}")
+_ATOM = re.compile(r"""^(?:\$\{(?P<a>[^}]+)\}\s*=\s*(?P<q1>['"])(?P<v1>.*?)(?P=q1)
+                    |(?P<q2>['"])(?P<v2>.*?)(?P=q2)\s*=\s*\$\{(?P<b>[^}]+)\}
+                    |selected\(\s*\$\{(?P<c>[^}]+)\}\s*,\s*(?P<q3>['"])(?P<v3>.*?)(?P=q3)\s*\))$""",
+                   re.X)
+MAXLEN = re.compile(r"^string-length\(\s*\.\s*\)\s*<=?\s*(\d+)$")
+TRUE = {"yes", "true", "true()", "1"}
+
+
+class XLSFormError(Exception):
+    """The form cannot be imported; ``problems`` say why (pyxform's message with its row)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the import report: skipped (left out) or imported with a change."""
+
+    row: int | None
+    name: str
+    type: str
+    reason: str
+    skipped: bool = False
+    sheet: str = "survey"
+
+    def __str__(self) -> str:
+        where = f"{self.sheet} row {self.row}: " if self.row else ""
+        what = f"'{self.name}' ({self.type})" if self.type else f"'{self.name}'"
+        if self.skipped:
+            return where + _("%(what)s left out: %(why)s", what=what, why=self.reason)
+        return where + f"{what}: {self.reason}" if self.name else where + self.reason
+
+
+@dataclass
+class ImportResult:
+    bank: Bank
+    lines: list[Line] = field(default_factory=list)
+    # {lang: {context: text}}, the contexts reviewkit.translate.extract gives bank text
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> list[Line]:
+        return [line for line in self.lines if line.skipped]
+
+    @property
+    def notes(self) -> list[Line]:
+        return [line for line in self.lines if not line.skipped]
+
+    @property
+    def report(self) -> list[str]:
+        return [str(line) for line in self.lines]
+
+
+@lru_cache(maxsize=1)
+def language_names() -> dict[str, str]:
+    from babel import Locale
+
+    names = {n.lower(): c for c, n in Locale("en").languages.items()
+             if re.fullmatch(r"[a-z]{2,3}", c)}
+    names.update({n.lower(): c for c, (n, _d) in LANGUAGES.items()})
+    return {**names, **LANGUAGE_NAMES}
+
+
+def language(key: str, default: str) -> tuple[str | None, bool]:
+    """(language code or None when unknown, easy read?) of a pyxform language key."""
+    if key == "default":
+        return default, False
+    easy = bool(re.search(r"easy[\s_-]*read", key, re.I))
+    if m := re.search(r"\(([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\)\s*$", key):
+        return m.group(1).lower(), easy
+    bare = re.sub(r"easy[\s_-]*read", "", key, flags=re.I).strip(" -_").lower()
+    return (bare if re.fullmatch(r"[a-z]{2,3}", bare) else language_names().get(bare)), easy
+
+
+def slug(name: str) -> str:
+    s = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-")
+    return s.lstrip("_-")[:64]
+
+
+def unique(base: str, taken: set[str]) -> str:
+    return next(c for n in range(1, 10**6) if (c := base if n == 1 else f"{base}-{n}") not in taken)
+
+
+def parse_relevant(expr: str) -> tuple[str, list[str]] | None:
+    """``${q} = 'a' or selected(${q}, 'b')`` → ('q', ['a', 'b']); None when not that shape."""
+    def unwrap(text: str) -> str:
+        text = text.strip()
+        while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1].strip()
+        return text
+
+    target, values = None, []
+    for atom in re.split(r"\s+or\s+", unwrap(expr)):
+        m = _ATOM.match(unwrap(atom))
+        if not m or target not in (None, m["a"] or m["b"] or m["c"]):
+            return None
+        target = m["a"] or m["b"] or m["c"]
+        values.append(m["v1"] if m["a"] else m["v2"] if m["b"] else m["v3"])
+    return (target, values) if target else None
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+# --- reading with pyxform ---------------------------------------------------------------------
+
+
+def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, str]], dict]:
+    """pyxform's reading of the form (its JSON, every element with its row in ``ROW``), the raw
+    (type, name) of each survey row and the settings row as written. Raises
+    :class:`XLSFormError` with pyxform's message when pyxform refuses the form."""
+    from pyxform.builder import create_survey_element_from_dict
+    from pyxform.xls2json import workbook_to_json
+    from pyxform.xls2json_backends import get_xlsform
+
+    path = Path(path)
+    try:
+        data = get_xlsform(xlsform=str(path))
+        raw: dict[int, tuple[str, str]] = {}
+        for sheet in ("survey", "choices"):
+            rows, header = getattr(data, sheet), getattr(data, f"{sheet}_header")
+            for number, row in enumerate(rows or [], start=2):
+                if row:
+                    if sheet == "survey":
+                        cells = {str(k).strip().lower(): str(v) for k, v in row.items()}
+                        raw[number] = (cells.get("type", ""), cells.get("name", ""))
+                    row[ROW] = str(number)
+            if header:
+                header[0][ROW] = None
+        form = workbook_to_json(workbook_dict=data, form_name=None,
+                                fallback_form_name=data.fallback_form_name, warnings=[])
+        create_survey_element_from_dict(copy.deepcopy(form)).to_xml(validate=False, warnings=[])
+    except Exception as exc:  # noqa: BLE001 - pyxform refuses a form with several classes
+        message = str(exc).strip() or type(exc).__name__
+        raise XLSFormError([_("pyxform cannot convert %(file)s: %(error)s", file=path.name,
+                              error=message)]) from None
+    return form, raw, (data.settings or [{}])[0]
+
+
+def language_keys(children: list[dict[str, Any]]) -> list[str]:
+    """The language keys of pyxform's labels and hints ("default" for a column with none)."""
+    keys: dict[str, None] = {}
+
+    def visit(el: dict[str, Any]) -> None:
+        for part in ("label", "hint"):
+            if isinstance(el.get(part), dict):
+                keys.update(dict.fromkeys(el[part]))
+            elif el.get(part):
+                keys["default"] = None
+        for item in [*el.get("children", []), *el.get("choices", [])]:
+            visit(item)
+
+    for el in children:
+        visit(el)
+    return list(keys)
+
+
+def default_key(said: str | None, keys: list[str]) -> str:
+    """The form's default language: its setting, else the plain label column, else English,
+    else the first language that is not easy read."""
+    if said in keys:
+        return said
+    if "default" in keys or not keys:
+        return "default"
+    plain = [k for k in keys if not language(k, "en")[1]]
+    return next((k for k in plain if language(k, "en")[0] == "en"), (plain or keys)[0])
+
+
+def range_as_choices(el: dict[str, Any]) -> dict[str, Any] | None:
+    """A ``range`` question as a select_one of its numbers, when there are 2 to 21 of them."""
+    p = {k: float(v) for k, v in (el.get("parameters") or {}).items()
+         if k in ("start", "end", "step")}
+    lo, hi, step = p.get("start", 0), p.get("end", 10), p.get("step", 1) or 1
+    count = int((hi - lo) / step) + 1 if hi >= lo else 0
+    if not 2 <= count <= 21:
+        return None
+    numbers = [f"{lo + i * step:g}" for i in range(count)]
+    return {**el, "type": "select one",
+            "choices": [{"name": n.replace(".", "-"), "label": n} for n in numbers]}
