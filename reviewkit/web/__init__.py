@@ -39,6 +39,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ideas_bp)
     from .events import bp as events_bp  # local events for staff (and events_ballot's pages)
     app.register_blueprint(events_bp)
+    from .voting import bp as voting_bp  # public voting at events, and its poster and cards
+    app.register_blueprint(voting_bp)
 
     from .auth import can, init_idle_timeout
 

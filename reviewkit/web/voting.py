@@ -287,10 +287,19 @@ def live(code: str):
     if event.voting == "draft":
         abort(404)
     link = public_link(".vote", code=shown_code(event.public_code))
-    return render_template("voting/live.html", event=event, easy_read=easy_read(),
-                           words=_item_words(event, page_language()), link=link,
-                           qr=_qr(link), live=live_numbers(results(event)),
-                           still=request.args.get("still") == "1")
+    still = request.args.get("still") == "1"
+    response = Response(render_template(
+        "voting/live.html", event=event, easy_read=easy_read(),
+        words=_item_words(event, page_language()), link=link, qr=_qr(link),
+        live=live_numbers(results(event)), still=still))
+    if event.is_open and not still:
+        # Without JavaScript the page refreshes itself every 5 seconds. A header rather than
+        # <meta http-equiv="refresh">: the page's own script cancels it (window.stop() once
+        # loaded) and keeps the numbers up to date instead, and a refresh in the page itself
+        # is what axe-core's meta-refresh rule (WCAG 2.2.1) refuses. "Stop this page updating"
+        # (?still=1) turns it off.
+        response.headers["Refresh"] = "5"
+    return response
 
 
 @bp.get("/v/<code>/live.json")

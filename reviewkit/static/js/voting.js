@@ -1,7 +1,8 @@
 /* reviewkit voting: only enhances pages that work without it.
    Listen (speech synthesis) reads the page's [data-say] parts; the dots left are counted as
-   the person chooses; the projector page asks for its numbers every second (a 304 costs
-   next to nothing) and reloads itself when voting opens or closes or an item is added. */
+   the person chooses; the projector page cancels its own refresh, asks for its numbers every
+   second (a 304 costs next to nothing) and reloads itself when voting opens or closes or an
+   item is added. */
 (function () {
   "use strict";
   var listen = document.querySelector("[data-listen]");
@@ -36,6 +37,9 @@
 
   var live = document.querySelector("[data-live]");
   if (!live || !window.fetch) return;
+  // The page refreshes itself (a Refresh header) for browsers without JavaScript; here the
+  // numbers change in place instead, so the refresh is cancelled once the page has loaded.
+  window.addEventListener("load", function () { window.stop(); });
   var tag = null;
   var ids = Array.prototype.map.call(live.querySelectorAll("[data-item]"), function (li) {
     return li.getAttribute("data-item");
