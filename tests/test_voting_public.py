@@ -454,3 +454,21 @@ def test_nothing_public_links_a_vote_to_a_person(world):
         assert cookie is not None and ballot.voter_key == cookie.value
         assert ballot.entered_by_id is None and ballot.code_id is None
         assert db.session.scalar(select(func.count(Vote.id))) == 1
+
+
+def test_the_rate_limit_is_per_phone_so_a_room_on_one_network_can_vote(world):
+    app, ids = world
+    app.config["RATELIMIT_ENABLED"] = True
+    from reviewkit.extensions import limiter
+
+    limiter.reset()
+    event, items = ids["dots"], ids["dots"]["items"]
+    phone = app.test_client()
+    _page, data = _form(phone, event["code"])
+    statuses = [phone.post(f"/v/{event['code']}", data={
+        **data, "submit_key": f"k{i}", f"dots-{items['Work']}": str(1 + i % 3)}).status_code
+        for i in range(31)]
+    assert statuses[:30] == [303] * 30 and statuses[30] == 429
+    for _ in range(3):  # other phones in the room, from the same address
+        assert _vote(app.test_client(), event, **{f"dots-{items['Cooking']}": "1"}).status == 303
+    limiter.reset()
