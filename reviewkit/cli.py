@@ -79,6 +79,10 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     import segno
 
     segno.make(demo.link, error="m").terminal(compact=True)
+    if demo.voting_link:
+        click.echo(f"\nVote at the demo's open event from your phone, or scan the code:\n"
+                   f"  {demo.voting_link}\n")
+        segno.make(demo.voting_link, error="m").terminal(compact=True)
     if no_serve:
         return
     click.echo(f"\nServing on http://{host}:{port}  (Ctrl+C to stop)")

@@ -42,7 +42,7 @@ def test_demo_register_has_every_state_partners_history_and_you_said_we_did(tmp_
         staff = {u.role: u for u in db.session.scalars(select(User).where(
             User.organisation_id == org.id))}
         works = {w.kind: w for w in db.session.scalars(select(Work).where(
-            Work.organisation_id == org.id))}
+            Work.organisation_id == org.id)) if not w.title.endswith(": local plan")}
 
         # Pieces of work: the Big Plan, a local plan under it, a policy; the demo logins run them
         big, local, policy = works["organisation_plan"], works["local_plan"], works["policy"]
@@ -116,6 +116,29 @@ def test_demo_register_has_every_state_partners_history_and_you_said_we_did(tmp_
         facilitator = staff["facilitator"]
         assert local.service in facilitator.services
         assert local.id in reg.visible_work_ids(facilitator)
+
+        # Local events: two past ones with votes from phones, with a facilitator and on paper,
+        # each with its local plan, whose actions say the root cause and what success looks
+        # like; one open now, whose voting link is printed beside the invitation link
+        from reviewkit.models import Ballot, Event
+        from reviewkit.reports.event_results import results
+
+        events = db.session.scalars(select(Event).where(Event.organisation_id == org.id)
+                                    .order_by(Event.starts_at)).all()
+        assert [e.voting for e in events] == ["closed", "closed", "open"]
+        assert f"/v/{reg.shown_code(events[2].public_code)}" in result.output
+        assert results(events[2]).phones > 0
+        for event in events[:2]:
+            res = results(event)
+            assert res.phones and res.assisted and res.sheets, event.name
+            assert db.session.scalar(select(func.max(Ballot.changed_at)).where(
+                Ballot.event_id == event.id)).date() == event.starts_at.date() < today
+            plan = db.session.get(Work, event.work_id)
+            assert plan.parent_id == big.id and plan.partners
+            assert {i.text for i in db.session.scalars(select(Idea).filter_by(
+                work_id=plan.id))} == {r.item.label for r in res.top()}
+            acts = db.session.scalars(select(PlanAction).filter_by(work_id=plan.id)).all()
+            assert acts and all(a.root_cause and a.success for a in acts)
 
         # Running it again adds nothing twice
         counts = [db.session.scalar(select(func.count(m.id))) for m in (Work, Idea, PlanAction)]

@@ -1,9 +1,10 @@
 """Demo data: Riverside Support, eight services in three areas (North, South, and West, where
 most people speak Welsh), staff logins, a few dozen answered phone responses in English, Welsh
 and Urdu, about 4,000 pooled statements over the last eight quarters (English, Welsh, Urdu and a
-little Polish), monthly check-ins over the last six months, and a co-production register (three
+little Polish), monthly check-ins over the last six months, a co-production register (three
 pieces of work with partners, ideas in every state, actions and their history:
-:mod:`.demo_register`).
+:mod:`.demo_register`) and local events (two past, with votes and local plans, and one open for
+voting now: :mod:`.demo_events`).
 
 The statements tell a story a commissioner would notice: transport not working, growing every
 quarter in the West; staff changes at Harbour View in the last two quarters (and its check-ins
@@ -294,6 +295,7 @@ def _pattern(topic: str, kind: str, area: str, slug: str, i: int, quarter: int) 
 class Demo:
     organisation: Organisation
     link: str
+    voting_link: str = ""  # the event open for voting now
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     created: bool = False  # made just now (False when the demo was there already)
 
@@ -481,6 +483,7 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
 
 
 def build_demo() -> Demo:
+    from .demo_events import build_events, open_event, voting_link
     from .demo_register import build_register
     from .users import ensure_demo_users
 
@@ -493,6 +496,7 @@ def build_demo() -> Demo:
         _pooled_statements(org, rnd, today)
         _check_ins(org, rnd, today)
         build_register(org, today, random.Random(SEED + 1))
+        build_events(org, today, random.Random(SEED + 2))
     from .banks import all_latest
 
     version = latest_version("person-centred-review") or next(iter(all_latest()), None)
@@ -500,5 +504,7 @@ def build_demo() -> Demo:
         survey = inv.survey_for(version, _services(org)[PHONE_SERVICES[0]], org)
         invitation = inv.create_invitations(survey, easy_read=True, single_use=False)[0]
         demo.link = inv.invitation_url(invitation)
+    if (voting := open_event(org)) is not None:
+        demo.voting_link = voting_link(voting)
     db.session.commit()
     return demo
