@@ -89,12 +89,19 @@ def one_of_choices(_form, field) -> None:
         raise ValidationError(FROM_THE_LIST)
 
 
-def _all_in_choices(field, *, required: str | None = None) -> None:
-    chosen = field.data or []
-    if required and not chosen:
-        raise ValidationError(required)
-    if any(value not in {str(v) for v, _label in field.choices} for value in chosen):
-        raise ValidationError(FROM_THE_LIST)
+def ticked(label, description, *, required=None) -> MultiCheckboxField:
+    """Checkboxes whose every ticked value must be one of their choices (and at least one
+    ticked, with the message ``required``)."""
+
+    def from_the_list(_form, field) -> None:
+        chosen = field.data or []
+        if required and not chosen:
+            raise ValidationError(required)
+        if any(value not in {str(v) for v, _label in field.choices} for value in chosen):
+            raise ValidationError(FROM_THE_LIST)
+
+    return MultiCheckboxField(label, validate_choice=False, description=description,
+                              validators=[from_the_list])
 
 
 class EventForm(BaseForm):
@@ -113,12 +120,11 @@ class EventForm(BaseForm):
     scope = SelectField(_l("Service or area"), validate_choice=False,
                         validators=[one_of_choices],
                         description=_l("The themes on the ballot come from here."))
-    languages = MultiCheckboxField(_l("Languages offered on the day"), validate_choice=False,
-                                   description=_l("People vote in these languages; you can "
-                                                  "translate each item into them."))
-    access = MultiCheckboxField(_l("Access at the venue"), validate_choice=False,
-                                description=_l("Tick what the venue will have. Staff see what "
-                                               "is missing."))
+    languages = ticked(_l("Languages offered on the day"), _l(
+        "People vote in these languages; you can translate each item into them."),
+        required=_l("Choose at least one language"))
+    access = ticked(_l("Access at the venue"), _l("Tick what the venue will have. Staff see "
+                                                  "what is missing."))
     access_notes = TextAreaField(_l("Access notes (optional)"), validators=[_too_long(2000)],
                                  description=_l("For example where the ramp is, or what to do "
                                                 "about what is missing."))
@@ -139,12 +145,6 @@ class EventForm(BaseForm):
     def validate_starts_time(self, field) -> None:
         if field.data and not TIME.match(field.data):
             raise ValidationError(_l("Enter the time as hours and minutes, for example 10:30."))
-
-    def validate_languages(self, field) -> None:
-        _all_in_choices(field, required=_l("Choose at least one language"))
-
-    def validate_access(self, field) -> None:
-        _all_in_choices(field)
 
     def validate_dots(self, field) -> None:
         if self.method.data == "dots" and field.data is None and not field.errors:
@@ -176,13 +176,9 @@ class EventForm(BaseForm):
 
 
 class ThemesForm(BaseForm):
-    themes = MultiCheckboxField(_l("Themes of the service or area"), validate_choice=False,
-                                description=_l("The most talked about first. Each becomes an "
-                                               "item on the ballot, with its name as it is "
-                                               "today."))
-
-    def validate_themes(self, field) -> None:
-        _all_in_choices(field, required=_l("Choose at least one theme"))
+    themes = ticked(_l("Themes of the service or area"), _l(
+        "The most talked about first. Each becomes an item on the ballot, with its name as it "
+        "is today."), required=_l("Choose at least one theme"))
 
 
 class ItemForm(BaseForm):
@@ -234,21 +230,16 @@ class CodesForm(BaseForm):
 
 
 class PlanForm(BaseForm):
-    items = MultiCheckboxField(_l("The top priorities"), validate_choice=False,
-                               description=_l("The items with the most votes are ticked. Each "
-                                              "becomes an idea of the local plan, included, "
-                                              "to get its actions."))
-
-    def validate_items(self, field) -> None:
-        _all_in_choices(field, required=_l("Choose at least one priority"))
+    items = ticked(_l("The top priorities"), _l(
+        "The items with the most votes are ticked. Each becomes an idea of the local plan, "
+        "included, to get its actions."), required=_l("Choose at least one priority"))
 
 
 def tally_form(event: Event) -> BaseForm:
     """A number for each item (dot voting), or for each item and place (ranking)."""
-    fields = {"note": StringField(_l("Which sheet or wall (optional)"), validators=[
-        _too_long(300)], description=_l("For example “Sticky dots on the wall by the door”."))}
-    for key, _item, _rank in tally_cells(event):
-        fields[key] = _count("", 0, 100000)
+    fields = {key: _count("", 0, 100000) for key, _item, _rank in tally_cells(event)}
+    fields["note"] = StringField(_l("Which sheet or wall (optional)"), validators=[
+        _too_long(300)], description=_l("For example “Sticky dots on the wall by the door”."))
     form_class = type("TallyForm", (BaseForm,), fields)
     return form_class()
 
