@@ -381,8 +381,8 @@ def banks_check_command(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-from .banks.xlsform import export_command as _export_xlsform  # noqa: E402
-from .banks.xlsform import import_command as _import_xlsform  # noqa: E402
+from .banks.xlsform_cli import export_command as _export_xlsform  # noqa: E402
+from .banks.xlsform_cli import import_command as _import_xlsform  # noqa: E402
 
 banks_group.add_command(_import_xlsform)
 banks_group.add_command(_export_xlsform)

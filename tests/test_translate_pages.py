@@ -401,8 +401,10 @@ def test_import_shows_the_report_and_saves_only_when_confirmed(iapp, tmp_path, r
             BankVersion.bank_id == "home-support")) == 1
     assert "home-support is saved: 8 questions, 12 rows left out" in get(client,
                                                                         "/staff/translate/")
-    assert client.post(f"/staff/translate/import/{key}", data={
-        "csrf_token": page.csrf, "bank_id": "again"}).status_code == 404  # the upload is gone
+    again = client.post(f"/staff/translate/import/{key}", data={
+        "csrf_token": page.csrf, "bank_id": "again"})  # the upload is gone: say so, start over
+    assert again.status_code == 302 and again.headers["Location"].endswith("/import")
+    assert "That upload is no longer here" in get(client, "/staff/translate/import")
 
 
 def test_import_refused_form_shows_pyxforms_message_and_saves_nothing(iapp, tmp_path):

@@ -425,6 +425,3 @@ class _Mapper:
                                   where=".".join(str(p) for p in e["loc"]), why=e["msg"])
                                 for e in exc.errors()]) from None
         return ImportResult(bank, self.lines, self.translations)
-
-
-from .xlsform_cli import export_command, import_command  # noqa: E402,F401 - for reviewkit.cli

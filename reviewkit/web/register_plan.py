@@ -80,7 +80,9 @@ def organisation_plan_download(fmt: str):
 def organisation_action():
     """?theme=<key>&label=<words>: an organisation-wide action for a theme of the roll-up."""
     key, label = request.args.get("theme", ""), request.args.get("label", "").strip()
-    if not key or not label or len(label) > 200 or len(key) > 240:
+    if not key or not label:  # choose a theme first
+        return redirect(url_for(".organisation_plan"))
+    if len(label) > 200 or len(key) > 240:
         abort(404)
     theme_id = None if key.startswith("words:") else key[:32]
     form = WorkActionForm(starts_on=reg.today_())

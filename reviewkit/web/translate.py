@@ -419,8 +419,12 @@ def import_upload():
 def import_save(key: str):
     """Save the bank the person has read the report of, under the id they chose."""
     from ..services.banks import sync_banks
-    from ..translate.xlsform_import import forget_upload, save_import
+    from ..translate.xlsform_import import forget_upload, kept_upload, save_import
 
+    if kept_upload(current_app.instance_path, key) is None:  # saved already, or too old
+        flash(_("That upload is no longer here: it was saved, or it waited too long. Upload "
+                "the form again."))
+        return redirect(url_for(".import_form"))
     form = XLSFormSaveForm()
     valid = form.validate_on_submit()
     path, result, _problems = _import_result(key, form.bank_id.data if valid else None)
