@@ -145,7 +145,8 @@ def test_an_action_stalls_on_the_date_is_looked_into_and_moves(site, contexts):
 PAGES = ["/staff/register/", "/staff/register/{work}", "/staff/register/{work}/ideas/{idea}",
          "/staff/register/{work}/actions/{action}", "/staff/register/{work}/history",
          "/staff/register/{work}/ideas/new", "/staff/register/{work}/add/partner",
-         "/staff/register/{work}/review", "/staff/register/new"]
+         "/staff/register/{work}/review", "/staff/register/new",
+         "/staff/register/organisation-plan"]
 
 
 @pytest.mark.parametrize("lang", ["cy", "ur", "ar"])
