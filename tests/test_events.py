@@ -140,6 +140,9 @@ def test_ranking_counts_points_and_first_choices_with_paper_and_assisted_votes(o
     rows = {row[1]: row for row in table(res).rows}
     assert rows["Transport"][4] == 5 and rows["Work"][4] is HIDDEN
     assert table(res, suppress_small=False).rows[-1][4] != HIDDEN
+    # hidden, a count could be worked out from the total and the other channels: totals only
+    assert "phone_points" not in table(res).header
+    assert "phone_points" in table(res, suppress_small=False).header
 
 
 def test_single_use_codes_allow_exactly_one_ballot_each(org):

@@ -113,21 +113,24 @@ def results(event: Event) -> EventResults:
 
 
 def table(res: EventResults, *, suppress_small: bool = True) -> Table:
-    """One row per item, English column names; counts from 1 to 4 hidden when asked."""
+    """One row per item, English column names; counts from 1 to 4 hidden when asked (and
+    then only totals: no count by channel)."""
     def n(value: int):
         return HIDDEN if suppress_small and is_small(value) else value
 
     unit = "points" if res.ranked else "dots"
+    # With small numbers hidden, the channels are left out: a hidden count could be worked
+    # out from the total and the other channels.
+    channels = [] if suppress_small else ["phone", "assisted", "paper"]
     cols = [Column("place", numeric=True), Column("item", key=True, width=40),
-            Column("theme_id"), Column("added_on_the_day"), Column(f"phone_{unit}", True),
-            Column(f"assisted_{unit}", True), Column(f"paper_{unit}", True),
-            Column(f"total_{unit}", True)]
+            Column("theme_id"), Column("added_on_the_day"),
+            *(Column(f"{c}_{unit}", True) for c in channels), Column(f"total_{unit}", True)]
     if res.ranked:
         cols.append(Column("first_choices", numeric=True))
     rows = []
     for r in res.items:
         row = [r.place, r.item.label, r.item.theme_id or "", "yes" if r.item.added_on_day
-               else "no", n(r.phone), n(r.assisted), n(r.paper), n(r.total)]
+               else "no", *(n(getattr(r, c)) for c in channels), n(r.total)]
         if res.ranked:
             row.append(n(r.firsts))
         rows.append(row)
