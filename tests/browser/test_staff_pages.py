@@ -211,6 +211,7 @@ PAGES = [
     StaffPage("translate.bank"),
     StaffPage("translate.preview"),
     StaffPage("translate.phone"),
+    StaffPage("translate.import_form", (("button", "Read the form"), *NAV)),
     # Themes and gaps (reports for managers).
     StaffPage("analysis.index"),
     StaffPage("analysis.gaps"),
