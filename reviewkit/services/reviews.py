@@ -87,6 +87,12 @@ def _question_for(section: Section, kind: str | None) -> str | None:
     return next((q.id for q in section.questions if kind in [k.value for k in q.kinds]), None)
 
 
+def _check_contributor(review: Review, contributor_id: int | None) -> None:
+    """Contributor ids are global: only one of this review's own may be named as who said it."""
+    if contributor_id is not None and contributor_id not in {c.id for c in review.contributors}:
+        raise ReviewError("choose who said it")
+
+
 def add_statement(review: Review, section_id: str, contributor_id: int | None, kind: str | None,
                   text: str, client_key: str | None = None) -> Statement:
     """Add one statement and commit. The same ``client_key`` twice (a double tap, a retry after
@@ -100,8 +106,7 @@ def add_statement(review: Review, section_id: str, contributor_id: int | None, k
     section = next((s for s in review.bank_version.bank.sections if s.id == section_id), None)
     if section is None:
         raise ReviewError("that heading is not part of this review")
-    if contributor_id is not None and contributor_id not in {c.id for c in review.contributors}:
-        raise ReviewError("choose who said it")
+    _check_contributor(review, contributor_id)
     kinds = section_kinds(section)
     if kind not in kinds:
         kind = kinds[0] if len(kinds) == 1 else None
@@ -135,6 +140,7 @@ def update_statement(statement: Statement, *, text: str, section_id: str,
     section = next((s for s in review.bank_version.bank.sections if s.id == section_id), None)
     if section is None:
         raise ReviewError("that heading is not part of this review")
+    _check_contributor(review, contributor_id)
     kinds = section_kinds(section)
     statement.text = text.strip()
     statement.section_id = section_id

@@ -94,8 +94,8 @@ def heading(review_id: int, section_id: str):
             statement = svc.add_statement(review, section_id, form.contributor.data,
                                           form.kind.data, form.text.data,
                                           client_key=(form.key.data or "")[:64] or None)
-        except svc.ReviewError as exc:
-            form.contributor.errors = [str(exc)]
+        except svc.ReviewError:
+            form.contributor.errors = [_("Choose who said it")]
     if statement is not None:
         if request.accept_mimetypes.best == "application/json":
             return {"id": statement.id, "text": statement.text}, 201
@@ -125,9 +125,15 @@ def edit_statement(review_id: int, statement_id: int):
                       current)
         form.kind.choices = [(k, KIND_LABELS[k]) for k in target.kinds]
         if form.validate():
-            svc.update_statement(statement, text=form.text.data, section_id=form.section.data,
-                                 contributor_id=form.contributor.data, kind=form.kind.data)
-            return redirect(url_for(".heading", review_id=review.id, section_id=form.section.data))
+            try:
+                svc.update_statement(statement, text=form.text.data,
+                                     section_id=form.section.data,
+                                     contributor_id=form.contributor.data, kind=form.kind.data)
+            except svc.ReviewError:
+                form.contributor.errors = [_("Choose who said it")]
+            else:
+                return redirect(url_for(".heading", review_id=review.id,
+                                        section_id=form.section.data))
     return render_template("staff/review_statement.html", review=review, statement=statement,
                            form=form), (400 if form.errors else 200)
 

@@ -1,0 +1,44 @@
+"""The holes found when the app was probed as an attacker would (issue 19), each closed."""
+
+from __future__ import annotations
+
+from conftest import Page, form_token, sign_in
+from sqlalchemy import select
+from test_staff_review import _add_person, _facilitator_review, _start
+
+from reviewkit.extensions import db
+from reviewkit.models import Contributor, Review, Statement
+
+
+def test_a_statement_cannot_be_given_another_reviews_contributor(staff_app):
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    other_review = _start(admin, _add_person(admin, "Kim", service="Elm Court"))
+    url = f"/staff/reviews/{other_review}/people"
+    admin.post(url, data={"name": "Secret Sam", "role": "family",
+                          "csrf_token": form_token(admin, url)})
+    secret = db.session.scalar(select(Contributor).filter_by(name="Secret Sam"))
+    assert secret.review_id == other_review
+
+    client, review_id = _facilitator_review(staff_app)
+    url = f"/staff/reviews/{review_id}/h/like-and-admire"
+    client.post(url, data={"contributor": "", "text": "Kind to everyone",
+                           "csrf_token": form_token(client, url)})
+    statement = db.session.scalar(select(Statement).filter_by(text="Kind to everyone"))
+    edit = f"/staff/reviews/{review_id}/s/{statement.id}"
+    refused = Page(client.post(edit, data={
+        "text": "Kind to everyone", "section": "like-and-admire", "contributor": secret.id,
+        "kind": "", "csrf_token": form_token(client, edit)}))
+    assert refused.status == 400 and "Choose who said it" in refused
+    db.session.expire_all()
+    assert db.session.get(Statement, statement.id).contributor_id is None
+    page = Page(client.get(url))
+    assert "Secret Sam" not in page
+    # one of the review's own contributors is still accepted
+    own = db.session.get(Review, review_id).contributors[0]
+    ok = client.post(edit, data={"text": "Kind to everyone", "section": "like-and-admire",
+                                 "contributor": own.id, "kind": "",
+                                 "csrf_token": form_token(client, edit)})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Statement, statement.id).contributor_id == own.id
