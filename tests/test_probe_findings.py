@@ -42,3 +42,49 @@ def test_a_statement_cannot_be_given_another_reviews_contributor(staff_app):
     assert ok.status_code == 302
     db.session.expire_all()
     assert db.session.get(Statement, statement.id).contributor_id == own.id
+
+
+def _copied_session(app, client):
+    """A second client holding a copy of ``client``'s session cookie (as a thief would)."""
+    cookie = client.get_cookie("session")
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def test_a_copied_session_stops_working_after_sign_out(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "admin")
+    thief = _copied_session(staff_app, client)
+    assert thief.get("/staff/").status_code == 200
+    client.post("/staff/logout", data={"csrf_token": form_token(client, "/staff/")})
+    assert thief.get("/staff/").status_code == 302  # back to sign-in
+    sign_in(client, "admin")  # signing in again works
+    assert client.get("/staff/").status_code == 200
+
+
+def test_an_old_session_stops_working_after_a_password_reset_or_role_change(staff_app):
+    from reviewkit.models import User
+    from reviewkit.services.users import issue_reset_link_token
+
+    client = staff_app.test_client()
+    sign_in(client, "manager")
+    thief = _copied_session(staff_app, client)
+    assert thief.get("/staff/").status_code == 200
+    user = db.session.scalar(select(User).filter_by(email="manager@example.org"))
+    token = issue_reset_link_token(user)
+    fresh = staff_app.test_client()
+    url = f"/staff/reset/{token}"
+    r = fresh.post(url, data={"password": "a new long password", "confirm": "a new long password",
+                              "csrf_token": form_token(fresh, url)})
+    assert r.status_code == 302
+    assert thief.get("/staff/").status_code == 302
+    assert client.get("/staff/").status_code == 302
+
+    other = staff_app.test_client()
+    sign_in(other, "translator")
+    assert other.get("/staff/").status_code == 200
+    user = db.session.scalar(select(User).filter_by(email="translator@example.org"))
+    user.role = "admin"
+    db.session.commit()
+    assert other.get("/staff/").status_code == 302

@@ -6,8 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from ..extensions import db
 from .base import Timestamps, UTCDateTime
@@ -47,6 +48,9 @@ class User(UserMixin, Timestamps, db.Model):
     # One-time password reset link, issued by an admin (only its hash is kept).
     reset_token_hash: Mapped[str | None] = mapped_column(String(64))
     reset_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Stored in the session at sign-in; raised on sign-out, password reset and role change, so
+    # every session signed in before (a copied cookie, another device) stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def service_ids(self) -> set[int] | None:
         """The services a facilitator works in; None (all) for admins, and for managers, who see
@@ -58,3 +62,10 @@ class User(UserMixin, Timestamps, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+
+@event.listens_for(User.role, "set", active_history=True)
+def _role_changed(user: User, value, oldvalue, initiator) -> None:
+    """A change of role signs the person out everywhere (their rights changed)."""
+    if oldvalue not in (NO_VALUE, NEVER_SET, None) and value != oldvalue:
+        user.session_version = (user.session_version or 0) + 1

@@ -89,9 +89,17 @@ def user_for_reset(token: str) -> User | None:
     return user
 
 
+def revoke_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session signed in before now stops working."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.commit()
+
+
 def set_password(user: User, password: str) -> None:
+    """A new password; every session signed in with the old one stops working."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"use at least {MIN_PASSWORD} characters")
+    user.session_version = (user.session_version or 0) + 1
     user.password_hash = hash_password(password)
     user.reset_token_hash = None
     user.reset_expires_at = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -15,15 +15,25 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 from ..extensions import db, limiter, login_manager
 from ..forms.questions import BaseForm
 from ..models import Response, Survey, User
-from ..services.users import authenticate, set_password, user_for_reset
+from ..services.users import authenticate, revoke_sessions, set_password, user_for_reset
 from .auth import Permission, can, public, requires, signed_in
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
+SESSION_VERSION = "_sv"  # the user's session version when this session signed in
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The signed-in user, unless their sessions were revoked after this one signed in (sign-out,
+    password reset, role change raise the version)."""
+    if not user_id.isdigit() or len(user_id) > 18:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or session.get(SESSION_VERSION) != user.session_version:
+        return None
+    return user
 
 
 class LoginForm(BaseForm):
@@ -42,6 +52,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            session[SESSION_VERSION] = user.session_version
             login_user(user)
             target = request.args.get("next", "")
             safe = target.startswith("/") and not urlsplit(target).netloc and "//" not in target
@@ -56,7 +67,9 @@ def login():
 def logout():
     form = BaseForm()
     if form.validate():
+        revoke_sessions(current_user)
         logout_user()
+        session.pop(SESSION_VERSION, None)
         flash(_("You have signed out."))
     return redirect(url_for(".login"))
 
