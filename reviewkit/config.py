@@ -68,6 +68,12 @@ def settings(instance_path: Path) -> dict:
         "STAFF_IDLE_MINUTES": int(os.environ.get("REVIEWKIT_STAFF_IDLE_MINUTES", "30")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REVIEWKIT_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # "Finish later" codes that did not match: per client, and from everyone together. Past
+        # either, finding answers by code pauses (the person's own link still works).
+        "RESUME_MISSES_PER_CLIENT": os.environ.get("REVIEWKIT_RESUME_MISSES_PER_CLIENT",
+                                                   "10 per 10 minutes"),
+        "RESUME_MISSES_OVERALL": os.environ.get("REVIEWKIT_RESUME_MISSES_OVERALL",
+                                                "100 per hour"),
         # Explicit, because Flask-Limiter keeps the last app's choice on its one shared Limiter.
         "RATELIMIT_ENABLED": os.environ.get("REVIEWKIT_RATELIMIT_ENABLED", "1") != "0",
     }

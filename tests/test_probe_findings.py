@@ -88,3 +88,46 @@ def test_an_old_session_stops_working_after_a_password_reset_or_role_change(staf
     user.role = "admin"
     db.session.commit()
     assert other.get("/staff/").status_code == 302
+
+
+def _finish_later_code(page, invite) -> tuple[str, str]:
+    import re
+
+    from conftest import start_journey
+
+    key = start_journey(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/like", {"answer": "I am kind", "action": "later"})
+    later = page(f"/a/{key}/later")
+    return key, re.search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', later.html)[1]
+
+
+def _try_code(app, code: str, addr: str) -> Page:
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = addr
+    token = Page(phone.get("/resume")).csrf
+    return phone.post("/resume", data={"code": code, "csrf_token": token})
+
+
+def test_resume_codes_lock_out_a_client_after_repeated_misses(app, page, invite):
+    key, code = _finish_later_code(page, invite)
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    token = Page(phone.get("/resume")).csrf
+    for n in range(10):
+        wrong = phone.post("/resume", data={"code": f"ZZZZ-ZZZ{'ABCDEFGHJK'[n]}",
+                                            "csrf_token": token})
+        assert wrong.status_code == 400
+    locked = Page(phone.post("/resume", data={"code": code, "csrf_token": token}))
+    assert locked.status == 429 and "Too many codes" in locked
+    assert "Location" not in locked.response.headers
+    # another phone is not locked out by this one
+    assert _try_code(app, code, "198.51.100.2").headers["Location"] == f"/k/{key}"
+
+
+def test_resume_codes_are_limited_overall_too(app, page, invite):
+    key, code = _finish_later_code(page, invite)
+    app.config["RESUME_MISSES_OVERALL"] = "3 per hour"
+    for n in range(3):
+        assert _try_code(app, "ZZZZ-ZZZZ", f"192.0.2.{n + 1}").status_code == 400
+    locked = Page(_try_code(app, code, "192.0.2.50"))
+    assert locked.status == 429 and "Too many codes" in locked

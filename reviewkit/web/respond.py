@@ -10,6 +10,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired
 
 from ..banks.schema import TEXT_TYPES
+from ..extensions import limiter
 from ..forms import answer_form, question_type_for
 from ..forms.questions import BaseForm
 from ..localise import question_view
@@ -216,14 +217,46 @@ class ResumeForm(BaseForm):
     code = StringField(_l("Your code"), validators=[InputRequired(_l("Enter your code."))])
 
 
+def _resume_miss_limits() -> list[tuple]:
+    """The limits on codes that did not match, with the keys they are counted under: this client,
+    and everyone together (so that many clients cannot share out the guessing)."""
+    from flask import current_app
+    from flask_limiter.util import get_remote_address
+    from limits import parse
+
+    config = current_app.config
+    return [(parse(config["RESUME_MISSES_PER_CLIENT"]), "client", get_remote_address()),
+            (parse(config["RESUME_MISSES_OVERALL"]), "all", "all")]
+
+
+def _resume_locked() -> bool:
+    if not limiter.enabled:
+        return False
+    return any(not limiter.limiter.test(item, "resume-miss", *keys)
+               for item, *keys in _resume_miss_limits())
+
+
+def _resume_missed() -> None:
+    if limiter.enabled:
+        for item, *keys in _resume_miss_limits():
+            limiter.limiter.hit(item, "resume-miss", *keys)
+
+
 @bp.route("/resume", methods=["GET", "POST"])
 @public
+@limiter.limit("20 per minute", methods=["POST"])
 def resume():
     form = ResumeForm()
     if form.validate_on_submit():
+        if _resume_locked():  # checked before the code, so a locked-out guesser learns nothing
+            form.code.errors.append(_l(
+                "Too many codes that did not match were tried, so finding answers by code is "
+                "paused for a while. Please try again later, or use the link you were given."))
+            return render_template("respond/resume.html", form=form), 429
         response = svc.find_by_short_code(form.code.data)
         if response is not None:
             return redirect(url_for(".resume_link", key=response.resume_key))
+        _resume_missed()
         form.code.errors.append(_l("We could not find that code. Check it and try again. "
                                    "It has 8 letters and numbers, like K7PQ-4XR9."))
     return render_template("respond/resume.html", form=form), (400 if form.errors else 200)
