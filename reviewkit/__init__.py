@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 __version__ = "0.1.0"
 
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance = Path(overrides.pop("INSTANCE_PATH", None) or settings_mod.instance_path_from_env())
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance.resolve()))
+    app.url_map.converters["int"] = DatabaseInt  # before any route is added
     app.config.update(settings_mod.settings(instance))
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
@@ -45,6 +47,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     tasks.init_app(app)
     register_security_headers(app)
     return app
+
+
+class DatabaseInt(IntegerConverter):
+    """``<int:...>`` for database ids: a number too large for an id column matches no route (404)
+    rather than reaching the database and failing there (500). Ids are ``Integer`` columns, which
+    PostgreSQL keeps in 32 bits (SQLite in 64), so the bound is PostgreSQL's."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_security_headers(app: Flask) -> None:

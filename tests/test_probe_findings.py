@@ -131,3 +131,28 @@ def test_resume_codes_are_limited_overall_too(app, page, invite):
         assert _try_code(app, "ZZZZ-ZZZZ", f"192.0.2.{n + 1}").status_code == 400
     locked = Page(_try_code(app, code, "192.0.2.50"))
     assert locked.status == 429 and "Too many codes" in locked
+
+
+def test_ids_too_large_for_the_database_give_404_on_every_route(staff_app):
+    from werkzeug.routing import IntegerConverter
+
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    huge = 10 ** 30
+    assert admin.get(f"/staff/people/{huge}").status_code == 404
+    assert admin.get(f"/staff/people/{2**31}").status_code == 404  # past PostgreSQL's integer
+    checked = []
+    for rule in staff_app.url_map.iter_rules():
+        ints = [name for name, conv in rule._converters.items()
+                if isinstance(conv, IntegerConverter)]
+        if not ints:
+            continue
+        values = {name: huge if name in ints else
+                  sorted(getattr(rule._converters.get(name), "items", None) or ["x"])[0]
+                  for name in rule.arguments}
+        url = rule.build(values, append_unknown=False)[1]
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            status = admin.open(url, method=method).status_code
+            checked.append((method, url, status))
+            assert status == 404, (method, url, status)
+    assert len(checked) > 30
