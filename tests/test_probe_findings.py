@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from conftest import Page, form_token, sign_in
 from sqlalchemy import select
 from test_staff_review import _add_person, _facilitator_review, _start
@@ -156,3 +158,30 @@ def test_ids_too_large_for_the_database_give_404_on_every_route(staff_app):
             checked.append((method, url, status))
             assert status == 404, (method, url, status)
     assert len(checked) > 30
+
+
+def test_a_period_longer_than_twenty_years_is_refused_with_a_clear_message(staff_app):
+    import time
+
+    import pytest
+
+    from reviewkit.reports.filters import FilterError, Filters
+
+    with pytest.raises(FilterError):
+        Filters(1, since=date(1026, 1, 1), until=date(2026, 12, 31))
+    Filters(1, since=date(2007, 1, 1), until=date(2026, 12, 31))  # 20 years is fine
+    client = staff_app.test_client()
+    sign_in(client, "manager")
+    for query in ("from=1950-01-01&to=2026-12-31", "from=1026-01-01&to=2026-12-31",
+                  "from=0005-01-01&to=0010-01-01", "from=0001-01-01&to=2026-Q4"):
+        for path in ("/staff/analysis/", "/staff/analysis/gaps"):
+            page = Page(client.get(f"{path}?{query}"))
+            assert page.status == 400, (path, query, page.status)
+            assert "20 years" in page or "Enter a date like" in page, (path, query)
+        started = time.monotonic()
+        for download in ("download.csv", "download.xlsx", "download.pdf"):
+            r = client.get(f"/staff/analysis/{download}?{query}")
+            assert r.status_code == 302, (download, query, r.status_code)
+        assert time.monotonic() - started < 10
+    assert "at most 20 years" in Page(client.get(
+        "/staff/analysis/?from=1950-01-01&to=2026-12-31"))

@@ -16,6 +16,15 @@ class FilterError(ValueError):
     """A filter that cannot be used, with a message for a person."""
 
 
+class PeriodTooLong(FilterError):
+    """A period longer than :data:`MAX_PERIOD_YEARS` (reports count it quarter by quarter)."""
+
+
+MAX_PERIOD_YEARS = 20
+EARLIEST = date(1900, 1, 1)  # before this a date is a typing slip (and the period before it
+# could not be worked out: Python's dates start in the year 1)
+
+
 # ---------------------------------------------------------------------------- periods
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
@@ -62,14 +71,25 @@ def parse_when(text: str | None, *, end: bool) -> date | None:
     text = (text or "").strip()
     if not text:
         return None
-    if _QUARTER.match(text):
+    if _QUARTER.match(text) and quarter_bounds(text)[0] >= EARLIEST:
         return quarter_bounds(text)[1 if end else 0]
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
+        day = None
+    if day is None or day < EARLIEST:
         raise FilterError(
             f"{text[:40]!r} is not a date or a quarter: write a date like 2026-03-31 "
             "or a quarter like 2026-Q1") from None
+    return day
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, or past the year 9999
+        return date.max if day.year + years > date.max.year else day.replace(
+            year=day.year + years, day=28)
 
 
 # ---------------------------------------------------------------------------- filters
@@ -91,6 +111,9 @@ class Filters:
     def __post_init__(self):
         if self.since and self.until and self.since > self.until:
             raise FilterError("the period is empty: the start is after the end")
+        if self.since and self.until and \
+                self.until >= _years_after(self.since, MAX_PERIOD_YEARS):
+            raise PeriodTooLong(f"a period can be at most {MAX_PERIOD_YEARS} years long")
 
     def describe(self) -> str:
         """JSON for the access log: which filter a download used."""

@@ -19,7 +19,13 @@ from ..extensions import db
 from ..forms.questions import BaseForm, MultiCheckboxField
 from ..models import Role, Service, Statement, ThemeSet, User
 from ..reports import gap_downloads
-from ..reports.filters import FilterError, Filters, parse_when
+from ..reports.filters import (
+    MAX_PERIOD_YEARS,
+    FilterError,
+    Filters,
+    PeriodTooLong,
+    parse_when,
+)
 from ..reports.formats import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
@@ -137,6 +143,10 @@ def read_filters(args=None) -> tuple[FilterForm, Filters | None]:
         filters = Filters(current_user.organisation_id, banks=tuple(banks),
                           service_ids=tuple(chosen), area_ids=tuple(area_ids),
                           since=dates.get("start"), until=dates.get("end"))
+    except PeriodTooLong:
+        form.end.errors = [_("A period can be at most %(years)d years long. Choose a shorter "
+                             "one.", years=MAX_PERIOD_YEARS)]
+        return form, None
     except FilterError:
         form.end.errors = [_("The period is empty: the start is after the end. Change one "
                              "of the dates.")]
