@@ -185,3 +185,26 @@ def test_a_period_longer_than_twenty_years_is_refused_with_a_clear_message(staff
         assert time.monotonic() - started < 10
     assert "at most 20 years" in Page(client.get(
         "/staff/analysis/?from=1950-01-01&to=2026-12-31"))
+
+
+def test_control_characters_are_cleaned_before_an_xlsx_cell_is_written():
+    import io
+
+    from openpyxl import load_workbook
+
+    from reviewkit.reports.formats import csv_bytes, xlsx_bytes
+    from reviewkit.reports.table import Column, Document, Table
+
+    said = "The bus\x1b[31m is late\x00\x07 again\tand\nagain"
+    table = Table(title="Statements\x1b", columns=[Column("Text"), Column("Count", numeric=True)],
+                  rows=[[said, 3], [["a\x1b", "b"], 4]], heading="Head\x0bing",
+                  intro=["Intro\x1f line"])
+    raw = xlsx_bytes(Document(title="Gaps", tables=[table]))
+    wb = load_workbook(io.BytesIO(raw))
+    values = [c.value for ws in wb for r in ws.iter_rows() for c in r if c.value is not None]
+    assert "The bus[31m is late again\tand\nagain" in values
+    assert "a; b" in values and 3 in values and "Heading" in values and "Intro line" in values
+    assert not any(isinstance(v, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in v)
+                   for v in values)
+    # CSV is unchanged: the text as it was said
+    assert said.encode() in csv_bytes(table)

@@ -201,13 +201,15 @@ def export_xlsform(bank: Bank, out: Path | str, langs: list[str] | None = None,
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..reports.cells import xlsx_text
+
     sheets = export_rows(bank, langs, lookup)
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for r in rows:
-            ws.append(r)
+            ws.append([xlsx_text(v) for v in r])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"

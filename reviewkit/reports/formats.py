@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .cells import neutralise
+from .cells import neutralise, xlsx_text
 from .table import HIDDEN, SUPPRESSED_TEXT, Document, Table
 
 BOM = "\ufeff"
@@ -44,8 +44,8 @@ def _cell_value(value: Any) -> Any:
     if value is HIDDEN:
         return SUPPRESSED_TEXT
     if isinstance(value, list | tuple):
-        return "; ".join(map(str, value))
-    return value
+        value = "; ".join(map(str, value))
+    return xlsx_text(value)
 
 
 def xlsx_bytes(document: Document) -> bytes:
@@ -69,7 +69,7 @@ def xlsx_bytes(document: Document) -> bytes:
                 cell.font = bold
 
     for table in document.tables:
-        ws = wb.create_sheet(table.title[:31])
+        ws = wb.create_sheet(xlsx_text(table.title)[:31])
         row = 1
         if table.heading or table.intro:
             if table.heading:
