@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from browser.browsing import catalogue
 from conftest import Page, sign_in
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
@@ -340,7 +341,9 @@ def test_the_pdfs_credit_the_partners_and_nothing_personal(world):
             assert name in text, (url, name)
         for secret in (*NOBODY, "Hidden Group", "Hidden Name"):
             assert secret not in text, (url, secret)
-        assert "We opened on Saturdays." in text and "fewer than 5" in text, url
+        with app.test_request_context(), force_locale("cy" if "lang=cy" in url else "en"):
+            fewer = gettext("fewer than 5")  # in the page's language (Welsh: "llai na 5")
+        assert "We opened on Saturdays." in text and fewer in text, url
     assert client.get(f"/o/{slug}/you-said-we-did/ZZZZ-ZZZZ.pdf").status_code == 404
 
 
