@@ -82,6 +82,17 @@ def visible_event_ids(user: User) -> set[int] | None:
         Event.service_id.in_(services or {-1}) | Event.area_id.in_(areas or {-1}))))
 
 
+def event_for(user: User, event_id: int) -> Event | None:
+    """The event ``event_id`` if ``user`` may see it (their organisation's; a facilitator's
+    own), else None."""
+    event = db.session.get(Event, event_id)
+    allowed = visible_event_ids(user)
+    if event is None or event.organisation_id != user.organisation_id or (
+            allowed is not None and event.id not in allowed):
+        return None
+    return event
+
+
 def save_event(user: User, event: Event | None = None, *, name: str, starts_at: datetime | None,
                place: str, service_id: int | None = None, area_id: int | None = None,
                languages: Sequence[str] = ("en",), access: Sequence[str] = (),

@@ -488,6 +488,16 @@ def visible_work_ids(user: User) -> set[int] | None:
         Work.service_id.in_(services or {-1}) | (Work.facilitator_id == user.id))))
 
 
+def work_for(user: User, work_id: int) -> Work | None:
+    """The piece of work ``work_id`` if ``user`` may see it, else None."""
+    work = db.session.get(Work, work_id)
+    allowed = visible_work_ids(user)
+    if work is None or work.organisation_id != user.organisation_id or (
+            allowed is not None and work.id not in allowed):
+        return None
+    return work
+
+
 def ideas_from(*, theme: tuple[int, str] | None = None, statement_id: int | None = None
                ) -> list[Idea]:
     """The ideas made from a theme or from a statement (the link back)."""

@@ -61,12 +61,7 @@ def runs(view: Callable) -> Callable:
 
 
 def event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    allowed = ev.visible_event_ids(current_user)
-    if event is None or event.organisation_id != current_user.organisation_id or (
-            allowed is not None and event.id not in allowed):
-        abort(404)
-    return event
+    return ev.event_for(current_user, event_id) or abort(404)
 
 
 def runner() -> bool:

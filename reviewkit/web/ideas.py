@@ -185,11 +185,7 @@ def poster(work_id: int):
     from ..cards import qr_svg, ui_text
     from ..pdf import html_to_pdf, inline_pictogram
 
-    work = db.session.get(Work, work_id)
-    allowed = reg.visible_work_ids(current_user)
-    if work is None or work.organisation_id != current_user.organisation_id or (
-            allowed is not None and work.id not in allowed):
-        abort(404)
+    work = reg.work_for(current_user, work_id) or abort(404)
     link = public_link(".send", code=reg.shown_code(work.public_code))
     lang = page_language()  # a line not translated yet is marked English (fonts, direction)
     words = {key: ui_text(message, lang) for key, message in POSTER_WORDS.items()}

@@ -40,12 +40,7 @@ def with_names() -> bool:
 
 
 def work_or_404(work_id: int) -> Work:
-    work = db.session.get(Work, work_id)
-    allowed = reg.visible_work_ids(current_user)
-    if work is None or work.organisation_id != current_user.organisation_id or (
-            allowed is not None and work.id not in allowed):
-        abort(404)
-    return work
+    return reg.work_for(current_user, work_id) or abort(404)
 
 
 def submitted(form, save: Callable[[], T]) -> T | None:
