@@ -68,9 +68,22 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
     app.config["HUEY_IMMEDIATE"] = True
     tasks.init_app(app)
-    if demo.created:
+    if demo.created and no_serve:
         click.echo("Working out themes from the demo statements…", err=True)
         tasks.theme_organisation(demo.organisation.id)
+    elif demo.created:  # serve at once; the themes follow in a minute or so
+        import threading
+
+        org_id = demo.organisation.id
+
+        def theme_in_background() -> None:
+            with app.app_context():
+                tasks.theme_organisation(org_id)
+            click.echo("The demo's themes are ready (Themes and gaps).", err=True)
+
+        threading.Thread(target=theme_in_background, name="demo-themes", daemon=True).start()
+        click.echo("Working out themes from the demo statements in the background: the Themes "
+                   "and gaps pages show them in a minute or so.", err=True)
     click.echo("\nreviewkit demo is ready.\n")
     click.echo("Staff logins:")
     for email, password, role in demo.logins:
