@@ -143,13 +143,3 @@ def table(res: EventResults, *, suppress_small: bool = True) -> Table:
 
 def workbook(res: EventResults, *, suppress_small: bool = True) -> Document:
     return Document("Event results", [table(res, suppress_small=suppress_small)])
-
-
-def by_event(event_ids: list[int]) -> dict[int, EventResults]:
-    """Results of several events (for the organisation plan)."""
-    events = db.session.scalars(select(Event).where(Event.id.in_(event_ids or [-1]))).all()
-    out: dict[int, EventResults] = {}
-    for event in events:
-        out[event.id] = results(event)
-    return out
-

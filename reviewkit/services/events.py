@@ -417,17 +417,17 @@ def make_local_plan(user: User, event: Event, item_ids: Sequence[int]) -> Work:
         raise EventError("items", _l("Close voting first."))
     if event.work_id is not None:
         return db.session.get(Work, event.work_id)
-    chosen = [i for i in event.items if i.id in set(item_ids)]
+    items = {i.id: i for i in event.items}
+    chosen = [items[i] for i in dict.fromkeys(item_ids) if i in items]  # in the order chosen
     if not chosen:
         raise EventError("items", _l("Choose the priorities for the local plan."))
     work = reg.save_work(user, title=f"{event.name}: local plan"[:200], kind="local_plan",
                          service_id=event.service_id, area_id=event.area_id,
-                         facilitator_id=user.id if user.role != "translator" else None,
-                         summary=None)
+                         facilitator_id=user.id)
     day = today_()
     ts_id = db.session.scalar(select(ThemeSet.id).filter_by(
         organisation_id=event.organisation_id, scope="all"))
-    for item in sorted(chosen, key=lambda i: item_ids.index(i.id) if i.id in item_ids else 0):
+    for item in chosen:
         idea = reg.raise_idea(work, item.label, source="ballot", today=day, entered_by=user,
                               theme=(ts_id, item.theme_id) if item.theme_id else None)
         reg.answer_idea(user, idea, decision="included", today=day)

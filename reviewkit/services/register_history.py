@@ -13,7 +13,6 @@ pages to share.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -254,14 +253,8 @@ def _subject(model: type, version, subjects: dict, with_names: bool) -> Any:
     return _short(getattr(version, "title", None) or getattr(version, "name", None))
 
 
-def investigations(work: Work) -> dict[tuple[str, int], list[Investigation]]:
-    """The investigations of the work's ideas and actions, by ("idea" or "action", id)."""
-    idea_ids = select(Idea.id).where(Idea.work_id == work.id)
-    action_ids = select(PlanAction.id).where(PlanAction.work_id == work.id)
-    out: dict[tuple[str, int], list[Investigation]] = defaultdict(list)
-    for record in db.session.scalars(select(Investigation).where(or_(
-            Investigation.idea_id.in_(idea_ids), Investigation.action_id.in_(action_ids)))
-            .order_by(Investigation.id)):
-        out[("idea", record.idea_id) if record.idea_id else ("action", record.action_id)
-            ].append(record)
-    return out
+def investigations(item: Idea | PlanAction) -> list[Investigation]:
+    """The investigations of one idea or action, oldest first."""
+    column = Investigation.idea_id if isinstance(item, Idea) else Investigation.action_id
+    return list(db.session.scalars(select(Investigation).where(column == item.id)
+                                   .order_by(Investigation.id)))

@@ -92,7 +92,7 @@ def idea(work_id: int, idea_id: int):
         "register/idea.html", work=work, idea=idea, form=form, with_names=with_names(),
         actions=db.session.scalars(select(PlanAction).where(PlanAction.idea_id == idea.id)
                                    .order_by(PlanAction.due_on, PlanAction.id)).all(),
-        investigations=history.investigations(work).get(("idea", idea.id), []),
+        investigations=history.investigations(idea),
         overdue=reg.answer_overdue(idea, reg.answer_days(work.organisation_id), today),
         stalled=reg.is_stalled(idea, today), labels=history,
         statement=db.session.get(Statement, idea.statement_id) if idea.statement_id else None,
@@ -136,7 +136,7 @@ def action(work_id: int, plan_action_id: int):
     return render_template(
         "register/action_form.html", form=form, work=work, idea=idea, action=action,
         stalled=reg.is_stalled(action, reg.today_()),
-        investigations=history.investigations(work).get(("action", action.id), []),
+        investigations=history.investigations(action),
         can_investigate=current_user.role in INVESTIGATORS), _status(form)
 
 
