@@ -4,7 +4,7 @@ typed for someone, an answer, an action, an investigation and the yearly review.
 The forms carry the fields, the CSRF token and the first checks (something typed, a date that
 reads as a date, a choice from the list); the register's rules are its services' own
 (:mod:`reviewkit.services.register`), whose :class:`RegisterError` is put on the field it names
-with :func:`refuse`. Each form on the page of a piece of work has a prefix, so no two fields
+with :func:`reviewkit.web.saving.refuse`. Each form on the page of a piece of work has a prefix, so no two fields
 share an id."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..services.clock import Refused, today_
+from ..services.clock import today_
 from ..services.register import LONGEST_TEXT
 from ..services.register_history import (
     ACTION_STATUS_LABELS,
@@ -41,14 +41,6 @@ def _date(label, message=None, **kwargs) -> PlanDateField:
     check = [InputRequired(message)] if message else [Optional()]
     return PlanDateField(label, validators=check, description=kwargs.pop(
         "description", _l("For example 2027-03-31.")), **kwargs)
-
-
-def refuse(form: BaseForm, error: Refused) -> None:
-    """Show a rule the service refused on the field it belongs to (the first field when the
-    form has no such field)."""
-    field = form._fields.get(error.field) or next(
-        f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-    field.errors = [*field.errors, error.message]
 
 
 def scope_ids(value: str | None) -> tuple[int | None, int | None]:

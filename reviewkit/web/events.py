@@ -39,7 +39,7 @@ from ..services import events as ev
 from ..services.clock import Refused
 from .auth import Permission, requires
 from .downloads import send_document
-from .register import submitted
+from .saving import submitted
 
 bp = Blueprint("events", __name__, url_prefix="/staff/events")
 RUNNERS = ("admin", "facilitator")  # managers see events and their results, and run none

@@ -33,7 +33,7 @@ from ..services import events as ev
 from ..services.clock import Refused
 from .auth import Permission, requires
 from .events import bp, event_or_404, form_error, runs
-from .register import submitted
+from .saving import submitted
 
 ASSISTED = "assisted-"  # the start of the key of a ballot entered on the tablet
 

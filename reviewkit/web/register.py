@@ -10,9 +10,6 @@ facilitate, everyone else with the register's permission on all of the organisat
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,15 +18,14 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forms.questions import BaseForm
-from ..forms.register import PartForm, PartnerForm, ReviewForm, SignatureForm, WorkForm, refuse
+from ..forms.register import PartForm, PartnerForm, ReviewForm, SignatureForm, WorkForm
 from ..models import Area, Organisation, Service, User, Work, WorkKind, WorkPart, WorkReview
 from ..reports import works as overview
 from ..services import register as reg
 from ..services import register_history as history
-from ..services.clock import Refused
 from .auth import Permission, can, requires
+from .saving import submitted
 
-T = TypeVar("T")
 bp = Blueprint("register", __name__, url_prefix="/staff/register")
 
 
@@ -41,20 +37,6 @@ def with_names() -> bool:
 
 def work_or_404(work_id: int) -> Work:
     return reg.work_for(current_user, work_id) or abort(404)
-
-
-def submitted(form, save: Callable[[], T]) -> T | None:
-    """On a valid submit, ``save()``: one call of a register service. A rule it refuses goes
-    on the form's field, with the transaction rolled back and what was typed kept; None when
-    nothing was saved."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        return save()
-    except Refused as error:
-        db.session.rollback()
-        refuse(form, error)
-        return None
 
 
 def _rows(work_ids: set[int] | None = None) -> list[overview.WorkRow]:

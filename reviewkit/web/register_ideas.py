@@ -25,7 +25,8 @@ from ..models import Idea, IdeaSource, PlanAction, Statement, Work
 from ..services import register as reg
 from ..services import register_history as history
 from .auth import Permission, requires
-from .register import bp, submitted, with_names, work_or_404
+from .register import bp, with_names, work_or_404
+from .saving import submitted
 
 INVESTIGATORS = ("manager", "admin")
 

@@ -19,7 +19,8 @@ from ..reports.filters import FilterError, parse_when
 from ..services import register as reg
 from .auth import Permission, requires
 from .downloads import send_document
-from .register import bp, submitted
+from .register import bp
+from .saving import submitted
 
 
 class PeriodForm(Form):
