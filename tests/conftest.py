@@ -223,6 +223,31 @@ def sign_in(client: FlaskClient, role: str) -> None:
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
 
 
+def signed_in(app: Flask, role: str) -> FlaskClient:
+    """A new client of ``app``, signed in as the member of staff with ``role``."""
+    client = app.test_client()
+    sign_in(client, role)
+    return client
+
+
+def post_form(client: FlaskClient, url: str, data: dict) -> Page:
+    """Open the form at ``url`` (it must be there: 200) and send ``data`` with its CSRF
+    token; redirects are not followed."""
+    form = Page(client.get(url))
+    assert form.status == 200, (url, form.status)
+    return Page(client.post(url, data={**data, "csrf_token": form.csrf}))
+
+
+def pdf_text(data: bytes) -> str:
+    """The words of a PDF (pdftotext), one space between them."""
+    import subprocess
+
+    assert data.startswith(b"%PDF")
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                         check=True).stdout.decode()
+    return " ".join(out.split())
+
+
 def form_token(client: FlaskClient, url: str) -> str:
     return Page(client.get(url)).csrf
 

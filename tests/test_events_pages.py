@@ -13,7 +13,7 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import Page, sign_in
+from conftest import Page, post_form, signed_in
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
@@ -44,16 +44,6 @@ def app(staff_app):
         yield staff_app
 
 
-def _client(app, role: str):
-    client = app.test_client()
-    sign_in(client, role)
-    return client
-
-
-def _post(client, url: str, data: dict) -> Page:
-    form = Page(client.get(url))
-    assert form.status == 200, (url, form.status)
-    return Page(client.post(url, data={**data, "csrf_token": form.csrf}))
 
 
 def _get(model, id_: int):
@@ -111,7 +101,7 @@ EVENT = {"name": "Oak House big day", "starts_on": "2026-06-20", "starts_time": 
 
 
 def test_a_facilitator_makes_an_event_and_what_was_typed_is_kept_when_it_is_refused(app):
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     oak = _service("oak")
     blank = Page(client.get("/staff/events/new"))
     assert blank.status == 200 and "A British Sign Language interpreter." in blank
@@ -127,14 +117,14 @@ def test_a_facilitator_makes_an_event_and_what_was_typed_is_kept_when_it_is_refu
             ({"dots": "lots"}, "Enter a whole number"),
             ({"dots": "40"}, "Enter a whole number from 1 to 20."),
             ({"starts_on": "20/6/2026"}, "Enter the date as year, month and day")]:
-        bad = _post(client, "/staff/events/new", {**EVENT, "scope": f"service:{oak.id}",
+        bad = post_form(client, "/staff/events/new", {**EVENT, "scope": f"service:{oak.id}",
                                                   **changed})
         assert bad.status == 400 and message in bad, changed
         assert 'value="Oak House big day"' in bad.html and "The ramp is at the side door." in bad
         assert bad.title.startswith("Error:")
     assert db.session.scalar(select(func.count(Event.id))) == 0
 
-    made = _post(client, "/staff/events/new", {**EVENT, "scope": f"service:{oak.id}"})
+    made = post_form(client, "/staff/events/new", {**EVENT, "scope": f"service:{oak.id}"})
     assert made.status == 302, made.html[-3000:]
     event = db.session.scalar(select(Event))
     assert made.response.headers["Location"].endswith(f"/staff/events/{event.id}/ballot")
@@ -148,7 +138,7 @@ def test_a_facilitator_makes_an_event_and_what_was_typed_is_kept_when_it_is_refu
     listed = Page(client.get("/staff/events/"))
     assert "Oak House big day" in listed and "Missing:" in listed
 
-    changed = _post(client, f"/staff/events/{event.id}/edit", {
+    changed = post_form(client, f"/staff/events/{event.id}/edit", {
         **EVENT, "scope": f"service:{oak.id}", "access": list(ev.ACCESS), "method": "rank"})
     assert changed.status == 302
     db.session.refresh(event)
@@ -162,22 +152,22 @@ def test_the_ballot_from_themes_and_by_hand_with_its_words_in_welsh(app):
     _themes(org.id, oak)
     event = ev.save_event(_user("facilitator"), name="Oak day", starts_at=WHEN, place="Hall",
                           service_id=oak.id, languages=["en", "cy"])
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     url = f"/staff/events/{event.id}/ballot"
     ballot = Page(client.get(url))
     assert "Buses" in ballot and "2 statements" in ballot and "1 statement" in ballot
 
-    forged = _post(client, url, {"themes": ["t1", "t9"]})
+    forged = post_form(client, url, {"themes": ["t1", "t9"]})
     assert forged.status == 400 and "Choose one from the list." in forged
-    assert _post(client, url, {"themes": []}).status == 400
-    assert _post(client, url, {"themes": ["t1", "t2"]}).status == 302
+    assert post_form(client, url, {"themes": []}).status == 400
+    assert post_form(client, url, {"themes": ["t1", "t2"]}).status == 302
     assert [(i.label, i.theme_id) for i in event.items] == [("Buses", "t1"), ("Cooking", "t2")]
     assert "Buses" not in Page(client.get(url)).html.split("Add items from themes")[1]
 
-    empty = _post(client, f"/staff/events/{event.id}/items/new", {"label": "",
+    empty = post_form(client, f"/staff/events/{event.id}/items/new", {"label": "",
                                                                  "easy_read": "Go out"})
     assert empty.status == 400 and "Go out" in empty
-    assert _post(client, f"/staff/events/{event.id}/items/new", {
+    assert post_form(client, f"/staff/events/{event.id}/items/new", {
         "label": "A garden", "easy_read": "Grow food", "picture": "sun"}).status == 302
     garden = db.session.scalar(select(BallotItem).filter_by(label="A garden"))
     assert (garden.picture, garden.added_on_day) == ("sun", False)
@@ -185,9 +175,9 @@ def test_the_ballot_from_themes_and_by_hand_with_its_words_in_welsh(app):
     item_url = f"/staff/events/{event.id}/items/{garden.id}"
     form = Page(client.get(item_url))
     assert "What people vote for, in Cymraeg (optional)" in form and 'lang="cy"' in form.html
-    forged = _post(client, item_url, {"label": "A garden", "picture": "../../etc"})
+    forged = post_form(client, item_url, {"label": "A garden", "picture": "../../etc"})
     assert forged.status == 400 and "Choose one from the list." in forged
-    assert _post(client, item_url, {
+    assert post_form(client, item_url, {
         "label": "A garden", "easy_read": "Grow food", "picture": "sun",
         "label_cy": "Gardd", "easy_read_cy": "Tyfu bwyd"}).status == 302
     db.session.refresh(garden)
@@ -203,11 +193,11 @@ def test_the_ballot_from_themes_and_by_hand_with_its_words_in_welsh(app):
 def test_voting_opened_assisted_votes_paper_tallies_closed_and_the_local_plan(app):
     event = _event(several_on_one=False)
     items = {i.label: i.id for i in event.items}
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     url = f"/staff/events/{event.id}"
     assert "Voting is not open" in Page(client.get(f"{url}/assisted"))
     assert "Open voting first" in Page(client.get(f"{url}/tally"))
-    assert _post(client, url, {}).status == 405  # the page itself takes no posts
+    assert post_form(client, url, {}).status == 405  # the page itself takes no posts
     opened = Page(client.post(f"{url}/voting", data={
         "state": "open", "csrf_token": Page(client.get(url)).csrf}))
     assert opened.status == 302 and _get(Event, event.id).voting == "open"
@@ -237,14 +227,14 @@ def test_voting_opened_assisted_votes_paper_tallies_closed_and_the_local_plan(ap
     assert forged.status == 400 and db.session.scalar(select(func.count(Ballot.id))) == 1
 
     # paper tallies: a number for each item; who and when kept; a wrong sheet withdrawn
-    bad = _post(client, f"{url}/tally", {f"item_{items['Transport']}": "many",
+    bad = post_form(client, f"{url}/tally", {f"item_{items['Transport']}": "many",
                                          f"item_{items['Holidays']}": "4", "note": "Wall"})
     assert bad.status == 400 and "Enter a whole number" in bad and 'value="many"' in bad.html
     assert 'value="Wall"' in bad.html and 'value="4"' in bad.html
-    assert _post(client, f"{url}/tally", {f"item_{items['Transport']}": "",
+    assert post_form(client, f"{url}/tally", {f"item_{items['Transport']}": "",
                                           "note": ""}).status == 400  # nothing counted
     for counts in ({"Transport": "6", "Holidays": "4"}, {"Holidays": "40"}):
-        assert _post(client, f"{url}/tally", {f"item_{items[k]}": v for k, v in
+        assert post_form(client, f"{url}/tally", {f"item_{items[k]}": v for k, v in
                                               counts.items()}).status == 302
     wrong = db.session.scalar(select(TallySheet).order_by(TallySheet.id.desc()))
     tally = Page(client.get(f"{url}/tally"))
@@ -273,8 +263,8 @@ def test_voting_opened_assisted_votes_paper_tallies_closed_and_the_local_plan(ap
     assert closed.status == 302 and _get(Event, event.id).voting == "closed"
     plan = Page(client.get(f"{url}/plan"))
     assert plan.status == 200 and plan.html.count("checked") == 3
-    assert _post(client, f"{url}/plan", {"items": ["999999"]}).status == 400
-    made = _post(client, f"{url}/plan", {"items": [str(items["Transport"]),
+    assert post_form(client, f"{url}/plan", {"items": ["999999"]}).status == 400
+    made = post_form(client, f"{url}/plan", {"items": [str(items["Transport"]),
                                                     str(items["Holidays"])]})
     assert made.status == 302
     work = db.session.scalar(select(Work).filter_by(kind="local_plan"))
@@ -290,7 +280,7 @@ def test_voting_opened_assisted_votes_paper_tallies_closed_and_the_local_plan(ap
     action_url = f"/staff/register/{work.id}/ideas/{ideas[0].id}/action"
     form = Page(client.get(action_url))
     assert "Root cause (optional)" in form and "What success looks like (optional)" in form
-    assert _post(client, action_url, {
+    assert post_form(client, action_url, {
         "change": "A minibus on Saturdays", "root_cause": "The Saturday bus was cut",
         "success": "Everyone who wants to can get to town", "owner": "Team leader",
         "starts_on": "2026-07-01", "due_on": "2026-12-31", "status": "planned",
@@ -298,7 +288,7 @@ def test_voting_opened_assisted_votes_paper_tallies_closed_and_the_local_plan(ap
     action = db.session.scalar(select(PlanAction).where(PlanAction.work_id == work.id))
     assert (action.root_cause, action.success) == ("The Saturday bus was cut",
                                                    "Everyone who wants to can get to town")
-    changed = _post(client, f"/staff/register/{work.id}/actions/{action.id}", {
+    changed = post_form(client, f"/staff/register/{work.id}/actions/{action.id}", {
         "change": "A minibus on Saturdays", "root_cause": "", "success": "x" * 2001,
         "owner": "Team leader", "starts_on": "2026-07-01", "due_on": "2026-12-31",
         "status": "planned", "public_sentence": ""})
@@ -307,10 +297,10 @@ def test_voting_opened_assisted_votes_paper_tallies_closed_and_the_local_plan(ap
 
 def test_codes_are_made_and_shown_with_whether_each_was_used(app):
     event = _event(codes_required=True)
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     url = f"/staff/events/{event.id}/codes"
-    assert _post(client, url, {"count": "501"}).status == 400
-    assert _post(client, url, {"count": "4"}).status == 302
+    assert post_form(client, url, {"count": "501"}).status == 400
+    assert post_form(client, url, {"count": "4"}).status == 302
     ev.set_voting(_user("admin"), event, "open")
     codes = [c.code for c in ev.make_codes(_user("admin"), event, 1)]
     ev.cast(event, voter_key="phone", choices={event.items[0].id: 1}, code=codes[0])
@@ -321,7 +311,7 @@ def test_codes_are_made_and_shown_with_whether_each_was_used(app):
 
 def test_a_facilitator_of_another_service_sees_none_of_its_events(app):
     elm = _event("elm")
-    item, client = elm.items[0], _client(app, "facilitator")  # works at Oak House only
+    item, client = elm.items[0], signed_in(app, "facilitator")  # works at Oak House only
     ev.set_voting(_user("admin"), elm, "open")
     sheet = ev.add_tally(_user("admin"), elm, {(item.id, None): 2})
     base = f"/staff/events/{elm.id}"
@@ -343,7 +333,7 @@ def test_forged_ids_of_another_event_or_organisation_are_not_found(app):
     oak, other = _event(), _event()
     ev.set_voting(_user("admin"), other, "open")
     sheet = ev.add_tally(_user("admin"), other, {(other.items[0].id, None): 2})
-    client = _client(app, "admin")
+    client = signed_in(app, "admin")
     assert client.get(f"/staff/events/{oak.id}/items/{other.items[0].id}").status_code == 404
     token = Page(client.get("/staff/events/")).csrf
     assert client.post(f"/staff/events/{oak.id}/tally/{sheet.id}/withdraw",
@@ -368,7 +358,7 @@ def test_forged_ids_of_another_event_or_organisation_are_not_found(app):
     assert client.get(f"/staff/events/{theirs.id}/results.csv").status_code == 404
     assert "Their day" not in Page(client.get("/staff/events/"))
     # an event for another organisation's service cannot be made either
-    refused = _post(client, "/staff/events/new", {**EVENT, "scope": f"service:{there.id}"})
+    refused = post_form(client, "/staff/events/new", {**EVENT, "scope": f"service:{there.id}"})
     assert refused.status == 400 and db.session.scalar(
         select(func.count(Event.id)).where(Event.organisation_id != org.id)) == 2
 
@@ -379,7 +369,7 @@ def test_a_manager_sees_results_with_small_numbers_hidden_and_changes_nothing(ap
     admin = _user("admin")
     ev.set_voting(admin, event, "open")
     ev.add_tally(admin, event, {(items["Transport"], None): 12, (items["Cooking"], None): 3})
-    client = _client(app, "manager")
+    client = signed_in(app, "manager")
     url = f"/staff/events/{event.id}"
     page = Page(client.get(url))
     assert page.status == 200 and "oak day" in page
@@ -401,7 +391,7 @@ def test_a_manager_sees_results_with_small_numbers_hidden_and_changes_nothing(ap
         assert client.post(path, data={**data, "csrf_token": token}).status_code == 403
     assert db.session.scalar(select(func.count(Event.id))) == 1
     assert _get(Event, event.id).voting == "open" and len(event.items) == 3
-    admins = list(csv.reader(io.StringIO(_client(app, "admin").get(
+    admins = list(csv.reader(io.StringIO(signed_in(app, "admin").get(
         f"{url}/results.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert ["2", "Cooking", "", "no", "0", "0", "3", "3"] in admins
 

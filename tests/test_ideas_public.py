@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from browser.browsing import catalogue
-from conftest import Page, sign_in
+from conftest import Page, pdf_text, sign_in
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
@@ -321,12 +321,6 @@ def test_small_counts_are_suppressed(world):
     assert "People sent us 13 ideas." in counts and "fewer than 5" not in counts
 
 
-def _pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                         check=True).stdout.decode()
-    return " ".join(out.split())
-
 
 def test_the_pdfs_credit_the_partners_and_nothing_personal(world):
     app, ids = world
@@ -336,7 +330,7 @@ def test_the_pdfs_credit_the_partners_and_nothing_personal(world):
                 f"/o/{slug}/you-said-we-did.pdf?easy=1&lang=cy"):
         response = client.get(url)
         assert response.status_code == 200 and response.mimetype == "application/pdf", url
-        text = _pdf_text(response.data)
+        text = pdf_text(response.data)
         for name in ("Riverside People First", "Ann Jones", "Carers Together", "Lee Park"):
             assert name in text, (url, name)
         for secret in (*NOBODY, "Hidden Group", "Hidden Name"):
@@ -414,7 +408,7 @@ def test_the_poster_is_for_staff_of_the_work(world):
         response = client.get(f"/staff/register/{ids['work']}/poster.pdf?lang=cy")
         assert response.status_code == status, role
         if status == 200:
-            text = _pdf_text(response.data)
+            text = pdf_text(response.data)
             assert "Day opportunities" in text and f"http://rk.test/w/{ids['code']}" in text
             info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True,
                                   check=True).stdout.decode()

@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from conftest import Page, sign_in
+from conftest import Page, post_form, signed_in
 from sqlalchemy import select
 
 from reviewkit.extensions import db
@@ -27,16 +27,6 @@ def app(staff_app):
         yield staff_app
 
 
-def _client(app, role: str):
-    client = app.test_client()
-    sign_in(client, role)
-    return client
-
-
-def _post(client, url: str, data: dict) -> Page:
-    form = Page(client.get(url))
-    assert form.status == 200, (url, form.status)
-    return Page(client.post(url, data={**data, "csrf_token": form.csrf}))
 
 
 def _ids(service_slug: str = "oak") -> dict:
@@ -53,9 +43,9 @@ def _work(app, title="Oak House plan", slug="oak") -> Work:
 
 
 def test_a_facilitator_makes_a_piece_of_work_and_adds_parts_partners_and_signatures(app):
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     ids = _ids()
-    made = _post(client, "/staff/register/new", {
+    made = post_form(client, "/staff/register/new", {
         "title": "Day opportunities plan", "kind": "plan", "scope": f"service:{ids['service']}",
         "facilitator": str(ids["facilitator"]), "manager": str(ids["manager"]),
         "review_on": "2027-06-15", "parent": ""})
@@ -65,20 +55,20 @@ def test_a_facilitator_makes_a_piece_of_work_and_adds_parts_partners_and_signatu
     assert made.response.headers["Location"].endswith(url)
 
     # a finish before a start: a clear message, the title kept
-    bad = _post(client, f"{url}/add/part", {"title": "Taster days", "starts_on": "2026-09-01",
+    bad = post_form(client, f"{url}/add/part", {"title": "Taster days", "starts_on": "2026-09-01",
                                             "finishes_on": "2026-08-01"})
     assert bad.status == 400 and "The finish date must be on or after the start date" in bad
     assert 'value="Taster days"' in bad.html
-    assert _post(client, f"{url}/add/part", {"title": "Taster days", "starts_on": "2026-09-01",
+    assert post_form(client, f"{url}/add/part", {"title": "Taster days", "starts_on": "2026-09-01",
                                              "finishes_on": "2026-10-01"}).status == 302
     for name, kind, credit, organisation in [
             ("Riverside People First", "organisation", "name", ""),
             ("Sam Patel", "person", "organisation", "Carers Forum"),
             ("Jo Bloggs", "person", "none", "")]:
-        assert _post(client, f"{url}/add/partner", {
+        assert post_form(client, f"{url}/add/partner", {
             "kind": kind, "name": name, "credit": credit,
             "organisation": organisation, "role": ""}).status == 302
-    assert _post(client, f"{url}/add/signature", {
+    assert post_form(client, f"{url}/add/signature", {
         "name": "Riverside People First", "capacity": "", "signed_on": "2026-06-01"}
     ).status == 302
     page = Page(client.get(url))
@@ -88,14 +78,14 @@ def test_a_facilitator_makes_a_piece_of_work_and_adds_parts_partners_and_signatu
     assert "Riverside People First: 2026-06-01" in page
 
     # a manager sees the piece but not the name of a person who chose not to be credited
-    managers = Page(_client(app, "manager").get(url))
+    managers = Page(signed_in(app, "manager").get(url))
     assert "Jo Bloggs" not in managers and "Riverside People First" in managers
 
 
 def test_a_manager_answers_an_idea_not_included_only_with_a_reason(app):
     work = _work(app)
-    client = _client(app, "manager")
-    typed = _post(client, f"/staff/register/{work.id}/ideas/new", {
+    client = signed_in(app, "manager")
+    typed = post_form(client, f"/staff/register/{work.id}/ideas/new", {
         "text": "A Saturday club at the library", "raised_on": "2026-06-10",
         "language": "en", "raised_by": "", "credit": "name", "credit_as": "Ann",
         "client_key": "k1"})
@@ -106,14 +96,14 @@ def test_a_manager_answers_an_idea_not_included_only_with_a_reason(app):
     url = f"/staff/register/{work.id}/ideas/{idea.id}"
     assert typed.response.headers["Location"].endswith(url)
 
-    refused = _post(client, url, {"decision": "not_included", "reason": "",
+    refused = post_form(client, url, {"decision": "not_included", "reason": "",
                                   "cost": "2,500", "cost_note": "a room on Saturdays"})
     assert refused.status == 400
     assert "Give the reason" in refused and 'value="2,500"' in refused.html
     assert 'value="a room on Saturdays"' in refused.html
     assert db.session.scalar(select(Idea)).decision is None
 
-    answered = _post(client, url, {"decision": "not_included",
+    answered = post_form(client, url, {"decision": "not_included",
                                    "reason": "The library is closed on Saturdays.",
                                    "cost": "2,500", "cost_note": ""})
     assert answered.status == 302
@@ -130,18 +120,18 @@ def test_an_included_idea_becomes_an_action_that_stalls_is_looked_into_and_moves
     work = _work(app)
     manager = db.session.scalar(select(User).filter_by(role="manager"))
     idea = reg.raise_idea(work, "Earlier buses", source="staff", today=TODAY)
-    client = _client(app, "facilitator")
-    early = _post(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {
+    client = signed_in(app, "facilitator")
+    early = post_form(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {
         "change": "Ask for an earlier bus", "owner": "Priya Shah", "starts_on": "2026-06-15",
         "due_on": "2026-09-01", "status": "planned", "public_sentence": ""})
     assert early.status == 400 and "Answer the idea first" in early
     reg.answer_idea(manager, idea, decision="included", today=TODAY)
-    late = _post(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {
+    late = post_form(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {
         "change": "Ask for an earlier bus", "owner": "Priya Shah", "starts_on": "2026-06-15",
         "due_on": "2026-06-01", "status": "planned", "public_sentence": ""})
     assert late.status == 400 and "The finish date must be on or after the start date" in late
     assert "Ask for an earlier bus" in late
-    added = _post(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {
+    added = post_form(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {
         "change": "Ask for an earlier bus", "owner": "Priya Shah", "starts_on": "2026-06-15",
         "due_on": "2026-09-01", "status": "planned", "public_sentence": ""})
     assert added.status == 302
@@ -157,15 +147,15 @@ def test_an_included_idea_becomes_an_action_that_stalls_is_looked_into_and_moves
     investigate = f"{action_url}/investigate"
     assert "The manager of this piece of work records" in Page(client.get(investigate))
     assert client.post(investigate, data={"why": "x", "next_steps": "y"}).status_code == 403
-    managers = _client(app, "manager")
-    recorded = _post(managers, investigate, {
+    managers = signed_in(app, "manager")
+    recorded = post_form(managers, investigate, {
         "why": "The bus company did not reply.", "next_steps": "Ring them weekly.",
         "new_date": "2026-10-31"})
     assert recorded.status == 302
     assert db.session.scalar(select(Investigation)).action_id == action.id
     assert "The bus company did not reply." in Page(client.get(action_url))
     # it moves: the flag clears
-    moved = _post(client, action_url, {
+    moved = post_form(client, action_url, {
         "change": "Ask for an earlier bus", "owner": "Priya Shah", "starts_on": "2026-06-15",
         "due_on": "2026-09-01", "status": "in_progress", "public_sentence": ""})
     assert moved.status == 302
@@ -176,14 +166,14 @@ def test_an_included_idea_becomes_an_action_that_stalls_is_looked_into_and_moves
 
 def test_a_yearly_review_records_what_changed_and_opens_it_for_ideas(app):
     work = _work(app)
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     index = Page(client.get("/staff/register/"))
     assert "Review “Oak House plan”" in index
-    bad = _post(client, f"/staff/register/{work.id}/review", {
+    bad = post_form(client, f"/staff/register/{work.id}/review", {
         "reviewed_on": "2026-06-15", "what_changed": "New partners joined",
         "ideas_until": "2026-06-01", "next_review_on": "2027-06-15"})
     assert bad.status == 400 and "New partners joined" in bad
-    done = _post(client, f"/staff/register/{work.id}/review", {
+    done = post_form(client, f"/staff/register/{work.id}/review", {
         "reviewed_on": "2026-06-15", "what_changed": "New partners joined",
         "ideas_until": "2026-08-31", "next_review_on": "2027-06-15"})
     assert done.status == 302
@@ -200,7 +190,7 @@ def test_each_role_sees_only_what_it_may(app):
     elm = _work(app, "Elm Court plan", "elm")
     idea = reg.raise_idea(elm, "More trips", source="phone", today=TODAY, raised_by="Ann Lee",
                           name_agreed=True)
-    facilitator = _client(app, "facilitator")  # works at Oak House only
+    facilitator = signed_in(app, "facilitator")  # works at Oak House only
     listed = Page(facilitator.get("/staff/register/"))
     assert "Oak House plan" in listed and "Elm Court plan" not in listed
     for url in (f"/staff/register/{elm.id}", f"/staff/register/{elm.id}/history",
@@ -210,26 +200,26 @@ def test_each_role_sees_only_what_it_may(app):
         assert facilitator.get(url).status_code == 404, url
     # a forged scope: a facilitator cannot move their piece to a service that is not theirs
     ids = _ids("elm")
-    forged = _post(facilitator, f"/staff/register/{oak.id}/edit", {
+    forged = post_form(facilitator, f"/staff/register/{oak.id}/edit", {
         "title": "Oak House plan", "kind": "local_plan", "scope": f"service:{ids['service']}",
         "facilitator": "", "manager": "", "review_on": "2027-06-15", "parent": ""})
     assert forged.status == 400 and "Choose one from the list" in forged
     db.session.expire_all()
     assert db.session.get(Work, oak.id).service_id != ids["service"]
 
-    admin = Page(_client(app, "admin").get(f"/staff/register/{elm.id}/ideas/{idea.id}"))
-    manager = Page(_client(app, "manager").get(f"/staff/register/{elm.id}/ideas/{idea.id}"))
+    admin = Page(signed_in(app, "admin").get(f"/staff/register/{elm.id}/ideas/{idea.id}"))
+    manager = Page(signed_in(app, "manager").get(f"/staff/register/{elm.id}/ideas/{idea.id}"))
     assert "Ann Lee" in admin and "Ann Lee" not in manager
-    history = Page(_client(app, "manager").get(f"/staff/register/{elm.id}/history"))
+    history = Page(signed_in(app, "manager").get(f"/staff/register/{elm.id}/history"))
     assert "Ann Lee" not in history and "not shown to your role" in history
-    assert _client(app, "translator").get("/staff/register/").status_code == 403
+    assert signed_in(app, "translator").get("/staff/register/").status_code == 403
 
 
 def test_a_closed_piece_takes_no_typed_ideas_and_every_id_is_checked(app):
     work = _work(app)
     work.status = "closed"
     db.session.commit()
-    client = _client(app, "admin")
+    client = signed_in(app, "admin")
     r = client.get(f"/staff/register/{work.id}/ideas/new")
     assert r.status_code == 302
     assert "not taking new ideas" in Page(client.get(r.headers["Location"]))
@@ -242,7 +232,7 @@ def test_a_closed_piece_takes_no_typed_ideas_and_every_id_is_checked(app):
 def test_an_admin_sets_the_time_to_answer_and_the_flags_follow(app):
     work = _work(app)
     reg.raise_idea(work, "More trips", source="phone", today=TODAY - timedelta(days=20))
-    admin = _client(app, "admin")
+    admin = signed_in(app, "admin")
     assert "Answers overdue" not in Page(admin.get("/staff/register/")).html.split("<table")[1]
     page = Page(admin.get("/staff/register/promises"))
     assert "within 28 days" in page and 'name="days"' in page.html
@@ -255,7 +245,7 @@ def test_an_admin_sets_the_time_to_answer_and_the_flags_follow(app):
     assert reg.answer_days(work.organisation_id) == 14
     assert "Answers overdue: 1" in Page(admin.get("/staff/register/"))
     # only admins change it
-    manager = _client(app, "manager")
+    manager = signed_in(app, "manager")
     assert 'name="days"' not in Page(manager.get("/staff/register/promises")).html
     assert manager.post("/staff/register/answer-time", data={"days": "90"}).status_code == 403
 
@@ -267,7 +257,7 @@ def test_a_busy_piece_shows_the_pressing_ideas_first_and_pages_its_history(app):
              for i in range(55)]
     for idea in ideas[1:]:
         reg.answer_idea(admin, idea, decision="included", today=TODAY)
-    client = _client(app, "admin")
+    client = signed_in(app, "admin")
     page = Page(client.get(f"/staff/register/{work.id}"))
     shown = re.findall(r"/ideas/(\d+)\"", page.html)
     assert len(shown) == 50 and shown[0] == str(ideas[0].id)  # the one waiting comes first
@@ -287,13 +277,13 @@ def test_a_busy_piece_shows_the_pressing_ideas_first_and_pages_its_history(app):
 
 def test_an_idea_typed_for_someone_is_not_dated_ahead_and_is_stored_once(app):
     work = _work(app)
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     url = f"/staff/register/{work.id}/ideas/new"
-    ahead = _post(client, url, {"text": "A garden", "raised_on": "2026-06-16", "language": "en",
+    ahead = post_form(client, url, {"text": "A garden", "raised_on": "2026-06-16", "language": "en",
                                 "credit": "none", "client_key": "twice"})
     assert ahead.status == 400 and "cannot be after today" in ahead and "A garden" in ahead
     for _ in range(2):  # pressed twice: one idea
-        assert _post(client, url, {"text": "A garden", "raised_on": "2026-06-15",
+        assert post_form(client, url, {"text": "A garden", "raised_on": "2026-06-15",
                                    "language": "cy", "credit": "none",
                                    "client_key": "twice"}).status == 302
     ideas = db.session.scalars(select(Idea)).all()
@@ -305,7 +295,7 @@ def test_a_piece_is_closed_and_opened_again_and_its_parts_marked_done(app):
     admin_user = db.session.scalar(select(User).filter_by(role="admin"))
     part = reg.add_part(admin_user, work, title="Taster days", starts_on=TODAY,
                         finishes_on=TODAY + timedelta(days=30))
-    client = _client(app, "facilitator")
+    client = signed_in(app, "facilitator")
     url = f"/staff/register/{work.id}"
     token = Page(client.get(url)).csrf
     assert client.post(f"{url}/status", data={"status": "closed"}).status_code == 302
@@ -330,7 +320,7 @@ def test_the_register_pages_keep_the_filter(app):
     work = _work(app)
     for i in range(105):
         reg.raise_idea(work, f"Idea {i}", source="phone" if i % 2 else "staff", today=TODAY)
-    client = _client(app, "admin")
+    client = signed_in(app, "admin")
     page = Page(client.get(f"/staff/register/ideas?source=phone&source=staff&work={work.id}"))
     assert "Page 1 of 2" in page
     assert f'href="?source=phone&amp;source=staff&amp;work={work.id}&amp;page=2"' in page.html

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 from browser.browsing import catalogue
-from conftest import Page, sign_in
+from conftest import Page, pdf_text, sign_in
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
@@ -345,12 +345,6 @@ def test_the_projector_page_and_its_numbers(world):
         "closed"
 
 
-def _pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                         check=True).stdout.decode()
-    return " ".join(out.split())
-
 
 def _pages(data: bytes) -> int:
     info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True,
@@ -376,11 +370,11 @@ def test_the_poster_and_the_code_cards_are_for_staff_of_the_event(world):
         assert poster.status_code == cards.status_code == status, role
         if status != 200:
             continue
-        text = _pdf_text(poster.data)
+        text = pdf_text(poster.data)
         assert "Oak House big day" in text and f"http://rk.test/v/{event['code']}" in text
         assert "You can change your vote until voting closes." in text and _pages(
             poster.data) == 1
-        text = _pdf_text(cards.data)
+        text = pdf_text(cards.data)
         shown = [f"{c[:4]}-{c[4:]}" for c in codes]
         assert shown[0] not in text  # used already: no card
         assert all(code in text for code in shown[1:]) and _pages(cards.data) == 2
@@ -391,7 +385,7 @@ def test_the_poster_and_the_code_cards_are_for_staff_of_the_event(world):
         response = manager.get(f"/staff/events/{event['id']}/poster.pdf?lang={lang}")
         assert response.status_code == 200 and _pages(response.data) == 1, lang
     none = manager.get(f"/staff/events/{elm['id']}/cards.pdf?lang=en")  # no codes: says so
-    assert none.status_code == 200 and "There are no codes to print" in _pdf_text(none.data)
+    assert none.status_code == 200 and "There are no codes to print" in pdf_text(none.data)
     facilitator = app.test_client()
     sign_in(facilitator, "facilitator")  # works at Oak House only
     assert facilitator.get(f"/staff/events/{elm['id']}/poster.pdf").status_code == 404

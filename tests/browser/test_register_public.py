@@ -11,7 +11,6 @@ actions done and in progress), a closed piece of work and a fixed "today" serves
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,7 +18,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 from babel.dates import format_date
-from conftest import make_app
+from conftest import make_app, pdf_text
 from flask import Flask
 from sqlalchemy import select
 from test_ideas_public import tell_back
@@ -145,12 +144,6 @@ def test_a_partner_sends_an_idea_in_welsh_without_javascript_and_follows_it(site
     assert page.url.endswith(f"/t/{code}")
 
 
-def _pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                         check=True).stdout.decode()
-    return " ".join(out.split())
-
 
 def test_the_you_said_we_did_pdf_credits_exactly_the_partners_who_agreed(site, contexts):
     page = contexts.page(**PHONE)
@@ -161,7 +154,7 @@ def test_the_you_said_we_did_pdf_credits_exactly_the_partners_who_agreed(site, c
         assert shown == CREDITED, path
         for name in ("Download as PDF", "Easy read PDF, with pictures"):
             href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
-            text = _pdf_text(requests.get(site.url + href, timeout=60).content)
+            text = pdf_text(requests.get(site.url + href, timeout=60).content)
             for credited in CREDITED:
                 assert credited in text, (path, name, credited)
             for secret in NEVER:
