@@ -248,6 +248,32 @@ def pdf_text(data: bytes) -> str:
     return " ".join(out.split())
 
 
+def pooled_themes(user, service, said: list[tuple[str, str]], labels: dict[str, str],
+                  day: date) -> None:
+    """Statements a person at ``service`` agreed to share (theme id, text), said on ``day``,
+    in a stored organisation-wide theme set with ``labels`` (theme id: label)."""
+    from reviewkit.models import Person, ThemeAssignment, ThemeSet
+    from reviewkit.services import people as people_svc
+    from reviewkit.services import reviews as rv
+    from reviewkit.services.banks import latest_version
+
+    person = Person(organisation_id=service.organisation_id, service=service,
+                    display_name="Al")
+    db.session.add(person)
+    db.session.commit()
+    people_svc.record_consent(user, person, scope="pooled", given=True, note="Yes")
+    review = rv.start_review(user, person, latest_version("person-centred-review"), day)
+    ts = ThemeSet(organisation_id=service.organisation_id, scope="all", model={"themes": []},
+                  result={"themes": [{"id": t, "label": label} for t, label in labels.items()]})
+    db.session.add(ts)
+    db.session.flush()
+    for theme_id, words in said:
+        statement = rv.add_statement(review, "working-not-working", None, "not_working", words)
+        db.session.add(ThemeAssignment(theme_set_id=ts.id, statement_id=statement.id,
+                                       theme_id=theme_id))
+    db.session.commit()
+
+
 def form_token(client: FlaskClient, url: str) -> str:
     return Page(client.get(url)).csrf
 

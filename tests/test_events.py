@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from conftest import pooled_themes
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
@@ -17,8 +18,6 @@ from reviewkit.models import (
     Event,
     Organisation,
     Service,
-    ThemeAssignment,
-    ThemeSet,
     User,
     Vote,
     Work,
@@ -164,30 +163,11 @@ def test_single_use_codes_allow_exactly_one_ballot_each(org):
 
 
 def test_the_ballot_comes_from_the_services_themes_and_the_top_priorities_become_a_plan(org):
-    from reviewkit.services import people as people_svc
-    from reviewkit.services import reviews as rv
-    from reviewkit.services.banks import latest_version
-
     facilitator = _user("facilitator")
     oak = _service("oak")
-    from reviewkit.models import Person
-
-    person = Person(organisation_id=org.id, service=oak, display_name="Al")
-    db.session.add(person)
-    db.session.commit()
-    people_svc.record_consent(facilitator, person, scope="pooled", given=True, note="Yes")
-    review = rv.start_review(facilitator, person, latest_version("person-centred-review"),
-                             WHEN.date())
-    said = [rv.add_statement(review, "working-not-working", None, "not_working", text)
-            for text in ("The bus is late", "No bus on Sunday", "I want to cook")]
-    ts = ThemeSet(organisation_id=org.id, scope="all", model={"themes": []},
-                  result={"themes": [{"id": "t1", "label": "Buses"},
-                                     {"id": "t2", "label": "Cooking"}]})
-    db.session.add(ts)
-    db.session.flush()
-    for s, tid in zip(said, ["t1", "t1", "t2"], strict=True):
-        db.session.add(ThemeAssignment(theme_set_id=ts.id, statement_id=s.id, theme_id=tid))
-    db.session.commit()
+    pooled_themes(facilitator, oak, [("t1", "The bus is late"), ("t1", "No bus on Sunday"),
+                                     ("t2", "I want to cook")],
+                  {"t1": "Buses", "t2": "Cooking"}, WHEN.date())
     event = ev.save_event(facilitator, name="Oak day", starts_at=WHEN, place="Hall",
                           service_id=oak.id)
     assert [(c.id, c.label, c.statements) for c in ev.theme_choices(event)] == [

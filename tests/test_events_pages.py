@@ -13,7 +13,7 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import Page, post_form, signed_in
+from conftest import Page, pooled_themes, post_form, signed_in
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
@@ -23,12 +23,9 @@ from reviewkit.models import (
     Event,
     Idea,
     Organisation,
-    Person,
     PlanAction,
     Service,
     TallySheet,
-    ThemeAssignment,
-    ThemeSet,
     User,
     Work,
 )
@@ -62,27 +59,10 @@ def _service(slug: str) -> Service:
 
 def _themes(org_id: int, service: Service) -> None:
     """Two themes of Oak House's pooled statements: buses (2) and cooking (1)."""
-    from reviewkit.services import people as people_svc
-    from reviewkit.services import reviews as rv
-    from reviewkit.services.banks import latest_version
-
-    admin = _user("admin")
-    person = Person(organisation_id=org_id, service=service, display_name="Al")
-    db.session.add(person)
-    db.session.commit()
-    people_svc.record_consent(admin, person, scope="pooled", given=True, note="Yes")
-    review = rv.start_review(admin, person, latest_version("person-centred-review"),
-                             WHEN.date())
-    said = [rv.add_statement(review, "working-not-working", None, "not_working", text)
-            for text in ("The bus is late", "No bus on Sunday", "I want to cook")]
-    ts = ThemeSet(organisation_id=org_id, scope="all", model={"themes": []},
-                  result={"themes": [{"id": "t1", "label": "Buses"},
-                                     {"id": "t2", "label": "Cooking"}]})
-    db.session.add(ts)
-    db.session.flush()
-    for s, tid in zip(said, ["t1", "t1", "t2"], strict=True):
-        db.session.add(ThemeAssignment(theme_set_id=ts.id, statement_id=s.id, theme_id=tid))
-    db.session.commit()
+    pooled_themes(_user("admin"), service, [("t1", "The bus is late"),
+                                            ("t1", "No bus on Sunday"),
+                                            ("t2", "I want to cook")],
+                  {"t1": "Buses", "t2": "Cooking"}, WHEN.date())
 
 
 def _event(slug: str = "oak", **fields) -> Event:

@@ -16,7 +16,7 @@ from datetime import date
 
 import pytest
 import requests
-from conftest import make_app
+from conftest import make_app, pooled_themes
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -40,26 +40,9 @@ class Site:
 
 def _themes(org, service, admin) -> None:
     """Statements people agreed to share at Oak House, in three themes."""
-    from reviewkit.models import Person, ThemeAssignment, ThemeSet
-    from reviewkit.services import people as people_svc
-    from reviewkit.services import reviews as rv
-    from reviewkit.services.banks import latest_version
-
-    person = Person(organisation_id=org.id, service=service, display_name="Al")
-    db.session.add(person)
-    db.session.commit()
-    people_svc.record_consent(admin, person, scope="pooled", given=True, note="Yes")
-    review = rv.start_review(admin, person, latest_version("person-centred-review"), TODAY)
-    ts = ThemeSet(organisation_id=org.id, scope="all", model={"themes": []}, result={
-        "themes": [{"id": "t1", "label": "Buses"}, {"id": "t2", "label": "Cooking"},
-                   {"id": "t3", "label": "Holidays"}]})
-    db.session.add(ts)
-    db.session.flush()
-    for tid, text in [("t1", "The bus is late"), ("t1", "No bus on Sunday"),
-                      ("t2", "I want to cook"), ("t3", "A trip to the sea")]:
-        s = rv.add_statement(review, "working-not-working", None, "not_working", text)
-        db.session.add(ThemeAssignment(theme_set_id=ts.id, statement_id=s.id, theme_id=tid))
-    db.session.commit()
+    pooled_themes(admin, service, [("t1", "The bus is late"), ("t1", "No bus on Sunday"),
+                                   ("t2", "I want to cook"), ("t3", "A trip to the sea")],
+                  {"t1": "Buses", "t2": "Cooking", "t3": "Holidays"}, TODAY)
 
 
 @pytest.fixture(scope="module")
