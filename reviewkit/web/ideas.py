@@ -50,7 +50,7 @@ POSTER_WORDS = {"ask": N_("Do you have an idea? Tell us."),
                 "type": N_("Or type this link:"),
                 "account": N_("You do not need an account."),
                 "language": N_("You can write in your own language."),
-                "answer": N_("We answer every idea, and say why.")}
+                "last": N_("We answer every idea, and say why.")}
 NOT_FOUND = _l("We could not find an idea with that code. Check it and try again. It has 8 "
                "letters and numbers, like K7PQ-4XR9.")
 
@@ -192,7 +192,7 @@ def poster(work_id: int):
     html = render_template("ideas/poster.html", work=work, link=link, qr=qr_svg(link),
                            words=words,
                            organisation=db.session.get(Organisation, work.organisation_id),
-                           idea=inline_pictogram("lightbulb"),
+                           icon=inline_pictogram("lightbulb"),
                            phone=inline_pictogram("phone"))
     return Response(html_to_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="ideas-poster-{work.public_code}.pdf"',

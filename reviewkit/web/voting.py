@@ -54,13 +54,13 @@ ITEM_PICTURE = "star"  # an item with no picture of its own
 PLACES = {1: _l("First choice"), 2: _l("Second choice"), 3: _l("Third choice")}
 FORGED = _l("Choose from the list.")
 #: The poster's and the cards' words (translated when they are printed).
-POSTER_WORDS = {"vote": N_("Vote for what matters most to you."),
+POSTER_WORDS = {"ask": N_("Vote for what matters most to you."),
                 "scan": N_("Scan the code with your phone camera."),
                 "type": N_("Or type this link:"),
                 "account": N_("You do not need an account."),
                 "language": N_("You can vote in your own language or in easy read, and "
                                "hear it read aloud."),
-                "change": N_("You can change your vote until voting closes.")}
+                "last": N_("You can change your vote until voting closes.")}
 CARD_WORDS = {"title": N_("Your voting code"),
               "scan": N_("Scan the code to vote. Your code is in the link."),
               "type": N_("Or type this link and the code:"),
@@ -355,7 +355,7 @@ def poster(event_id: int):
         "voting/poster.html", event=event, link=link, qr=qr_svg(link),
         words={key: ui_text(message, lang) for key, message in POSTER_WORDS.items()},
         organisation=db.session.get(Organisation, event.organisation_id),
-        choose=inline_pictogram("choose"), phone=inline_pictogram("phone"))
+        icon=inline_pictogram("choose"), phone=inline_pictogram("phone"))
     return _pdf(html, f"voting-poster-{event.public_code}.pdf")
 
 
