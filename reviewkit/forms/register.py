@@ -4,8 +4,8 @@ typed for someone, an answer, an action, an investigation and the yearly review.
 The forms carry the fields, the CSRF token and the first checks (something typed, a date that
 reads as a date, a choice from the list); the register's rules are its services' own
 (:mod:`reviewkit.services.register`), whose :class:`RegisterError` is put on the field it names
-with :func:`reviewkit.web.saving.refuse`. Each form on the page of a piece of work has a prefix, so no two fields
-share an id."""
+with :func:`reviewkit.web.saving.refuse`. Each form on the page of a piece of work has a
+prefix, so no two fields share an id."""
 
 from __future__ import annotations
 
