@@ -616,3 +616,22 @@ def tab_through(page, targets: list, limit: int = 200) -> tuple[set[int], set[in
         if len(reached) == len(targets) and seen_any:
             break
     return reached, unstyled
+
+
+def fits(page, url: str) -> None:
+    """The page does not scroll sideways at its viewport's width."""
+    width = page.viewport_size["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, \
+        f"{url} scrolls sideways at {width} px"
+
+
+def check_public_page(page, url: str, lang: str) -> None:
+    """A public page in ``lang``: its language and direction, one <h1>, axe-core clean, and no
+    sideways scroll."""
+    assert page.locator("html").get_attribute("lang") == lang, url
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang in ("ur", "ar")
+                                                         else "ltr"), url
+    assert page.locator("h1").count() == 1, url
+    violations = axe(page)
+    assert not violations, describe_violations(violations, url)
+    fits(page, url)

@@ -27,7 +27,13 @@ from reviewkit.extensions import db
 from reviewkit.models import Idea, User
 from reviewkit.services import register as reg
 
-from .browsing import Keys, LiveServer, axe, catalogue, describe_violations, staff_organisation
+from .browsing import (
+    Keys,
+    LiveServer,
+    catalogue,
+    check_public_page,
+    staff_organisation,
+)
 from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
@@ -85,19 +91,6 @@ def site(browser, tmp_path_factory) -> Iterator[Site]:
         db.engine.dispose()
 
 
-def _fits(page, url: str) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, \
-        f"{url} scrolls sideways at 360 px"
-
-
-def _check(page, url: str, lang: str) -> None:
-    assert page.locator("html").get_attribute("lang") == lang, url
-    assert page.locator("html").get_attribute("dir") == ("rtl" if lang in ("ur", "ar")
-                                                         else "ltr"), url
-    assert page.locator("h1").count() == 1, url
-    violations = axe(page)
-    assert not violations, describe_violations(violations, url)
-    _fits(page, url)
 
 
 def test_a_partner_sends_an_idea_in_welsh_without_javascript_and_follows_it(site, contexts):
@@ -105,13 +98,13 @@ def test_a_partner_sends_an_idea_in_welsh_without_javascript_and_follows_it(site
     page = contexts.page(**PHONE, java_script_enabled=False)
     keys = Keys(page)
     page.goto(f"{site.url}/w/{site.code}?lang=cy")
-    _check(page, page.url, "cy")
+    check_public_page(page, page.url, "cy")
     assert page.locator("[data-listen]").is_hidden()  # no Listen button without JavaScript
 
     keys.press(keys.button(cy("Send my idea")))  # nothing written: a clear message
     assert page.locator(".error-summary").count() == 1
     assert cy("Write your idea here.") in page.locator(".error-summary").inner_text()
-    _check(page, page.url, "cy")
+    check_public_page(page, page.url, "cy")
 
     keys.type(page.locator("#text"), "Clwb ar ddydd Sadwrn, please")
     keys.radio(page.locator("input[name=credit]"), 1)  # show my name
@@ -120,7 +113,7 @@ def test_a_partner_sends_an_idea_in_welsh_without_javascript_and_follows_it(site
     assert re.search(r"/t/[A-Z2-9]{4}-[A-Z2-9]{4}/sent$", page.url), page.url
     code = page.locator("p.code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
-    _check(page, page.url, "cy")
+    check_public_page(page, page.url, "cy")
     with site.app.app_context():
         idea = reg.find_idea(code)
         assert (idea.text, idea.language, idea.credit, idea.credit_as, idea.raised_by) == (
@@ -136,7 +129,7 @@ def test_a_partner_sends_an_idea_in_welsh_without_javascript_and_follows_it(site
     for day in (date(2026, 6, 15), date(2026, 6, 16), date(2026, 8, 1)):
         assert format_date(day, "d MMMM y", locale="cy") in main, day  # dates in Welsh
     assert "We are asking the bus company" in main
-    _check(page, page.url, "cy")
+    check_public_page(page, page.url, "cy")
 
     page.goto(f"{site.url}/t")  # the code typed by hand, in small letters
     keys.type(page.locator("#code"), code.lower())
@@ -198,11 +191,11 @@ def test_axe_finds_nothing_on_the_public_pages(site, contexts, lang, easy):
         response = page.goto(url)
         assert response.status in (200, 400, 404), (name, response.status)
         assert (page.locator("body.easy-read").count() == 1) == (easy == "1"), name
-        _check(page, url, lang)
+        check_public_page(page, url, lang)
     page.goto(f"{site.url}/w/{site.code}?lang={lang}&easy={easy}")  # a form with errors
     page.get_by_role("button", name=catalogue(lang)("Send my idea") if lang != "en"
                      else "Send my idea", exact=True).click()
     page.wait_for_selector(".error-summary")
-    _check(page, page.url, lang)
+    check_public_page(page, page.url, lang)
     with site.app.app_context():
         assert db.session.scalar(select(Idea).filter_by(text="")) is None

@@ -30,9 +30,8 @@ from .browsing import (
     PAGE_BUDGET,
     Keys,
     LiveServer,
-    axe,
     catalogue,
-    describe_violations,
+    check_public_page,
     page_weights,
     staff_organisation,
 )
@@ -98,19 +97,6 @@ def site(browser, tmp_path_factory) -> Iterator[Site]:
         db.engine.dispose()
 
 
-def _fits(page, url: str) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= \
-        page.viewport_size["width"], f"{url} scrolls sideways"
-
-
-def _check(page, url: str, lang: str) -> None:
-    assert page.locator("html").get_attribute("lang") == lang, url
-    assert page.locator("html").get_attribute("dir") == ("rtl" if lang in ("ur", "ar")
-                                                         else "ltr"), url
-    assert page.locator("h1").count() == 1, url
-    violations = axe(page)
-    assert not violations, describe_violations(violations, url)
-    _fits(page, url)
 
 
 def _choose_dots(keys: Keys, page, item_id: int, n: int) -> None:
@@ -134,7 +120,7 @@ def test_three_phones_vote_by_keyboard_and_the_projector_shows_each_vote(site, c
     code, items = site.codes["dots"], site.items["dots"]
     projector = contexts.page(**PROJECTOR)
     projector.goto(f"{site.url}/v/{code}/live?lang=en")
-    _check(projector, projector.url, "en")
+    check_public_page(projector, projector.url, "en")
     assert projector.locator(".live-qr svg").count() == 1
     assert f"/v/{code}" in projector.locator(".live-link").inner_text()
     assert projector.locator(f'[data-item="{items["Work"]}"] [data-n]').inner_text() == "0 dots"
@@ -143,7 +129,7 @@ def test_three_phones_vote_by_keyboard_and_the_projector_shows_each_vote(site, c
     page = contexts.page(**PHONE)
     keys = Keys(page)
     page.goto(f"{site.url}/v/{code}?lang=en")
-    _check(page, page.url, "en")
+    check_public_page(page, page.url, "en")
     assert page.locator("[data-left]").inner_text() == "You have 3 dots left."
     _choose_dots(keys, page, items["Work"], 2)
     assert page.locator("[data-left]").inner_text() == "You have 1 dot left."  # as they choose
@@ -153,14 +139,14 @@ def test_three_phones_vote_by_keyboard_and_the_projector_shows_each_vote(site, c
     site.latency.append(_on_projector(projector, items["Work"], "2 dots"))
     assert page.url.endswith(f"/v/{code}/thanks")
     assert page.locator("h1").inner_text().strip() == "Thank you for voting"
-    _check(page, page.url, "en")
+    check_public_page(page, page.url, "en")
 
     # 2. Welsh, easy read, JavaScript off
     cy = catalogue("cy")
     page = contexts.page(**PHONE, java_script_enabled=False)
     keys = Keys(page)
     page.goto(f"{site.url}/v/{code}?lang=cy&easy=1")
-    _check(page, page.url, "cy")
+    check_public_page(page, page.url, "cy")
     assert page.locator("body.easy-read").count() == 1
     assert page.locator("[data-listen]").is_hidden()  # no Listen without JavaScript
     cooking = page.locator(f'label[for="dots-{items["Cooking"]}"]')
@@ -173,14 +159,14 @@ def test_three_phones_vote_by_keyboard_and_the_projector_shows_each_vote(site, c
     assert cy("You have %(n)d dots: take some off.") % {"n": 3} in page.locator(
         ".error-summary").inner_text()
     assert page.locator(f"#dots-{items['Work']}").input_value() == "3"  # kept
-    _check(page, page.url, "cy")
+    check_public_page(page, page.url, "cy")
     _choose_dots(keys, page, items["Work"], 2)
     keys.press(keys.button(cy("Send my vote")))
     site.latency.append(_on_projector(projector, items["Work"], "4 dots"))
     assert page.url.endswith(f"/v/{code}/thanks")
     assert page.locator("h1").inner_text().strip() == cy("Thank you for voting")
     assert "Coginio" in page.locator("main").inner_text()
-    _check(page, page.url, "cy")
+    check_public_page(page, page.url, "cy")
     assert _on_projector(projector, items["Cooking"], "1 dot") < 2
 
     # 3. Urdu, easy read, JavaScript on; then changes the vote
@@ -188,13 +174,13 @@ def test_three_phones_vote_by_keyboard_and_the_projector_shows_each_vote(site, c
     page = contexts.page(**PHONE)
     keys = Keys(page)
     page.goto(f"{site.url}/v/{code}?lang=ur&easy=1")
-    _check(page, page.url, "ur")
+    check_public_page(page, page.url, "ur")
     assert "کھانا پکانا" in page.locator(f'label[for="dots-{items["Cooking"]}"]').inner_text()
     assert page.locator(f'label[for="dots-{items["Work"]}"] [lang="en"]').count() == 1
     _choose_dots(keys, page, items["Holidays"], 3)
     keys.press(keys.button(ur("Send my vote")))
     site.latency.append(_on_projector(projector, items["Holidays"], "3 dots"))
-    _check(page, page.url, "ur")
+    check_public_page(page, page.url, "ur")
     keys.press(page.get_by_role("link", name=ur("Change my vote"), exact=True))
     assert page.locator(f"#dots-{items['Holidays']}").input_value() == "3"  # pre-filled
     _choose_dots(keys, page, items["Holidays"], 0)
@@ -287,26 +273,26 @@ def test_axe_finds_nothing_on_the_voting_pages_and_each_is_light(site, contexts,
         url = f"{site.url}/v/{code}?lang={lang}&easy={easy}"
         assert page.goto(url).status == 200, url
         assert (page.locator("body.easy-read").count() == 1) == (easy == "1")
-        _check(page, url, lang)
+        check_public_page(page, url, lang)
         weights[url] = sum(page_weights(url, page.context.cookies()).values())
         if name in ("closed", "draft"):
             continue
         page.locator("#vote-button").click()  # nothing chosen: a message
         page.wait_for_selector(".error-summary")
-        _check(page, page.url + " (an error)", lang)
+        check_public_page(page, page.url + " (an error)", lang)
         _thanks(site, page, name, lang)
         page.goto(f"{page.url}?easy={easy}&lang={lang}")
-        _check(page, page.url, lang)
+        check_public_page(page, page.url, lang)
         weights[page.url] = sum(page_weights(page.url, page.context.cookies()).values())
         live = f"{site.url}/v/{code}/live?lang={lang}&easy={easy}"
         page.goto(live)
-        _check(page, live, lang)
+        check_public_page(page, live, lang)
         weights[live] = sum(page_weights(live, page.context.cookies()).values())
     live = f"{site.url}/v/{site.codes['closed']}/live?lang={lang}&easy={easy}"
     page.goto(live)
-    _check(page, live, lang)
+    check_public_page(page, live, lang)
     projector = contexts.page(**PROJECTOR)  # the projector as the room sees it
     projector.goto(f"{site.url}/v/{site.codes['dots']}/live?lang={lang}&easy={easy}")
-    _check(projector, projector.url, lang)
+    check_public_page(projector, projector.url, lang)
     heavy = {url: n for url, n in weights.items() if n > PAGE_BUDGET}
     assert not heavy, heavy
