@@ -69,14 +69,18 @@ def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None
     statements = pooled_statements(scope)
     if not statements:
         raise ThemingError("there are no shared (consented) statements for this choice yet")
-    ts = theme_set_for(organisation, scope)
+    # Look the set up without making it yet: a flush here would hold SQLite's write lock
+    # for the whole (long) theming, and every phone saving an answer would wait for it.
+    ts = db.session.scalar(select(ThemeSet).filter_by(organisation_id=organisation.id,
+                                                      scope=scope.key))
     items = [{
         "id": str(s.id), "text": s.text, "kind": s.kind, "language": s.language,
         "service": s.service_id, "period": _quarter(s.said_on),
     } for s in statements]
     result = theme_statements(
-        items, language=language, n_themes=n_themes, previous=ts.model,
-        edits=[e.edit for e in ts.edits], split=False, progress=progress)
+        items, language=language, n_themes=n_themes, previous=ts.model if ts else None,
+        edits=[e.edit for e in ts.edits] if ts else [], split=False, progress=progress)
+    ts = ts or theme_set_for(organisation, scope)
     ts.model = result.model
     ts.result = {"themes": result.themes, "warnings": result.warnings}
     ts.updated_at = utcnow()
