@@ -41,6 +41,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     from .voting import bp as voting_bp  # public voting at events, and its poster and cards
     app.register_blueprint(voting_bp)
+    from .indicators import bp as indicators_bp  # indicators people chose, over time
+    app.register_blueprint(indicators_bp)
+    from .audit import bp as audit_bp  # the repeated co-production self-audit
+    app.register_blueprint(audit_bp)
 
     from .auth import can, init_idle_timeout
 

@@ -23,14 +23,16 @@ class Permission(StrEnum):
     USERS = "users"  # staff accounts
     REGISTER = "register"  # the co-production register (facilitators: their services' work)
     EVENTS = "events"  # local events, ballots, votes and tallies (facilitators: their events)
+    MEASURES = "measures"  # indicators people chose and the repeated self-audit (aggregates)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.FACILITATOR: frozenset({Permission.DASHBOARD, Permission.PEOPLE, Permission.REVIEWS,
-                                 Permission.INVITE, Permission.REGISTER, Permission.EVENTS}),
+                                 Permission.INVITE, Permission.REGISTER, Permission.EVENTS,
+                                 Permission.MEASURES}),
     Role.MANAGER: frozenset({Permission.DASHBOARD, Permission.REPORTS, Permission.REGISTER,
-                             Permission.EVENTS}),
+                             Permission.EVENTS, Permission.MEASURES}),
     Role.TRANSLATOR: frozenset({Permission.DASHBOARD, Permission.BANKS}),
 }
 

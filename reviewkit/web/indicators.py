@@ -1,0 +1,13 @@
+"""(being written)"""
+
+from flask import Blueprint, render_template_string
+
+from .auth import Permission, requires
+
+bp = Blueprint("indicators", __name__, url_prefix="/staff/indicators")
+
+
+@bp.get("/")
+@requires(Permission.MEASURES)
+def index():
+    return render_template_string('{% extends "staff/_layout.html" %}{% block content %}<h1>reviewkit</h1>{% endblock %}')
