@@ -102,6 +102,12 @@ PICTOGRAMS: dict[str, str] = {
     "tea": "hot-beverage",
 }
 
+# Pictures drawn for reviewkit where OpenMoji had none that fits (kept by vendor(), credited in
+# ATTRIBUTION.md, shared under the same license): name -> what it shows.
+DRAWN: dict[str, str] = {
+    "ladder": "a ladder of four rungs, the top one blue (the ladder of participation)",
+}
+
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {width} {height}" '
     'width="{width}" height="{height}" role="img">{body}</svg>\n'
@@ -168,6 +174,11 @@ def attribution(version: str) -> str:
         "|---|---|",
     ]
     lines += [f"| {name}.svg | {icon} |" for name, icon in sorted(PICTOGRAMS.items())]
+    lines += ["", "## Drawn for reviewkit", "",
+              "These were drawn for reviewkit in the same style, where OpenMoji had no picture",
+              "that fits. License: **CC BY-SA 4.0**, like the rest.", "",
+              "| file | what it shows |", "|---|---|"]
+    lines += [f"| {name}.svg | {what} |" for name, what in sorted(DRAWN.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -184,7 +195,7 @@ def vendor(icons_json: Path, out_dir: Path = OUT_DIR) -> list[Path]:
         path.write_text(SVG.format(**resolve(data, icon)), encoding="utf-8")
         written.append(path)
     for old in out_dir.glob("*.svg"):
-        if old.stem not in PICTOGRAMS:
+        if old.stem not in PICTOGRAMS and old.stem not in DRAWN:
             old.unlink()
     (out_dir / "ATTRIBUTION.md").write_text(attribution(package_version(icons_json)),
                                             encoding="utf-8")
