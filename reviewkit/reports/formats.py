@@ -12,8 +12,6 @@ import csv
 import io
 from typing import Any
 
-from markupsafe import Markup, escape
-
 from .cells import neutralise, xlsx_text
 from .table import HIDDEN, SUPPRESSED_TEXT, Document, Table
 
@@ -118,37 +116,6 @@ def _add_chart(ws, table: Table, first: int) -> None:
 
 
 # ---------------------------------------------------------------------------- PDF
-
-
-def bar_chart_svg(items: list[tuple[str, int | None]], *, title: str, width: int = 640,
-                  hidden: str = SUPPRESSED_TEXT) -> Markup:
-    """A horizontal bar chart as inline SVG with a text alternative (hidden bars are left out
-    and said so); the same numbers are always in a table beside it. Safe to put in a page:
-    every text in it is escaped."""
-
-    shown = [(label, n) for label, n in items if n is not None]
-    top = max((n for _l, n in shown), default=0) or 1
-    bar_h, gap, label_w = 18, 6, 220
-    height = max(1, len(items)) * (bar_h + gap) + 10
-    desc = "; ".join(f"{label}: {hidden if n is None else n}" for label, n in items)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" role="img" '
-             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"]
-    for i, (label, n) in enumerate(items):
-        y = i * (bar_h + gap) + 5
-        short = label if len(label) <= 34 else label[:33] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" '
-                     f'font-size="11">{escape(short)}</text>')
-        if n is None:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 13}" font-size="11">'
-                         f"{escape(hidden)}</text>")
-            continue
-        w = round((width - label_w - 50) * n / top)
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" '
-                     f'class="bar" fill="#1d70b8"></rect>'
-                     f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="11">{n}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
 
 
 def pdf_html(document: Document) -> str:

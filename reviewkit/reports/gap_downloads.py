@@ -8,7 +8,7 @@ is for reading and is in the page's language.
 
 from __future__ import annotations
 
-from .formats import bar_chart_svg
+from .charts import bar_chart_svg
 from .gap_report import (
     KIND_LABELS,
     KINDS,

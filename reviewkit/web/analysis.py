@@ -19,6 +19,7 @@ from ..extensions import db
 from ..forms.questions import BaseForm, MultiCheckboxField
 from ..models import Role, Service, Statement, ThemeSet, User
 from ..reports import gap_downloads
+from ..reports.charts import bar_chart_svg
 from ..reports.filters import (
     MAX_PERIOD_YEARS,
     FilterError,
@@ -29,7 +30,6 @@ from ..reports.filters import (
 from ..reports.formats import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
-    bar_chart_svg,
     csv_bytes,
     pdf_bytes,
     xlsx_bytes,
