@@ -58,4 +58,8 @@ from .events import (  # noqa: E402
 __all__ += ["Ballot", "BallotItem", "Channel", "Event", "TallyCount", "TallySheet", "Vote",
             "VotingCode", "VotingMethod", "VotingState"]
 
+from .indicators import Indicator, IndicatorValue  # noqa: E402
+
+__all__ += ["Indicator", "IndicatorValue"]
+
 history.configure()  # last: every model is defined

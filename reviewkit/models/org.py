@@ -16,6 +16,9 @@ class Organisation(Timestamps, db.Model):
     you_said_we_did_url: Mapped[str | None] = mapped_column(String(500))
     # the charter's "specified timeframe": days within which every idea gets an answer
     answer_days: Mapped[int] = mapped_column(Integer, default=28, server_default="28")
+    # periods (months, quarters) are counted in this time zone; times are stored in UTC
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London",
+                                          server_default="Europe/London")
 
     areas: Mapped[list[Area]] = relationship(back_populates="organisation")
     services: Mapped[list[Service]] = relationship(back_populates="organisation")

@@ -1,0 +1,280 @@
+"""Indicators people chose: making and changing them, who may see and change which, the
+questions and figures a value can come from, and numbers entered by hand each period.
+
+The rules a person can break are :class:`IndicatorError` (a field and a message); the values
+themselves are worked out in :mod:`reviewkit.services.indicator_values`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..banks import QuestionType
+from ..extensions import db
+from ..models import Area, Event, Indicator, IndicatorValue, Organisation, Service, User, Work
+from ..models.indicators import Breakdown, Frequency, Measures, Source, Unit
+from . import periods as P
+from .banks import all_latest, latest_version
+from .clock import Refused, checked_text, today_
+from .indicator_values import FIGURES
+
+CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.SCALE,
+                QuestionType.YES_NO}
+FACES = {3: ["sad", "ok", "happy"], 5: ["very sad", "sad", "ok", "happy", "very happy"]}
+LARGEST = 1e12
+
+
+class IndicatorError(Refused):
+    pass
+
+
+@dataclass(frozen=True)
+class QuestionChoice:
+    bank_id: str
+    bank_title: str
+    question_id: str
+    text: str
+    options: list[tuple[str, str]]  # (value, label)
+
+    @property
+    def key(self) -> str:
+        return f"{self.bank_id}/{self.question_id}"
+
+
+def options_of(question) -> list[tuple[str, str]]:
+    """The answers a question can have, as stored: its choices, its faces or yes and no."""
+    if question.type == QuestionType.SCALE:
+        faces = FACES.get(question.scale_points, [])
+        return [(str(i + 1), f"{i + 1} ({face})") for i, face in enumerate(faces)]
+    if question.type == QuestionType.YES_NO:
+        return [("yes", "Yes"), ("no", "No")]
+    return [(c.value, c.label) for c in question.choices]
+
+
+def questions() -> list[QuestionChoice]:
+    """Every question of a shipped or imported bank that has answers to choose from."""
+    out = []
+    for version in all_latest():
+        bank = version.bank
+        for q in bank.questions:
+            if q.type in CHOICE_TYPES:
+                out.append(QuestionChoice(bank.id, bank.title, q.id, q.text, options_of(q)))
+    return out
+
+
+# ----------------------------------------------------------------------------- who may do what
+def may_see(user: User, ind: Indicator) -> bool:
+    if ind.organisation_id != user.organisation_id:
+        return False
+    if user.role == "admin" or ind.service_id is None or not user.services:
+        return True
+    return ind.service_id in {s.id for s in user.services}
+
+
+def may_change(user: User, ind: Indicator | None = None) -> bool:
+    """Admins and managers change any; facilitators the indicators of their services."""
+    if user.role in ("admin", "manager"):
+        return ind is None or ind.organisation_id == user.organisation_id
+    if user.role != "facilitator":
+        return False
+    return ind is None or (ind.organisation_id == user.organisation_id
+                           and ind.service_id in {s.id for s in user.services})
+
+
+def visible(user: User, *, archived: bool = False) -> list[Indicator]:
+    rows = db.session.scalars(select(Indicator).where(
+        Indicator.organisation_id == user.organisation_id,
+        Indicator.archived_at.isnot(None) if archived else Indicator.archived_at.is_(None))
+        .order_by(Indicator.name)).all()
+    return [i for i in rows if may_see(user, i)]
+
+
+def indicator_for(user: User, indicator_id: int) -> Indicator | None:
+    ind = db.session.get(Indicator, indicator_id)
+    return ind if ind is not None and may_see(user, ind) else None
+
+
+# ----------------------------------------------------------------------------- making one
+def save_indicator(user: User, ind: Indicator | None = None, *, name: str,
+                   easy_read: str | None, pictogram: str | None, measures: str, source: str,
+                   question: str | None = None, options: list[str] | None = None,
+                   figure: str | None = None, unit: str | None = None,
+                   target: float | None = None, good: str = "up",
+                   frequency: str = Frequency.MONTH.value,
+                   breakdown: str = Breakdown.NONE.value, service_id: int | None = None,
+                   area_id: int | None = None, chosen_by: str | None = None,
+                   event_id: int | None = None, work_id: int | None = None,
+                   owner_id: int | None = None) -> Indicator:
+    """Make an indicator or change one, checking everything a form sends."""
+    org = user.organisation_id
+    if not may_change(user, ind):
+        raise IndicatorError("name", _l("You cannot change this indicator."))
+    fields: dict = {
+        "name": checked_text(IndicatorError, "name", name, longest=200),
+        "easy_read": checked_text(IndicatorError, "easy_read", easy_read, longest=300,
+                                  required=False),
+        "pictogram": pictogram or None,
+        "chosen_by": checked_text(IndicatorError, "chosen_by", chosen_by, longest=2000,
+                                  required=False),
+    }
+    _one_of("measures", measures, Measures)
+    _one_of("source", source, Source)
+    _one_of("frequency", frequency, Frequency)
+    _one_of("breakdown", breakdown, Breakdown)
+    if good not in ("up", "down"):
+        raise IndicatorError("good", _l("Choose one from the list."))
+    fields.update(measures=measures, source=source, frequency=frequency, breakdown=breakdown,
+                  good=good, bank_id=None, question_id=None, options=[], figure=None)
+    if source == Source.ANSWERS.value:
+        fields.update(_question(question, options), unit=Unit.PERCENT.value)
+    elif source == Source.FIGURE.value:
+        if figure not in FIGURES:
+            raise IndicatorError("figure", _l("Choose a figure from the list."))
+        fields.update(figure=figure, unit=FIGURES[figure][0].value)
+    else:
+        _one_of("unit", unit, Unit)
+        fields["unit"] = unit
+    if target is not None and not -LARGEST < target < LARGEST:
+        raise IndicatorError("target", _l("Enter a target between -1,000,000,000,000 and "
+                                          "1,000,000,000,000."))
+    if target is not None and fields["unit"] == Unit.PERCENT.value and not 0 <= target <= 100:
+        raise IndicatorError("target", _l("A percentage target is from 0 to 100."))
+    fields["target"] = target
+    fields["service_id"], fields["area_id"] = _scope(user, service_id, area_id)
+    if fields["service_id"] is not None and breakdown == Breakdown.AREA.value:
+        raise IndicatorError("breakdown", _l("An indicator of one service cannot be split by "
+                                             "area."))
+    fields["event_id"] = _own(Event, event_id, org, "event")
+    fields["work_id"] = _own(Work, work_id, org, "work")
+    if owner_id is not None:
+        owner = db.session.get(User, owner_id)
+        if owner is None or owner.organisation_id != org:
+            raise IndicatorError("owner", _l("Choose someone from the list."))
+    fields["owner_id"] = owner_id
+    if ind is None:
+        ind = Indicator(organisation_id=org, created_by_id=user.id)
+        db.session.add(ind)
+    for key, value in fields.items():
+        setattr(ind, key, value)
+    db.session.commit()
+    return ind
+
+
+def set_archived(user: User, ind: Indicator, archived: bool) -> None:
+    if not may_change(user, ind):
+        raise IndicatorError("name", _l("You cannot change this indicator."))
+    ind.archived_at = datetime.now(UTC) if archived else None
+    db.session.commit()
+
+
+def _one_of(field: str, value: str | None, allowed) -> None:
+    if value not in {v.value for v in allowed}:
+        raise IndicatorError(field, _l("Choose one from the list."))
+
+
+def _question(key: str | None, options: list[str] | None) -> dict:
+    bank_id, _sep, question_id = (key or "").partition("/")
+    version = latest_version(bank_id) if bank_id else None
+    question = version.bank.question(question_id) if version else None
+    if question is None or question.type not in CHOICE_TYPES:
+        raise IndicatorError("question", _l("Choose a question from the list."))
+    allowed = {value for value, _label in options_of(question)}
+    chosen = [o for o in options or [] if o]
+    if not chosen:
+        raise IndicatorError("options", _l("Choose the answers that count, for example "
+                                           "“Yes” or the happy face."))
+    if not set(chosen) <= allowed:
+        raise IndicatorError("options", _l("Choose answers from the list."))
+    return {"bank_id": bank_id, "question_id": question_id, "options": chosen}
+
+
+def _scope(user: User, service_id: int | None, area_id: int | None
+           ) -> tuple[int | None, int | None]:
+    if service_id is not None:
+        service = db.session.get(Service, service_id)
+        if service is None or service.organisation_id != user.organisation_id:
+            raise IndicatorError("scope", _l("Choose a service or area from the list."))
+    if area_id is not None:
+        area = db.session.get(Area, area_id)
+        if area is None or area.organisation_id != user.organisation_id:
+            raise IndicatorError("scope", _l("Choose a service or area from the list."))
+    if user.role == "facilitator" and service_id not in {s.id for s in user.services}:
+        raise IndicatorError("scope", _l("Choose one of your services."))
+    return service_id, area_id
+
+
+def _own(model, row_id: int | None, organisation_id: int, field: str) -> int | None:
+    if row_id is None:
+        return None
+    row = db.session.get(model, row_id)
+    if row is None or row.organisation_id != organisation_id:
+        raise IndicatorError(field, _l("Choose one from the list."))
+    return row_id
+
+
+# ----------------------------------------------------------------------------- hand-entered
+def may_enter(user: User, ind: Indicator) -> bool:
+    return ind.source == Source.ENTERED.value and (
+        ind.owner_id == user.id or may_change(user, ind))
+
+
+def enter_value(user: User, ind: Indicator, *, period: str, value: float | None,
+                service_id: int | None = None, area_id: int | None = None,
+                note: str | None = None) -> IndicatorValue:
+    """Keep a number entered for a period; an earlier one for the same period stays as its
+    history."""
+    if not may_enter(user, ind):
+        raise IndicatorError("value", _l("Only the indicator's owner or its managers can "
+                                         "enter its numbers."))
+    period = (period or "").strip().upper()
+    if not P.is_period(period, ind.frequency):
+        raise IndicatorError("period", _l("Enter the month like 2026-03.")
+                             if ind.frequency == Frequency.MONTH.value
+                             else _l("Enter the quarter like 2026-Q1."))
+    org = db.session.get(Organisation, ind.organisation_id)
+    now = datetime.combine(today_(), time(12), UTC)
+    if P.bounds(period)[0] > P.bounds(P.current(ind.frequency, P.zone(org.timezone), now))[0]:
+        raise IndicatorError("period", _l("This period has not started yet: enter numbers "
+                                          "for this period or earlier ones."))
+    if value is None:
+        raise IndicatorError("value", _l("Enter a number, for example 12 or 3.5."))
+    if not -LARGEST < value < LARGEST:
+        raise IndicatorError("value", _l("This number is too large."))
+    if ind.unit == Unit.PERCENT.value and not 0 <= value <= 100:
+        raise IndicatorError("value", _l("A percentage is from 0 to 100."))
+    if ind.unit == Unit.COUNT.value and (value < 0 or value != int(value)):
+        raise IndicatorError("value", _l("Enter a whole number, for example 3."))
+    if ind.breakdown == Breakdown.SERVICE.value and service_id is not None:
+        _scope_of_value(ind, Service, service_id)
+    elif ind.breakdown == Breakdown.AREA.value and area_id is not None:
+        _scope_of_value(ind, Area, area_id)
+    else:
+        service_id = area_id = None
+    row = IndicatorValue(indicator_id=ind.id, period=period, value=value,
+                         service_id=service_id, area_id=area_id, entered_by_id=user.id,
+                         note=checked_text(IndicatorError, "note", note, longest=300,
+                                           required=False))
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def _scope_of_value(ind: Indicator, model, row_id: int) -> None:
+    row = db.session.get(model, row_id)
+    ok = row is not None and row.organisation_id == ind.organisation_id
+    if ok and model is Service and ind.service_id is not None:
+        ok = row_id == ind.service_id
+    if ok and model is Service and ind.area_id is not None:
+        ok = row.area_id == ind.area_id
+    if not ok:
+        raise IndicatorError("where", _l("Choose a service or area from the list."))
+
+
+def history(ind: Indicator) -> list[IndicatorValue]:
+    """Every number entered, newest first, with who entered it and when."""
+    return db.session.scalars(select(IndicatorValue).where(
+        IndicatorValue.indicator_id == ind.id).order_by(IndicatorValue.id.desc())).all()
