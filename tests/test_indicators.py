@@ -161,7 +161,8 @@ def test_reviews_on_the_phone_and_actions_by_their_date(world):
     assert _values(compute(phone, ["2026-05"]))["2026-05"] == (40.0, 5, "shown")
     actions = _make(users, source="figure", figure="actions_done_by_date", question=None)
     # 10 actions due in May: 3 done by 10 May; the one done at 23:30 UTC on 31 May is 00:30
-    # on 1 June in British Summer Time: late. A plan action done on time makes 4 of 11. A plan action due in June (after today) does not count yet.
+    # on 1 June in British Summer Time: late. A plan action done on time makes 4 of 11; one
+    # due in June (after today) does not count yet.
     work = reg.save_work(users[Role.ADMIN], title="Day plan", kind="local_plan")
     db.session.add(PlanAction(organisation_id=org.id, work_id=work.id, change="More trips",
                               owner="Team", due_on=date(2026, 6, 30), status="planned"))
