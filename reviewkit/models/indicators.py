@@ -118,4 +118,6 @@ class IndicatorValue(db.Model):
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     indicator: Mapped[Indicator] = relationship(back_populates="values")
+    service: Mapped[Service | None] = relationship()
+    area: Mapped[Area | None] = relationship()
     entered_by: Mapped[User | None] = relationship()
