@@ -73,7 +73,8 @@ class Card:
 def qr_svg(url: str) -> Markup:
     qr = segno.make(url, error="m")
     # Quiet zone of 4 modules is part of the image; the size is set by CSS.
-    svg = qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True)
+    svg = qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
+                        svgclass=None)
     return Markup(svg.replace("<svg ", '<svg class="qr-code" aria-hidden="true" ', 1))
 
 

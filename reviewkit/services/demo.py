@@ -4,7 +4,8 @@ and Urdu, about 4,000 pooled statements over the last eight quarters (English, W
 little Polish), monthly check-ins over the last six months, a co-production register (three
 pieces of work with partners, ideas in every state, actions and their history:
 :mod:`.demo_register`) and local events (two past, with votes and local plans, and one open for
-voting now: :mod:`.demo_events`).
+voting now: :mod:`.demo_events`) and the co-production self-audit (three rounds for the whole
+organisation and one for a service: :mod:`.demo_audit`).
 
 The statements tell a story a commissioner would notice: transport not working, growing every
 quarter in the West; staff changes at Harbour View in the last two quarters (and its check-ins
@@ -483,6 +484,7 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
 
 
 def build_demo() -> Demo:
+    from .demo_audit import build as build_audit
     from .demo_events import build_events, open_event, voting_link
     from .demo_register import build_register
     from .users import ensure_demo_users
@@ -497,6 +499,7 @@ def build_demo() -> Demo:
         _check_ins(org, rnd, today)
         build_register(org, today, random.Random(SEED + 1))
         build_events(org, today, random.Random(SEED + 2))
+        build_audit(org, _services(org), today, random.Random(SEED + 3))
     from .banks import all_latest
 
     version = latest_version("person-centred-review") or next(iter(all_latest()), None)
