@@ -59,11 +59,21 @@ def objects(staff_app):
     events.add_item(admin, event, label="Cooking")
     events.set_voting(admin, event, "open")
     sheet = events.add_tally(admin, event, {(item.id, None): 2})
-    return {"work_id": work.id, "idea_id": idea.id, "what": "partner", "part_id": part.id,
+    from reviewkit.services import indicators
+
+    indicator = indicators.save_indicator(
+        admin, name="Listened to", easy_read=None, pictogram=None, measures="outcome",
+        source="entered", unit="count", service_id=service.id)
+    from reviewkit.services import audit
+
+    audit_round = audit.open_round(admin, service_id=service.id,
+                                   closes_on=__import__("datetime").date.today())
+    return {"round_id": audit_round.id,
+            "work_id": work.id, "idea_id": idea.id, "what": "partner", "part_id": part.id,
             "event_id": event.id, "item_id": item.id, "sheet_id": sheet.id,
             "person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
-            "plan_action_id": plan_action.id,
+            "plan_action_id": plan_action.id, "indicator_id": indicator.id,
             "key": "nope", "qid": "nope", "user_id": admin.id,
             "lang": "cy", "bank_id": "monthly-check-in", "question_id": "feel-safe",
             "domain": "banks", "fmt": "csv"}

@@ -34,6 +34,7 @@ from ..services.register import credit_line
 from .analysis import visible_services
 from .auth import Permission, requires
 from .downloads import send_document
+from .events import form_error
 from .saving import submitted
 
 bp = Blueprint("indicators", __name__, url_prefix="/staff/indicators")
@@ -192,8 +193,10 @@ def enter(indicator_id: int):
 @requires(Permission.MEASURES)
 def archive(indicator_id: int):
     ind = _indicator_or_404(indicator_id)
-    if not svc.may_change(current_user, ind) or not BaseForm().validate():
+    if not svc.may_change(current_user, ind):
         abort(403)
+    if form_error(BaseForm()):
+        return redirect(url_for(".indicator", indicator_id=ind.id))
     svc.set_archived(current_user, ind, ind.archived_at is None)
     flash(_("The indicator is archived: it keeps its numbers.") if ind.archived_at
           else _("The indicator is back in the list."))
