@@ -112,7 +112,12 @@ def seed(app: Flask) -> dict:
     ev.set_voting(admin, event, "open")
     ev.make_codes(admin, event, 3)
     sheet = ev.add_tally(admin, event, {(buses.id, None): 6}, note="Sticky dots")
-    return {"person_id": person.id, "review_id": review.id, "statement_id": first.id,
+    # The self-audit: the demo's rounds (three for the organisation, the last one open).
+    from reviewkit.services import demo_audit
+
+    audit_round = demo_audit.build(org, [oak], date.today())[2]
+    return {"round_id": audit_round.id,
+            "person_id": person.id, "review_id": review.id, "statement_id": first.id,
             "event_id": event.id, "item_id": buses.id, "sheet_id": sheet.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
             "question_id": "admire", "token": issue_reset_link_token(users["translator"]),
@@ -308,6 +313,20 @@ PAGES += [
     StaffPage("events.codes", (
         ("spinbutton", "How many codes"), ("button", "Make the codes"), *NAV)),
     StaffPage("events.plan", NAV, heading="Oak House big day"),  # voting is still open
+]
+PAGES += [
+    # The co-production self-audit.
+    StaffPage("audit.index", (("link", "Open a round"), *NAV)),
+    StaffPage("audit.new", (
+        ("combobox", "Who is it for?"), ("textbox", "Name of the round (optional)"),
+        ("button", "Open the round"), *NAV)),
+    StaffPage("audit.round", (
+        ("link", "Results"), ("link", "Poster with the QR code (PDF)"),
+        ("button", "Start a group answer"), ("button", "Close the round now"), *NAV)),
+    StaffPage("audit.results", (
+        ("link", "Round by round"), ("link", "Report (PDF)"), ("link", "Spreadsheet (XLSX)"),
+        *NAV)),
+    StaffPage("audit.over_time", (("link", "Report (PDF)"), *NAV)),
 ]
 IDS = [p.endpoint for p in PAGES]
 
