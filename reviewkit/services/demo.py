@@ -1,11 +1,12 @@
 """Demo data: Riverside Support, eight services in three areas (North, South, and West, where
 most people speak Welsh), staff logins, a few dozen answered phone responses in English, Welsh
 and Urdu, about 4,000 pooled statements over the last eight quarters (English, Welsh, Urdu and a
-little Polish), monthly check-ins over the last six months, a co-production register (three
+little Polish), monthly check-ins over the last year, a co-production register (three
 pieces of work with partners, ideas in every state, actions and their history:
 :mod:`.demo_register`) and local events (two past, with votes and local plans, and one open for
 voting now: :mod:`.demo_events`) and the co-production self-audit (three rounds for the whole
-organisation and one for a service: :mod:`.demo_audit`).
+organisation and one for a service: :mod:`.demo_audit`) and indicators of every kind, worked
+out from all of that (:mod:`.demo_indicators`).
 
 The statements tell a story a commissioner would notice: transport not working, growing every
 quarter in the West; staff changes at Harbour View in the last two quarters (and its check-ins
@@ -84,7 +85,7 @@ SERVICES = [
 ]
 PHONE_SERVICES = ("oak-house", "riverside-day")
 QUARTERS = 8  # of statements, up to this one
-MONTHS = 6  # of check-ins, up to this one
+MONTHS = 12  # of check-ins, up to this one
 
 # How often each topic comes up, by kind (before the patterns below).
 MIX: dict[str, dict[str, float]] = {
@@ -450,7 +451,8 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
         invitation = inv.create_invitations(survey, single_use=False)[0]
         for m, start in enumerate(months):
             hard = slug == "harbour-view" and m >= MONTHS - 3
-            faces = [1, 2, 3] if not hard else [3, 2, 1]  # sad, OK, happy weights reversed
+            # sad, OK, happy: happier month by month; reversed at Harbour View's hard months
+            faces = [1, 2, 2 + m / 3] if not hard else [3, 2, 1]
             for _ in range(max(0, round(size / 12 + rnd.uniform(-1.5, 1.5)))):
                 day = start + timedelta(days=rnd.randrange(_days(start, start + timedelta(
                     days=28), today)))
@@ -486,6 +488,7 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
 def build_demo() -> Demo:
     from .demo_audit import build as build_audit
     from .demo_events import build_events, open_event, voting_link
+    from .demo_indicators import build_indicators
     from .demo_register import build_register
     from .users import ensure_demo_users
 
@@ -500,6 +503,7 @@ def build_demo() -> Demo:
         build_register(org, today, random.Random(SEED + 1))
         build_events(org, today, random.Random(SEED + 2))
         build_audit(org, _services(org), today, random.Random(SEED + 3))
+        build_indicators(org, today, random.Random(SEED + 4))
     from .banks import all_latest
 
     version = latest_version("person-centred-review") or next(iter(all_latest()), None)
