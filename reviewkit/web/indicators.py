@@ -207,7 +207,7 @@ def _organisation() -> str:
     return db.session.get(Organisation, current_user.organisation_id).name
 
 
-@bp.get("/report.<fmt>")
+@bp.get("/report.<any(pdf, xlsx, csv):fmt>")
 @requires(Permission.MEASURES)
 def download(fmt: str):
     rows = report.rows(svc.visible(current_user))

@@ -116,7 +116,19 @@ def seed(app: Flask) -> dict:
     from reviewkit.services import demo_audit
 
     audit_round = demo_audit.build(org, [oak], date.today())[2]
-    return {"round_id": audit_round.id,
+    # Indicators: one from the check-ins above, split by service, and one entered by hand.
+    from reviewkit.services import indicators
+
+    indicators.save_indicator(
+        admin, name="People feel listened to", easy_read="People listen to me.",
+        pictogram="ear", measures="outcome", source="answers",
+        question="monthly-check-in/listened-to", options=["3"], target=70,
+        breakdown="service")
+    paid = indicators.save_indicator(
+        admin, name="People in paid work", easy_read=None, pictogram="tools",
+        measures="outcome", source="entered", unit="count", target=10, frequency="quarter")
+    indicators.enter_value(admin, paid, period=f"{date.today().year}-Q1", value=8)
+    return {"round_id": audit_round.id, "indicator_id": paid.id,
             "person_id": person.id, "review_id": review.id, "statement_id": first.id,
             "event_id": event.id, "item_id": buses.id, "sheet_id": sheet.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
@@ -327,6 +339,23 @@ PAGES += [
         ("link", "Round by round"), ("link", "Report (PDF)"), ("link", "Spreadsheet (XLSX)"),
         *NAV)),
     StaffPage("audit.over_time", (("link", "Report (PDF)"), *NAV)),
+]
+PAGES += [
+    # Indicators people chose.
+    StaffPage("indicators.index", (
+        ("link", "New indicator"), ("link", "People feel listened to"),
+        ("link", "Report (PDF)"), ("link", "Easy-read version, for the people it is about"),
+        *NAV)),
+    StaffPage("indicators.new", (
+        ("textbox", "Name, in the words people chose"), ("radio", re.compile(r"^What we do")),
+        ("combobox", "Question"), ("combobox", "Figure"), ("textbox", "Target (optional)"),
+        ("button", "Save the indicator"), *NAV)),
+    StaffPage("indicators.edit", (("button", "Save the indicator"), *NAV)),
+    StaffPage("indicators.indicator", (
+        ("link", "Change the indicator"), ("combobox", "Show"),
+        ("textbox", "Month or quarter"), ("textbox", "Number"),
+        ("button", "Save the number"), ("button", "Archive this indicator"), *NAV)),
+    StaffPage("indicators.easy_read", NAV),
 ]
 IDS = [p.endpoint for p in PAGES]
 
