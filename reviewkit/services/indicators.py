@@ -24,7 +24,8 @@ from .indicator_values import FIGURES
 
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.SCALE,
                 QuestionType.YES_NO}
-FACES = {3: ["sad", "ok", "happy"], 5: ["very sad", "sad", "ok", "happy", "very happy"]}
+FACES = {3: [_l("sad"), _l("OK"), _l("happy")],
+         5: [_l("very sad"), _l("sad"), _l("OK"), _l("happy"), _l("very happy")]}
 LARGEST = 1e12
 
 
@@ -51,7 +52,7 @@ def options_of(question) -> list[tuple[str, str]]:
         faces = FACES.get(question.scale_points, [])
         return [(str(i + 1), f"{i + 1} ({face})") for i, face in enumerate(faces)]
     if question.type == QuestionType.YES_NO:
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", str(_l("Yes"))), ("no", str(_l("No")))]
     return [(c.value, c.label) for c in question.choices]
 
 
