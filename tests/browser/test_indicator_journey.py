@@ -46,9 +46,8 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(browser, tmp_path_factory) -> Iterator[Site]:
-    from reviewkit.services.setup import init_database
-
     from reviewkit.config import REPO_ROOT
+    from reviewkit.services.setup import init_database
 
     app = make_app(tmp_path_factory.mktemp("indicators"), RATELIMIT_ENABLED=False,
                    BANKS_PATH=str(REPO_ROOT / "question_banks"))
