@@ -25,8 +25,14 @@ from reviewkit.services import audit
 from reviewkit.services import responses as rsp
 from reviewkit.services.demo_audit import answer
 
-from .browsing import Journey, LiveServer, axe, describe_violations, staff_organisation, \
-    staff_sign_in
+from .browsing import (
+    Journey,
+    LiveServer,
+    axe,
+    describe_violations,
+    staff_organisation,
+    staff_sign_in,
+)
 from .conftest import PHONE, TABLET
 from .test_variants import choose_variant
 
