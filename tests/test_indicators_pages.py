@@ -142,7 +142,7 @@ def test_the_report_downloads_agree_with_the_page(app):
     assert "People feel listened to" in text and "66.7%" in text and "40%" in text
     assert "Not yet" in text and "70%" in text
     easy = client.get("/staff/indicators/easy-read").get_data(as_text=True)
-    assert "67 in every 100" in easy and "We want 70 in every 100" in easy
+    assert "67 out of every 100." in easy and "We want 70 out of every 100" in easy
     assert "better than last time" in easy
     assert ind_id
 

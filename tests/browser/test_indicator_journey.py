@@ -165,5 +165,5 @@ def test_the_easy_read_version_reads_as_easy_read(site, contexts):
     staff_sign_in(page, site.url, "admin@example.org")
     page.goto(f"{site.url}/staff/indicators/easy-read")
     main = " ".join(page.locator("main").inner_text().split())
-    assert "How are we doing?" in main and "We want 70 in every 100." in main
+    assert "How are we doing?" in main and "We want 70 out of every 100." in main
     assert "The number is 12. We want 10. We got there." in main
