@@ -32,7 +32,9 @@ def test_themes_a_csv_keeping_every_column(tmp_path):
     src = read(SAMPLE)
     assert len(rows) == len(src)
     assert list(rows[0])[:4] == ["ref", "answer", "service", "period"]
-    assert list(rows[0])[4:] == ["theme_id", "theme_label", "statement_kind", "kind_confidence"]
+    assert list(rows[0])[4:] == ["theme_id", "theme_label", "statement_kind", "kind_confidence",
+                                 "row_number"]
+    assert [r["row_number"] for r in rows] == [str(i) for i in range(1, len(src) + 1)]
     assert [r["ref"] for r in rows] == [r["ref"] for r in src]
     for r in rows:
         assert (r["theme_id"] == "") == (r["theme_label"] == "")
@@ -82,23 +84,15 @@ def test_missing_column_lists_the_columns(tmp_path):
     assert "'answer'" in res.output and "'service'" in res.output
 
 
-def test_non_utf8_falls_back_to_windows_1252_with_a_warning(tmp_path):
+def test_non_utf8_is_refused_naming_the_byte_and_line(tmp_path):
     f = tmp_path / "latin.csv"
     f.write_bytes("answer\nThe café is lovely\nThe bus is late\n".encode("cp1252"))
     out = tmp_path / "o.csv"
     res = run(f, "-c", "answer", "--out", out)
-    assert res.exit_code == 0, res.output
-    assert "not UTF-8" in res.output and "line 2" in res.output
-    assert read(out)[0]["answer"] == "The café is lovely"
-
-
-def test_undecodable_bytes_say_which_line(tmp_path):
-    f = tmp_path / "bad.csv"
-    f.write_bytes(b"answer\nfine\nbad \x81 byte\n")  # 0x81 is not Windows-1252 either
-    res = run(f, "-c", "answer", "--out", tmp_path / "o.csv")
-    assert res.exit_code == 1
-    assert "line 3" in res.output and "UTF-8" in res.output
-    assert "Traceback" not in res.output
+    assert res.exit_code == 2, res.output
+    assert "latin.csv, line 2" in res.output and "0xe9 is not UTF-8" in res.output
+    assert '"CSV UTF-8"' in res.output and "Traceback" not in res.output
+    assert not out.exists()
 
 
 def test_rows_of_only_emoji_or_numbers(tmp_path):

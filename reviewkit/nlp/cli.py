@@ -1,4 +1,5 @@
-"""``reviewkit themes file IN.csv --text-column COL --out OUT.csv``: theme a CSV, no database.
+"""``reviewkit themes file IN.csv --text-column COL --out OUT.csv``: theme a CSV or XLSX file, no
+database. Reading and writing the file exactly is :mod:`reviewkit.nlp.table_files`.
 
 Only click here (no Flask), so it runs anywhere reviewkit is installed. Registered in the main
 CLI with ``cli.add_command(themes_cli)``.
@@ -6,66 +7,31 @@ CLI with ``cli.add_command(themes_cli)``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
 
 import click
 
+from .table_files import (
+    TableFileError,
+    cell_text,
+    parse_delimiter,
+    read_table,
+    replace_atomically,
+    write_table,
+)
+
 MAX_CELL_CHARS = 20_000  # longer answers are themed on their first 20,000 characters
-ADDED_COLUMNS = ("theme_id", "theme_label", "statement_kind", "kind_confidence")
+ADDED_COLUMNS = ("theme_id", "theme_label", "statement_kind", "kind_confidence", "row_number")
+EMPTY_KIND = "empty"  # statement_kind of a row whose text cell is empty
 
 
-def _decode(raw: bytes, name: str) -> str:
+def _delimiter(ctx, param, value):
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise click.ClickException(
-                f"{name}: line {line} is not UTF-8 (byte 0x{raw[exc.start]:02x}) and not "
-                "Windows-1252 either; save the file as UTF-8 and try again"
-            ) from None
-        click.echo(
-            f"Warning: {name} is not UTF-8 (first bad byte 0x{raw[exc.start]:02x} on line "
-            f"{line}); read it as Windows-1252 instead. Check accented letters in the output.",
-            err=True,
-        )
-        return text
-
-
-def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows of a CSV file, with clear errors for files that are not usable."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise click.UsageError(f"{path.name} is empty: it needs a header row and at least one row")
-    text = _decode(raw, path.name)
-    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
-    try:
-        sample = text[:20000]
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|") if "\n" in sample else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        header = next(reader, None)
-        rows = list(reader)
-    except csv.Error as exc:
-        raise click.ClickException(f"{path.name} is not a readable CSV file: {exc}") from None
-    if not header or not any(h.strip() for h in header):
-        raise click.UsageError(f"{path.name} has no header row")
-    header = [h.strip() for h in header]
-    records = []
-    for row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        row = row + [""] * (len(header) - len(row))
-        records.append(dict(zip(header, row, strict=False)))
-    return header, records
+        return parse_delimiter(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.group("themes")
@@ -74,11 +40,21 @@ def themes_cli() -> None:
 
 
 @themes_cli.command("file")
-@click.argument("in_csv", metavar="IN.csv",
+@click.argument("in_file", metavar="IN.csv|IN.xlsx",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--text-column", "-c", required=True, help="Column with the free text.")
-@click.option("--out", "out_csv", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the CSV with theme columns added.")
+@click.option("--out", "out_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the rows with theme columns added: OUT.csv, or OUT.xlsx for a "
+                   "workbook.")
+@click.option("--delimiter", "-d", default=",", show_default=True, callback=_delimiter,
+              help="What separates the cells of a CSV file: one character such as ';', or the "
+                   "word tab. Never guessed.")
+@click.option("--sheet", default=None,
+              help="The sheet of an .xlsx workbook to read (default: the first).")
+@click.option("--id-column", default=None,
+              help="A column that holds each row's own id (unique, never empty): theme models "
+                   "and curation edits then follow rows by it. Default: the row number.")
 @click.option("--themes", "n_themes", type=click.IntRange(1, 200), default=None,
               help="How many themes (default: chosen from the number of answers, 5 to 50).")
 @click.option("--language", "-l", default="en", show_default=True,
@@ -93,37 +69,50 @@ def themes_cli() -> None:
               help="Write the theme model (JSON) for the next run.")
 @click.option("--edits", "edits_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A JSON list of curation edits to apply on top.")
-def themes_file(in_csv, text_column, out_csv, n_themes, language, vectoriser, split, model_in,
-                model_out, edits_file) -> None:
-    """Theme the answers in IN.csv and write them to OUT.csv with theme columns added.
+def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, n_themes, language,
+                vectoriser, split, model_in, model_out, edits_file) -> None:
+    """Theme the answers in IN.csv (or IN.xlsx) and write them to OUT with theme columns added.
 
-    Every input column is kept; theme_id, theme_label, statement_kind and kind_confidence are
-    added. An empty theme_id means the answer was not put in any theme.
+    \b
+    CSV is read as Excel, LibreOffice and pandas write it (RFC 4180): UTF-8 (a byte order mark
+    is fine), cells in double quotes may hold the delimiter, line breaks and doubled quotes ("").
+    An .xlsx workbook is read from --sheet (default the first), column names in its first row.
+
+    Every input row comes back once, in order, with every column as it was; theme_id,
+    theme_label, statement_kind, kind_confidence and row_number (1 = the first row under the
+    header) are added. An empty theme_id means the answer was not put in any theme; a row whose
+    text is empty is kept with statement_kind "empty". A CSV output uses the input's delimiter;
+    an .xlsx output keeps text as text (never a formula).
+
+    A file that cannot be read exactly (not text, not UTF-8, a quote never closed, no such
+    column or sheet, empty) stops with the file name, line (or row) and reason, exit code 2,
+    and nothing is written.
     """
     from . import theme_statements
 
-    header, rows = read_csv(in_csv)
-    if text_column not in header:
-        matches = [h for h in header if h.lower() == text_column.lower()]
-        if len(matches) == 1:
-            text_column = matches[0]
-        else:
-            cols = ", ".join(repr(h) for h in header)
-            raise click.UsageError(
-                f"no column {text_column!r} in {in_csv.name}; columns are: {cols}")
+    try:
+        table = read_table(in_file, delimiter=delimiter, sheet=sheet)
+        text_at = table.column(text_column)
+        ids = _row_ids(table, id_column)
+    except TableFileError as exc:
+        raise click.UsageError(str(exc)) from None
+    rows = table.rows
     if not rows:
-        raise click.UsageError(f"{in_csv.name} has a header but no rows to theme")
+        raise click.UsageError(f"{in_file.name} has a header but no rows to theme")
+    if table.blank:
+        click.echo(f"Note: {table.blank} blank line(s) between the rows of {in_file.name} hold "
+                   "no row and were left out.", err=True)
     previous = _load_json(model_in, "theme model", dict) if model_in else None
     edits = _load_json(edits_file, "edits", list) if edits_file else None
 
     items = []
     long_cells = 0
-    for i, row in enumerate(rows):
-        text = row.get(text_column) or ""
+    for row, row_id in zip(rows, ids, strict=True):
+        text = cell_text(row[text_at])
         if len(text) > MAX_CELL_CHARS:
             long_cells += 1
             text = text[:MAX_CELL_CHARS]
-        items.append({"id": f"r{i + 1}", "text": text})
+        items.append({"id": row_id, "text": text})
     if long_cells:
         click.echo(f"Warning: {long_cells} answer(s) longer than {MAX_CELL_CHARS:,} characters "
                    "were themed on their beginning only.", err=True)
@@ -142,35 +131,77 @@ def themes_file(in_csv, text_column, out_csv, n_themes, language, vectoriser, sp
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 
-    labels = {t["id"]: t["label"] for t in result.themes}
-    extra = [c for c in ADDED_COLUMNS if c not in header]
-    fields = header + extra + (["statement"] if split and "statement" not in header else [])
-    out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_csv, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        for s in result.statements:
-            row = dict(rows[s["source"]])
-            tid = s.get("theme_id")
-            row.update({
-                "theme_id": tid or "",
-                "theme_label": labels.get(tid, "") if tid else "",
-                "statement_kind": s["kind"] if s["text"] else "",
-                "kind_confidence": f"{s['kind_confidence']:.2f}" if s["text"] else "",
-            })
-            if split:
-                row["statement"] = s["text"]
-            writer.writerow(row)
-    if model_out:
-        model_out.write_text(json.dumps(result.model) + "\n", encoding="utf-8")
+    sources = [s["source"] for s in result.statements]
+    if sorted(set(sources)) != list(range(len(rows))) or sources != sorted(sources) or (
+            not split and len(sources) != len(rows)):
+        raise click.ClickException("internal error: the themed rows do not match the rows read; "
+                                   "nothing was written")
+    header, out_rows = _output_rows(table, result, split)
+    try:
+        write_table(out_file, header, out_rows, delimiter=table.delimiter)
+        if model_out:
+            model = json.dumps(result.model) + "\n"
+            replace_atomically(model_out, lambda f: f.write(model))
+    except OSError as exc:
+        raise click.ClickException(f"{exc.filename or out_file} could not be written: "
+                                   f"{exc.strerror or exc}") from None
     for w in result.warnings:
         click.echo(f"Note: {w}", err=True)
     assigned = sum(1 for s in result.statements if s.get("theme_id"))
+    empty = sum(1 for s in result.statements if not s["text"])
     click.echo(
-        f"{len(result.statements)} rows, {len(result.themes)} themes, "
-        f"{len(result.statements) - assigned} not in any theme -> {out_csv}",
+        f"{len(rows)} rows in, {len(out_rows)} rows out, {len(result.themes)} themes, "
+        f"{len(result.statements) - assigned} not in any theme ({empty} empty) -> {out_file}",
         err=True,
     )
+
+
+def _row_ids(table, id_column: str | None) -> list[str]:
+    """Each row's id: its value in ``id_column`` (unique, not empty), else "r" + row number."""
+    if id_column is None:
+        return [f"r{i + 1}" for i in range(len(table.rows))]
+    at = table.column(id_column)
+    ids, seen = [], {}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        value = cell_text(row[at]).strip()
+        if not value:
+            raise TableFileError(table.name, f"the id column {id_column!r} is empty here",
+                                 line=line, unit=table.unit)
+        if value in seen:
+            raise TableFileError(table.name, f"the id {value!r} is also on {table.unit} "
+                                 f"{seen[value]}: ids must be unique", line=line, unit=table.unit)
+        seen[value] = line
+        ids.append(value)
+    return ids
+
+
+def _output_rows(table, result, split: bool) -> tuple[list[str], list[list]]:
+    """The output header and one row per statement: the input row's cells, then the added
+    columns (an input column of the same name is filled in instead)."""
+    header = list(table.header)
+    names = [*ADDED_COLUMNS, *(["statement"] if split else [])]
+    for name in names:
+        if name not in header:
+            header.append(name)
+    at = {name: header.index(name) for name in names}
+    labels = {t["id"]: t["label"] for t in result.themes}
+    out = []
+    for s in result.statements:
+        row = list(table.rows[s["source"]]) + [""] * (len(header) - len(table.header))
+        tid = s.get("theme_id")
+        values = {
+            "theme_id": tid or "",
+            "theme_label": labels.get(tid, "") if tid else "",
+            "statement_kind": s["kind"] if s["text"] else EMPTY_KIND,
+            "kind_confidence": f"{s['kind_confidence']:.2f}" if s["text"] else "",
+            "row_number": s["source"] + 1,
+        }
+        if split:
+            values["statement"] = s["text"]
+        for name, value in values.items():
+            row[at[name]] = value
+        out.append(row)
+    return header, out
 
 
 def _load_json(path: Path, what: str, kind: type):
