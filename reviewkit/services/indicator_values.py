@@ -13,6 +13,7 @@ count of that period is hidden with it (and so on) — the same rule as the othe
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -194,34 +195,36 @@ def _stalled(ind: Indicator, w: _Window, services: set[int] | None) -> Iterator[
             select(IdeaAnswer.idea_id, IdeaAnswer.answered_on).join(Idea).where(
                 Idea.organisation_id == ind.organisation_id)):
         answers[idea_id].append(on)
+    # (service, the days it moved, sorted; the day it closed or None; the day it began)
     items: list[tuple[int | None, list[date], date | None, date]] = []
-    for idea, service_id in db.session.execute(
-            select(Idea, Work.service_id).join(Work, Idea.work_id == Work.id).where(
+    for idea_id, raised, moved, decision, answered, service_id in db.session.execute(
+            select(Idea.id, Idea.raised_on, Idea.moved_on, Idea.decision, Idea.answered_on,
+                   Work.service_id).join(Work, Idea.work_id == Work.id).where(
                 Idea.organisation_id == ind.organisation_id,
                 *_in_services(Work.service_id, services))):
-        closed = idea.answered_on if idea.decision not in (None, Decision.NOT_YET.value) \
-            else None
-        moves = [idea.raised_on, *answers[idea.id], idea.moved_on]
-        items.append((service_id, moves, closed, idea.raised_on))
-    for action in db.session.scalars(select(PlanAction).where(
-            PlanAction.organisation_id == ind.organisation_id,
-            *_in_services(PlanAction.service_id, services))):
-        began = P.local_day(action.created_at, w.tz)
-        closed = P.local_day(action.done_at, w.tz) if action.done_at else (
-            action.moved_on or began) if action.status == PlanStatus.DONE.value else None
-        moves = [began, *([action.starts_on] if action.starts_on else []),
-                 *([action.moved_on] if action.moved_on else [])]
-        items.append((action.service_id, moves, closed, began))
+        closed = answered if decision not in (None, Decision.NOT_YET.value) else None
+        items.append((service_id, sorted({raised, moved, *answers[idea_id]}), closed, raised))
+    for created, starts, moved, status, done_at, service_id in db.session.execute(
+            select(PlanAction.created_at, PlanAction.starts_on, PlanAction.moved_on,
+                   PlanAction.status, PlanAction.done_at, PlanAction.service_id).where(
+                PlanAction.organisation_id == ind.organisation_id,
+                *_in_services(PlanAction.service_id, services))):
+        began = P.local_day(created, w.tz)
+        closed = P.local_day(done_at, w.tz) if done_at else (
+            moved or began) if status == PlanStatus.DONE.value else None
+        items.append((service_id, sorted({d for d in (began, starts, moved) if d}), closed,
+                      began))
     for period in w.periods:
-        end = min(P.bounds(period)[1], w.today)
-        if P.bounds(period)[0] > w.today:
+        first, last = P.bounds(period)
+        if first > w.today:
             continue
+        end = min(last, w.today)
         edge = months_before(end, STALL_MONTHS)
         for service_id, moves, closed, began in items:
             if began > end or (closed is not None and closed <= end):
                 continue
-            last = max((d for d in moves if d <= end), default=began)
-            if last <= edge:
+            at = bisect_right(moves, end)  # the moves on or before the end of the period
+            if (moves[at - 1] if at else began) <= edge:
                 yield period, service_id, True
 
 

@@ -39,6 +39,7 @@ from .saving import submitted
 
 bp = Blueprint("indicators", __name__, url_prefix="/staff/indicators")
 SPANS = (12, 24, 60)
+HISTORY = 50  # numbers entered shown on the page, newest first
 
 
 def _indicator_or_404(indicator_id: int) -> Indicator:
@@ -152,6 +153,7 @@ def _page(ind: Indicator, value_form: ValueForm | None = None, status: int = 200
     partners = db.session.scalars(select(Partner).where(Partner.work_id == ind.work_id)
                                   ).all() if ind.work_id else []
     can_enter = svc.may_enter(current_user, ind)
+    entered = svc.history(ind) if ind.source == "entered" else []
     if can_enter and value_form is None:
         value_form = ValueForm(places=_places(ind))
     return render_template(
@@ -162,7 +164,7 @@ def _page(ind: Indicator, value_form: ValueForm | None = None, status: int = 200
         work=db.session.get(Work, ind.work_id) if ind.work_id else None,
         credits=[c for c in (credit_line(p) for p in partners) if c],
         value_form=value_form if can_enter else None,
-        history=svc.history(ind) if ind.source == "entered" else [],
+        history=entered[:HISTORY], entered_count=len(entered),
         can_change=svc.may_change(current_user, ind), archive_form=BaseForm()), status
 
 
