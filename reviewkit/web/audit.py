@@ -10,7 +10,7 @@ service a form sends is checked by the service (:func:`reviewkit.services.audit.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -147,8 +147,7 @@ def together(round_id: int):
 def poster(round_id: int):
     """An A4 poster of a round: its QR code and link, in easy read, in the page's language."""
     from ..cards import qr_svg, ui_text
-    from ..pdf import inline_pictogram
-    from .voting import _pdf
+    from ..pdf import html_to_pdf, inline_pictogram
 
     survey = round_or_404(round_id)
     link = svc.link_of(survey) or abort(404)
@@ -158,7 +157,9 @@ def poster(round_id: int):
         words={key: ui_text(message, lang) for key, message in POSTER_WORDS.items()},
         organisation=db.session.get(Organisation, survey.organisation_id),
         icon=inline_pictogram("handshake"), phone=inline_pictogram("phone"))
-    return _pdf(html, f"self-audit-poster-{survey.id}.pdf")
+    return Response(html_to_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="self-audit-poster-{survey.id}.pdf"',
+        "Cache-Control": "no-store"})
 
 
 # ---------------------------------------------------------------------------- results
