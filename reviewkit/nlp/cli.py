@@ -24,7 +24,7 @@ from .table_files import (
 
 MAX_CELL_CHARS = 20_000  # longer answers are themed on their first 20,000 characters
 ADDED_COLUMNS = ("theme_id", "theme_label", "statement_kind", "kind_confidence", "row_number")
-EMPTY_KIND = "empty"  # statement_kind of a row whose text cell is empty
+EMPTY_KIND = "empty"  # statement_kind of a row with no text (blank, or only spaces and quotes)
 
 
 def _delimiter(ctx, param, value):
@@ -73,16 +73,15 @@ def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, n_t
                 vectoriser, split, model_in, model_out, edits_file) -> None:
     """Theme the answers in IN.csv (or IN.xlsx) and write them to OUT with theme columns added.
 
-    \b
     CSV is read as Excel, LibreOffice and pandas write it (RFC 4180): UTF-8 (a byte order mark
     is fine), cells in double quotes may hold the delimiter, line breaks and doubled quotes ("").
     An .xlsx workbook is read from --sheet (default the first), column names in its first row.
 
     Every input row comes back once, in order, with every column as it was; theme_id,
     theme_label, statement_kind, kind_confidence and row_number (1 = the first row under the
-    header) are added. An empty theme_id means the answer was not put in any theme; a row whose
-    text is empty is kept with statement_kind "empty". A CSV output uses the input's delimiter;
-    an .xlsx output keeps text as text (never a formula).
+    header) are added. An empty theme_id means the answer was not put in any theme; a row with
+    no text (blank, or only spaces and quote marks) is kept with statement_kind "empty". A CSV
+    output uses the input's delimiter; an .xlsx output keeps text as text (never a formula).
 
     A file that cannot be read exactly (not text, not UTF-8, a quote never closed, no such
     column or sheet, empty) stops with the file name, line (or row) and reason, exit code 2,
