@@ -75,6 +75,13 @@ def run(*args):
     return CliRunner().invoke(themes_cli, ["file", *map(str, args)])
 
 
+def theme(src, out, *options):
+    """Run ``themes file`` on ``src`` (text in "answer") and expect it to work."""
+    res = run(src, "--text-column", "answer", *options, "--out", out)
+    assert res.exit_code == 0, res.output
+    return res
+
+
 def write_csv(path, rows, *, delimiter=",", lineterminator="\r\n", bom=True):
     buf = io.StringIO(newline="")
     w = csv.writer(buf, delimiter=delimiter, lineterminator=lineterminator)
@@ -135,8 +142,7 @@ def test_csv_round_trip_of_nasty_cells(tmp_path, lineterminator, bom):
     sent = records()
     src = write_csv(tmp_path / "in.csv", sent, lineterminator=lineterminator, bom=bom)
     out = tmp_path / "out.csv"
-    res = run(src, "--text-column", "answer", "--out", out)
-    assert res.exit_code == 0, res.output
+    res = theme(src, out)
     check_round_trip(read_csv(out), sent)
     raw = out.read_bytes()
     assert raw.startswith(b"ref,answer,note,theme_id") and raw.endswith(b"\r\n")
@@ -148,8 +154,7 @@ def test_csv_id_column_and_split_keep_every_row(tmp_path):
     sent = records()
     src = write_csv(tmp_path / "in.csv", sent)
     out = tmp_path / "out.csv"
-    res = run(src, "-c", "answer", "--id-column", "ref", "--split", "--out", out)
-    assert res.exit_code == 0, res.output
+    theme(src, out, "--id-column", "ref", "--split")
     header, *rows = read_csv(out)
     numbers = [int(r[header.index("row_number")]) for r in rows]
     assert numbers == sorted(numbers) and set(numbers) == set(range(1, len(sent) + 1))
@@ -161,8 +166,7 @@ def test_csv_in_xlsx_out_keeps_formula_like_text_as_text(tmp_path):
     sent = records()
     src = write_csv(tmp_path / "in.csv", sent)
     out = tmp_path / "out.xlsx"
-    res = run(src, "-c", "answer", "--out", out)
-    assert res.exit_code == 0, res.output
+    theme(src, out)
     got, ws = read_xlsx(out)
     # a cell holds LF for a line break: XML reads a CR LF inside a cell as LF
     expected = [[s[0], s[1].replace("\r\n", "\n"), s[2].replace("\r\n", "\n")] for s in sent]
@@ -179,8 +183,7 @@ def test_xlsx_round_trip_of_nasty_cells(tmp_path, out_name):
     stored, _ = read_xlsx(src, "Answers")  # what the workbook holds (CR LF is LF there)
     assert len(stored) == len(sent) + 1
     out = tmp_path / out_name
-    res = run(src, "-c", "answer", "--sheet", "Answers", "--out", out)
-    assert res.exit_code == 0, res.output
+    theme(src, out, "--sheet", "Answers")
     got = read_csv(out) if out_name.endswith(".csv") else read_xlsx(out)[0]
     check_round_trip(got, stored[1:])
     assert [r[1] for r in got[1:]] == [s[1].replace("\r\n", "\n") for s in sent]
@@ -190,8 +193,7 @@ def test_xlsx_first_sheet_by_default(tmp_path):
     sent = records()
     src = write_xlsx(tmp_path / "in.xlsx", sent)
     out = tmp_path / "out.csv"
-    res = run(src, "-c", "answer", "--out", out)
-    assert res.exit_code == 0, res.output
+    theme(src, out)
     assert len(read_csv(out)) == len(sent) + 1
 
 
@@ -200,8 +202,7 @@ def test_delimiter_option(tmp_path, option, char):
     sent = records()
     src = write_csv(tmp_path / "in.csv", sent, delimiter=char)
     out = tmp_path / "out.csv"
-    res = run(src, "-c", "answer", "--delimiter", option, "--out", out)
-    assert res.exit_code == 0, res.output
+    theme(src, out, "--delimiter", option)
     check_round_trip(read_csv(out, delimiter=char), sent)  # written back the same way
 
 
@@ -211,8 +212,7 @@ def test_blank_lines_between_rows_are_not_rows(tmp_path):
                      enumerate(itertools.product(SUBJECTS[:4], PREDICATES[:5])))
     src.write_text("ref,answer\n\nP_a,The bus is late\n\n" + body + "\n\n\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    res = run(src, "-c", "answer", "--out", out)
-    assert res.exit_code == 0, res.output
+    res = theme(src, out)
     assert len(read_csv(out)) == 1 + 1 + 20
     assert "2 blank line(s)" in res.output
 
