@@ -10,6 +10,8 @@ applies it again, so edits survive re-runs and new quarters:
      "new_theme": "t3-parking"}                                   # new_theme optional
     {"op": "move", "statement": "s12", "to": "t5"}                # "to": None -> unassigned
     {"op": "not_a_theme", "theme": "t9"}                          # its statements -> unassigned
+    {"op": "i_statement", "theme": "t3",
+     "text": "I want staff to listen to me"}                      # "" clears it
 
 Extra keys (who, when, why) are kept by the caller and ignored here. Edits that refer to a
 theme or statement that is not there (any more) are skipped with a warning, never an error, so
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -30,7 +33,24 @@ from .clustering import mean_unit
 from .result import ThemeResult, ensure_vectors, refresh_summaries
 from .statements import statement_languages
 
-EDIT_OPS = ("rename", "merge", "split", "move", "not_a_theme")
+EDIT_OPS = ("rename", "merge", "split", "move", "not_a_theme", "i_statement")
+I_STATEMENT_MAX = 200  # characters in an "I statement"
+_MARKUP = re.compile(r"<[^>]*>|[\x00-\x08\x0b-\x1f\x7f]|[\r\n\t]")
+
+
+def i_statement_problems(text: object) -> list[str]:
+    """Problems with an "I statement" a person wrote for a theme: plain text of at most 200
+    characters on one line (empty clears it)."""
+    if not isinstance(text, str):
+        return ["the I statement must be text"]
+    problems = []
+    if len(text.strip()) > I_STATEMENT_MAX:
+        problems.append(f"the I statement is {len(text.strip())} characters long: "
+                        f"keep it to {I_STATEMENT_MAX} or fewer")
+    if _MARKUP.search(text.strip()):
+        problems.append("the I statement must be plain text on one line "
+                        "(no tags such as <b>, no line breaks)")
+    return problems
 
 
 def validate_edit(edit: Mapping) -> list[str]:
@@ -44,12 +64,15 @@ def validate_edit(edit: Mapping) -> list[str]:
         "split": ("theme", "statements"),
         "move": ("statement", "to"),
         "not_a_theme": ("theme",),
+        "i_statement": ("theme", "text"),
     }[op]
     problems = [f"{op} needs {key!r}" for key in need if key not in edit]
     if op == "rename" and not str(edit.get("label") or "").strip():
         problems.append("rename needs a non-empty label")
     if op == "merge" and len(edit.get("themes") or []) < 2:
         problems.append("merge needs at least two themes")
+    if op == "i_statement" and "text" in edit:
+        problems.extend(i_statement_problems(edit["text"]))
     return problems
 
 
@@ -88,13 +111,16 @@ def apply_edits(result: ThemeResult, edits: Sequence[Mapping]) -> ThemeResult:
             out.warnings.append(f"edit {n + 1} skipped: {'; '.join(problems)}")
             continue
         op = edit["op"]
-        if op == "rename":
+        if op in ("rename", "i_statement"):
             t = active(str(edit["theme"]))
             if t is None:
-                out.warnings.append(f"edit {n + 1} (rename): no theme {edit['theme']}")
+                out.warnings.append(f"edit {n + 1} ({op}): no theme {edit['theme']}")
                 continue
-            t["label"] = str(edit["label"]).strip()
-            t["label_source"] = "people"
+            if op == "i_statement":
+                t["i_statement"] = str(edit["text"]).strip()
+            else:
+                t["label"] = str(edit["label"]).strip()
+                t["label_source"] = "people"
         elif op == "merge":
             ids = [str(t) for t in edit["themes"]]
             into = str(edit.get("into") or ids[0])

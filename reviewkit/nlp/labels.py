@@ -1,29 +1,48 @@
-"""Readable theme labels from the statements in each theme (class-based TF-IDF over lemmas).
+"""Readable theme labels from the statements in each theme: short phrases people wrote.
 
-For every theme, phrases of one to three lemmas (no stop word at either end, no numbers) are
-scored by how often they occur in the theme's statements against how common they are in all
-statements; longer phrases get a small bonus so that "waiting times" beats "waiting". The label
-is the phrase as people most often wrote it, with a capital first letter: "Waiting times",
-"Friendly staff", "Transport to college". Never an id, never a bag of words with underscores.
+Every theme gets a label of two to five words that says what it is about ("Waiting times for
+appointments", "Staff who listen"), written as people wrote it, never one word alone and never
+the same as (or nearly the same as) another theme's label in the run.
+
+How: phrases of one to three lemmas (no stop word at either end, no numbers) are scored by
+class-based TF-IDF, how often they occur in the theme's statements against how common they
+are in all statements, with a small bonus for longer phrases. Going down that list, a phrase of
+two or three words is taken as it is; a single word (or a phrase that clashes with a label
+already given) is widened to the phrase of two to five words around it that the theme's
+statements use most ("wait" -> "Waiting time for appointments", "nothing" -> "Nothing to
+improve"); a weak word that people never widen gets its flip-chart phrase from
+``LABEL_PHRASES`` ("thank" -> "Thank you to staff"). A phrase made only of empty or generic words
+("Very good", "Nothing really") is never a label. Near-identical labels ("Waiting time",
+"Waiting times") are told apart by the same lemmas: the later theme takes its next phrase, or
+its own most distinctive word is added ("Waiting times, phone").
 
 Languages: each statement's phrases are cut at its own language's stop words, and a theme's
 label is written in the language most of its statements are in (ties go to the set's
 language), chosen from the phrases of those statements only: a theme of Welsh statements gets
-a Welsh label, never "Rydw i'n".
+a Welsh label, never "Rydw i'n". The generic word lists are English; other languages get the
+same shape rules with their own stop words.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from .masking import has_personal
 from .pipeline import Tokens, is_stop, language_code, stop_words
 
-MAX_N = 3
+MAX_N = 3  # lemma phrases scored by c-TF-IDF
+MIN_WORDS, MAX_WORDS = 2, 5  # a label's length in words
 _BONUS = {1: 1.0, 2: 1.35, 3: 1.5}
-# Small words allowed inside (not at the ends of) a phrase: "transport to college".
+_WINDOW_BONUS = {2: 1.0, 3: 1.15, 4: 1.2, 5: 1.2}
+# Small words allowed inside (not at the ends of) a scored phrase: "transport to college".
+# Small words a widened phrase may start or end with: "No complaints", "Could not fault it".
+_START_OK = {"no", "not", "never", "could", "can", "ca", "cannot", "being", "more", "less", "too",
+             "how", "what", "someone"}
+_END_OK = {"it", "them", "me", "us", "you", "more"}
+WIDEN_SAMPLE = 3000  # statements of a theme read to widen a word (the first ones, stable)
 _INNER_OK = {"to", "of", "for", "and", "at", "in", "on", "with", "the", "a", "i", "o", "y", "yr",
              "ar", "a'r", "i'r", "o'r"}
 
@@ -55,6 +74,81 @@ def _phrases(tok: Tokens, stops: frozenset[str]) -> dict[tuple[str, ...], tuple[
     return out
 
 
+class _Theme:
+    """What the labeller knows of one theme while choosing its label."""
+
+    def __init__(self, idx, tokens, stops, language, scored, surface, tf):
+        self.idx, self.tokens, self.stops, self.language = idx, tokens, stops, language
+        self.scored, self.surface, self.tf = scored, surface, tf
+        self.size = max(1, len(idx))
+        self._stops: dict[int, list[bool]] = {}
+
+    def words_of(self, key) -> tuple[str, ...]:
+        return self.surface[key].most_common(1)[0][0]
+
+    def distinctive(self) -> list[str]:
+        """The theme's single lemmas, most distinctive first, without empty words."""
+        return [key[0] for _, key in self.scored if len(key) == 1
+                and not _empty(key[0], self.language)]
+
+    def stop_flags(self, i: int) -> list[bool]:
+        if i not in self._stops:
+            tok = self.tokens[i]
+            self._stops[i] = [is_stop(w, lm, self.stops)
+                              for w, lm in zip(tok.words, tok.lemmas, strict=True)]
+        return self._stops[i]
+
+    def widen(self, key: tuple[str, ...], avoid, *, empty_ok: bool = False
+              ) -> tuple[str, ...] | None:
+        """The phrase of 2-5 words around ``key`` that the theme's statements use most, that
+        is not only empty words (unless ``empty_ok``) and that ``avoid`` (a clash test) lets
+        through."""
+        counts: Counter[tuple[str, ...]] = Counter()
+        surface: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        k = len(key)
+        for i in self.idx[:WIDEN_SAMPLE]:
+            tok = self.tokens[i]
+            lem, words = tok.lemmas, tok.words
+            if key[0] not in lem:
+                continue
+            stop = self.stop_flags(i)
+            seen: set[tuple[str, ...]] = set()
+            for s in range(len(lem) - k + 1):
+                if lem[s:s + k] != key:
+                    continue
+                for a in range(0, MAX_WORDS - k + 1):
+                    for b in range(0, MAX_WORDS - k - a + 1):
+                        lo, hi = s - a, s + k + b
+                        if lo < 0 or hi > len(lem) or hi - lo < MIN_WORDS:
+                            continue
+                        if len(lem[lo]) < 2 or len(lem[hi - 1]) < 2:
+                            continue
+                        n_stop = sum(stop[lo:hi])
+                        if not empty_ok and (
+                                (stop[lo] and words[lo] not in _START_OK)
+                                or (stop[hi - 1] and words[hi - 1] not in _END_OK)
+                                or 2 * n_stop > hi - lo
+                                or (hi - lo - n_stop < 2 and hi - lo < 3)):
+                            continue
+                        win = lem[lo:hi]
+                        if win in seen or len(set(win)) < len(win):
+                            continue
+                        seen.add(win)
+                        counts[win] += 1
+                        surface[win][words[lo:hi]] += 1
+        need = 1 if self.size < 10 else max(2, math.ceil(0.01 * self.size))
+        ranked = sorted(
+            ((c * _WINDOW_BONUS[len(w)], w) for w, c in counts.items() if c >= need),
+            key=lambda s: (-s[0], s[1]))
+        for _, win in ranked[:60]:
+            words = surface[win].most_common(1)[0][0]
+            if not empty_ok and _only_empty(win, words, self.stops, self.language):
+                continue
+            if not avoid(win, words):
+                return words
+        return None
+
+
 def label_themes(
     groups: dict[str, Sequence[int]],
     tokens: Sequence[Tokens],
@@ -64,7 +158,8 @@ def label_themes(
 ) -> dict[str, str]:
     """A label for each theme id in ``groups`` (theme id -> statement indexes).
 
-    ``taken`` labels (of themes that keep theirs) are not given again.
+    ``taken`` labels (of themes that keep theirs) are not given again, nor anything nearly the
+    same as them.
     """
     default = language_code(language)
     langs = [t.language or default for t in tokens]
@@ -74,7 +169,7 @@ def label_themes(
         df.update(ph.keys())
     n_total = max(1, len(tokens))
 
-    used = {t.lower() for t in taken}
+    used = _Used(taken, default)
     labels: dict[str, str] = {}
     # Bigger themes choose first so that they get the most natural label.
     for theme_id in sorted(groups, key=lambda t: (-len(groups[t]), t)):
@@ -98,13 +193,11 @@ def label_themes(
             score = (count / size) * idf * _BONUS[len(key)]
             scored.append((score, key))
         scored.sort(key=lambda s: (-s[0], s[1]))
-        label = _common_answer(idx, tokens, used, lang)
-        if label is None:
-            label = _choose(scored, surface, tf, used, lang)
-        if label is None:
-            label = _common_answer(idx, tokens, used, lang, share=0.0)
-        labels[theme_id] = label or _fallback(theme_id, used)
-        used.add(labels[theme_id].lower())
+        theme = _Theme(idx, tokens, stop_words(lang), lang, scored, surface, tf)
+        label = (_common_answer(theme, used) or _choose(theme, used)
+                 or _choose(theme, used, empty_ok=True) or _last_resort(theme, used))
+        labels[theme_id] = label
+        used.add(label)
     return labels
 
 
@@ -120,77 +213,169 @@ def theme_language(languages: Sequence[str], default: str = "en") -> str:
     return next(lang for lang in counts if counts[lang] == top)
 
 
-def _display(words: tuple[str, ...]) -> str:
-    text = " ".join(words)
+_CONTRACTED = re.compile(r"\b(ca|wo|sha) not\b")
+
+
+class _Used:
+    """The labels given so far, and a test for a new one that is the same or nearly so: the
+    same words ignoring case, or the same content lemmas ("Waiting time" / "Waiting times")."""
+
+    def __init__(self, taken: Sequence[str], language: str):
+        from .pipeline import tokenise
+
+        self._tokenise = tokenise
+        self.language = language
+        self._cache: dict[str, frozenset[str]] = {}
+        self.lower: set[str] = set()
+        self.signatures: list[frozenset[str]] = []
+        for label in taken:
+            self.add(label)
+
+    def signature(self, label: str) -> frozenset[str]:
+        if label in self._cache:
+            return self._cache[label]
+        tok = self._tokenise([label], self.language)[0]
+        stops = stop_words(self.language)
+        sig = frozenset(lm for w, lm in zip(tok.words, tok.lemmas, strict=True)
+                        if not is_stop(w, lm, stops)) or frozenset(tok.lemmas)
+        if len(self._cache) < 100_000:
+            self._cache[label] = sig
+        return sig
+
+    def clashes(self, label: str) -> bool:
+        if label.lower() in self.lower:
+            return True
+        if "“" in label:  # Answered just “none”: the quoted word tells it apart
+            return False
+        sig = self.signature(label)
+        return any(sig == other or (len(sig | other) >= 3
+                                    and len(sig & other) / len(sig | other) >= 0.8)
+                   for other in self.signatures)
+
+    def add(self, label: str) -> None:
+        self.lower.add(label.lower())
+        self.signatures.append(self.signature(label))
+
+
+def _display(words: tuple[str, ...], language: str = "en") -> str:
+    from .lexicon import LABEL_CASE
+
+    cased = LABEL_CASE.get(language, {})
+    text = " ".join(cased.get(w, w) for w in words)
+    if language == "en":  # the tokeniser reads "can't" as "ca" + "not"
+        text = _CONTRACTED.sub(lambda m: {"ca": "cannot", "wo": "will not", "sha": "shall not"}[
+            m.group(1)], text)
     return text[:1].upper() + text[1:]
 
 
-def _common_answer(idx, tokens, used, language, share: float = 0.3) -> str | None:
-    """A short answer that many in the theme gave word for word ("Did not answer", "Nothing")."""
-    counts: Counter[tuple[str, ...]] = Counter(tokens[i].words for i in idx if tokens[i].words)
+def _empty(lemma: str, language: str) -> bool:
+    """A word that says nothing about what a theme is about on its own."""
+    from .lexicon import EMPTY_LABEL_WORDS, GENERIC_LABEL_WORDS
+
+    return lemma in EMPTY_LABEL_WORDS.get(language, set()) \
+        or lemma in GENERIC_LABEL_WORDS.get(language, set())
+
+
+def _only_empty(key, words, stops, language) -> bool:
+    """A phrase whose every word is a stop word or an empty one ("Very good", "Nothing at all")."""
+    return all(is_stop(w, lm, stops) or _empty(lm, language) for w, lm in zip(words, key,
+                                                                               strict=True))
+
+
+def _fits(label: str, theme: _Theme, used: _Used) -> bool:
+    return bool(label.strip()) and MIN_WORDS <= len(label.split()) <= MAX_WORDS \
+        and not used.clashes(label) and not has_personal(label, theme.language)
+
+
+def _common_answer(theme: _Theme, used: _Used, share: float = 0.3) -> str | None:
+    """A short answer that many in the theme gave word for word ("Did not answer", "Could not
+    fault it"); an answer of one word ("Nothing") is widened by what else people said with it."""
+    counts: Counter[tuple[str, ...]] = Counter(
+        theme.tokens[i].words for i in theme.idx if theme.tokens[i].words)
     for words, count in counts.most_common(3):
-        if len(words) > 5 or count < max(2, share * len(idx)):
+        if len(words) > MAX_WORDS or count < max(2, share * len(theme.idx)):
             continue
-        label = _display(words)
-        if label.lower() not in used and not has_personal(label, language):
+        lemmas = next(theme.tokens[i].lemmas for i in theme.idx if theme.tokens[i].words == words)
+        if len(words) == 1:
+            refused = lambda _k, w: not _fits(_display(w, theme.language), theme, used)  # noqa: E731
+            wide = theme.widen(lemmas, refused)
+            if wide:
+                return _display(wide, theme.language)
+            if not _empty(lemmas[0], theme.language):
+                continue
+            # Many said only "Nothing" or "None": say so ("Nothing at all", "Answered just …").
+            wide = theme.widen(lemmas, refused, empty_ok=True)
+            label = _display(wide, theme.language) if wide \
+                else f"Answered just “{words[0]}”"
+            if _fits(label, theme, used):
+                return label
+            continue
+        label = _display(words, theme.language)
+        if not _only_empty(lemmas, words, theme.stops, theme.language) \
+                and _fits(label, theme, used):
             return label
     return None
 
 
 def _weak_word(lemma: str, surface: str, language: str) -> bool:
     """A single word that says little alone: generic words, verb forms, -ly adverbs."""
-    from .lexicon import GENERIC_LABEL_WORDS, LABEL_PHRASES
+    from .lexicon import LABEL_PHRASES
 
-    if lemma in LABEL_PHRASES.get(language, {}) \
-            or lemma in GENERIC_LABEL_WORDS.get(language, set()):
+    if lemma in LABEL_PHRASES.get(language, {}) or _empty(lemma, language):
         return True
     if language == "en":
         return surface.endswith(("ed", "ly")) or (surface != lemma and not surface.endswith("s"))
     return False
 
 
-def _longer(key, scored, surface, tf, used, language, share) -> str | None:
-    for _, key2 in scored[:80]:
-        if len(key2) > 1 and key[0] in key2 and tf[key2] >= max(2, share * tf[key]):
-            longer = _display(surface[key2].most_common(1)[0][0])
-            if longer.lower() not in used and not has_personal(longer, language):
-                return longer
+def _choose(theme: _Theme, used: _Used, *, empty_ok: bool = False) -> str | None:
+    """Down the scored phrases: a phrase of two or three words as it is, else the phrase of
+    two to five words people wrote around it; a weak word's flip-chart phrase. With
+    ``empty_ok`` (a theme of "Can't think of anything"), phrases of empty words too."""
+    from .lexicon import LABEL_PHRASES
+
+    phrases = LABEL_PHRASES.get(theme.language, {})
+    lang = theme.language
+
+    def refused(_key, words) -> bool:
+        return not _fits(_display(words, lang), theme, used)
+
+    for _score, key in theme.scored[:40]:
+        words = theme.words_of(key)
+        if _only_empty(key, words, theme.stops, lang) and not empty_ok:
+            continue
+        label = _display(words, lang)
+        if len(key) > 1 and _fits(label, theme, used):
+            return label
+        wide = theme.widen(key, refused, empty_ok=empty_ok)
+        if wide:
+            return _display(wide, lang)
+        if len(key) == 1 and not empty_ok and _weak_word(key[0], words[0], lang):
+            phrase = phrases.get(key[0])
+            if phrase and _fits(phrase, theme, used):
+                return phrase
     return None
 
 
-def _choose(scored, surface, tf, used: set[str], language: str) -> str | None:
-    from .lexicon import LABEL_PHRASES
-
-    phrases = LABEL_PHRASES.get(language, {})
-    fallback = None
-    for _score, key in scored[:25]:
-        label = _display(surface[key].most_common(1)[0][0])
-        if label.lower() in used or has_personal(label, language) or not label.strip():
-            continue
-        if len(key) > 1:
-            return label
-        weak = _weak_word(key[0], surface[key].most_common(1)[0][0][0], language)
-        # A phrase around the word, when people often wrote it: "wait" -> "waiting times";
-        # for a weak word, the flip-chart phrase for it, or a phrase people wrote less often.
-        longer = _longer(key, scored, surface, tf, used, language, 0.25)
-        if longer:
-            return longer
-        if not weak:
-            return label
-        phrase = phrases.get(key[0])
-        if phrase and phrase.lower() not in used:
-            return phrase
-        longer = _longer(key, scored, surface, tf, used, language, 0.1)
-        if longer:
-            return longer
-        fallback = fallback or label  # a weak word: look further down for a better one
-    return fallback
-
-
-def _fallback(theme_id: str, used: set[str]) -> str:
-    label = "Other comments"
-    n = 2
-    while label.lower() in used:
+def _last_resort(theme: _Theme, used: _Used) -> str:
+    """Two distinctive words joined ("Parking and signs"), a clashing phrase with the theme's
+    next distinctive word added, or "Other comments"."""
+    lang = theme.language
+    words = [theme.words_of((lm,))[0] for lm in theme.distinctive()[:6]]
+    for a in range(len(words)):
+        for b in range(a + 1, len(words)):
+            label = _display((words[a], "and", words[b]), lang)
+            if _fits(label, theme, used):
+                return label
+    for _score, key in theme.scored[:10]:
+        base = _display(theme.words_of(key), lang)
+        for extra in words:
+            if extra not in base.lower().split():
+                label = f"{base}, {extra}"
+                if _fits(label, theme, used):
+                    return label
+    label, n = "Other comments", 2
+    while label.lower() in used.lower:
         label = f"Other comments ({n})"
         n += 1
     return label

@@ -192,7 +192,7 @@ LABEL_PHRASES: dict[str, dict[str, str]] = {
         "fault": "Could not fault it", "satisfy": "Satisfied with the service",
         "satisfied": "Satisfied with the service", "experience": "Overall experience",
         "service": "The service overall", "ease": "Ease of use", "easy": "Ease of use",
-        "pick": "Pick-up times", "arrive": "Arrival times", "problem": "Problems",
+        "pick": "Pick-up times", "arrive": "Arrival times", "problem": "Problems people had",
         "care": "Care received", "caring": "Caring staff", "speak": "Speaking to someone",
         "talk": "Someone to talk to", "understand": "Being understood",
         "support": "Support received", "advice": "Advice given", "answer": "Answering calls",
@@ -206,4 +206,26 @@ GENERIC_LABEL_WORDS: dict[str, set[str]] = {
         "tried", "ask", "asked", "call", "want", "see", "put", "let", "seem", "hope", "mean",
         "sort", "kind", "bad", "poor", "terrible", "awful", "happen", "leave", "start",
     },
+}
+# Theme labels: words that say nothing about what a theme is about, alone or together ("Nothing
+# really", "Very good", "Everything was fine"). A label needs at least one word that is neither
+# one of these, a generic word above nor a stop word. Topic words such as "staff", "room",
+# "visit", "service" or "care" are not here: they make a label with another word ("Waiting room",
+# "Staff who listen") and, like every word, never make one alone (a label has 2 to 5 words).
+EMPTY_LABEL_WORDS: dict[str, set[str]] = {
+    "en": {
+        "nothing", "everything", "anything", "something", "none", "no", "yes", "ok", "okay",
+        "thing", "lot", "bit", "really", "very", "just", "much", "all", "overall", "everyone",
+        "day", "today", "way", "job", "again", "else", "etc", "na", "nil", "comment", "say",
+        "think", "feel", "make", "get", "go", "come", "give", "take", "keep", "know", "thank",
+        "thanks", "would", "could", "also", "extremely", "absolutely", "always", "quite",
+    },
+}
+# Words a label writes as people do, not lower-cased (tokens are read lower-cased).
+LABEL_CASE: dict[str, dict[str, str]] = {
+    "en": {"i": "I", "i'm": "I'm", "i've": "I've", "nhs": "NHS", "gp": "GP", "gps": "GPs",
+           "a&e": "A&E", "uk": "UK", "ct": "CT", "mri": "MRI", "ecg": "ECG", "covid": "Covid",
+           "english": "English", "welsh": "Welsh", "monday": "Monday", "tuesday": "Tuesday",
+           "wednesday": "Wednesday", "thursday": "Thursday", "friday": "Friday",
+           "saturday": "Saturday", "sunday": "Sunday", "christmas": "Christmas"},
 }

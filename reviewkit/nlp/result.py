@@ -60,6 +60,9 @@ class ThemeResult:
         )
 
 
+TYPICAL_CHARS = (20, 160)  # length of the statement shown as "in people's words"
+
+
 def ensure_vectors(result: ThemeResult):
     """The statement vectors of a result, re-computed when it was loaded from a dict."""
     if result.vectors is None or result.vectors.shape[0] != len(result.statements):
@@ -120,6 +123,9 @@ def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) 
                     break
             if len(examples) >= min(n_examples, 3):
                 break
+        ti = next((idx[j] for j in order if TYPICAL_CHARS[0]
+                   <= len(result.statements[idx[j]]["text"].strip()) <= TYPICAL_CHARS[1]),
+                  idx[order[0]])
         stmts = [result.statements[i] for i in idx]
         lang = theme_language([langs[i] for i in idx], result.language)
         summaries.append(
@@ -130,6 +136,11 @@ def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) 
                 "language": lang,
                 "size": len(idx),
                 "examples": examples[:n_examples],
+                # "In people's words": the statement closest to the centroid, neither too
+                # short nor too long, masked.
+                "typical": mask_personal(result.statements[ti]["text"].strip()[:300], langs[ti]),
+                "typical_id": result.statements[ti]["id"],
+                "i_statement": t.get("i_statement", ""),
                 "counts": {
                     "kind": dict(sorted(Counter(s["kind"] for s in stmts).items())),
                     "service": dict(sorted(
