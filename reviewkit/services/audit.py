@@ -4,30 +4,30 @@ until its closing date, with one open link (not single-use) for phones, a poster
 
 A round is a :class:`~reviewkit.models.Survey` of that bank with a closing date
 (``period_end``); its link is an :class:`~reviewkit.models.Invitation` that stops working at the
-end of the closing day (Europe/London) or when the round is closed early. Admins and
-facilitators open and close rounds (facilitators for their own services only); everyone with
-the measures permission sees the rounds they may see (managers: all of the organisation's)."""
+end of the closing day (in the organisation's time zone) or when the round is closed early.
+Admins and facilitators open and close rounds (facilitators for their own services only);
+everyone with the measures permission sees the rounds they may see (managers: all of the
+organisation's)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import BankVersion, Invitation, Response, Service, Survey, User
+from ..models import BankVersion, Invitation, Organisation, Response, Service, Survey, User
 from ..models.base import utcnow
 from . import responses as rsp
 from .banks import latest_version
 from .clock import Refused, checked_text, today_
 from .invitations import create_invitations
+from .periods import zone
 
 BANK = "co-production-audit"
 RUNNERS = ("admin", "facilitator")  # managers see rounds and results, and change nothing
-LOCAL = ZoneInfo("Europe/London")  # a round closes at the end of its closing day, here
 LONGEST_TITLE = 300
 
 
@@ -122,9 +122,11 @@ def _scope(user: User, service_id: int | None) -> Service | None:
     return service
 
 
-def _closes_at(day: date) -> datetime:
-    """The end of ``day`` in local time, as the UTC time the link stops working."""
-    return datetime.combine(day + timedelta(days=1), time(0), LOCAL).astimezone(ZoneInfo("UTC"))
+def _closes_at(day: date, organisation_id: int) -> datetime:
+    """The end of ``day`` in the organisation's time zone, as the UTC time the link stops
+    working."""
+    local = zone(db.session.get(Organisation, organisation_id).timezone)
+    return datetime.combine(day + timedelta(days=1), time(0), local).astimezone(UTC)
 
 
 def open_round(user: User, *, service_id: int | None, closes_on: date | None,
@@ -160,7 +162,7 @@ def open_round(user: User, *, service_id: int | None, closes_on: date | None,
     db.session.add(scope)
     db.session.flush()
     link = create_invitations(scope, single_use=False)[0]  # commits
-    link.expires_at = _closes_at(closes_on)
+    link.expires_at = _closes_at(closes_on, user.organisation_id)
     db.session.commit()
     return scope
 

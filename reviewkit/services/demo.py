@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 
 from ..banks import QuestionType
 from ..extensions import db
-from ..models import Answer, Area, Organisation, Response, Service, Statement
+from ..models import Area, Organisation, Service, Statement
 from ..models.base import utcnow
 from . import invitations as inv
 from . import responses as rsp
@@ -472,17 +472,7 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
                     else:
                         values[q.id] = str(rnd.choices([1, 2, 3], faces)[0])
                 answers.append((key, values, sent, responses[-1]["language"]))
-    if not responses:
-        return 0
-    db.session.execute(insert(Response), responses)
-    ids = dict(db.session.execute(select(Response.resume_key, Response.id).where(
-        Response.survey_id.in_({r["survey_id"] for r in responses}))).all())
-    db.session.execute(insert(Answer), [
-        {"response_id": ids[key], "question_id": qid, "value": value, "skipped": False,
-         "language": lang, "easy_read": False, "created_at": sent, "updated_at": sent}
-        for key, values, sent, lang in answers for qid, value in values.items()])
-    db.session.commit()
-    return len(responses)
+    return rsp.insert_sent(responses, answers)
 
 
 def build_demo() -> Demo:

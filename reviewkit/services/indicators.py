@@ -46,8 +46,18 @@ class QuestionChoice:
         return f"{self.bank_id}/{self.question_id}"
 
 
+def option_values(question) -> list[str]:
+    """The answers a question can have, as stored."""
+    if question.type == QuestionType.SCALE:
+        return [str(i + 1) for i in range(len(FACES.get(question.scale_points, [])))]
+    if question.type == QuestionType.YES_NO:
+        return ["yes", "no"]
+    return [c.value for c in question.choices]
+
+
 def options_of(question) -> list[tuple[str, str]]:
-    """The answers a question can have, as stored: its choices, its faces or yes and no."""
+    """The answers a question can have, as stored, with their words in the page's language:
+    its choices, its faces or yes and no."""
     if question.type == QuestionType.SCALE:
         faces = FACES.get(question.scale_points, [])
         return [(str(i + 1), f"{i + 1} ({face})") for i, face in enumerate(faces)]
@@ -183,7 +193,7 @@ def _question(key: str | None, options: list[str] | None) -> dict:
     question = version.bank.question(question_id) if version else None
     if question is None or question.type not in CHOICE_TYPES:
         raise IndicatorError("question", _l("Choose a question from the list."))
-    allowed = {value for value, _label in options_of(question)}
+    allowed = set(option_values(question))
     chosen = [o for o in options or [] if o]
     if not chosen:
         raise IndicatorError("options", _l("Choose the answers that count, for example "

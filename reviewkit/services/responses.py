@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -280,3 +280,21 @@ def set_consent(response: Sheet | Response, pooled: bool) -> None:
     db.session.execute(
         update(Statement).where(Statement.response_id == response.id).values(pooled=pooled))
     _update(response, consent_pooled=pooled)
+
+
+def insert_sent(responses: list[dict], answers: list[tuple]) -> int:
+    """Sent responses (rows of :class:`Response`, each with its own ``resume_key``) and their
+    answers ((resume key, {question: value}, sent, language)) added in bulk: one transaction,
+    for a demo's or a benchmark's hundreds of phones (people's answers go one at a time
+    through :func:`save_answer`). Returns how many responses."""
+    if not responses:
+        return 0
+    db.session.execute(insert(Response), responses)
+    ids = dict(db.session.execute(select(Response.resume_key, Response.id).where(
+        Response.survey_id.in_({r["survey_id"] for r in responses}))).all())
+    db.session.execute(insert(Answer), [
+        {"response_id": ids[key], "question_id": qid, "value": value, "skipped": False,
+         "language": lang, "easy_read": False, "created_at": sent, "updated_at": sent}
+        for key, values, sent, lang in answers for qid, value in values.items()])
+    db.session.commit()
+    return len(responses)
