@@ -163,6 +163,7 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
     atoms: Counter[Key] = Counter()
     prev_atoms: Counter[str] = Counter()
     current: list[tuple] = []
+    in_view: set[int] = set()  # statements this report counts (a typical one is shown if here)
     for sid, text, language, kind, said_on, service_id, _tid, akind, _aid in rows:
         tid = curated.assign.get(sid)
         tid = tid if tid in labels else UNASSIGNED
@@ -173,6 +174,7 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
         k = _kind(kind or akind)
         atoms[(tid, s_key, quarter_of(said_on), k)] += 1
         current.append((tid, s_key, quarter_of(said_on), k, text, language))
+        in_view.add(sid)
 
     quarters = (quarters_between(since, until) if since and until
                 else sorted({a[2] for a in atoms}))
@@ -254,7 +256,10 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
         themes.append(ThemeRow(
             id=t, label=label_of.get(t, t), counts=counts, total=total, previous=prev,
             change=change, gap=gap_score(counts, total), examples=ex,
-            by_quarter={q: published[(t, ALL, q, ALL)] for q in quarters}))
+            by_quarter={q: published[(t, ALL, q, ALL)] for q in quarters},
+            typical=(curated.typical.get(t, "") if ex and curated.typical_ids.get(t) in in_view
+                     else ex[0] if ex else ""),
+            i_statement=curated.i_statements.get(t, "")))
     themes.sort(key=lambda r: (r.id == UNASSIGNED, -(values[(r.id, ALL, ALL, ALL)]),
                                theme_order(r.id)))
 

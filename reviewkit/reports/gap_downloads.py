@@ -74,9 +74,11 @@ def workbook(report: GapReport) -> Document:
         [Column("theme_id", width=12), Column("theme", width=40),
          *(Column(k, numeric=True) for k in _KIND_TITLES),
          *columns("total", "previous period", "change", "gap score",
-                  numeric=("total", "previous period", "gap score"))],
+                  numeric=("total", "previous period", "gap score")),
+         Column("i statement", width=40), Column("in people's words", width=60)],
         [[t.id, t.label, *(count(t.counts[k]) for k in KINDS), count(t.total),
-          count(t.previous), t.change, _score(t.gap)] for t in report.themes],
+          count(t.previous), t.change, _score(t.gap), t.i_statement, t.typical]
+         for t in report.themes],
         heading="Gap analysis: what is working, what is not, and ideas",
         intro=[*summary_sentences(report), SUPPRESSED_NOTE],
         chart=Chart("Statements by theme and kind", label_column=1, value_columns=(2, 3, 4),
@@ -120,8 +122,11 @@ def pdf_document(report: GapReport, *, title: str) -> Document:
               t.change, t.gap] for t in report.themes],
             caption=_("Statements by theme and kind")))
         tables.append(Table(
-            _("What people said, by theme"), [theme, Column(_("Examples"))],
-            [[t.label, t.examples] for t in report.themes if t.examples],
+            _("What people said, by theme"),
+            [theme, Column(_("Examples")), Column(_("I statement")),
+             Column(_("In people's words"))],
+            [[t.label, t.examples, t.i_statement, t.typical]
+             for t in report.themes if t.examples],
             caption=_("Example statements (names and contact details masked)")))
         for heading, place, caption, gaps in (
                 (_("Gap analysis by service"), _("Service"),

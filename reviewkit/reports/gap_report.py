@@ -46,6 +46,8 @@ class ThemeRow:
     gap: float | None
     examples: list[str] = field(default_factory=list)
     by_quarter: dict[str, int | None] = field(default_factory=dict)
+    typical: str = ""  # the statement most typical of the theme, masked ("in people's words")
+    i_statement: str = ""  # the "I statement" people wrote for the theme
 
 
 @dataclass

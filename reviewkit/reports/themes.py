@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
@@ -40,6 +40,11 @@ def theme_set_for(filters: Filters) -> ThemeSet | None:
 class Curated:
     labels: dict[str, str]  # active theme id -> label
     assign: dict[int, str | None]  # statement id -> theme id (None: unassigned)
+    # active theme id -> the "I statement" people wrote for it at an event (only those with one)
+    i_statements: dict[str, str] = field(default_factory=dict)
+    # active theme id -> its most typical statement, masked ("in people's words")
+    typical: dict[str, str] = field(default_factory=dict)
+    typical_ids: dict[str, int | None] = field(default_factory=dict)  # its statement's id
 
 
 def curate(ts: ThemeSet, assign: dict[int, str | None],
@@ -57,6 +62,11 @@ def curate(ts: ThemeSet, assign: dict[int, str | None],
                      for t in (ts.result or {}).get("themes", [])}
     status: dict[str, str] = {}
     labels: dict[str, str] = {}
+    i_statements: dict[str, str] = {}
+    typical = {t["id"]: InLanguage(t["typical"], t.get("language"))
+               for t in (ts.result or {}).get("themes", []) if t.get("typical")}
+    typical_ids = {t["id"]: _int(t.get("typical_id")) for t in (ts.result or {}).get("themes", [])
+                   if t.get("typical")}
     for tid, t in model_themes.items():
         status[tid] = t.get("status", "active")
         labels[tid] = result_labels.get(tid) or InLanguage(
@@ -115,6 +125,8 @@ def curate(ts: ThemeSet, assign: dict[int, str | None],
             sid, to = _int(edit["statement"]), edit.get("to")
             if sid in assign and (to is None or active(to)):
                 move(sid, None if to is None else str(to))
+        elif op == "i_statement" and active(edit.get("theme")):
+            i_statements[str(edit["theme"])] = mask_personal(str(edit.get("text") or "").strip())
         elif op == "not_a_theme" and str(edit.get("theme")) in status:
             tid = str(edit["theme"])
             status[tid] = "hidden"
@@ -123,11 +135,16 @@ def curate(ts: ThemeSet, assign: dict[int, str | None],
     for sid, tid in assign.items():  # an assignment to a theme that is gone: unassigned
         if tid is not None and not active(tid):
             assign[sid] = None
-    return Curated(labels={t: labels[t] for t, s in status.items() if s == "active"},
-                   assign=assign)
+    shown = {t for t, s in status.items() if s == "active"}
+    return Curated(labels={t: labels[t] for t in shown}, assign=assign,
+                   i_statements={t: v for t, v in i_statements.items() if t in shown and v},
+                   typical={t: v for t, v in typical.items() if t in shown},
+                   typical_ids={t: v for t, v in typical_ids.items() if t in shown})
 
 
 def _int(value: Any) -> int | None:
+    if value is None:
+        return None
     try:
         return int(str(value))
     except ValueError:

@@ -167,6 +167,7 @@ class ThemeChoice:
     id: str
     label: str
     statements: int  # pooled statements of the event's service or area in the theme
+    i_statement: str = ""  # what people wrote for the theme as an "I statement" (curation)
 
 
 def theme_choices(event: Event) -> list[ThemeChoice]:
@@ -187,7 +188,8 @@ def theme_choices(event: Event) -> list[ThemeChoice]:
                Statement.deleted_at.is_(None), Statement.service_id.in_(services or [-1]))).all())
     curated = curate(ts, assign)
     counts = Counter(t for t in curated.assign.values() if t in curated.labels)
-    return [ThemeChoice(tid, str(curated.labels[tid]), n) for tid, n in counts.most_common()]
+    return [ThemeChoice(tid, str(curated.labels[tid]), n, curated.i_statements.get(tid, ""))
+            for tid, n in counts.most_common()]
 
 
 def _editable(event: Event) -> None:
@@ -196,7 +198,8 @@ def _editable(event: Event) -> None:
 
 
 def add_theme_items(user: User, event: Event, theme_ids: Sequence[str]) -> list[BallotItem]:
-    """Items for the chosen themes (each once), with their labels as they are today."""
+    """Items for the chosen themes (each once), with their labels as they are today and, as the
+    words shown under the label, the theme's "I statement" where people wrote one."""
     _editable(event)
     choices = {c.id: c for c in theme_choices(event)}
     if not theme_ids or any(t not in choices for t in theme_ids):
@@ -206,6 +209,7 @@ def add_theme_items(user: User, event: Event, theme_ids: Sequence[str]) -> list[
     for tid in dict.fromkeys(theme_ids):
         if tid not in have:
             made.append(BallotItem(event=event, label=choices[tid].label[:200], theme_id=tid,
+                                   easy_read=choices[tid].i_statement[:300] or None,
                                    position=len(event.items) + len(made)))
     db.session.add_all(made)
     db.session.commit()

@@ -65,6 +65,10 @@ class CurateForm(BaseForm):
                              description=_l("Separate them with commas, for example 12, 15"))
     statement = StringField(_l("Statement number"))
     to = SelectField(_l("Move to"), validate_choice=False)
+    i_statement = StringField(
+        _l("I statement"), description=_l("What the theme means, as people at the event would "
+                                          "say it, for example “I want staff to listen to me” "
+                                          "(up to 200 characters; leave empty to clear it)"))
 
 
 class ComputeForm(BaseForm):
@@ -341,6 +345,7 @@ def curation():
     form.to.choices = [("", _("Not in any theme")), *choices]
     return render_template("analysis/curate.html", ts=ts, scope=scope, scopes=scopes,
                            labels=curated.labels, sizes=sizes, chosen=chosen, shown=shown,
+                           i_statements=curated.i_statements, typical=curated.typical,
                            history=history, form=form, compute=ComputeForm())
 
 
@@ -364,6 +369,11 @@ def describe_edit(edit: dict, labels: dict[str, str]) -> str:
                  to=name(edit["to"]) if edit.get("to") else _("no theme"))
     if op == "not_a_theme":
         return _("hid %(theme)s (not a theme)", theme=name(edit.get("theme")))
+    if op == "i_statement":
+        if not edit.get("text"):
+            return _("cleared the I statement of %(theme)s", theme=name(edit.get("theme")))
+        return _("wrote the I statement “%(text)s” for %(theme)s", text=edit.get("text"),
+                 theme=name(edit.get("theme")))
     return str(op)
 
 
@@ -419,7 +429,21 @@ def _edit_from(form: CurateForm, ts: ThemeSet) -> dict:
         return {"op": "move", "statement": sid, "to": form.to.data or None}
     if op == "hide":
         return {"op": "not_a_theme", "theme": theme}
+    if op == "i_statement":
+        return {"op": "i_statement", "theme": theme, "text": _i_statement(form.i_statement.data)}
     raise ValueError(_("choose what to change"))
+
+
+def _i_statement(raw: str | None) -> str:
+    from ..nlp.curation import I_STATEMENT_MAX, i_statement_problems
+
+    text = (raw or "").strip()
+    if len(text) > I_STATEMENT_MAX:
+        raise ValueError(_("the I statement has %(n)d characters: keep it to %(most)d or fewer",
+                           n=len(text), most=I_STATEMENT_MAX))
+    if i_statement_problems(text):
+        raise ValueError(_("write the I statement as plain text on one line, without tags"))
+    return text
 
 
 def _check_statements(ids: list[str], ts: ThemeSet) -> None:

@@ -1,0 +1,198 @@
+"""Labels people use at a Working Together for Change event: two to five words, never a lone
+generic word, distinct; the statement most typical of each theme (masked); and the "I statement"
+people write for a theme, kept across runs and shown on the pages and in the downloads."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from conftest import Page, sign_in, staff_per_role, the_organisation
+
+from reviewkit.nlp import theme_statements
+from reviewkit.nlp.labels import _Used, label_themes
+from reviewkit.nlp.lexicon import EMPTY_LABEL_WORDS, GENERIC_LABEL_WORDS
+from reviewkit.nlp.pipeline import tokenise
+
+# Small clusters written for this test, like the answers at an event: several ways of saying
+# each thing, and "Nothing" answers that used to make a one-word label.
+CLUSTERS = {
+    "wait": ["Waiting for appointments takes too long", "Long wait for an appointment",
+             "Waiting for appointments is hard", "The waiting time for appointments",
+             "I waited weeks for appointments"],
+    "listen": ["Staff who listen to me", "Staff who listen and care", "Staff do not listen",
+               "I want staff who listen", "Nobody listens to what I say"],
+    "nothing": ["Nothing", "Nothing.", "Nothing at all", "Nothing at all really", "nothing"],
+    "room": ["The waiting room was cold", "The waiting room is too small",
+             "Nowhere to sit in the waiting room", "Dirty waiting room"],
+    "bus": ["The bus to college is late", "The bus to college never comes",
+            "Bus to college always late", "I miss the bus to college"],
+}
+LONE = {"nothing", "everything", "room", "visit", "staff", "service", "care", "good", "ok"}
+
+
+def _labels(clusters):
+    texts, groups = [], {}
+    for name, items in clusters.items():
+        groups[name] = list(range(len(texts), len(texts) + len(items)))
+        texts.extend(items)
+    return texts, label_themes(groups, tokenise(texts, "en"), "en")
+
+
+def _check(labels: dict[str, str]) -> None:
+    seen = set()
+    for label in labels.values():
+        words = label.split()
+        assert 2 <= len(words) <= 5, label
+        content = [w.lower().strip("“”") for w in words]
+        assert not (len(content) == 1 and content[0] in LONE), label
+        assert "_" not in label and not re.match(r"^\d", label), label
+        assert label.lower() not in seen, label
+        seen.add(label.lower())
+
+
+def test_labels_are_two_to_five_words_written_by_people_and_distinct():
+    texts, labels = _labels(CLUSTERS)
+    _check(labels)
+    joined = " ".join(t.lower() for t in texts)
+    for name, label in labels.items():
+        assert label.lower() in joined, (name, label)  # a phrase people wrote, in word order
+    # regression: what the themes are about (this set gave "Nothing", "Room" and "Bus" before)
+    assert labels["nothing"] == "Nothing at all"
+    assert "waiting room" in labels["room"].lower()
+    assert "college" in labels["bus"].lower() and "listen" in labels["listen"].lower()
+    assert "appointment" in labels["wait"].lower()
+
+
+def test_near_identical_labels_are_told_apart():
+    used = _Used(["Waiting time"], "en")
+    assert used.clashes("Waiting times") and used.clashes("waiting time")
+    assert not used.clashes("Waiting room")
+    # two clusters about the same words get different labels
+    twins = {"a": CLUSTERS["wait"], "b": [t.replace("appointments", "appointment")
+                                          for t in CLUSTERS["wait"]]}
+    _texts, labels = _labels(twins)
+    _check(labels)
+    assert not _Used([labels["a"]], "en").clashes(labels["b"]), labels
+
+
+def test_generic_words_alone_never_make_a_label():
+    generic = ["Good", "Good.", "good", "Very good", "Good good"] * 2
+    _texts, labels = _labels({"g": generic, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    words = set(EMPTY_LABEL_WORDS["en"]) | set(GENERIC_LABEL_WORDS["en"])
+    assert labels["g"].split()[0].lower().strip("“”") in words | {"answered"}
+
+
+def test_other_languages_get_labels_without_crashing():
+    items = ([{"text": t, "language": "cy"} for t in
+              ["Mae'r bws i'r coleg yn hwyr", "Bws i'r coleg yn hwyr eto", "Bws i'r coleg"]]
+             + [{"text": t, "language": "pl"} for t in
+                ["Autobus do szkoły się spóźnia", "Autobus do szkoły", "Spóźniony autobus"]]
+             + [{"text": t, "language": "ur"} for t in
+                ["عملہ بہت اچھا ہے", "عملہ اچھا ہے", "اچھا عملہ"]] + CLUSTERS["bus"])
+    res = theme_statements(items, n_themes=3, split=False)
+    assert all(t["label"].strip() for t in res.themes)
+    assert len({t["label"] for t in res.themes}) == len(res.themes)
+
+
+def test_typical_statement_is_a_member_of_its_theme_and_masked():
+    items = [{"id": f"w{i}", "text": t} for i, t in enumerate(CLUSTERS["wait"] * 2)]
+    items += [{"id": f"b{i}", "text": t} for i, t in enumerate(CLUSTERS["bus"] * 2)]
+    items.append({"id": "mail", "text": "The bus to college is late, email jo.bloggs@example.org "
+                                        "or ring 07700 900123"})
+    res = theme_statements(items, n_themes=2, split=False)
+    by_id = {s["id"]: s for s in res.statements}
+    for theme in res.themes:
+        s = by_id[theme["typical_id"]]
+        assert s["theme_id"] == theme["id"]
+        assert 20 <= len(s["text"]) <= 160
+        assert "@" not in theme["typical"] and "07700" not in theme["typical"]
+    # the typical statement is masked even when it is the one with contact details
+    from reviewkit.nlp.result import refresh_summaries
+
+    for s in res.statements:
+        if s["id"] != "mail" and s["theme_id"] == by_id["mail"]["theme_id"]:
+            s["theme_id"] = None
+    refresh_summaries(res)
+    theme = res.theme(by_id["mail"]["theme_id"])
+    assert theme["typical_id"] == "mail"
+    assert "[email]" in theme["typical"] and "[phone]" in theme["typical"]
+
+
+def test_i_statement_edit_is_validated():
+    from reviewkit.nlp import validate_edit
+
+    assert not validate_edit({"op": "i_statement", "theme": "t1",
+                              "text": "I want staff to listen to me"})
+    long = validate_edit({"op": "i_statement", "theme": "t1", "text": "I want " * 40})
+    assert any("200 or fewer" in p for p in long)
+    assert any("plain text" in p for p in validate_edit(
+        {"op": "i_statement", "theme": "t1", "text": "I want <b>this</b>"}))
+
+
+# ---------------------------------------------------------------------------- stored, on pages
+
+TEXTS = (CLUSTERS["wait"] * 3 + CLUSTERS["bus"] * 3 + CLUSTERS["listen"] * 3
+         + CLUSTERS["room"] * 3)
+
+
+def _store(org, texts, day=date(2026, 10, 1)):
+    from reviewkit.extensions import db
+    from reviewkit.models import Statement
+
+    db.session.add_all(Statement(organisation_id=org.id, bank_id="test-bank", section_id="about-me",
+                                 text=t, pooled=True, said_on=day, kind=None) for t in texts)
+    db.session.commit()
+
+
+def test_i_statement_survives_a_rerun_and_shows_on_the_pages_and_in_the_xlsx(app):
+    from openpyxl import load_workbook
+
+    from reviewkit.services.themes import Scope, ThemingError, add_edit, run_themes
+
+    org = the_organisation()
+    _store(org, TEXTS)
+    staff_per_role(org)
+    scope = Scope(org.id)
+    ts = run_themes(org, scope, n_themes=4)
+    theme = ts.result["themes"][0]
+    assert theme["typical"] and theme["label"]
+    add_edit(ts, {"op": "i_statement", "theme": theme["id"],
+                  "text": "I want staff to listen to me"})
+    with pytest.raises(ThemingError, match="200 or fewer"):
+        add_edit(ts, {"op": "i_statement", "theme": theme["id"], "text": "x" * 201})
+    _store(org, ["The bus to college was late again"], day=date(2026, 11, 1))
+    ts = run_themes(org, scope)
+    again = {t["id"]: t for t in ts.result["themes"]}
+    assert again[theme["id"]]["i_statement"] == "I want staff to listen to me"
+
+    client = app.test_client()
+    sign_in(client, "manager")
+    page = Page(client.get("/staff/analysis/curate"))
+    assert "I want staff to listen to me" in page.html and "In people" in page.html
+    # a person writes one on the curation page; too long is refused with a clear message
+    token = page.csrf
+    r = client.post("/staff/analysis/curate", data={
+        "csrf_token": token, "scope": "all", "op": "i_statement", "theme": theme["id"],
+        "i_statement": "I " + "really " * 40 + "want it"})
+    assert r.status_code == 302
+    html = Page(client.get(r.headers["Location"])).html
+    assert "keep it to 200 or fewer" in html
+    r = client.post("/staff/analysis/curate", data={
+        "csrf_token": token, "scope": "all", "op": "i_statement", "theme": theme["id"],
+        "i_statement": "I want to be seen on time"})
+    assert r.status_code == 302
+    q = "from=2026-Q1&to=2026-Q4"
+    page = Page(client.get(f"/staff/analysis/?{q}"))
+    assert "I want to be seen on time" in page.html and "In people" in page.html
+    wb = load_workbook(io.BytesIO(client.get(f"/staff/analysis/download.xlsx?{q}").data))
+    sheet = wb["Summary"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r and r[0] == "theme_id")
+    assert header[-2:] == ["i statement", "in people's words"]
+    assert header[:2] == ["theme_id", "theme"]
+    row = next(r for r in rows if r and r[0] == theme["id"])
+    assert row[-2] == "I want to be seen on time" and row[-1]
