@@ -105,6 +105,86 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
+def _refused(error) -> click.UsageError:
+    """A rule of the organisation's set-up, for the command line (exit 2)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):  # a lazy text made into words with no request
+        return click.UsageError(str(error.message))
+
+
+@main.command("setup")
+@click.option("--name", prompt="The organisation's name", help="The organisation's name.")
+@click.option("--admin-email", prompt="The first admin's email address",
+              help="The email address of the first organisation admin.")
+@click.option("--admin-name", default="", help="The first admin's name (default: from the "
+              "email address).")
+@click.option("--another", is_flag=True, help="Add a further organisation to an install that "
+              "has one already.")
+@with_appcontext
+def setup_command(name: str, admin_email: str, admin_name: str, another: bool) -> None:
+    """Set up a real organisation: create or upgrade the database, make the organisation and
+    its first admin, and print a one-time link (24 hours) where the admin sets a password."""
+    from .extensions import db
+    from .models import Role
+    from .services import organisation as orgs
+    from .services.setup import init_database
+
+    report = init_database()
+    _print_problems(report.problems)
+    if report.problems:
+        sys.exit(1)
+    try:
+        orgs.checked_email(admin_email)
+        org = orgs.create_organisation(name, another=another)
+        admin = orgs.add_user(org, email=admin_email, name=admin_name, role=Role.ADMIN.value)
+    except orgs.OrganisationError as exc:
+        db.session.rollback()
+        raise _refused(exc) from None
+    click.echo(f"Organisation {org.name!r} is set up (short name: {org.slug}).")
+    click.echo(f"Open this link to set {admin.email}'s password (it works once, for 24 hours):")
+    click.echo(f"  {orgs.password_link(admin)}")
+    click.echo("Then sign in, add your services under Organisation settings, and add staff "
+               "with 'reviewkit users add'.")
+
+
+@main.group("users")
+def users_group() -> None:
+    """Staff accounts."""
+
+
+@users_group.command("add")
+@click.argument("email")
+@click.option("--role", required=True, help="admin, facilitator, manager or translator.")
+@click.option("--name", default="", help="Their name (default: from the email address).")
+@click.option("--service", "services", multiple=True,
+              help="A service's short name they work in (repeatable; for facilitators).")
+@click.option("--organisation", "slug", help="The organisation's short name (needed when "
+              "there are several).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input "
+              "(for scripts) instead of printing a one-time link.")
+@with_appcontext
+def users_add_command(email: str, role: str, name: str, services: tuple[str, ...],
+                      slug: str | None, password_stdin: bool) -> None:
+    """Add a staff account and print a one-time link (24 hours) to set its password."""
+    from .extensions import db
+    from .services import organisation as orgs
+
+    try:
+        org = orgs.organisation_named(slug)
+        password = sys.stdin.readline().rstrip("\r\n") \
+            if password_stdin else None
+        user = orgs.add_user(org, email=email, name=name, role=role.strip().lower(),
+                             services=services, password=password)
+    except orgs.OrganisationError as exc:
+        db.session.rollback()
+        raise _refused(exc) from None
+    click.echo(f"Account made for {user.email} ({user.role}).")
+    if password is None:
+        click.echo("Give them this link to set a password (it works once, for 24 hours):")
+        click.echo(f"  {orgs.password_link(user)}")
+
+
 @main.command("invite")
 @click.argument("bank")
 @click.option("--language", default="en", show_default=True, help="First language (en, cy, ur…).")
@@ -147,7 +227,10 @@ def invite_command(bank, language, easy_read, person_ref, service, count, open_l
 
         known = ", ".join(v.bank_id for v in all_latest()) or "none (run 'reviewkit init')"
         raise click.UsageError(f"there is no bank called '{bank}'. Banks: {known}")
-    org = inv.default_organisation()
+    try:
+        org = inv.default_organisation()
+    except inv.InvitationError as exc:
+        raise click.UsageError(str(exc)) from None
     try:
         svc_row = inv.find_service(org, service) if service else None
     except inv.InvitationError as exc:
@@ -430,7 +513,10 @@ def themes_run_command(services, bank, since, until, n_themes) -> None:
     from .services import invitations as inv
     from .services.themes import Scope, ThemingError, run_themes
 
-    org = inv.default_organisation()
+    try:
+        org = inv.default_organisation()
+    except inv.InvitationError as exc:
+        raise click.UsageError(str(exc)) from None
     try:
         service_ids = tuple(inv.find_service(org, s).id for s in services)
     except inv.InvitationError as exc:

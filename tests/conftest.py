@@ -100,6 +100,28 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+TEST_ORGANISATION = "Test organisation"
+
+
+def the_organisation():
+    """The organisation the tests' invitations belong to: the first there is, or one made as
+    ``reviewkit setup`` makes it (invitations need an organisation set up first)."""
+    from reviewkit.services import organisation as orgs
+
+    found = orgs.organisations()
+    if found:
+        return found[0]
+    org = orgs.create_organisation(TEST_ORGANISATION)
+    db.session.commit()
+    return org
+
+
+@pytest.fixture
+def organisation(app: Flask):
+    """An organisation set up (for ``reviewkit invite`` and the like)."""
+    return the_organisation()
+
+
 @pytest.fixture
 def invite(app: Flask):
     """Make an invitation to a bank (default: the test bank) and return it."""
@@ -107,7 +129,7 @@ def invite(app: Flask):
     from reviewkit.services.banks import latest_version
 
     def _invite(bank: str = "test-bank", **kwargs):
-        org = inv.default_organisation()
+        org = the_organisation()
         survey = inv.survey_for(latest_version(bank), None, org)
         return inv.create_invitations(survey, **kwargs)[0]
 
@@ -157,6 +179,11 @@ class Page:
 def page(client: FlaskClient):
     """``page(url)`` → Page; ``page(url, data={...})`` posts (with the CSRF token of ``url``
     unless ``csrf=False``); redirects are not followed so a test can check them."""
+    return pages_of(client)
+
+
+def pages_of(client: FlaskClient):
+    """The :func:`page` fixture's ``page(url, data=...)`` for any client."""
 
     def _page(url: str, data: dict | None = None, *, csrf: bool = True, follow=False, **kw):
         if data is None:

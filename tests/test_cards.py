@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
-from conftest import make_app
+from conftest import make_app, the_organisation
 from PIL import Image
 
 POPPLER = ("pdftotext", "pdfinfo", "pdftoppm")
@@ -64,7 +64,8 @@ def decode_page(path: Path, tmp_path: Path, page: int = 1) -> list[str]:
     return [code.text for code in zxingcpp.read_barcodes(Image.open(f"{prefix}.png"))]
 
 
-def test_card_has_the_full_link_the_explanation_and_a_code_that_scans(cli, client, tmp_path):
+def test_card_has_the_full_link_the_explanation_and_a_code_that_scans(organisation, cli, client,
+                                                                     tmp_path):
     path = tmp_path / "card.pdf"
     result = cli("invite", "test-bank", "--card", str(path))
     url = result.stdout.strip()
@@ -73,13 +74,13 @@ def test_card_has_the_full_link_the_explanation_and_a_code_that_scans(cli, clien
     text = pdf_text(path)
     assert url in squeezed(text)
     assert SCAN in one_line(text) and TIME in one_line(text)
-    assert "My organisation" in text  # the organisation's name
+    assert "Test organisation" in text  # the organisation's name
     assert decode_page(path, tmp_path) == [url]
     opened = client.get(url.removeprefix("http://rk.test"))
     assert opened.status_code == 302 and "/a/" in opened.headers["Location"]
 
 
-def test_one_page_per_invitation_each_with_its_own_link(cli, tmp_path):
+def test_one_page_per_invitation_each_with_its_own_link(organisation, cli, tmp_path):
     path = tmp_path / "cards.pdf"
     urls = cli("invite", "test-bank", "--count", "3", "--card", str(path)).stdout.split()
     assert len(urls) == 3
@@ -91,7 +92,7 @@ def test_one_page_per_invitation_each_with_its_own_link(cli, tmp_path):
     assert decode_page(path, tmp_path, page=3) == [urls[2]]
 
 
-def test_a4_poster_is_a4_and_a6_card_is_a6(cli, tmp_path):
+def test_a4_poster_is_a4_and_a6_card_is_a6(organisation, cli, tmp_path):
     a6, a4 = tmp_path / "card.pdf", tmp_path / "poster.pdf"
     cli("invite", "test-bank", "--card", str(a6))
     url = cli("invite", "test-bank", "--open-link", "--card", str(a4),
@@ -109,7 +110,8 @@ def test_a4_poster_is_a4_and_a6_card_is_a6(cli, tmp_path):
     (["--card", "card"], "must end in .pdf"),
     (["--card", "card.pdf", "--card-size", "a5"], "'a5' is not one of 'a6', 'a4'"),
 ])
-def test_bad_card_arguments_get_clear_errors(cli, tmp_path, monkeypatch, args, message):
+def test_bad_card_arguments_get_clear_errors(organisation, cli, tmp_path, monkeypatch, args,
+                                            message):
     monkeypatch.chdir(tmp_path)
     result = cli("invite", "test-bank", *args, ok=False)
     assert result.exit_code == 2
@@ -161,7 +163,7 @@ def test_cards_in_urdu_once_translated(tmp_path):
         # without other tests' Urdu, and leave this stand-in Urdu behind for no one.
         get_domain().cache.clear()
         init_database()
-        survey = inv.survey_for(latest_version("test-bank"), None, inv.default_organisation())
+        survey = inv.survey_for(latest_version("test-bank"), None, the_organisation())
         invitations = inv.create_invitations(survey, count=2, language="ur")
         url = inv.invitation_url(invitations[0])
         html = render_cards_html(invitations)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from conftest import TEST_BANKS, start_journey
+from conftest import TEST_BANKS, start_journey, the_organisation
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -47,7 +47,7 @@ def test_banks_check_on_a_missing_path_fails_clearly(cli, tmp_path):
     assert result.exit_code == 1 and "no such file or folder" in result.output
 
 
-def test_invite_count_prints_that_many_different_links(cli):
+def test_invite_count_prints_that_many_different_links(organisation, cli):
     lines = cli("invite", "test-bank", "--count", "100").stdout.split()
     assert len(lines) == 100 == len(set(lines))
     assert all(line.startswith("http://rk.test/r/") for line in lines)
@@ -56,7 +56,7 @@ def test_invite_count_prints_that_many_different_links(cli):
     assert db.session.scalar(select(func.count(Invitation.id))) == 100
 
 
-def test_invite_options_are_stored(cli):
+def test_invite_options_are_stored(organisation, cli):
     url = cli("invite", "test-bank", "--language", "cy-GB", "--easy-read", "--person", "R-17",
               "--open-link", "--expires-in-days", "30").output.strip()
     invitation = db.session.scalar(select(Invitation).filter_by(token=url.rsplit("/", 1)[1]))
@@ -66,7 +66,7 @@ def test_invite_options_are_stored(cli):
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
-def test_invite_qr_code_decodes_to_a_working_link(cli, client, tmp_path, suffix):
+def test_invite_qr_code_decodes_to_a_working_link(organisation, cli, client, tmp_path, suffix):
     path = tmp_path / f"card{suffix}"
     url = cli("invite", "test-bank", "--qr", str(path)).stdout.strip()
     assert path.exists()
@@ -87,7 +87,7 @@ def test_invite_qr_code_decodes_to_a_working_link(cli, client, tmp_path, suffix)
     (["invite", "test-bank", "--service", "nowhere"], "there is no service called 'nowhere'"),
     (["invite", "test-bank", "--person", "R1", "--count", "2"], "leave out --count"),
 ])
-def test_invite_bad_arguments_get_clear_errors(cli, args, message):
+def test_invite_bad_arguments_get_clear_errors(organisation, cli, args, message):
     result = cli(*args, ok=False)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
@@ -213,9 +213,8 @@ def test_people_export_and_erase_on_request_from_the_command_line(app, cli, tmp_
     import json
 
     from reviewkit.models import AccessLog, Person
-    from reviewkit.services import invitations as inv
 
-    org = inv.default_organisation()
+    org = the_organisation()
     db.session.add(Person(organisation_id=org.id, display_name="Jo", reference="R-9"))
     db.session.commit()
     out = tmp_path / "jo.json"

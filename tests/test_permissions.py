@@ -75,6 +75,7 @@ def objects(staff_app):
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
             "plan_action_id": plan_action.id, "indicator_id": indicator.id,
             "key": "nope", "qid": "nope", "user_id": admin.id,
+            "service_id": service.id, "area_id": service.area_id,
             "lang": "cy", "bank_id": "monthly-check-in", "question_id": "feel-safe",
             "domain": "banks", "fmt": "csv"}
 

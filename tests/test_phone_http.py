@@ -48,7 +48,7 @@ def _answer_everything(http: requests.Session, base: str, url: str) -> str:
     raise AssertionError("the journey did not end")
 
 
-def test_qr_code_to_stored_and_exported_answers(app, tmp_path):
+def test_qr_code_to_stored_and_exported_answers(organisation, app, tmp_path):
     with gunicorn(app, workers=2, threads=2) as (base, _proc):
         app.config["BASE_URL"] = base
         qr = tmp_path / "card.png"

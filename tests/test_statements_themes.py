@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import start_journey
+from conftest import start_journey, the_organisation
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
 from reviewkit.models import Statement, ThemeAssignment
-from reviewkit.services import invitations as inv
 from reviewkit.services.themes import Scope, ThemingError, add_edit, run_themes
 
 
@@ -57,7 +56,7 @@ def _store(org, texts, pooled=True, day=date(2026, 10, 1)):
 
 
 def test_theming_uses_only_consented_statements_and_keeps_ids_and_edits(app):
-    org = inv.default_organisation()
+    org = the_organisation()
     _store(org, TEXTS)
     _store(org, ["A secret nobody agreed to share"] * 5, pooled=False)
     scope = Scope(org.id)
@@ -78,14 +77,14 @@ def test_theming_uses_only_consented_statements_and_keeps_ids_and_edits(app):
 
 
 def test_theming_with_nothing_consented_says_so(app):
-    org = inv.default_organisation()
+    org = the_organisation()
     _store(org, ["Only for my review"] * 3, pooled=False)
     with pytest.raises(ThemingError, match="no shared"):
         run_themes(org, Scope(org.id))
 
 
 def test_bad_edit_is_refused_with_a_reason(app):
-    org = inv.default_organisation()
+    org = the_organisation()
     _store(org, TEXTS)
     ts = run_themes(org, Scope(org.id), n_themes=5)
     with pytest.raises(ThemingError, match="rename needs a non-empty label"):

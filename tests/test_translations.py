@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
-from conftest import Page, make_app, start_journey
+from conftest import Page, make_app, start_journey, the_organisation
 
 from reviewkit.config import REPO_ROOT
 from reviewkit.extensions import db
@@ -363,7 +363,7 @@ def _invitation(bank: str, language: str, easy_read: bool = False):
     from reviewkit.services import invitations as inv
     from reviewkit.services.banks import latest_version
 
-    survey = inv.survey_for(latest_version(bank), None, inv.default_organisation())
+    survey = inv.survey_for(latest_version(bank), None, the_organisation())
     return inv.create_invitations(survey, language=language, easy_read=easy_read)[0]
 
 

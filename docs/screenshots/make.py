@@ -50,11 +50,13 @@ def question_urls(base: str, app) -> list[tuple[str, str]]:
     """A started response per variant (consent given, language and wording set): the
     question page's URL for each file name."""
     from reviewkit.services import invitations as inv
+    from reviewkit.services import organisation as orgs
     from reviewkit.services import responses as rsp
     from reviewkit.services.banks import latest_version
 
     urls = []
-    survey = inv.survey_for(latest_version(BANK), None, inv.default_organisation())
+    org = (orgs.organisations() or [orgs.create_organisation("Screenshots")])[0]
+    survey = inv.survey_for(latest_version(BANK), None, org)
     for name, lang, easy in PHONES:
         invitation = inv.create_invitations(survey, language=lang, easy_read=easy)[0]
         response = rsp.start_response(invitation, language=lang)

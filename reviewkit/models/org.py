@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -19,6 +19,8 @@ class Organisation(Timestamps, db.Model):
     # periods (months, quarters) are counted in this time zone; times are stored in UTC
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London",
                                           server_default="Europe/London")
+    # the languages it offers people (codes of app.config["LANGUAGES"]); None: all of them
+    languages: Mapped[list[str] | None] = mapped_column(JSON)
 
     areas: Mapped[list[Area]] = relationship(back_populates="organisation")
     services: Mapped[list[Service]] = relationship(back_populates="organisation")

@@ -475,6 +475,57 @@ def _check_ins(org: Organisation, rnd: random.Random, today: date) -> int:
     return rsp.insert_sent(responses, answers)
 
 
+# People the demo facilitator supports at Oak House (name, reference, language, easy read,
+# agreed to share), and the review held with the first, with what each person said.
+PEOPLE = [("Jo", "OAK-101", "en", True, True), ("Sam", "OAK-102", "en", False, True),
+          ("Rhys", "OAK-103", "cy", True, False)]
+REVIEW_SAID = [
+    ("like-and-admire", "strength", "person", "I make people laugh"),
+    ("like-and-admire", "strength", "family", "Jo is kind to everyone"),
+    ("important-to-me", "important_to", "person", "Seeing my mum every Sunday"),
+    ("my-future", "idea", "person", "I want to learn to cook"),
+    ("important-for-me", "important_for", "staff", "Taking my tablets on time"),
+    ("working-not-working", "working", "person", "I like my support workers"),
+    ("working-not-working", "not_working", "family", "The bus to college is often late"),
+]
+
+
+def _people_and_review(org: Organisation, today: date) -> None:
+    """People with consent at Oak House, where the demo facilitator works, and a review with
+    the first of them under way (what people said and two actions), so that the facilitator's
+    login has people and a review to open on the tablet."""
+    from ..models import User
+    from . import people as people_svc
+    from . import reviews as rv
+
+    facilitator = db.session.scalar(select(User).filter_by(organisation_id=org.id,
+                                                           role="facilitator"))
+    version = latest_version("person-centred-review")
+    if facilitator is None or version is None:
+        return
+    oak = _services(org)[PHONE_SERVICES[0]]
+    if oak not in facilitator.services:
+        facilitator.services.append(oak)
+    people = []
+    for name, reference, lang, easy, shares in PEOPLE:
+        person = people_svc.create_person(facilitator, display_name=name, reference=reference,
+                                          service_id=oak.id, language=lang, easy_read=easy)
+        people_svc.record_consent(facilitator, person, scope="review", given=True,
+                                  note="Agreed at their review meeting")
+        people_svc.record_consent(facilitator, person, scope="pooled", given=shares)
+        people.append(person)
+    review = rv.start_review(facilitator, people[0], version, today - timedelta(days=3))
+    who = {"person": review.contributors[0].id,
+           "family": rv.add_contributor(review, "Ann (mum)", "family").id,
+           "staff": rv.add_contributor(review, "Priya", "staff").id}
+    for section, kind, role, text in REVIEW_SAID:
+        rv.add_statement(review, section, who[role], kind, text)
+    rv.add_action(review, what="Find a cooking class near Oak House", who="Priya",
+                  due_on=today + timedelta(days=30))
+    rv.add_action(review, what="Ask the college about an earlier bus", who="Ann",
+                  due_on=today + timedelta(days=14))
+
+
 def build_demo() -> Demo:
     from .demo_audit import build as build_audit
     from .demo_events import build_events, open_event, voting_link
@@ -494,6 +545,7 @@ def build_demo() -> Demo:
         build_events(org, today, random.Random(SEED + 2))
         build_audit(org, _services(org), today, random.Random(SEED + 3))
         build_indicators(org, today, random.Random(SEED + 4))
+        _people_and_review(org, today)
     from .banks import all_latest
 
     version = latest_version("person-centred-review") or next(iter(all_latest()), None)

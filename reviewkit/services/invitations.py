@@ -29,11 +29,10 @@ def new_token() -> str:
 
 
 def default_organisation() -> Organisation:
+    """The (first) organisation; refuses when none is set up yet (``reviewkit setup``)."""
     org = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
     if org is None:
-        org = Organisation(name="My organisation", slug="my-organisation")
-        db.session.add(org)
-        db.session.flush()
+        raise InvitationError("there is no organisation yet: run 'reviewkit setup' first")
     return org
 
 

@@ -45,6 +45,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(indicators_bp)
     from .audit import bp as audit_bp  # the repeated co-production self-audit
     app.register_blueprint(audit_bp)
+    from .organisation import bp as organisation_bp  # settings, services and areas (admins)
+    app.register_blueprint(organisation_bp)
 
     from .auth import can, init_idle_timeout
 

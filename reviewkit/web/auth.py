@@ -24,6 +24,7 @@ class Permission(StrEnum):
     REGISTER = "register"  # the co-production register (facilitators: their services' work)
     EVENTS = "events"  # local events, ballots, votes and tallies (facilitators: their events)
     MEASURES = "measures"  # indicators people chose and the repeated self-audit (aggregates)
+    ORGANISATION = "organisation"  # the organisation's settings, services and areas (admins)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -4,6 +4,7 @@ broken) where it cannot or where JavaScript is off."""
 from __future__ import annotations
 
 import pytest
+from conftest import the_organisation
 
 from reviewkit.extensions import db
 from reviewkit.services import invitations as inv
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def _question_url(live_server: str, page) -> str:
-    survey = inv.survey_for(latest_version("test-bank"), None, inv.default_organisation())
+    survey = inv.survey_for(latest_version("test-bank"), None, the_organisation())
     token = inv.create_invitations(survey)[0].token
     db.session.commit()
     page.goto(f"{live_server}/r/{token}")

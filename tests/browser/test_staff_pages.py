@@ -129,6 +129,7 @@ def seed(app: Flask) -> dict:
         measures="outcome", source="entered", unit="count", target=10, frequency="quarter")
     indicators.enter_value(admin, paid, period=f"{date.today().year}-Q1", value=8)
     return {"round_id": audit_round.id, "indicator_id": paid.id,
+            "service_id": oak.id, "area_id": oak.area_id,
             "person_id": person.id, "review_id": review.id, "statement_id": first.id,
             "event_id": event.id, "item_id": buses.id, "sheet_id": sheet.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
@@ -356,6 +357,24 @@ PAGES += [
         ("textbox", "Month or quarter"), ("textbox", "Number"),
         ("button", "Save the number"), ("button", "Archive this indicator"), *NAV)),
     StaffPage("indicators.easy_read", NAV),
+]
+PAGES += [
+    # The organisation's settings, services and areas (admins).
+    StaffPage("organisation.settings", (
+        ("textbox", "Organisation's name"), ("combobox", "Local time zone"),
+        ("textbox", "Another time zone (optional)"), ("checkbox", "Cymraeg"),
+        ("textbox", "Days to answer every idea"), ("button", "Save the settings"), *NAV)),
+    StaffPage("organisation.services", (
+        ("link", re.compile(r"^Oak House\W+change$")), ("textbox", "Name of the service or team"),
+        ("textbox", "Short name (optional)"), ("combobox", "Area"),
+        ("button", "Add the service"), *NAV)),
+    StaffPage("organisation.service", (
+        ("textbox", "Name of the service or team"), ("combobox", "Area"),
+        ("button", "Save the changes"), ("link", "Cancel"), *NAV)),
+    StaffPage("organisation.areas", (
+        ("textbox", "Name of the area"), ("button", "Add the area"), *NAV)),
+    StaffPage("organisation.area", (
+        ("textbox", "Name of the area"), ("button", "Save the name"), *NAV)),
 ]
 IDS = [p.endpoint for p in PAGES]
 

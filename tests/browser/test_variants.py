@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import make_app
+from conftest import make_app, the_organisation
 from flask import Flask
 
 from reviewkit.config import LANGUAGES
@@ -86,7 +86,7 @@ def invite(app: Flask, bank: str):
     from reviewkit.services.banks import latest_version
 
     with app.app_context():
-        survey = inv.survey_for(latest_version(bank), None, inv.default_organisation())
+        survey = inv.survey_for(latest_version(bank), None, the_organisation())
         invitation = inv.create_invitations(survey)[0]
         return invitation.id, invitation.token
 

@@ -1,0 +1,84 @@
+"""The organisation admin's forms: the settings, a service and an area.
+
+The forms check what a browser sends (something typed, a number, a choice from the list); the
+rules are the organisation service's own (:mod:`reviewkit.services.organisation`), whose
+:class:`~reviewkit.services.organisation.OrganisationError` is put on the field it names."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..models import Organisation, Service
+from ..services.organisation import COMMON_ZONES
+from .questions import BaseForm, MultiCheckboxField
+
+OTHER_ZONE = "other"
+
+
+class SettingsForm(BaseForm):
+    name = StringField(_l("Organisation's name"), validators=[
+        DataRequired(_l("Enter the organisation's name")), Length(max=200)])
+    zone = SelectField(_l("Local time zone"), description=_l(
+        "Months and quarters in reports are counted in this time zone."))
+    other_zone = StringField(_l("Another time zone (optional)"), description=_l(
+        "If it is not in the list: its name, like America/New_York."),
+        validators=[Optional(), Length(max=64)])
+    languages = MultiCheckboxField(_l("Languages offered"), description=_l(
+        "The languages people can choose on their phones and at events."))
+    answer_days = StringField(_l("Days to answer every idea"), description=_l(
+        "The charter's promise: every idea gets a dated answer within this many days."),
+        validators=[DataRequired(_l("Enter a number of days from 1 to 365.")),
+                    Regexp(r"^\d{1,3}$", message=_l("Enter a number of days from 1 to 365, "
+                                                     "like 28."))])
+
+    def __init__(self, *args, languages: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone.choices = [(z, z) for z in COMMON_ZONES] + [
+            (OTHER_ZONE, _l("Another time zone (type it below)"))]
+        self.languages.choices = languages
+
+    @classmethod
+    def of(cls, org: Organisation, languages: list[tuple[str, str]]) -> SettingsForm:
+        common = org.timezone in COMMON_ZONES
+        return cls(languages=languages, data={
+            "name": org.name, "zone": org.timezone if common else OTHER_ZONE,
+            "other_zone": "" if common else org.timezone, "answer_days": str(org.answer_days),
+            "languages": org.languages or [code for code, _name in languages]})
+
+    def validate_other_zone(self, field):
+        if self.zone.data == OTHER_ZONE and not field.data:
+            raise ValidationError(_l("Enter a time zone like Europe/London"))
+
+    def fields(self) -> dict:
+        return {"name": self.name.data,
+                "timezone": self.other_zone.data if self.zone.data == OTHER_ZONE
+                else self.zone.data,
+                "languages": self.languages.data, "answer_days": int(self.answer_days.data)}
+
+
+class ServiceForm(BaseForm):
+    name = StringField(_l("Name of the service or team"), validators=[
+        DataRequired(_l("Enter the service's name")), Length(max=200)])
+    slug = StringField(_l("Short name (optional)"), description=_l(
+        "Used in links and on the command line, like oak-house. Left empty, it is made from "
+        "the name."), validators=[Optional(), Length(max=64)])
+    area_id = SelectField(_l("Area"), coerce=int)
+
+    def __init__(self, *args, areas: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_id.choices = [(0, _l("No area"))] + areas
+
+    @classmethod
+    def of(cls, service: Service, areas: list[tuple[int, str]]) -> ServiceForm:
+        return cls(areas=areas, data={"name": service.name, "slug": service.slug,
+                                      "area_id": service.area_id or 0})
+
+    def fields(self) -> dict:
+        return {"name": self.name.data, "slug": self.slug.data, "area_id": self.area_id.data}
+
+
+class AreaForm(BaseForm):
+    name = StringField(_l("Name of the area"), validators=[
+        DataRequired(_l("Enter the area's name")), Length(max=200)])
