@@ -567,6 +567,35 @@ def staff_organisation() -> tuple[Any, dict, dict]:
     return org, services, users
 
 
+@dataclass
+class StaffSite:
+    app: Flask
+    url: str
+
+
+def staff_site(folder: Path, seed: Callable[[Any, dict, dict], None] | None = None,
+               **config):
+    """A generator for a module fixture: an app with the shipped banks and
+    :func:`staff_organisation` (then ``seed(org, services, users)``), served on a real port
+    while the module's tests run; yields a :class:`StaffSite`."""
+    from conftest import make_app
+
+    from reviewkit.extensions import db
+    from reviewkit.services.setup import init_database
+
+    app = make_app(folder, RATELIMIT_ENABLED=False, BANKS_PATH=str(REPO / "question_banks"),
+                   **config)
+    with app.app_context():
+        assert not init_database().problems
+        made = staff_organisation()
+        if seed is not None:
+            seed(*made)
+        with LiveServer(app) as url:
+            yield StaffSite(app, url)
+        db.session.remove()
+        db.engine.dispose()
+
+
 def staff_sign_in(page, base: str, email: str, password: str = STAFF_PASSWORD) -> Keys:
     """Sign in through the login page by keyboard; returns the page's Keys driver."""
     keys = Keys(page)

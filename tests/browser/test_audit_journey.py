@@ -10,12 +10,10 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from conftest import make_app, pdf_text
-from flask import Flask
+from conftest import pdf_text
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -27,11 +25,11 @@ from reviewkit.services.demo_audit import answer
 
 from .browsing import (
     Journey,
-    LiveServer,
+    StaffSite,
     axe,
     describe_violations,
-    staff_organisation,
     staff_sign_in,
+    staff_site,
 )
 from .conftest import PHONE, TABLET
 from .test_variants import choose_variant
@@ -39,29 +37,12 @@ from .test_variants import choose_variant
 pytestmark = pytest.mark.browser
 
 
-@dataclass
-class Site:
-    app: Flask
-    url: str
-
-
 @pytest.fixture(scope="module")
-def site(browser, tmp_path_factory) -> Iterator[Site]:
-    from reviewkit.config import REPO_ROOT
-    from reviewkit.services.setup import init_database
-
-    app = make_app(tmp_path_factory.mktemp("audit-journey"), RATELIMIT_ENABLED=False,
-                   BANKS_PATH=str(REPO_ROOT / "question_banks"))
-    with app.app_context():
-        assert not init_database().problems
-        staff_organisation()
-        with LiveServer(app) as url:
-            yield Site(app, url)
-        db.session.remove()
-        db.engine.dispose()
+def site(browser, tmp_path_factory) -> Iterator[StaffSite]:
+    yield from staff_site(tmp_path_factory.mktemp("audit-journey"))
 
 
-def open_round(staff, site: Site, title: str) -> int:
+def open_round(staff, site: StaffSite, title: str) -> int:
     staff.goto(f"{site.url}/staff/audit/new")
     staff.get_by_label("Who is it for?").select_option(label="The whole organisation")
     staff.get_by_label("Closing date").fill((date.today() + timedelta(days=14)).isoformat())

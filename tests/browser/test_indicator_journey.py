@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from conftest import add_checkins, make_app, pdf_text
-from flask import Flask
+from conftest import add_checkins, pdf_text
 from sqlalchemy import select
 
 from reviewkit.extensions import db
 from reviewkit.models import Indicator
 
 from .browsing import (
-    LiveServer,
+    StaffSite,
     axe,
     describe_violations,
     fits,
-    staff_organisation,
     staff_sign_in,
+    staff_site,
 )
 from .conftest import TABLET
 
@@ -38,28 +36,14 @@ MONTH = TODAY.strftime("%Y-%m")
 QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
 
 
-@dataclass
-class Site:
-    app: Flask
-    url: str
+def _ten_check_ins(org, services, _users) -> None:
+    # ten check-ins at Oak House this month: the faces go 2, 3, 1, 2, 3, 1, … (conftest)
+    add_checkins(services["oak"], org, 10)
 
 
 @pytest.fixture(scope="module")
-def site(browser, tmp_path_factory) -> Iterator[Site]:
-    from reviewkit.config import REPO_ROOT
-    from reviewkit.services.setup import init_database
-
-    app = make_app(tmp_path_factory.mktemp("indicators"), RATELIMIT_ENABLED=False,
-                   BANKS_PATH=str(REPO_ROOT / "question_banks"))
-    with app.app_context():
-        assert not init_database().problems
-        org, services, _users = staff_organisation()
-        # ten check-ins at Oak House this month: the faces go 2, 3, 1, 2, 3, 1, … (conftest)
-        add_checkins(services["oak"], org, 10)
-        with LiveServer(app) as url:
-            yield Site(app, url)
-        db.session.remove()
-        db.engine.dispose()
+def site(browser, tmp_path_factory) -> Iterator[StaffSite]:
+    yield from staff_site(tmp_path_factory.mktemp("indicators"), _ten_check_ins)
 
 
 def _cells(page, caption: str) -> dict[str, list[str]]:
