@@ -70,8 +70,10 @@ def service(service_id: int):
     if submitted(form, lambda: orgs.save_service(current_user, found, **form.fields())):
         flash(_("The changes to %(name)s are saved.", name=found.name))
         return redirect(url_for("organisation.services"))
-    return render_template("organisation/service.html", form=form, service=found), \
-        _status(form)
+    return render_template(
+        "organisation/edit.html", form=form, fields=("name", "slug", "area_id"),
+        heading=_("Change “%(name)s”", name=found.name), button=_("Save the changes"),
+        back=url_for("organisation.services")), _status(form)
 
 
 @bp.route("/areas", methods=["GET", "POST"])
@@ -93,4 +95,7 @@ def area(area_id: int):
     if submitted(form, lambda: orgs.save_area(current_user, found, name=form.name.data)):
         flash(_("The area is now called %(name)s.", name=found.name))
         return redirect(url_for("organisation.areas"))
-    return render_template("organisation/area.html", form=form, area=found), _status(form)
+    return render_template(
+        "organisation/edit.html", form=form, fields=("name",),
+        heading=_("Rename “%(name)s”", name=found.name), button=_("Save the name"),
+        back=url_for("organisation.areas")), _status(form)
