@@ -18,7 +18,8 @@ from ..models.indicators import Unit
 from ..services.indicator_values import Point, Result, compute, recent_periods
 from .table import HIDDEN, Column, Document, Table
 
-PERIODS = 12  # in the report: the last 12 months or quarters
+PERIODS = 6  # the latest value and the one before are looked for in the last 6 periods
+VALUES_PERIODS = 12  # every value of the last 12 months or quarters, in the spreadsheet
 
 
 @dataclass
@@ -44,10 +45,13 @@ class Row:
         return (self.change > 0) == (self.indicator.good == "up")
 
 
-def rows(indicators: list[Indicator], count: int = PERIODS) -> list[Row]:
+def rows(indicators: list[Indicator], count: int = PERIODS, *,
+         lines: bool = False) -> list[Row]:
+    """Each indicator's last ``count`` periods; ``lines``: with the line of each service or
+    area (the spreadsheet's values), else the whole only."""
     out = []
     for ind in indicators:
-        result = compute(ind, recent_periods(ind, count))
+        result = compute(ind, recent_periods(ind, count), whole_only=not lines)
         shown = [p for p in result.whole.points if p.state == "shown"]
         out.append(Row(ind, result, shown[-1] if shown else None,
                        shown[-2] if len(shown) > 1 else None))

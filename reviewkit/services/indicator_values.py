@@ -292,8 +292,11 @@ def observations(ind: Indicator, w: _Window, services: set[int] | None,
 
 
 # ------------------------------------------------------------------------------ the values
-def compute(ind: Indicator, periods: list[str], *, today: date | None = None) -> Result:
-    """The indicator's values for ``periods`` (labels of its frequency, oldest first)."""
+def compute(ind: Indicator, periods: list[str], *, today: date | None = None,
+            whole_only: bool = False) -> Result:
+    """The indicator's values for ``periods`` (labels of its frequency, oldest first);
+    ``whole_only``: only the line of the whole (the same values, without the work of the
+    lines for each service or area)."""
     org = db.session.get(Organisation, ind.organisation_id)
     tz = P.zone(org.timezone)
     today = today or today_()
@@ -301,12 +304,11 @@ def compute(ind: Indicator, periods: list[str], *, today: date | None = None) ->
     names, area_of, services = _groups(ind)
     result = Result(ind, periods, [], warnings=_warnings(ind))
 
-    def group(service_id: int | None) -> str | None:
-        if ind.breakdown == Breakdown.SERVICE.value:
-            return f"service:{service_id or 'none'}"
-        if ind.breakdown == Breakdown.AREA.value:
-            return f"area:{area_of.get(service_id) or 'none'}"
-        return None
+    group: dict[int | None, str] = {}  # a service's line, when split
+    if ind.breakdown == Breakdown.SERVICE.value and not whole_only:
+        group = {sid: f"service:{sid or 'none'}" for sid in (*area_of, None)}
+    elif ind.breakdown == Breakdown.AREA.value and not whole_only:
+        group = {sid: f"area:{area_of.get(sid) or 'none'}" for sid in (*area_of, None)}
 
     # (group, period) -> [hits, n] for worked-out values; -> value for entered ones
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -315,12 +317,16 @@ def compute(ind: Indicator, periods: list[str], *, today: date | None = None) ->
         entered = _entered(ind, w.wanted)
     else:
         for period, service_id, hit in observations(ind, w, services, org):
-            for key in (ALL, group(service_id)):
-                if key:
-                    tally[(key, period)][0] += hit
-                    tally[(key, period)][1] += 1
-    keys = [ALL, *sorted({k for k, _p in (*tally, *entered) if k != ALL},
-                         key=lambda k: (k.endswith(":none"), names.get(k, k)))]
+            whole = tally[(ALL, period)]
+            whole[0] += hit
+            whole[1] += 1
+            if group:
+                part = tally[(group[service_id], period)]
+                part[0] += hit
+                part[1] += 1
+    keys = [ALL] if whole_only else [ALL, *sorted(
+        {k for k, _p in (*tally, *entered) if k != ALL},
+        key=lambda k: (k.endswith(":none"), names.get(k, k)))]
     for key in keys:
         points = []
         for period in periods:

@@ -53,7 +53,7 @@ def _indicator_or_404(indicator_id: int) -> Indicator:
 @requires(Permission.MEASURES)
 def index():
     archived = request.args.get("archived") == "1"
-    rows = report.rows(svc.visible(current_user, archived=archived), count=2)
+    rows = report.rows(svc.visible(current_user, archived=archived))
     return render_template("indicators/index.html", rows=rows, archived=archived,
                            can_make=svc.may_change(current_user), formatted=report.formatted,
                            measures=MEASURES_LABELS)
@@ -212,7 +212,8 @@ def _organisation() -> str:
 @bp.get("/report.<any(pdf, xlsx, csv):fmt>")
 @requires(Permission.MEASURES)
 def download(fmt: str):
-    rows = report.rows(svc.visible(current_user))
+    rows = report.rows(svc.visible(current_user), report.VALUES_PERIODS, lines=True) \
+        if fmt == "xlsx" else report.rows(svc.visible(current_user))
     document = report.document(rows, organisation=_organisation(), for_pdf=fmt == "pdf")
     return send_document(fmt, document, "indicators", what="indicators",
                          detail={"indicators": [r.indicator.id for r in rows]})
