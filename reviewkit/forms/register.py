@@ -43,6 +43,17 @@ def _date(label, message=None, **kwargs) -> PlanDateField:
         "description", _l("For example 2027-03-31.")), **kwargs)
 
 
+def scope_choices(areas, services, *, services_first: bool = False) -> list[tuple[str, str]]:
+    """The choices of a scope field: ``area:<id>`` and ``service:<id>`` with their names
+    (areas first, unless ``services_first``); :func:`scope_ids` reads one back."""
+    from flask_babel import gettext
+
+    by_area = [(f"area:{a.id}", gettext("Area: %(name)s", name=a.name)) for a in areas]
+    by_service = [(f"service:{s.id}", gettext("Service: %(name)s", name=s.name))
+                  for s in services]
+    return by_service + by_area if services_first else by_area + by_service
+
+
 def scope_ids(value: str | None) -> tuple[int | None, int | None]:
     """(service_id, area_id) from a scope choice (``service:3``, ``area:1`` or empty)."""
     kind, _sep, raw = (value or "").partition(":")

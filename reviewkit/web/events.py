@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..forms.events import ACCESS_LABELS, METHOD_LABELS, CodesForm, EventForm, PlanForm
 from ..forms.questions import BaseForm
+from ..forms.register import scope_choices
 from ..models import Area, Ballot, Event, Service, VotingCode, Work
 from ..reports import event_results
 from ..services import events as ev
@@ -122,8 +123,7 @@ def _event_form(event: Event | None = None) -> EventForm:
         mine = {s.id for s in current_user.services}
         services = [s for s in services if s.id in mine]
         areas = [a for a in areas if a.id in {s.area_id for s in current_user.services}]
-    scopes = ([(f"service:{s.id}", _("Service: %(name)s", name=s.name)) for s in services]
-              + [(f"area:{a.id}", _("Area: %(name)s", name=a.name)) for a in areas])
+    scopes = scope_choices(areas, services, services_first=True)
     languages = [(code, name) for code, (name, _dir) in current_app.config["LANGUAGES"].items()]
     if event is not None:
         return EventForm.of(event, scopes=scopes, languages=languages)

@@ -25,6 +25,7 @@ from ..forms.indicators import (
     ValueForm,
 )
 from ..forms.questions import BaseForm
+from ..forms.register import scope_choices
 from ..models import Area, Event, Indicator, Organisation, Partner, User, Work
 from ..reports import indicators as report
 from ..reports.charts import Series, line_chart_svg
@@ -69,8 +70,7 @@ def _form(ind: Indicator | None = None) -> IndicatorForm:
     else:
         areas = db.session.scalars(select(Area).where(Area.organisation_id == org)
                                    .order_by(Area.name)).all()
-    scopes = ([(f"area:{a.id}", _("Area: %(name)s", name=a.name)) for a in areas]
-              + [(f"service:{s.id}", _("Service: %(name)s", name=s.name)) for s in services])
+    scopes = scope_choices(areas, services)
     kwargs: dict = {}
     if ind is not None:
         kwargs.update(

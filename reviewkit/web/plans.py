@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..forms.plans import STATUS_LABELS, PlanActionForm, scope_value
 from ..forms.questions import BaseForm
+from ..forms.register import scope_choices
 from ..models import PlanAction
 from ..reports import plan as plan_report
 from ..reports.gap import build_report
@@ -32,10 +33,9 @@ from .downloads import send_document
 def _scopes() -> list[tuple[str, str]]:
     """Areas, then services, that this member of staff can see."""
     services = visible_services()
-    areas = sorted({s.area.id: s.area.name for s in services if s.area}.items(),
-                   key=lambda a: a[1])
-    return ([(f"area:{i}", _("Area: %(name)s", name=n)) for i, n in areas]
-            + [(f"service:{s.id}", _("Service: %(name)s", name=s.name)) for s in services])
+    areas = sorted({s.area.id: s.area for s in services if s.area}.values(),
+                   key=lambda a: a.name)
+    return scope_choices(areas, services)
 
 
 def _status(code: int, form: PlanActionForm) -> int:

@@ -18,7 +18,14 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forms.questions import BaseForm
-from ..forms.register import PartForm, PartnerForm, ReviewForm, SignatureForm, WorkForm
+from ..forms.register import (
+    PartForm,
+    PartnerForm,
+    ReviewForm,
+    SignatureForm,
+    WorkForm,
+    scope_choices,
+)
 from ..models import Area, Organisation, Service, User, Work, WorkKind, WorkPart, WorkReview
 from ..reports import works as overview
 from ..services import register as reg
@@ -73,8 +80,7 @@ def _work_form(work: Work | None = None, **kwargs) -> WorkForm:
     else:
         areas = db.session.scalars(select(Area).where(Area.organisation_id == org)
                                    .order_by(Area.name)).all()
-    scopes = ([(f"area:{a.id}", _("Area: %(name)s", name=a.name)) for a in areas]
-              + [(f"service:{s.id}", _("Service: %(name)s", name=s.name)) for s in services])
+    scopes = scope_choices(areas, services)
     kinds = [k.value for k in WorkKind if k != WorkKind.ORGANISATION_PLAN
              or (work is not None and work.kind == k.value)]
     parents = [w for w in db.session.scalars(select(Work).where(
