@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import secrets
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pages import sign_in, timed_get  # noqa: E402  (this folder)
 
 FIGURES = ["ideas_answered_in_time", "actions_done_by_date", "stalled_work",
            "people_taking_part", "reviews_on_phone", "other_languages"]
@@ -234,11 +234,7 @@ def main(argv=None) -> int:
         print(f"made {made} and 50 indicators in {time.perf_counter() - t0:.1f} s")
 
     client = app.test_client()
-    with app.app_context():
-        html = client.get("/staff/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        client.post("/staff/login", data={"email": "admin@example.org",
-                                          "password": "correct horse 1", "csrf_token": token})
+    sign_in(app, client, "admin@example.org")
     pages = [("indicators list (50)", "/staff/indicators/")]
     pages += [(f"{kind} page, 60 periods", f"/staff/indicators/{i}?periods=60")
               for kind, i in kinds.items()]
@@ -247,13 +243,7 @@ def main(argv=None) -> int:
               ("report CSV", "/staff/indicators/report.csv"),
               ("easy-read version", "/staff/indicators/easy-read")]
     for name, url in pages:
-        times = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            with app.app_context():
-                r = client.get(url)
-            times.append(time.perf_counter() - t0)
-            assert r.status_code == 200, (url, r.status_code)
+        times, r = timed_get(app, client, url, args.repeat)
         print(f"{name:36s} best {min(times):.2f} s  worst {max(times):.2f} s  "
               f"{len(r.data) / 1024:.0f} KB")
     return 0

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pages import sign_in, timed_get  # noqa: E402  (this folder)
 
 IDEAS = ["A Saturday club", "Cooking lessons", "An earlier bus", "A quiet room",
          "More trips out", "Help with money", "A garden to grow food", "Music nights",
@@ -139,11 +139,7 @@ def main(argv=None) -> int:
               f"{time.perf_counter() - t0:.1f} s")
 
     client = app.test_client()
-    with app.app_context():
-        html = client.get("/staff/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        client.post("/staff/login", data={"email": "admin@example.org",
-                                          "password": "correct horse 1", "csrf_token": token})
+    sign_in(app, client, "admin@example.org")
     for name, url in [("register page", "/staff/register/ideas"),
                       ("register, overdue only", "/staff/register/ideas?flag=overdue"),
                       ("register, page 50", "/staff/register/ideas?page=50"),
@@ -153,13 +149,7 @@ def main(argv=None) -> int:
                       ("pieces of work", "/staff/register/"),
                       ("one piece of work", f"/staff/register/{work_id}"),
                       ("its history", f"/staff/register/{work_id}/history")]:
-        times = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            with app.app_context():
-                r = client.get(url)
-            times.append(time.perf_counter() - t0)
-            assert r.status_code == 200, (url, r.status_code)
+        times, r = timed_get(app, client, url, args.repeat)
         print(f"{name:24s} best {min(times):.2f} s  worst {max(times):.2f} s  "
               f"{len(r.data) / 1024:.0f} KB")
     out = tmp / "register.csv"
