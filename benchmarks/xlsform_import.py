@@ -6,7 +6,8 @@ questions are shown, and how many rows were left out, by reason (issue 18).
 Each form is first converted by pyxform on its own (``xls2xform.convert``): a form pyxform
 refuses is counted apart, with pyxform's first error line, and the import must refuse it too. The
 target: at least 90 % of the forms pyxform accepts import. Forms are not kept in the repository
-(their licences differ); give the folder on the command line.
+(their licences differ); give the folder on the command line. scripts/make_xlsform_collection.py
+writes the collection used in the issue (its sources and licences are listed there).
 """
 
 from __future__ import annotations

@@ -126,6 +126,19 @@ def write(path: Path, sheets: dict[str, list[list[str]]]) -> None:
     book.save(str(path))
 
 
+def write_xlsx(path: Path, sheets: dict[str, list[list[str]]]) -> None:
+    """The same sheets as .xlsx (openpyxl), for the tests and make_xlsform_collection.py."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([value if value != "" else None for value in row])
+    book.save(path)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, sheets in FORMS.items():

@@ -137,9 +137,12 @@ def test_real_world_form_imports_with_a_report(tmp_path: Path):
     result = import_xlsform(path)
     bank = result.bank
     assert bank.id == "service_feedback" and bank.title == "Service feedback"
-    assert [s.id for s in bank.sections] == ["about_you", "feedback"]
+    # the repeat is a section of its own, its question asked once
+    assert [s.id for s in bank.sections] == ["about_you", "feedback", "visits"]
     assert [q.id for q in bank.questions] == ["consent", "services_used", "day_centre_comments",
-                                              "age", "rating", "why_bad", "anything_else"]
+                                              "age", "rating", "why_bad", "anything_else",
+                                              "visit_note"]
+    assert bank.sections[2].title == "Visits"
     assert bank.question("age").type == "short_text"
     consent = bank.question("consent")
     assert consent.type == "single_choice" and consent.required
@@ -169,13 +172,13 @@ def test_real_world_form_imports_with_a_report(tmp_path: Path):
         "'yes'' cannot be expressed",
         "survey row 15: 'location' (geopoint) left out: a map location",
         "survey row 16: 'score' (calculate) left out: a calculation",
-        "survey row 18: 'visits' (begin_repeat) left out: a repeat",
-        "survey row 19: 'visit_note' (text) left out: inside visits",
+        "survey row 18: 'visits' (begin_repeat) left out: repeat shown once: its questions are "
+        "a section, asked once, not once for each item",
         "no easy-read labels",
         "some rows have no pictogram",
     ):
         assert expected in report, expected
-    assert [line.row for line in result.skipped] == [2, 3, 15, 16, 18, 19]
+    assert [line.row for line in result.skipped] == [2, 3, 15, 16, 18]
 
 
 def test_plain_label_columns_and_questions_outside_groups(tmp_path: Path):
@@ -191,6 +194,71 @@ def test_plain_label_columns_and_questions_outside_groups(tmp_path: Path):
     assert [q.type.value for q in result.bank.questions] == ["short_text", "single_choice",
                                                              "single_choice"]
     assert result.bank.question("happy").help == "Pick one"
+
+
+REPEAT_ONCE = ("left out: repeat shown once: its questions are a section, asked once, not "
+               "once for each item")
+
+
+def test_repeats_are_sections_asked_once(tmp_path: Path):
+    path = write_form(tmp_path / "household.xlsx", [
+        ["type", "name", "label", "relevant", "repeat_count"],
+        ["text", "village", "Which village?", "", ""],                                 # 2
+        ["begin_group", "household", "Household", "", ""],                             # 3
+        ["select_one yn", "has_children", "Any children?", "", ""],                    # 4
+        ["begin_repeat", "child", "Each child", "${has_children} = 'y'", "3"],         # 5
+        ["text", "child_name", "Child's name?", "", ""],                               # 6
+        ["integer", "child_age", "How old?", "", ""],                                  # 7
+        ["geopoint", "school", "Where is the school?", "", ""],                        # 8
+        ["end_repeat", "", "", "", ""],                                                # 9
+        ["end_group", "", "", "", ""],                                                 # 10
+        ["begin_repeat", "photos", "Photos", "", ""],                                  # 11
+        ["image", "photo", "Take a photo", "", ""],                                    # 12
+        ["end_repeat", "", "", "", ""],                                                # 13
+        ["phone number", "phone", "Your phone number?", "", ""],                       # 14
+    ], [["list_name", "name", "label"], ["yn", "y", "Yes"], ["yn", "n", "No"]])
+    xls2xform.convert(xlsform=str(path), validate=False)
+    result = import_xlsform(path)
+    bank = result.bank
+    # the repeat is a section (inside its group: the labels joined), its questions asked once,
+    # its relevance on each of them
+    assert [(s.id, s.title) for s in bank.sections] == [
+        ("household", "household"), ("household-2", "Household"),
+        ("child", "Household – Each child"), ("household-3", "household")]
+    assert [q.id for q in bank.sections[2].questions] == ["child_name", "child_age"]
+    for qid in ("child_name", "child_age"):
+        cond = bank.question(qid).show_if
+        assert (cond.question, cond.equals) == ("has_children", "y")
+    # a phone number is a text answer
+    assert bank.question("phone").type.value == "short_text"
+    assert [str(line) for line in result.skipped] == [
+        f"survey row 5: 'child' (begin_repeat) {REPEAT_ONCE}",
+        "survey row 8: 'school' (geopoint) left out: a map location; reviewkit has no map "
+        "question",
+        "survey row 11: 'photos' (begin_repeat) left out: no question in this group can be shown",
+        "survey row 12: 'photo' (image) left out: a photo, recording or file; reviewkit does not "
+        "take files",
+    ]
+
+
+def test_a_form_of_one_repeat_imports_and_one_of_photos_is_refused(tmp_path: Path):
+    path = write_form(tmp_path / "visits.xlsx", [
+        ["type", "name", "label"], ["begin repeat", "visit", "Visits"],
+        ["date", "when", "When was the visit?"], ["string", "who", "Who came?"],
+        ["end repeat", "", ""]])
+    result = import_xlsform(path)
+    assert [q.id for q in result.bank.questions] == ["when", "who"]
+    assert [q.type.value for q in result.bank.questions] == ["short_text", "short_text"]
+    assert [str(line) for line in result.skipped] == [
+        f"survey row 2: 'visit' (begin repeat) {REPEAT_ONCE}"]
+    # nothing to show is still a refusal, whatever holds it
+    path = write_form(tmp_path / "photos.xlsx", [
+        ["type", "name", "label"], ["begin_repeat", "photos", "Photos"],
+        ["image", "photo", "Take a photo"], ["end_repeat", "", ""]])
+    with pytest.raises(XLSFormError) as info:
+        import_xlsform(path)
+    assert info.value.problems[:2] == ["nothing in photos.xlsx can be shown in reviewkit",
+                                       "found: 1 × image, 1 × begin_repeat"]
 
 
 # --- broken forms: refused only when pyxform refuses them (its message and row) or nothing can
@@ -305,14 +373,7 @@ XLS = REPO_ROOT / "tests" / "data" / "xlsform"
 
 
 def both(tmp_path: Path, name: str) -> list[Path]:
-    sheets = FIXTURES.FORMS[f"{name}.xls"]
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet, rows in sheets.items():
-        ws = wb.create_sheet(sheet)
-        for row in rows:
-            ws.append([v if v != "" else None for v in row])
-    wb.save(tmp_path / f"{name}.xlsx")
+    FIXTURES.write_xlsx(tmp_path / f"{name}.xlsx", FIXTURES.FORMS[f"{name}.xls"])
     return [XLS / f"{name}.xls", tmp_path / f"{name}.xlsx"]
 
 
@@ -330,8 +391,8 @@ KOBO_SKIPPED = [
     "form; reviewkit has no such file",
     "survey row 19: 'source' (hidden) left out: a hidden value, not a question",
     "survey row 20: 'card' (barcode) left out: a barcode scan; reviewkit cannot scan",
-    "survey row 21: 'visits' (begin_repeat) left out: a repeat; reviewkit asks each question once",
-    "survey row 22: 'visitor' (text) left out: inside visits, which is left out",
+    "survey row 21: 'visits' (begin_repeat) left out: repeat shown once: its questions are a "
+    "section, asked once, not once for each item",
     "survey row 24: 'place' (select_one_from_file places.csv) left out: its choices come from a "
     "file outside the form",
     "survey row 26: 'bye' (note) left out: a note with no question after it: a bank shows notes "
@@ -347,17 +408,19 @@ def test_kobo_form_with_language_columns_only(tmp_path: Path, kind: str):
     assert (bank.id, bank.version, bank.title, bank.language) == (
         "home_support", 2024061501, "Home support check", "en")
     # groups as sections; the nested group flattened with both labels; the welcome note is the
-    # first section's introduction
+    # first section's introduction; the repeat a section whose question is asked once
     assert [(s.id, s.title, s.easy_read) for s in bank.sections] == [
         ("about", "About you", "About you."),
         ("home", "About you – Your home", "About you. – Home."),
+        ("visits", "Visits", "Visits"),
         ("home_support", "Home support check", "Home support check")]
     assert bank.sections[0].intro == "Thank you for taking part."
     assert [(q.id, q.type.value) for q in bank.questions] == [
         ("name", "short_text"), ("age", "short_text"), ("hours", "short_text"),
         ("visit_date", "short_text"), ("lives_alone", "single_choice"),
         ("help_with", "multiple_choice"), ("help_with_other", "short_text"),
-        ("anything_else", "free_text")]
+        ("visitor", "short_text"), ("anything_else", "free_text")]
+    assert [q.id for q in bank.sections[2].questions] == ["visitor"]
     name = bank.question("name")
     assert (name.text, name.easy_read, name.help, name.required) == (
         "What is your name?", "Your name?", "First name is fine", True)

@@ -4,11 +4,12 @@ read into a bank.
 
 What a bank can show is imported: text, integer, decimal and date questions (the last three as
 short text), select_one, select_multiple (with ``or_other``), notes as section introductions,
-groups as sections (nested groups flattened, their labels joined), ``relevant`` where a bank
-condition can say it, every language column (easy read as a language of its own) and
-``media::image`` files that are reviewkit pictograms. Every other row is skipped with a line
-giving its row, name, type and why. A form is refused (:class:`XLSFormError`) only when pyxform
-refuses it, with pyxform's message and row, or when nothing in it can be shown.
+groups as sections (nested groups flattened, their labels joined), repeats as sections whose
+questions are asked once, ``relevant`` where a bank condition can say it, every language column
+(easy read as a language of its own) and ``media::image`` files that are reviewkit pictograms.
+Every other row is skipped with a line giving its row, name, type and why. A form is refused
+(:class:`XLSFormError`) only when pyxform refuses it, with pyxform's message and row, or when
+nothing in it can be shown.
 
 pyxform is called in :mod:`~reviewkit.banks.xlsform_terms` (with the report's words); export
 lives in :mod:`~reviewkit.banks.xlsform_export`, the commands in ``xlsform_cli``.
@@ -179,21 +180,20 @@ class _Mapper:
                 continue  # pyxform's own elements (meta/instanceID)
             skip_next_other = None
             own = (el.get("bind") or {}).get("relevant", "")
-            if kind == "group":
+            if kind in ("group", "repeat"):  # a section; a repeat's questions asked once
                 before = len(self.lines), sum(len(s["questions"]) for s in self.sections)
                 self.walk(el.get("children", []), (*path, el), own or relevant)
-                if sum(len(s["questions"]) for s in self.sections) == before[1]:
-                    self.lines.insert(before[0], Line(row, name, xtype, str(t.WHY["empty_group"]),
-                                                      True))
-                    self.found["begin_group"] += 1
+                empty = sum(len(s["questions"]) for s in self.sections) == before[1]
+                if empty or kind == "repeat":
+                    why = t.WHY["empty_group" if empty else "repeat"]
+                    self.lines.insert(before[0], Line(row, name, xtype, str(why), True))
+                    self.found[f"begin_{kind}"] += empty
                 continue
-            if kind == "repeat":
-                self.skip(el, t.WHY["repeat"])
-            elif kind == "note":
+            if kind == "note":
                 self.add_note(el, path)
             elif kind in t.CHOICE_TYPES and el.get("choices") is None:
                 self.skip(el, t.WHY["external"])
-            elif kind in t.CHOICE_TYPES or kind in ("text", "range", *t.AS_SHORT_TEXT):
+            elif kind in t.CHOICE_TYPES or kind in (*t.TEXT_TYPES, "range", *t.AS_SHORT_TEXT):
                 q = self.question(el, path, own or relevant)
                 if q is not None and "other" in {c.get("name") for c in el.get("choices", [])
                                                  if c.get(t.ROW) is None}:
@@ -241,7 +241,7 @@ class _Mapper:
         if el["type"] in t.CHOICE_TYPES:
             if not self.choices(el, q, marker, values, row, name, xtype):
                 return None
-        elif kind == "text":
+        elif kind in t.TEXT_TYPES:
             appearance = str((el.get("control") or {}).get("appearance", "")).lower()
             q["type"] = ("statements" if "statements" in marker else "free_text"
                          if "free_text" in marker or "multiline" in appearance else "short_text")
@@ -265,7 +265,7 @@ class _Mapper:
             self.note(row, name, xtype, _("required '%(expr)s' cannot be expressed; the question "
                                           "is optional", expr=required))
         if constraint := str(bind.get("constraint", "")).strip():
-            if (m := t.MAXLEN.match(constraint)) and kind == "text":
+            if (m := t.MAXLEN.match(constraint)) and kind in t.TEXT_TYPES:
                 q["max_length"] = int(m.group(1))
             else:
                 self.note(row, name, xtype, _("constraint '%(expr)s' is not checked",

@@ -19,6 +19,8 @@ from .schema import Bank
 
 ROW = "reviewkit_row"  # a column given to every row before pyxform reads it: the row number
 CHOICE_TYPES = {"select one": "single_choice", "select all that apply": "multiple_choice"}
+# Text answers under other names: pyxform's "phone number" and the XForm "string".
+TEXT_TYPES = ("text", "string", "phone number")
 AS_SHORT_TEXT = {
     "integer": _l("shown as a short text answer: reviewkit does not check it is a whole number"),
     "decimal": _l("shown as a short text answer: reviewkit does not check it is a number"),
@@ -35,7 +37,8 @@ WHY = {
     "geopoint": _l("a map location; reviewkit has no map question"),
     "barcode": _l("a barcode scan; reviewkit cannot scan"),
     "media": _l("a photo, recording or file; reviewkit does not take files"),
-    "repeat": _l("a repeat; reviewkit asks each question once"),
+    "repeat": _l("repeat shown once: its questions are a section, asked once, not once for "
+                 "each item"),
     "external": _l("its choices come from a file outside the form"),
     "few_choices": _l("a choice question needs at least two choices"),
     "no_label": _l("no label in any language: there is nothing to show"),
@@ -44,8 +47,8 @@ WHY = {
     "other": _l("reviewkit has no question of this type"),
 }
 KIND_OF = {"geopoint": "geopoint", "geotrace": "geopoint", "geoshape": "geopoint",
-           "barcode": "barcode", "image": "media", "audio": "media", "video": "media",
-           "file": "media", "hidden": "hidden", "xml-external": "external",
+           "barcode": "barcode", "image": "media", "photo": "media", "audio": "media",
+           "video": "media", "file": "media", "hidden": "hidden", "xml-external": "external",
            "csv-external": "external", "select one external": "external"}
 # English names of languages, for columns such as "label::Welsh" that give no code.
 LANGUAGE_NAMES = {"cymraeg": "cy", "polski": "pl", "română": "ro", "english": "en"}
