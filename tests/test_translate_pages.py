@@ -115,8 +115,11 @@ def test_bank_page_lists_missing_strings_and_easy_read_warnings(tc, root):
     assert f"Missing ({row.missing})" in page
     line, context, msgid = row.missing_items[0]
     assert msgid in page and context.split(":", 1)[1] in page
-    # the English easy read of this bank has one passive sentence
-    assert "question_banks/co-production-audit.yaml:78" in page
+    # the English easy read of this bank has one passive sentence, shown with its file and line
+    bank_lines = (REPO_ROOT / "question_banks" / "co-production-audit.yaml").read_text(
+        encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(bank_lines, 1) if "They are involved" in text)
+    assert f"question_banks/co-production-audit.yaml:{line}" in page
     assert "passive voice &#39;are involved&#39;" in page.html or "passive voice 'are involved'" \
         in page
     assert "/staff/translate/preview/co-production-audit?language=pl&amp;question=who-took-part" \
@@ -166,10 +169,11 @@ def test_phone_preview_in_any_language_and_variant(tapp, tc, lang, easy, text, d
 
 
 def test_phone_preview_falls_back_to_english_where_untranslated(tc):
-    page = get(tc, "/staff/translate/phone/co-production-audit/who-took-part?language=pl")
+    # the audit's questions have no Polish yet (only its group and ladder questions do)
+    page = get(tc, "/staff/translate/phone/co-production-audit/involved-from-start?language=pl")
     assert page.lang == "pl"
     assert '<h1 id="q-title" lang=en>' in page.html or 'lang="en"' in page.html
-    assert "Who took part in this audit?" in page
+    assert "People we support help decide what we do, from the very start." in page
 
 
 def test_preview_sends_nothing_even_if_posted(tapp, tc):
