@@ -45,11 +45,11 @@ from ..models import (
 )
 from ..models.indicators import Breakdown, Source, Unit
 from ..models.register import Decision
+from ..reports.suppression import SMALL, is_small
 from . import periods as P
 from .clock import months_before, today_
+from .register import STALL_MONTHS
 
-SMALL = 5
-STALL_MONTHS = 2  # as the register's "stalled" (services.register.STALL_MONTHS)
 ALL = "all"
 
 #: The figures reviewkit already holds: name -> (unit, what it means).
@@ -353,7 +353,7 @@ def _point(ind: Indicator, period: str, hits: int, n: int) -> Point:
         if n < SMALL:
             return Point(period, None, None, "hidden")
         return Point(period, round(100 * hits / n, 1), n, "shown")
-    if 0 < n < SMALL:
+    if is_small(n):
         return Point(period, None, None, "hidden")
     return Point(period, float(n), n, "shown")
 
@@ -361,7 +361,7 @@ def _point(ind: Indicator, period: str, hits: int, n: int) -> Point:
 def _entered_point(ind: Indicator, period: str, value: float | None) -> Point:
     if value is None:
         return Point(period, None, None, "none")
-    if ind.unit == Unit.COUNT.value and 0 < value < SMALL:
+    if ind.unit == Unit.COUNT.value and is_small(value):
         return Point(period, None, None, "hidden")
     return Point(period, value, None, "shown")
 
