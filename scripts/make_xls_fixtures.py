@@ -1,4 +1,4 @@
-"""Write the legacy .xls XLSForms that tests/test_xlsform.py imports (tests/data/xlsform/).
+"""Write the legacy .xls XLSForms that tests/test_xlsform*.py import (tests/data/xlsform/).
 
 openpyxl cannot write .xls, so these small files are written once with xlwt and committed.
 Run it again only to change them:
@@ -109,8 +109,27 @@ NOTHING = {
                ["geopoint", "where", "Where are you?"], ["calculate", "two", "", "1 + 1"]],
 }
 
+# Typed answers (tests/test_xlsform_types.py): numbers with a constraint range, a date, a time,
+# a date and time, a rank and a loop over a choice list.
+TYPES = {
+    "survey": [["type", "name", "label", "constraint"],
+               ["integer", "age", "How old are you?", ". >= 0 and . <= 120"],  # 2
+               ["decimal", "hours", "Hours of help a week?", ". >= 0.5"],  # 3
+               ["integer", "visits", "Visits this month?", ". != 3"],  # 4
+               ["date", "last_visit", "When was the last visit?"],  # 5
+               ["time", "wake", "What time do you get up?"],  # 6
+               ["dateTime", "moved_in", "When did you move in?"],  # 7
+               ["datetime", "review_at", "When is your review?"],  # 8
+               ["rank rooms", "best_room", "Put the rooms in order"],  # 9
+               ["begin loop over rooms", "each_room"],  # 10
+               ["integer", "hours_in", "How many hours a day in the %(label)s?"],  # 11
+               ["end loop"]],
+    "choices": [["list_name", "name", "label"], ["rooms", "lounge", "Lounge"],
+                ["rooms", "garden", "Garden"]],
+}
+
 FORMS = {"kobo_languages.xls": KOBO, "cascading.xls": CASCADE, "refused.xls": REFUSED,
-         "nothing.xls": NOTHING}
+         "nothing.xls": NOTHING, "types.xls": TYPES}
 
 
 def write(path: Path, sheets: dict[str, list[list[str]]]) -> None:

@@ -16,15 +16,22 @@ them into SOURCES first; each file becomes one form, named after its folder and 
 
 The collection used in the issue (SOURCES/<folder>):
 
-- ``pyxform/``: XLSForm/pyxform tests/example_xls/*.md (group, loop, specify_other,
-  case_insensitivity); BSD-2-Clause.
+- ``pyxform/``: every XLSForm/pyxform tests/example_xls/*.md (group, loop, specify_other,
+  case_insensitivity, text_and_integer, yes_or_no_question, include, include_json; the last two
+  pyxform itself refuses); BSD-2-Clause.
 - ``xlsconv/``: the tests/files forms of the xlsconv sdist on PyPI (wq/xlsform-converter:
   input_types.xls, repeat.csv, select.csv, nestedfk.csv); MIT.
 - ``formpack/``: the forms of kobotoolbox/formpack tests/fixtures/json/*.json (KoboToolbox form
   builder output, each version one form): restaurant_profile v1-v4, site_inspection v1-v3,
   customer_satisfaction, sanitation_report, grouped_translated, dietary_needs, favorite_coffee
-  v1-v2, grouped_repeatable; written out as pyxform markdown tables (survey, choices and settings
-  rows kept; Kobo's anchors and sample submissions left out); GPL-3.0, so kept out of here.
+  v1-v2, grouped_repeatable, and (added later) all_geo_types v1-v2, grouped_questions,
+  grouped_repeatable_alias, hxl_grouped_repeatable, literacy_test, nested_grouped_repeatable,
+  sanitation_report_external; written out as pyxform markdown tables (survey, choices and
+  settings rows kept, ``metas`` as start/end rows; Kobo's anchors and sample submissions left
+  out); GPL-3.0, so kept out of here. Not yet written out: auto_report,
+  auto_report_extended_fields, field_position_with_multiple_versions,
+  fields_for_versions_list_index_out_of_range, long_names, long_unicode_labels,
+  quotes_newlines_and_long_urls.
 - ``docs/``: the XLSForm documentation's example tables (xlsform.org).
 """
 

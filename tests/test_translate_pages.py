@@ -377,7 +377,7 @@ def test_import_shows_the_report_and_saves_only_when_confirmed(iapp, tmp_path, r
     # each skipped row: sheet and row, name, type and why
     assert re.search(r"<td>survey 20</td><td><code>card</code></td><td><code>barcode</code></td>"
                      r"<td>a barcode scan; reviewkit cannot scan</td>", text)
-    assert "survey row 8: 'age' (integer): shown as a short text answer" in text
+    assert "choices row 4: 'Washing': the value becomes 'washing'" in text
     banks = Path(iapp.config["BANKS_PATH"])
     assert not (banks / "home_support.yaml").exists()  # nothing saved before confirming
     po = root / "translations" / "cy" / "LC_MESSAGES" / "banks.po"

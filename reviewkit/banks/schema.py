@@ -7,7 +7,7 @@ loader turns validation errors into ``file:line: reason`` messages.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -31,6 +31,10 @@ class QuestionType(StrEnum):
     SCALE = "scale"
     YES_NO = "yes_no"
     STATEMENTS = "statements"
+    NUMBER = "number"
+    DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
 
 
 class StatementKind(StrEnum):
@@ -44,6 +48,8 @@ class StatementKind(StrEnum):
 
 TEXT_TYPES = {QuestionType.FREE_TEXT, QuestionType.SHORT_TEXT, QuestionType.STATEMENTS}
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
+# Answers typed in a box of their own kind: a number, or a date and time (stored as ISO text).
+WHEN_TYPES = {QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME}
 
 
 class _Strict(BaseModel):
@@ -103,6 +109,9 @@ class Question(_Strict):
     choices: list[Choice] = Field(default_factory=list)
     scale_points: Literal[3, 5] = 3
     max_length: Annotated[int, Field(gt=0, le=20000)] | None = None
+    decimal: bool = False  # a number question: True allows decimals, False whole numbers
+    min: float | None = None  # a number question's smallest and largest allowed answers
+    max: float | None = None
     show_if: Condition | None = None
 
     @model_validator(mode="after")
@@ -120,6 +129,13 @@ class Question(_Strict):
             raise ValueError(f"a {self.type.value} question cannot have choices")
         if self.kinds and self.type not in TEXT_TYPES:
             raise ValueError("only text and statements questions can feed statement kinds")
+        if self.type != QuestionType.NUMBER and (self.decimal or self.min is not None
+                                                 or self.max is not None):
+            raise ValueError("only number questions can have decimal, min or max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not be more than max")
+        if not self.decimal and any(v is not None and v != int(v) for v in (self.min, self.max)):
+            raise ValueError("a whole-number question needs whole-number min and max")
         return self
 
     @property
@@ -217,6 +233,15 @@ def cross_checks(bank: Bank):
                             f"question '{q.id}' depends on answer(s) {', '.join(wrong)} that "
                             f"'{target.id}' does not offer ({', '.join(sorted(allowed))})")
             seen.setdefault(q.id, q)
+
+
+def number_text(value: Any) -> str:
+    """A stored number as a person would type it: 12, 2.5 (never 12.0 or 1e+01)."""
+    from decimal import Decimal
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    return str(int(value)) if float(value).is_integer() else format(Decimal(repr(value)), "f")
 
 
 def version_label(bank: Bank) -> str:

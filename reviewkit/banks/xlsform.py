@@ -2,11 +2,13 @@
 aliases, the settings sheet, ``default_language``, ``choice_filter``); this module maps what it
 read into a bank.
 
-What a bank can show is imported: text, integer, decimal and date questions (the last three as
-short text), select_one, select_multiple (with ``or_other``), notes as section introductions,
-groups as sections (nested groups flattened, their labels joined), repeats as sections whose
-questions are asked once, ``relevant`` where a bank condition can say it, every language column
-(easy read as a language of its own) and ``media::image`` files that are reviewkit pictograms.
+What a bank can show is imported: text, integer and decimal (number questions, a simple
+``constraint`` range as min and max), date, time and dateTime, select_one, select_multiple (with
+``or_other``; from a CSV file beside the form), rank (its first answer), notes as section
+introductions, groups as sections (nested groups flattened, their labels joined), repeats as
+sections whose questions are asked once, loops over a list as a section per choice,
+``relevant`` where a bank condition can say it, every language column (easy read as a language
+of its own) and ``media::image`` files that are reviewkit pictograms.
 Every other row is skipped with a line giving its row, name, type and why. A form is refused
 (:class:`XLSFormError`) only when pyxform refuses it, with pyxform's message and row, or when
 nothing in it can be shown.
@@ -57,6 +59,7 @@ class _Mapper:
         self.pending: list[tuple[Line, dict[str, Any], str, str]] = []  # relevant to map last
         self.found: Counter[str] = Counter()
         self.no_easy = self.no_picture = False
+        self.loops: set[tuple[int | None, str]] = set()
         self.pictures = {p.stem for p in PICTOGRAM_DIR.glob("*.svg")}
         keys = t.language_keys(form.get("children", []))
         self.default_key = t.default_key(form.get("default_language"), keys)
@@ -74,6 +77,7 @@ class _Mapper:
     def row_of(self, el: dict[str, Any]) -> tuple[int | None, str, str]:
         row = int(el[t.ROW]) if el.get(t.ROW) else None
         xtype, name = self.raw.get(row, ("", ""))
+        name = el.get("name", "") if el.get(t.LOOP) else name  # a loop's question per choice
         return row, name or el.get("name", ""), xtype or el.get("type", "")
 
     def skip(self, el: dict[str, Any], why: str) -> None:
@@ -180,6 +184,14 @@ class _Mapper:
                 continue  # pyxform's own elements (meta/instanceID)
             skip_next_other = None
             own = (el.get("bind") or {}).get("relevant", "")
+            if kind == "group" and el.get(t.LOOP) and (row, el[t.LOOP]) not in self.loops:
+                self.loops.add((row, el[t.LOOP]))
+                self.note(row, el[t.LOOP], xtype, t.WHY["loop"])
+            if kind in t.CHOICE_TYPES and el.get("choices") is None and (
+                    listed := t.file_choices(el, self.path.parent)):
+                el = {**el, "choices": listed}
+                self.note(row, name, xtype, _("its choices are read from %(file)s, beside the "
+                                              "form", file=el["itemset"]))
             if kind in ("group", "repeat"):  # a section; a repeat's questions asked once
                 before = len(self.lines), sum(len(s["questions"]) for s in self.sections)
                 self.walk(el.get("children", []), (*path, el), own or relevant)
@@ -193,7 +205,7 @@ class _Mapper:
                 self.add_note(el, path)
             elif kind in t.CHOICE_TYPES and el.get("choices") is None:
                 self.skip(el, t.WHY["external"])
-            elif kind in t.CHOICE_TYPES or kind in (*t.TEXT_TYPES, "range", *t.AS_SHORT_TEXT):
+            elif kind in t.CHOICE_TYPES or kind in (*t.TEXT_TYPES, "range", "rank", *t.TYPED):
                 q = self.question(el, path, own or relevant)
                 if q is not None and "other" in {c.get("name") for c in el.get("choices", [])
                                                  if c.get(t.ROW) is None}:
@@ -238,6 +250,9 @@ class _Mapper:
             self.note(row, name, xtype, _("shown as a choice of the numbers %(first)s to "
                                           "%(last)s", first=el["choices"][0]["label"],
                                           last=el["choices"][-1]["label"]))
+        elif kind == "rank":
+            el = {**el, "type": "select one"}
+            self.note(row, name, xtype, t.WHY["rank"])
         if el["type"] in t.CHOICE_TYPES:
             if not self.choices(el, q, marker, values, row, name, xtype):
                 return None
@@ -246,8 +261,7 @@ class _Mapper:
             q["type"] = ("statements" if "statements" in marker else "free_text"
                          if "free_text" in marker or "multiline" in appearance else "short_text")
         else:
-            q["type"] = "short_text"
-            self.note(row, name, xtype, t.AS_SHORT_TEXT[kind])
+            q.update(t.TYPED[kind])
         q["pictogram"] = self.picture(el, DEFAULT_PICTOGRAM, row, name, xtype)
         help_std, help_easy, hints = self.wording(el, "hint")
         if help_std:
@@ -267,6 +281,9 @@ class _Mapper:
         if constraint := str(bind.get("constraint", "")).strip():
             if (m := t.MAXLEN.match(constraint)) and kind in t.TEXT_TYPES:
                 q["max_length"] = int(m.group(1))
+            elif kind in ("integer", "decimal") and (
+                    ends := t.number_range(constraint, kind == "decimal")):
+                q.update(ends)
             else:
                 self.note(row, name, xtype, _("constraint '%(expr)s' is not checked",
                                               expr=constraint))
@@ -375,7 +392,7 @@ class _Mapper:
         return str(self.settings.get("form_title") or self.form.get("title") or self.path.stem)
 
     def bank(self, bank_id: str | None) -> ImportResult:
-        self.walk(self.form.get("children", []), (), "")
+        self.walk(t.expand_loops(self.form.get("children", [])), (), "")
         self.conditions()
         for sec in self.sections:
             notes = sec["_notes"]

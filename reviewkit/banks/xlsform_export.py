@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import LANGUAGES, REPO_ROOT
-from .schema import CHOICE_TYPES, Bank, Question, QuestionType
+from .schema import CHOICE_TYPES, Bank, Question, QuestionType, number_text
 
 EASY = " - easy read"
 
@@ -68,6 +68,25 @@ def _relevant(q: Question, target: Question) -> str:
     else:
         parts = [f"${{{name}}} = '{v}'" for v in values]
     return " or ".join(parts)
+
+
+# The XLSForm type of each question type that is not a choice (a decimal number: "decimal").
+XLSFORM_TYPES = {QuestionType.NUMBER: "integer", QuestionType.DATE: "date",
+                 QuestionType.TIME: "time", QuestionType.DATETIME: "dateTime"}
+
+
+def _constraint(q: Question) -> tuple[str, str]:
+    """The XLSForm constraint of ``q`` and its message (English): ``max_length`` as
+    ``string-length(.) <= N``, a number's ``min`` and ``max`` as ``. >= a and . <= b``."""
+    if q.max_length:
+        return f"string-length(.) <= {q.max_length}", f"{q.max_length} characters at most"
+    ends = [(op, number_text(v))
+            for op, v in ((">=", q.min), ("<=", q.max)) if v is not None]
+    if not ends:
+        return "", ""
+    said = {">=": "at least", "<=": "at most"}
+    return (" and ".join(f". {op} {v}" for op, v in ends),
+            " and ".join(f"{said[op]} {v}" for op, v in ends))
 
 
 def bank_languages(bank: Bank, lookup: Callable = _po_lookup) -> list[str]:
@@ -157,13 +176,15 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
                               "pictogram": c.pictogram or ""}
                     choices.append([values.get(h, "") for h in choices[0]])
             else:
-                xtype = "text"
+                xtype = XLSFORM_TYPES.get(kind, "text")
+                if kind == QuestionType.NUMBER and q.decimal:
+                    xtype = "decimal"
             appearance = ""
             if kind in (QuestionType.FREE_TEXT, QuestionType.STATEMENTS):
                 appearance = "multiline"
             elif kind == QuestionType.SCALE:
                 appearance = "likert"
-            constraint = f"string-length(.) <= {q.max_length}" if q.max_length else ""
+            constraint, says = _constraint(q)
             relevant = ""
             if q.show_if and (target := bank.question(q.show_if.question)) is not None:
                 relevant = _relevant(q, target)
@@ -179,8 +200,7 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
                     c, f"{q.id}.help.{'easy_read' if e else 'text'}", h if e else q.help))
                    if help_easy else {}),
                 **per_lang("media::image", lambda c, e, q=q: f"{q.pictogram}.svg"),
-                **(per_lang("constraint_message", lambda c, e, q=q: (
-                    f"{q.max_length} characters at most")) if constraint else {}),
+                **(per_lang("constraint_message", lambda c, e, m=says: m) if says else {}),
                 "required": "yes" if q.required else "", "relevant": relevant,
                 "appearance": appearance, "constraint": constraint, "reviewkit": marker,
                 "pictogram": q.pictogram, "kinds": " ".join(k.value for k in q.kinds),

@@ -21,11 +21,12 @@ ROW = "reviewkit_row"  # a column given to every row before pyxform reads it: th
 CHOICE_TYPES = {"select one": "single_choice", "select all that apply": "multiple_choice"}
 # Text answers under other names: pyxform's "phone number" and the XForm "string".
 TEXT_TYPES = ("text", "string", "phone number")
-AS_SHORT_TEXT = {
-    "integer": _l("shown as a short text answer: reviewkit does not check it is a whole number"),
-    "decimal": _l("shown as a short text answer: reviewkit does not check it is a number"),
-    "date": _l("shown as a short text answer: reviewkit has no calendar"),
-}
+# Typed answers: pyxform's type → the bank question's fields.
+TYPED: dict[str, dict[str, Any]] = {
+    "integer": {"type": "number"}, "decimal": {"type": "number", "decimal": True},
+    "date": {"type": "date"}, "time": {"type": "time"}, "dateTime": {"type": "datetime"},
+    "datetime": {"type": "datetime"}}
+LOOP = "reviewkit_loop"  # the loop's name, on the groups and questions its choices give
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
             "username", "email", "audit", "start-geopoint", "background-audio",
             "background-geopoint"}
@@ -39,7 +40,12 @@ WHY = {
     "media": _l("a photo, recording or file; reviewkit does not take files"),
     "repeat": _l("repeat shown once: its questions are a section, asked once, not once for "
                  "each item"),
-    "external": _l("its choices come from a file outside the form"),
+    "external": _l("its choices come from a file outside the form (not found beside it, or "
+                   "not a CSV file with name and label columns)"),
+    "loop": _l("a loop over the choices of a list: its questions are asked once for each "
+               "choice, in a section of their own"),
+    "rank": _l("shown as a choice of the answer that comes first: reviewkit cannot put "
+               "answers in order"),
     "few_choices": _l("a choice question needs at least two choices"),
     "no_label": _l("no label in any language: there is nothing to show"),
     "empty_group": _l("no question in this group can be shown"),
@@ -58,6 +64,8 @@ _ATOM = re.compile(r"""^(?:\$\{(?P<a>[^}]+)\}\s*=\s*(?P<q1>['"])(?P<v1>.*?)(?P=q
                     |selected\(\s*\$\{(?P<c>[^}]+)\}\s*,\s*(?P<q3>['"])(?P<v3>.*?)(?P=q3)\s*\))$""",
                    re.X)
 MAXLEN = re.compile(r"^string-length\(\s*\.\s*\)\s*<=?\s*(\d+)$")
+_NUMBER = r"(-?\d+(?:\.\d+)?)"
+_BOUND = re.compile(rf"^\(?\s*\.\s*(>=|<=|>|<)\s*{_NUMBER}\s*\)?$")
 TRUE = {"yes", "true", "true()", "1"}
 
 
@@ -240,3 +248,91 @@ def range_as_choices(el: dict[str, Any]) -> dict[str, Any] | None:
     numbers = [f"{lo + i * step:g}" for i in range(count)]
     return {**el, "type": "select one",
             "choices": [{"name": n.replace(".", "-"), "label": n} for n in numbers]}
+
+
+def number_range(constraint: str, decimal: bool) -> dict[str, float] | None:
+    """``. >= 0 and . <= 120`` → {'min': 0, 'max': 120}; None when the constraint is not such a
+    simple range (``>`` and ``<`` only for whole numbers, as ``>= n+1`` and ``<= n-1``)."""
+    out: dict[str, float] = {}
+    for part in re.split(r"\s+and\s+", constraint.strip()):
+        m = _BOUND.match(part.strip())
+        if not m or (m[1] in "<>" and len(m[1]) == 1 and decimal):
+            return None
+        value = float(m[2])
+        if not decimal and not value.is_integer():
+            return None
+        key = "min" if m[1].startswith(">") else "max"
+        if key in out:
+            return None
+        out[key] = value + {">": 1, "<": -1}.get(m[1], 0)
+    if "min" in out and "max" in out and out["min"] > out["max"]:
+        return None
+    return {k: (int(v) if not decimal else v) for k, v in out.items()}
+
+
+def file_choices(el: dict[str, Any], folder: Path) -> list[dict[str, Any]] | None:
+    """The choices of a ``select_one_from_file`` whose CSV file is beside the form (its
+    ``name`` and ``label`` columns, or ``label::<language>`` ones); None when there is none."""
+    import csv
+
+    file = folder / str(el.get("itemset") or "")
+    if file.suffix.lower() != ".csv" or not file.is_file():
+        return None
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    out = []
+    for row in rows:
+        cells = {str(k).strip(): str(v or "").strip() for k, v in row.items() if k}
+        labels = {k.split("::", 1)[1]: v for k, v in cells.items() if k.startswith("label::")}
+        name = cells.get("name", "")
+        if name and (labels or cells.get("label")):
+            out.append({"name": name, "label": labels or cells["label"], ROW: ""})
+    return out or None
+
+
+def expand_loops(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """pyxform's ``begin loop over <list>`` as a group per choice, its questions once for each
+    choice: named ``<name>_<choice>``, labelled with the choice label put in for ``%(label)s``
+    (or in front of the label when it has none; hints only where they say ``%(label)s``), the
+    group labelled with the choice label."""
+    def put(text: Any, choice: Any, prefix: bool = True) -> Any:
+        if isinstance(text, dict):
+            label = choice if isinstance(choice, dict) else {}
+            return {k: put(v, label.get(k) or (choice if isinstance(choice, str) else
+                                               next(iter(label.values()), "")), prefix)
+                    for k, v in text.items()}
+        if not text:
+            return text
+        text, choice = str(text), str(choice or "")
+        if "%(label)s" in text or not prefix:
+            return text.replace("%(label)s", choice)
+        return f"{choice}: {text}"
+
+    def clone(el: dict[str, Any], c: dict[str, Any], loop: str) -> dict[str, Any]:
+        out = {**el, "name": f"{el.get('name', '')}_{c['name']}", LOOP: loop}
+        if el.get("label"):
+            out["label"] = put(el["label"], c.get("label") or c["name"])
+        if el.get("hint"):
+            out["hint"] = put(el["hint"], c.get("label") or c["name"], prefix=False)
+        if el.get("children"):
+            out["children"] = [clone(child, c, loop) for child in el["children"]]
+        return out
+
+    out = []
+    for el in children:
+        if el.get("type") != "loop":
+            if el.get("children"):
+                el = {**el, "children": expand_loops(el["children"])}
+            out.append(el)
+            continue
+        loop = str(el.get("name", ""))
+        for c in el.get("columns") or []:
+            inner = expand_loops(el.get("children", []))
+            out.append({"type": "group", "name": f"{loop}_{c['name']}",
+                        "label": c.get("label") or c["name"],
+                        ROW: el.get(ROW), LOOP: loop,
+                        "children": [clone(child, c, loop) for child in inner]})
+    return out

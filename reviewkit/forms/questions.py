@@ -3,6 +3,8 @@ and how a stored value reads back. Adding a type is one class here."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +13,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..banks import Question, QuestionType
+from ..banks.schema import number_text
 
 
 class BaseForm(FlaskForm):
@@ -146,6 +149,122 @@ class MultipleChoice(_Choice):
     type = QuestionType.MULTIPLE_CHOICE
     field_class = MultiCheckboxField
     missing = _l("Please choose at least one answer, or go back.")
+
+
+def parse_number(text: str, locale: str = "en") -> Decimal | None:
+    """A typed number: ``12``, ``-3.5``, or as the page's language writes it (``2,5`` in Polish,
+    ``1,200`` in English, read by Babel); None when it is not one."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    text = text.replace(" ", "").replace("\u00a0", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        try:
+            value = parse_decimal(text, locale=locale, strict=True)
+        except (NumberFormatError, ValueError):
+            return None
+    return value if value.is_finite() else None
+
+
+def _page_locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+class Number(QuestionKind):
+    """A number typed in a box (a number keypad on phones); whole or decimal, with optional
+    smallest and largest answers. Stored as a JSON number."""
+
+    type = QuestionType.NUMBER
+
+    def field(self, label, choices):
+        return StringField(label, validators=[*self.required(), self._check])
+
+    def _check(self, form, field):
+        q = self.question
+        value = parse_number(field.data or "", _page_locale())
+        if value is None or (not q.decimal and value != value.to_integral_value()):
+            raise ValidationError(_l("Please enter a number, like 12 or 2.5.") if q.decimal else
+                                  _l("Please enter a whole number, like 12."))
+        low, high = (number_text(v) for v in (q.min, q.max))
+        if (q.min is not None and value < Decimal(str(q.min))) or (
+                q.max is not None and value > Decimal(str(q.max))):
+            if q.min is not None and q.max is not None:
+                raise ValidationError(_l("Please enter a number from %(min)s to %(max)s.",
+                                         min=low, max=high))
+            if q.min is not None:
+                raise ValidationError(_l("Please enter a number of %(min)s or more.", min=low))
+            raise ValidationError(_l("Please enter a number of %(max)s or less.", max=high))
+
+    def to_value(self, data):
+        value = parse_number(data or "", _page_locale()) if data not in (None, "") else None
+        if value is None:
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    def to_form(self, value):
+        return number_text(value)
+
+
+class _When(QuestionKind):
+    """A date, time or both, in the browser's own picker; typed by hand where there is none.
+    Stored as ISO text (2024-12-25, 14:30, 2024-12-25T14:30)."""
+
+    formats: ClassVar[tuple[str, ...]]
+    message: ClassVar[Any]
+
+    def field(self, label, choices):
+        return StringField(label, validators=[*self.required(), self._check])
+
+    def parse(self, text: str) -> str | None:
+        text = " ".join(text.replace("T", " ").split())
+        for fmt in self.formats:
+            try:
+                moment = datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+            if moment.year >= 1000:  # not 25/12/24 read as the year 24
+                return self.iso(moment)
+        return None
+
+    def iso(self, moment: datetime) -> str:
+        raise NotImplementedError
+
+    def _check(self, form, field):
+        if self.parse(field.data or "") is None:
+            raise ValidationError(self.message)
+
+    def to_value(self, data):
+        return self.parse(data) if data else None
+
+
+class DateAnswer(_When):
+    type = QuestionType.DATE
+    formats = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+    message = _l("Please enter a date, like 25/12/2024.")
+
+    def iso(self, moment):
+        return date.isoformat(moment.date())
+
+
+class TimeAnswer(_When):
+    type = QuestionType.TIME
+    formats = ("%H:%M", "%H:%M:%S", "%H.%M")
+    message = _l("Please enter a time, like 14:30.")
+
+    def iso(self, moment):
+        return time.isoformat(moment.time(), "minutes")
+
+
+class DateTimeAnswer(_When):
+    type = QuestionType.DATETIME
+    formats = tuple(f"{d} {t}" for d in DateAnswer.formats for t in TimeAnswer.formats)
+    message = _l("Please enter a date and a time, like 25/12/2024 14:30.")
+
+    def iso(self, moment):
+        return moment.isoformat(timespec="minutes")
 
 
 def question_type_for(question: Question) -> QuestionKind:
