@@ -45,6 +45,19 @@ def init_command() -> None:
         sys.exit(1)
 
 
+@main.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Say what is wrong with this install, in plain words (exit 1 if anything is)."""
+    from .services.checks import PROBLEM, check_install
+
+    findings = check_install(current_app)
+    for finding in findings:
+        click.secho(str(finding), fg={"problem": "red", "note": "yellow"}.get(finding.level))
+    if any(f.level == PROBLEM for f in findings):
+        sys.exit(1)
+
+
 @main.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),

@@ -48,6 +48,7 @@ def settings(instance_path: Path) -> dict:
         db_url = "postgresql://" + db_url.removeprefix("postgres://")
     if db_url.startswith("postgresql://"):
         db_url = "postgresql+psycopg://" + db_url.removeprefix("postgresql://")
+    redis_url = os.environ.get("REVIEWKIT_REDIS_URL", "").strip()
     return {
         "SQLALCHEMY_DATABASE_URI": db_url,
         "BASE_URL": os.environ.get("REVIEWKIT_BASE_URL", "http://localhost:5000").rstrip("/"),
@@ -66,7 +67,19 @@ def settings(instance_path: Path) -> dict:
         # Run background jobs in the web process (small services with no job worker).
         "HUEY_IMMEDIATE": os.environ.get("REVIEWKIT_RUN_JOBS_INLINE", "0") == "1",
         "STAFF_IDLE_MINUTES": int(os.environ.get("REVIEWKIT_STAFF_IDLE_MINUTES", "30")),
-        "RATELIMIT_STORAGE_URI": os.environ.get("REVIEWKIT_RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis for the job queue (reviewkit/tasks.py reads the same variable) and, unless
+        # REVIEWKIT_RATELIMIT_STORAGE_URI says otherwise, for the limits: kept in Redis, every
+        # worker and server counts the same tries; in memory, each worker keeps its own count.
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": (os.environ.get("REVIEWKIT_RATELIMIT_STORAGE_URI")
+                                  or redis_url or "memory://"),
+        # Redis gone for a moment: the request goes on without its limit (and the error is
+        # logged) rather than failing; sign-in lock-outs are kept in the database regardless.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Proxies in front of the app (nginx: 1). Their X-Forwarded-For and -Proto are then
+        # believed, so each person's address is their own (limits per client need it), not the
+        # proxy's. Leave 0 when gunicorn faces the internet, or anyone could claim any address.
+        "PROXIES": int(os.environ.get("REVIEWKIT_PROXIES", "0") or 0),
         "RATELIMIT_HEADERS_ENABLED": False,
         # "Finish later" codes that did not match: per client, and from everyone together. Past
         # either, finding answers by code pauses (the person's own link still works).

@@ -24,28 +24,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(app: Flask) -> dict[str, str]:
-    """Environment variables that make a new process use the same database and banks."""
+def app_env(app: Flask, **extra: str) -> dict[str, str]:
+    """Environment variables that make a new process use the same database and banks (and
+    ``extra`` ones, e.g. ``REVIEWKIT_REDIS_URL``)."""
     return {
         **os.environ,
         "REVIEWKIT_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "REVIEWKIT_INSTANCE_PATH": app.instance_path,
         "REVIEWKIT_BANKS_PATH": app.config["BANKS_PATH"],
         "REVIEWKIT_SECRET_KEY": app.config["SECRET_KEY"],
+        **extra,
     }
 
 
 @contextmanager
-def gunicorn(app: Flask, workers: int = 2, threads: int = 4):
-    """Serve ``app``'s database with gunicorn; yields (base_url, process)."""
+def gunicorn(app: Flask, workers: int = 2, threads: int = 4, **env: str):
+    """Serve ``app``'s database with gunicorn; yields (base_url, process). ``env`` adds or
+    replaces environment variables (a server of its own: ``REVIEWKIT_INSTANCE_PATH``)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "reviewkit.wsgi:app", "-b", f"127.0.0.1:{port}",
          "-w", str(workers), "--threads", str(threads), "--log-level", "warning"],
-        env=app_env(app), start_new_session=True, cwd=Path(__file__).parent.parent,
+        env=app_env(app, **env), start_new_session=True, cwd=Path(__file__).parent.parent,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # slow to start on a busy machine (two CI runs at once)
     while True:
         try:
             requests.get(f"{base}/healthz", timeout=5).raise_for_status()
@@ -58,9 +61,77 @@ def gunicorn(app: Flask, workers: int = 2, threads: int = 4):
     try:
         yield base, proc
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
             proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def redis_server_path() -> str:
+    """Debian's redis-server; the test is skipped without it, except in CI
+    (REVIEWKIT_REQUIRE_BROWSER set), where a missing server fails it."""
+    import shutil
+
+    import pytest
+
+    path = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
+    if path is None:
+        message = "redis-server is not installed (apt-get install redis-server)"
+        if os.environ.get("REVIEWKIT_REQUIRE_BROWSER"):
+            pytest.fail(message + ", and REVIEWKIT_REQUIRE_BROWSER (CI) requires it")
+        pytest.skip(message)
+    return path
+
+
+@contextmanager
+def redis_server(folder: Path):
+    """A Redis server of the test's own on a free loopback port, keeping nothing on disk;
+    yields its URL."""
+    import redis
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder), "--loglevel", "warning"],
+        start_new_session=True, stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            redis.Redis.from_url(url, socket_timeout=1).ping()
+            break
+        except redis.RedisError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _stop(proc)
+                raise RuntimeError("redis-server did not start") from None
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        _stop(proc)
+
+
+@contextmanager
+def huey_consumer(app: Flask, workers: int = 1, **env: str):
+    """The background job worker (``huey_consumer reviewkit.worker.huey``) on ``app``'s
+    database; yields the process."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "huey.bin.huey_consumer", "reviewkit.worker.huey",
+         "-w", str(workers), "--quiet"],
+        env=app_env(app, **env), start_new_session=True, cwd=Path(__file__).parent.parent,
+    )
+    try:
+        yield proc
+    finally:
+        _stop(proc)
 
 
 class Phone:
@@ -86,3 +157,39 @@ class Phone:
         r = self.http.post(url, data={"answer": value, "action": "next", "csrf_token": token},
                            allow_redirects=False, timeout=30)
         return r.status_code == 302
+
+
+TYPED = {
+    "like": "I am kind\nI grow tomatoes",
+    "name": "Zoë",
+    "what-wrong": "The bus is late <b>again</b>",
+}
+
+
+def answer_everything(http: requests.Session, base: str, url: str) -> str:
+    """Follow the journey from ``url`` answering whatever each page asks; return the last URL."""
+    for _ in range(30):
+        page = http.get(url, timeout=30)
+        html = page.text
+        token = CSRF.search(html).group(1)
+        if "Send my answers" in html:
+            sent = http.post(base + re.search(r'action="(/a/[^"]+/send)"', html).group(1),
+                             data={"csrf_token": token}, allow_redirects=False, timeout=30)
+            return sent.headers["Location"]
+        if 'name="share"' in html:
+            data = {"share": "yes"}
+        else:
+            qid = url.split("/q/")[1].split("?")[0]
+            if qid in TYPED:
+                data = {"answer": TYPED[qid]}
+            elif 'type="checkbox"' in html:
+                data = {"answer": re.findall(r'type="checkbox" name="answer"[^>]*value="([^"]+)"',
+                                             html)[:2]}
+            else:
+                data = {"answer": "yes" if qid == "anything-wrong" else
+                        re.search(r'type="radio" name="answer"[^>]*value="([^"]+)"', html)[1]}
+            data["action"] = "next"
+        r = http.post(url, data={**data, "csrf_token": token}, allow_redirects=False, timeout=30)
+        assert r.status_code == 302, (url, r.status_code, r.text[:500])
+        url = base + r.headers["Location"]
+    raise AssertionError("the journey did not end")

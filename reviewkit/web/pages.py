@@ -30,6 +30,15 @@ def about():
 @bp.get("/healthz")
 @public
 def healthz():
+    """For the load balancer: 200 when the database (and Redis, when set) answer; 503 with a
+    plain line for each part that does not (details go to the log, not to the caller)."""
+    from flask import current_app
+
+    from ..services.checks import health
+
+    down = health(current_app)
+    if down:
+        return Response("".join(f"{part}\n" for part in down), 503, mimetype="text/plain")
     return {"status": "ok"}
 
 
