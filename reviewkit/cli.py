@@ -447,6 +447,54 @@ def people_erase_command(reference: str, yes: bool) -> None:
     click.echo(f"erased {reference}")
 
 
+@main.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(out: Path) -> None:
+    """Write the database (an online copy: the app may go on serving) and the instance files
+    to OUT.tar.gz, with a manifest of checksums. See docs/backups.md."""
+    from .services.backup import BackupError, make_backup
+
+    try:
+        done = make_backup(out)
+    except BackupError as exc:
+        raise _refused(exc) from None
+    database = done.manifest["database"]
+    click.echo(f"Backup written to {done.path} ({done.size:,} bytes): the {database['kind']} "
+               f"database at migration {database['revision']} and "
+               f"{len(done.manifest['files']) - 1} file(s).")
+
+
+@main.command("restore")
+@click.argument("backup_file", metavar="IN", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@click.option("--banks-and-translations", is_flag=True, help="Also put back the backup's "
+              "question bank and translation files where they differ from this install's.")
+@with_appcontext
+def restore_command(backup_file: Path, force: bool, banks_and_translations: bool) -> None:
+    """Restore a backup made by 'reviewkit backup' (stop the app first), then bring the
+    database up to this version's newest migration. See docs/backups.md."""
+    from .services.backup import BackupError, restore_backup
+
+    try:
+        done = restore_backup(backup_file, force=force,
+                              banks_and_translations=banks_and_translations)
+    except BackupError as exc:
+        raise _refused(exc) from None
+    database = done.manifest["database"]
+    click.echo(f"Restored the {database['kind']} database from {backup_file} (made "
+               f"{done.manifest['created_at']} by reviewkit {done.manifest['reviewkit_version']},"
+               f" migration {database['revision']}).")
+    if done.upgraded_to:
+        click.echo(f"Upgraded the database from migration {database['revision']} to "
+                   f"{done.upgraded_to}.")
+    for name in done.files:
+        click.echo(f"Restored {name}")
+    if done.differing:
+        click.echo(f"{len(done.differing)} question bank or translation file(s) in the backup "
+                   "differ from this install's and were left as they are; add "
+                   "--banks-and-translations to put them back.")
+
 @main.group("banks")
 def banks_group() -> None:
     """Question banks: list and check."""
