@@ -10,14 +10,29 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from ..banks import Question, QuestionType
 from ..banks.schema import number_text
 
 
+# The most a text field takes when it declares nothing shorter (a Length max): a line, or a
+# text area. A person can write a long story in a text area; a line holds a name or a title.
+LONGEST_LINE = 500
+LONGEST_TEXT = 10_000
+TOO_LONG = _l("Keep this under %(max)d characters.")
+
+
 class BaseForm(FlaskForm):
-    """Every form strips surrounding whitespace and carries a CSRF token."""
+    """Every form strips surrounding whitespace, carries a CSRF token, and refuses a text longer
+    than its field takes before any other check of that field (a slow check never sees it)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -25,11 +40,42 @@ class BaseForm(FlaskForm):
                 # A new filters tuple per binding: the unbound field is shared by every form of
                 # its class and must not change.
                 options = {**options, "filters": [_strip, *unbound_field.kwargs.get("filters", [])]}
-            return unbound_field.bind(form=form, **options)
+            field = unbound_field.bind(form=form, **options)
+            if isinstance(field, StringField):
+                _length_first(field)
+            return field
 
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def _length_first(field: StringField) -> None:
+    """Put the field's length check first, as a check that stops the others: the shortest
+    Length max it declares (with its message), or LONGEST_LINE / LONGEST_TEXT. The field's
+    ``max_length`` says which."""
+    declared = sorted((v for v in field.validators if isinstance(v, Length) and v.max >= 0),
+                      key=lambda v: v.max)
+    limit = declared[0].max if declared else (
+        LONGEST_TEXT if isinstance(field, TextAreaField) else LONGEST_LINE)
+    message = (declared[0].message if declared else None) or TOO_LONG
+    field.max_length = limit
+    field.validators = [_LengthFirst(limit, message), *field.validators]
+
+
+class _LengthFirst:
+    """Stops a field's checks at once when its text is longer than ``limit``."""
+
+    field_flags: ClassVar[dict] = {}
+
+    def __init__(self, limit: int, message) -> None:
+        self.limit = limit
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and len(field.data) > self.limit:
+            raise StopValidation(str(self.message) % {"max": self.limit, "min": -1,
+                                                      "length": len(field.data)})
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -119,24 +119,37 @@ def start_response(invitation: Invitation, *, language: str | None = None) -> Re
 
 
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
+# 12 characters of 32: 2**60 codes, so that guessing one is hopeless even past the limits on
+# tries (see ``respond.resume``). Codes made before had 8, and still work.
+SHORT_CODE_LENGTH = 12
+OLD_SHORT_CODE_LENGTH = 8
+
+
+def shown_code(code: str) -> str:
+    """A stored code as it is written on a card: groups of four, like ``K7PQ-4XR9-MN3T``."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def short_code_for(response: Response) -> str:
-    """The response's short "finish later" code (made on first request), like ``K7PQ-4XR9``."""
+    """The response's short "finish later" code (made on first request), like
+    ``K7PQ-4XR9-MN3T``."""
     while response.short_code is None:
-        code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
+        code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
         response.short_code = code
         try:
             db.session.commit()
-        except IntegrityError:  # a clash in 32^8: try another
+        except IntegrityError:  # a clash in 32^12: try another
             db.session.rollback()
             response.short_code = None
-    return f"{response.short_code[:4]}-{response.short_code[4:]}"
+    return shown_code(response.short_code)
 
 
 def find_by_short_code(code: str) -> Response | None:
-    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    if len(cleaned) != 8 or any(ch not in SHORT_CODE_ALPHABET for ch in cleaned):
+    """The response with ``code`` as a person types it: any case, with or without spaces and
+    dashes between the characters."""
+    cleaned = "".join(ch for ch in (code or "")[:100].upper() if ch.isalnum())
+    if len(cleaned) not in (SHORT_CODE_LENGTH, OLD_SHORT_CODE_LENGTH) \
+            or any(ch not in SHORT_CODE_ALPHABET for ch in cleaned):
         return None
     return db.session.scalar(select(Response).filter_by(short_code=cleaned))
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
 from ..banks.schema import TEXT_TYPES
 from ..extensions import limiter
@@ -214,7 +214,8 @@ def resume_link(key: str):
 
 
 class ResumeForm(BaseForm):
-    code = StringField(_l("Your code"), validators=[InputRequired(_l("Enter your code."))])
+    code = StringField(_l("Your code"), validators=[InputRequired(_l("Enter your code.")),
+                                                    Length(max=40)])
 
 
 def _resume_miss_limits() -> list[tuple]:
@@ -258,5 +259,5 @@ def resume():
             return redirect(url_for(".resume_link", key=response.resume_key))
         _resume_missed()
         form.code.errors.append(_l("We could not find that code. Check it and try again. "
-                                   "It has 8 letters and numbers, like K7PQ-4XR9."))
+                                   "It has 12 letters and numbers, like K7PQ-4XR9-MN3T."))
     return render_template("respond/resume.html", form=form), (400 if form.errors else 200)
