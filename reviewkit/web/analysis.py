@@ -6,6 +6,7 @@ see counts and masked statements only, never a person's record.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -252,18 +253,20 @@ def compare():
 # ---------------------------------------------------------------------------- downloads
 
 
-def _report_or_redirect(**kwargs):
+def _report_or_bad_filter(**kwargs):
     form, filters = read_filters()
     if filters is None:
+        # The page again with its messages (a redirect would copy the filter's text into its
+        # address).
         flash(_("The download needs a filter that works: see the messages below."))
-        return None, None, redirect(url_for(".index", **request.args.to_dict(flat=False)))
+        return None, None, render_bad_filter(form)
     return filters, build_report(filters, **kwargs), None
 
 
 @bp.get("/download.csv")
 @requires(Permission.REPORTS)
 def download_csv():
-    filters, report, bad = _report_or_redirect(with_statements=False)
+    filters, report, bad = _report_or_bad_filter(with_statements=False)
     if bad:
         return bad
     return send_download("csv", csv_bytes(gap_downloads.cells_table(report)), CSV_MIMETYPE,
@@ -273,7 +276,7 @@ def download_csv():
 @bp.get("/statements.csv")
 @requires(Permission.REPORTS)
 def statements_csv():
-    filters, report, bad = _report_or_redirect()
+    filters, report, bad = _report_or_bad_filter()
     if bad:
         return bad
     return send_download("statements.csv", csv_bytes(gap_downloads.statements_table(report)),
@@ -283,7 +286,7 @@ def statements_csv():
 @bp.get("/download.xlsx")
 @requires(Permission.REPORTS)
 def download_xlsx():
-    filters, report, bad = _report_or_redirect()
+    filters, report, bad = _report_or_bad_filter()
     if bad:
         return bad
     return send_download("xlsx", xlsx_bytes(gap_downloads.workbook(report)), XLSX_MIMETYPE,
@@ -293,7 +296,7 @@ def download_xlsx():
 @bp.get("/download.pdf")
 @requires(Permission.REPORTS)
 def download_pdf():
-    filters, report, bad = _report_or_redirect(with_statements=False)
+    filters, report, bad = _report_or_bad_filter(with_statements=False)
     if bad:
         return bad
     document = gap_downloads.pdf_document(report, title=_("Gap analysis"))
@@ -377,15 +380,19 @@ def describe_edit(edit: dict, labels: dict[str, str]) -> str:
     return str(op)
 
 
+_THEME_ID = re.compile(r"t\d{1,9}")
+
+
 @bp.post("/curate")
 @requires(Permission.REPORTS)
 def curation_edit():
     from ..services.themes import ThemingError, add_edit
 
     form = CurateForm()
-    scope = (form.scope.data or "all")[:200]
-    back = redirect(url_for(".curation", scope=scope, theme=form.theme.data or None))
-    ts = _theme_set(scope)
+    ts = _theme_set((form.scope.data or "all")[:200])
+    # Back to the page: only a stored scope and a theme id go into its address, never text sent.
+    theme = form.theme.data if _THEME_ID.fullmatch(form.theme.data or "") else None
+    back = redirect(url_for(".curation", scope=ts.scope if ts else "all", theme=theme))
     if not form.validate_on_submit() or ts is None:
         flash(_("That change could not be made: the form was out of date. Please try again."))
         return back

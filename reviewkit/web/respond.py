@@ -3,6 +3,8 @@ per page, check, send. Every answer is saved when the person moves on."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -99,8 +101,26 @@ def easy_read(key: str):
     form = BaseForm()
     if form.validate():
         svc.set_easy_read(response, request.form.get("easy_read") == "1")
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith(f"/a/{key}/") else url_for(".check", key=key))
+    return redirect(_own_page(key, request.form.get("next", "")))
+
+
+_OWN_PAGE = re.compile(r"/a/(?P<key>[A-Za-z0-9_-]{1,64})/(?:q/[a-z0-9_-]{1,64}|[a-z-]{1,20})")
+_OWN_QUERY = {"change": re.compile(r"1"), "lang": re.compile(r"[A-Za-z_-]{2,10}")}
+
+
+def _own_page(key: str, back: str) -> str:
+    """``back`` when it is one of this response's own pages (a question, with ``change`` and
+    ``lang`` at most in its query), otherwise its check page: no text a person sent is copied
+    into the redirect."""
+    from urllib.parse import parse_qsl
+
+    path, _sep, query = back.partition("?")
+    own = _OWN_PAGE.fullmatch(path)
+    args = parse_qsl(query[:100], keep_blank_values=True) if len(query) <= 100 else None
+    if own is None or own["key"] != key or args is None or not all(
+            name in _OWN_QUERY and _OWN_QUERY[name].fullmatch(value) for name, value in args):
+        return url_for(".check", key=key)
+    return back
 
 
 @bp.route("/a/<key>/q/<qid>", methods=["GET", "POST"])

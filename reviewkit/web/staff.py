@@ -36,6 +36,18 @@ def _load_user(user_id: str) -> User | None:
     return user
 
 
+LONGEST_NEXT = 500  # the longest page address kept to go on to after signing in
+
+
+@login_manager.unauthorized_handler
+def _to_sign_in():
+    """The sign-in page, then on to the page asked for when its address is short: a long one
+    (a filter's typed text) is not copied into the redirect, as a proxy may refuse it."""
+    flash(login_manager.login_message)
+    asked = request.full_path.rstrip("?")
+    return redirect(url_for("staff.login", next=asked if len(asked) <= LONGEST_NEXT else None))
+
+
 class LoginForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[
         InputRequired(_l("Enter your email address")),
@@ -55,7 +67,8 @@ def login():
             session[SESSION_VERSION] = user.session_version
             login_user(user)
             target = request.args.get("next", "")
-            safe = target.startswith("/") and not urlsplit(target).netloc and "//" not in target
+            safe = (target.startswith("/") and not urlsplit(target).netloc and "//" not in target
+                    and len(target) <= LONGEST_NEXT)
             return redirect(target if safe else url_for(".dashboard"))
         form.password.errors.append(_("That email and password do not match an account, or the "
                                       "account is locked for 15 minutes after 5 tries."))
