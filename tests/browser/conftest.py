@@ -53,7 +53,9 @@ class Contexts:
     def new(self, **options):
         options.setdefault("locale", "en-GB")
         context = self.browser.new_context(**options)
-        context.set_default_timeout(10_000)
+        # Generous: CI runs the SQLite and PostgreSQL suites side by side on two cores, and a
+        # PDF download took over 10 s there. Waits end as soon as the page is ready.
+        context.set_default_timeout(30_000)
         self.opened.append(context)
         return context
 
