@@ -124,3 +124,37 @@ def test_workers_starting_together_compile_the_catalogues_without_tripping(tmp_p
             assert len(read_mo(fh)) > 100, mo
     assert len(list(tmp_path.glob("*/LC_MESSAGES/messages.mo"))) == 6
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_send_pressed_again_while_the_first_was_being_saved_leaves_the_first_send_alone(
+        app, invite, client, page):
+    """The second press (on another server, say) read the response before the first one was
+    sent, then sends it too: the statements the first made stay as they are (same rows, so
+    themes and curation that point at them keep them), made once, and the time sent stays."""
+    from conftest import start_journey
+
+    from reviewkit.models import Statement
+    from reviewkit.services import responses as svc
+
+    invitation = invite()
+    db.session.commit()
+    key = start_journey(page, invitation).split("/")[2]
+    assert page(f"/a/{key}/q/like", {"answer": "I am kind\nI grow tomatoes",
+                                     "action": "next"}).status == 302
+    assert page(f"/a/{key}/q/name", {"answer": "Zoë", "action": "next"}).status == 302
+    second = svc.find_response(key)  # read before the first press was sent
+    token = page(f"/a/{key}/check").csrf
+    first = client.post(f"/a/{key}/send", data={"csrf_token": token})
+    assert first.status_code == 302 and first.headers["Location"].endswith("/done")
+
+    def stored():
+        db.session.expire_all()
+        return (db.session.scalar(select(Response.submitted_at).filter_by(resume_key=key)),
+                db.session.execute(select(Statement.id, Statement.text).where(
+                    Statement.response_id == second.id).order_by(Statement.id)).all())
+
+    sent_at, made = stored()
+    assert sent_at is not None and [t for _i, t in made] == ["I am kind", "I grow tomatoes"]
+    svc.submit(second)
+    assert stored() == (sent_at, made)
+    assert second.submitted_at == sent_at

@@ -271,15 +271,29 @@ def missing_required(response: Sheet | Response) -> list[Question]:
 
 
 def submit(response: Sheet | Response) -> None:
-    """Mark the response sent and turn its text answers into statements, in one transaction."""
+    """Mark the response sent and turn its text answers into statements, in one transaction.
+    Sending twice at once (a double tap, or "Send" pressed again on another server while the
+    first was being saved) makes the statements once: only the send that finds the response
+    not yet sent, in the database itself, makes them."""
     from .statements import statements_from_response
 
-    if response.submitted_at is None:
+    if response.submitted_at is not None:
+        return
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Response).where(Response.id == response.id, Response.submitted_at.is_(None))
+        .values(submitted_at=now).execution_options(synchronize_session=False)).rowcount
+    if claimed:
         sent = record(response)
-        sent.submitted_at = utcnow()
+        sent.submitted_at = now
         statements_from_response(sent)
-        db.session.commit()
-        response.submitted_at = sent.submitted_at
+    db.session.commit()
+    if not claimed:  # sent meanwhile by another request: say when, as that one stored it
+        now = db.session.scalar(select(Response.submitted_at).where(Response.id == response.id))
+    if isinstance(response, Response):
+        set_committed_value(response, "submitted_at", now)
+    else:
+        response.submitted_at = now
 
 
 def set_language(response: Sheet | Response, language: str) -> None:
