@@ -74,6 +74,9 @@ class PoCatalog(Catalog):
     def _set_headers(self, headers: Iterable[tuple[str, str]]) -> None:
         headers = list(headers)
         Catalog.mime_headers.fset(self, headers)
+        if (getattr(self, "_num_plurals", None) or 0) > MAX_PLURALS:  # see check_plural_header
+            raise ValueError(f"nplurals={self._num_plurals} is more plural forms than any "
+                             f"language has (at most {MAX_PLURALS})")
         self.extra_headers = [(k, v) for k, v in headers if k.lower().startswith("x-")
                               and k.lower() != "x-generator"]
 
@@ -438,16 +441,55 @@ def check_plural_counts(path: Path, nplurals: int, text: str | None = None) -> l
     return problems
 
 
+# gettext's languages have at most 6 plural forms (Arabic); more is a mistake or an attack
+# (Babel makes a list of that many strings for every plural entry: 50 million took 5.8 GB).
+MAX_PLURALS = 10
+
+
+def _header_lines(text: str) -> list[tuple[int, str]]:
+    """The header entry's msgstr as written: (line number, text inside the quotes) for each of
+    its lines. The header is the first ``msgid ""`` without a ``msgctxt``, wherever it is."""
+    lines = text.splitlines()
+    previous = ""
+    for no, raw in enumerate(lines):
+        line = raw.strip()
+        if line == 'msgid ""' and not previous.startswith("msgctxt"):
+            found: list[tuple[int, str]] = []
+            for later, body in enumerate(lines[no + 1:], no + 2):
+                body = body.strip()
+                if body.startswith('msgstr "') and not found:
+                    found.append((later, body[len('msgstr "'):].removesuffix('"')))
+                elif body.startswith('"') and found:
+                    found.append((later, body[1:].removesuffix('"')))
+                elif body.startswith('"'):  # the msgid "" going on: not the header
+                    break
+                else:
+                    return found
+            return found
+        if line and not line.startswith("#"):
+            previous = line
+    return []
+
+
 def header_plural_forms(text: str) -> str | None:
-    """The Plural-Forms of a PO file's header (its first entry's msgstr, whose quoted lines
-    are joined), read from the text itself; None when there is none."""
-    head = text.split("\n\n", 1)[0]
-    if 'msgid ""' not in head:
-        return None
-    body = "".join(re.findall(r'^(?:msgstr )?"(.*)"\s*$', head.split('msgstr ""', 1)[-1],
-                              re.M))
-    match = re.search(r"Plural-Forms:\s*(.*?)\\n", body)
+    """The Plural-Forms of a PO file's header (its msgstr, whose quoted lines are joined), read
+    from the text itself; None when there is none."""
+    body = "".join(part for _line, part in _header_lines(text))
+    match = re.search(r"Plural-Forms:\s*(.*?)(?:\\n|$)", body, re.I)
     return match.group(1).strip() if match else None
+
+
+def check_plural_header(path: Path, text: str) -> list[Problem]:
+    """A header nplurals no language has, with the line it is on; read from the text before any
+    parser makes a list of that many forms."""
+    forms = header_plural_forms(text) or ""
+    match = re.search(r"nplurals\s*=\s*(\d+)", forms, re.I)
+    if match is None or int(match.group(1)) <= MAX_PLURALS:
+        return []
+    header = _header_lines(text)
+    line = next((no for no, part in header if "plural-forms" in part.lower()), header[0][0])
+    return [Problem(str(path), line, f"nplurals={int(match.group(1))} is more plural forms than "
+                                     f"any language has (at most {MAX_PLURALS})")]
 
 
 def check_file(path: Path, lang: str | None = None) -> list[Problem]:
@@ -461,6 +503,8 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
         line = raw[: exc.start].count(b"\n") + 1
         return [Problem(name, line, f"not UTF-8: byte {raw[exc.start]:#04x} cannot be read")]
     # The header first: with a wrong nplurals, Babel cannot read the plural entries at all.
+    if too_many := check_plural_header(path, raw.decode("utf-8")):
+        return too_many
     want = expected_plural_forms(lang)
     got = header_plural_forms(raw.decode("utf-8"))
     if got is not None and re.sub(r"\s", "", got) != re.sub(r"\s", "", want):

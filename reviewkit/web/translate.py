@@ -358,6 +358,19 @@ class XLSFormUploadForm(BaseForm):
                     FileSize(MAX_FORM, message=_l("The file is too big: it must be 1.5 MB or "
                                                   "less"))])
 
+    def validate_xlsform(self, field) -> None:
+        """Unpacked size, sheets, rows and columns within bounds, before pyxform reads it."""
+        from wtforms.validators import ValidationError
+
+        from ..uploads import SpreadsheetRefused, check_spreadsheet
+
+        data = field.data.read(MAX_FORM + 1)
+        field.data.seek(0)
+        try:
+            check_spreadsheet(data, field.data.filename)
+        except SpreadsheetRefused as refused:
+            raise ValidationError(str(refused)) from refused
+
 
 class XLSFormSaveForm(BaseForm):
     bank_id = StringField(
