@@ -143,3 +143,18 @@ def test_without_a_proxy_a_forwarded_address_is_not_believed(app):
     client = app.test_client()
     assert _sign_in_statuses(client, "203.0.113.7", 11)[-1] == 429
     assert _sign_in_statuses(client, "203.0.113.8", 1) == [429]  # a made-up address gains nothing
+
+
+def test_with_redis_gone_a_finish_later_code_is_still_looked_up(tmp_path):
+    """Limits kept in a Redis that does not answer: the request goes on without its limit (the
+    error is logged), rather than failing."""
+    dead = DEAD_REDIS.format(port=free_port())
+    with initialised_app(tmp_path, RATELIMIT_STORAGE_URI=dead, REDIS_URL=dead) as app:
+        client = app.test_client()
+        token = form_token(client, "/resume")
+        r = client.post("/resume", data={"code": "K7PQ-4XR9-MN3T", "csrf_token": token})
+        assert r.status_code == 400
+        assert "We could not find that code" in r.get_data(as_text=True)
+        staff = client.post("/staff/login", data={"email": "x@example.org", "password": "nope",
+                                                  "csrf_token": form_token(client, "/staff/login")})
+        assert staff.status_code == 400

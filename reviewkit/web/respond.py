@@ -253,14 +253,27 @@ def _resume_miss_limits() -> list[tuple]:
 def _resume_locked() -> bool:
     if not limiter.enabled:
         return False
-    return any(not limiter.limiter.test(item, "resume-miss", *keys)
-               for item, *keys in _resume_miss_limits())
+    try:
+        return any(not limiter.limiter.test(item, "resume-miss", *keys)
+                   for item, *keys in _resume_miss_limits())
+    except Exception:  # the limits' Redis is gone: go on without them, as the routes' limits do
+        _storage_gone()
+        return False
 
 
 def _resume_missed() -> None:
     if limiter.enabled:
-        for item, *keys in _resume_miss_limits():
-            limiter.limiter.hit(item, "resume-miss", *keys)
+        try:
+            for item, *keys in _resume_miss_limits():
+                limiter.limiter.hit(item, "resume-miss", *keys)
+        except Exception:  # as above
+            _storage_gone()
+
+
+def _storage_gone() -> None:
+    from flask import current_app
+
+    current_app.logger.exception("finish-later code limits: their storage does not answer")
 
 
 @bp.route("/resume", methods=["GET", "POST"])
