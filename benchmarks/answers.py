@@ -102,8 +102,8 @@ class Server:
     """gunicorn in its own process group on a free loopback port; stopped on exit."""
 
     def __init__(self, app: str, env: dict, *, workers: int, worker_class: str, threads: int,
-                 chdir: Path = ROOT):
-        self.port = free_port()
+                 chdir: Path = ROOT, port: int | None = None):
+        self.port = port or free_port()  # a port of its own: a server started again keeps it
         self.base = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "gunicorn", app, "--chdir", str(chdir),
                "-b", f"127.0.0.1:{self.port}", "-w", str(workers), "-k", worker_class,
@@ -111,7 +111,7 @@ class Server:
         if worker_class == "gthread":
             cmd += ["--threads", str(threads)]
         self.proc = subprocess.Popen(cmd, env=env, start_new_session=True, cwd=ROOT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy machine starts workers slowly
         while True:
             try:
                 requests.get(f"{self.base}/healthz", timeout=5).raise_for_status()
@@ -138,6 +138,11 @@ class Server:
                 self.proc.wait(timeout=5)
             except ProcessLookupError:
                 pass
+
+    def kill(self) -> None:
+        """SIGKILL to the master and its workers at once: a machine dying, no clean shutdown."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
 
     def __enter__(self) -> Server:
         return self
