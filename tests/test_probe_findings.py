@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from conftest import Page, form_token, sign_in
 from sqlalchemy import select
 from test_staff_review import _add_person, _facilitator_review, _start
+from test_translate_pages import root, tapp  # noqa: F401 - fixtures: a copy of translations/
 
 from reviewkit.extensions import db
 from reviewkit.models import Contributor, Review, Statement
@@ -100,7 +103,7 @@ def _finish_later_code(page, invite) -> tuple[str, str]:
     key = start_journey(page, invite()).split("/")[2]
     page(f"/a/{key}/q/like", {"answer": "I am kind", "action": "later"})
     later = page(f"/a/{key}/later")
-    return key, re.search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', later.html)[1]
+    return key, re.search(r'class="code"[^>]*>([A-Z0-9]{4}(?:-[A-Z0-9]{4})+)<', later.html)[1]
 
 
 def _try_code(app, code: str, addr: str) -> Page:
@@ -181,7 +184,7 @@ def test_a_period_longer_than_twenty_years_is_refused_with_a_clear_message(staff
         started = time.monotonic()
         for download in ("download.csv", "download.xlsx", "download.pdf"):
             r = client.get(f"/staff/analysis/{download}?{query}")
-            assert r.status_code == 302, (download, query, r.status_code)
+            assert r.status_code == 400, (download, query, r.status_code)
         assert time.monotonic() - started < 10
     assert "at most 20 years" in Page(client.get(
         "/staff/analysis/?from=1950-01-01&to=2026-12-31"))
@@ -208,3 +211,297 @@ def test_control_characters_are_cleaned_before_an_xlsx_cell_is_written():
                    for v in values)
     # CSV is unchanged: the text as it was said
     assert said.encode() in csv_bytes(table)
+
+
+# --- finding 5: field sizes refused before any work ------------------------------------------
+
+def test_an_overlong_field_is_refused_before_any_other_check_and_what_was_typed_is_kept(
+        staff_app):
+    from reviewkit.models import User
+    from reviewkit.services import plans
+
+    manager = db.session.scalar(select(User).filter_by(email="manager@example.org"))
+    action = plans.create_action(manager, plans.ThemeRef(None, "t1", "Buses"),
+                                 change="Earlier buses", owner="Transport team",
+                                 due_on=date(date.today().year + 1, 3, 31), status="planned")
+    client = staff_app.test_client()
+    sign_in(client, "manager")
+    url = f"/staff/analysis/plan/{action.id}/edit"
+    # A sentence with a phone number in it would also fail the public-sentence check (which
+    # reads the whole text, slowly for a long one): refused on its length alone, that check
+    # never runs.
+    sentence = "Call 07700 900123 about the bus. " * 3000  # 99 KB
+    page = Page(client.post(url, data={
+        "change": "Earlier buses", "owner": "Transport team",
+        "due_on": f"{date.today().year + 1}-03-31", "status": "planned", "scope": "",
+        "public_sentence": sentence, "csrf_token": form_token(client, url)}))
+    assert page.status == 400
+    assert "Keep this under 300 characters." in page
+    assert "This sentence will be public" not in page
+    assert sentence.strip() in page  # kept, to shorten
+    db.session.expire_all()
+    assert db.session.get(type(action), action.id).public_sentence in (None, "")
+
+
+def test_every_text_field_of_every_form_has_a_maximum_length(staff_app):
+    from types import SimpleNamespace
+
+    import wtforms
+    from wtforms.meta import DefaultMeta
+
+    import reviewkit.web  # noqa: F401 - every form class defined
+    from reviewkit.forms.questions import LONGEST_LINE, LONGEST_TEXT, BaseForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    forms = {cls for cls in subclasses(BaseForm) if cls.__module__.startswith("reviewkit.")}
+    assert len(forms) > 30
+    checked = 0
+    with staff_app.test_request_context("/"):
+        for cls in forms:
+            for name, unbound in vars(cls).items():
+                if not isinstance(unbound, wtforms.fields.core.UnboundField) or \
+                        not issubclass(unbound.field_class, wtforms.StringField):
+                    continue
+                # bound alone, as the form binds it
+                field = BaseForm.Meta().bind_field(SimpleNamespace(meta=DefaultMeta()), unbound,
+                                                   {"name": name, "prefix": ""})
+                most = (LONGEST_TEXT if issubclass(unbound.field_class, wtforms.TextAreaField)
+                        else LONGEST_LINE)
+                assert 0 < field.max_length <= most, (cls, name)
+                checked += 1
+    assert checked > 60
+
+
+def test_a_request_too_large_to_read_gets_a_friendly_page_in_the_persons_language(app, invite):
+    from conftest import pages_of, start_journey
+
+    phone = app.test_client()
+    key = start_journey(pages_of(phone), invite()).split("/")[2]
+    url = f"/a/{key}/q/like?lang=cy"
+    token = Page(phone.get(url)).csrf
+    page = Page(phone.post(url, data={"answer": "x" * (3 * 1024 * 1024),
+                                      "csrf_token": token}))
+    assert page.status == 413
+    assert page.lang == "cy" and "Traceback" not in page.html
+
+
+# --- finding 6: uploads bounded in bytes, rows, time and memory -------------------------------
+
+def _xlsform_upload(client, name: str, data: bytes) -> Page:
+    import io
+
+    token = Page(client.get("/staff/translate/import")).csrf
+    return Page(client.post("/staff/translate/import", content_type="multipart/form-data",
+                            data={"csrf_token": token, "xlsform": (io.BytesIO(data), name)}))
+
+
+def _xlsform_with_rows(rows: int) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    survey = wb.create_sheet("survey")
+    survey.append(["type", "name", "label"])
+    for n in range(rows):
+        survey.append(["text", f"q{n}", f"Question {n}"])
+    settings = wb.create_sheet("settings")
+    settings.append(["form_title", "form_id"])
+    settings.append(["Big", "big"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _unpacking_to(size: int) -> bytes:
+    """A small, valid XLSX whose survey sheet unpacks to ``size`` bytes (blank space)."""
+    import io
+    import zipfile
+
+    small = zipfile.ZipFile(io.BytesIO(_xlsform_with_rows(2)))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in small.infolist():
+            data = small.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * size)
+            out.writestr(info.filename, data)
+    return buf.getvalue()
+
+
+def test_an_xlsform_with_too_many_rows_is_refused_with_a_clear_message(staff_app):
+    from reviewkit.uploads import MAX_SHEET_ROWS
+
+    client = staff_app.test_client()
+    sign_in(client, "admin")
+    data = _xlsform_with_rows(MAX_SHEET_ROWS + 10)
+    assert len(data) < 1024 * 1024  # small in bytes: 2,000 rows used to take seconds, 20,000
+    page = _xlsform_upload(client, "big.xlsx", data)  # minutes
+    assert page.status == 400
+    assert (f"The sheet “survey” has more than {MAX_SHEET_ROWS:,} rows" in page), page.html
+    assert not (Path(staff_app.instance_path) / "xlsform-imports").exists()
+    ok = _xlsform_upload(client, "small.xlsx", _xlsform_with_rows(20))
+    assert ok.status == 200 and "Question 19" in ok
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_read(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "admin")
+    data = _unpacking_to(200 * 1024 * 1024)
+    assert len(data) < 1024 * 1024
+    page = _xlsform_upload(client, "bomb.xlsx", data)
+    assert page.status == 400
+    assert "unpacks to more than 10 MB" in page, page.html
+
+
+@pytest.mark.parametrize("name,data", [
+    ("junk.xlsx", b"\x00\x01 not a spreadsheet at all"),
+    ("junk.xls", b"\xd0\xcf\x11\xe0 not really an old Excel file"),
+    ("empty.xlsx", b""),
+])
+def test_an_unreadable_spreadsheet_gets_a_clear_message(staff_app, name, data):
+    client = staff_app.test_client()
+    sign_in(client, "admin")
+    page = _xlsform_upload(client, name, data)
+    assert page.status == 400
+    assert "could not be read as a spreadsheet" in page or "Choose an XLSForm" in page, \
+        page.html
+
+
+# --- finding 7: unreasonable PO plural counts, user text in redirect URLs ---------------------
+
+PO_HEADER = ('msgid ""\nmsgstr ""\n"Language: cy\\n"\n'
+             '"{name}: nplurals={n}; plural=0;\\n"\n\n')
+PO_BODY = "".join(f'msgctxt "b:{n}"\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "x"\n\n'
+                  for n in range(3))
+
+
+def test_a_po_file_with_too_many_plural_forms_is_refused_with_its_line(tapp, tmp_path):  # noqa: F811
+    import io
+
+    from reviewkit.translate import catalogs
+
+    client = tapp.test_client()
+    sign_in(client, "translator")
+    for header in ("plural-forms", "Plural-Forms"):
+        for before in ("", "# a comment\n\n"):
+            text = before + PO_HEADER.format(name=header, n=200) + PO_BODY
+            line = text.splitlines().index(f'"{header}: nplurals=200; plural=0;\\n"') + 1
+            url = "/staff/translate/cy/"
+            page = Page(client.post("/staff/translate/cy/upload",
+                                    content_type="multipart/form-data", data={
+                                        "domain": "banks", "csrf_token": form_token(client, url),
+                                        "po_file": (io.BytesIO(text.encode()), "cy.po")}))
+            assert page.status == 400
+            assert (f"Line {line}: nplurals=200 is more plural forms than any language has "
+                    "(at most 10)") in page, (header, before, page.html)
+            path = tmp_path / "cy" / "LC_MESSAGES" / "banks.po"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            assert catalogs.check_file(path, "cy")[0].line == line
+
+
+def test_fifty_million_plural_forms_are_refused_without_using_the_memory(tmp_path):
+    """Run where memory is capped at 1 GB: Babel alone would want gigabytes for this file."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "cy" / "LC_MESSAGES" / "banks.po"
+    path.parent.mkdir(parents=True)
+    path.write_text("# hello\n\n" + PO_HEADER.format(name="plural-forms", n=50_000_000)
+                    + PO_BODY * 30)
+    script = ("import resource, sys\n"
+              "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+              "from pathlib import Path\n"
+              "from reviewkit.translate.catalogs import check_file\n"
+              f"print(check_file(Path({str(path)!r}), 'cy')[0].reason)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "nplurals=50000000 is more plural forms than any language has" in run.stdout
+
+
+LONG = "long text " * 1000
+
+
+def _location(response) -> str:
+    """The redirect's target, checked to hold none of the long text that was sent."""
+    where = response.headers.get("Location", "")
+    assert len(where) < 300 and not any(
+        spelt in where for spelt in ("long text", "long%20text", "long+text")), where[:300]
+    return where
+
+
+def test_no_user_text_is_copied_into_a_staff_redirect_url(staff_app):
+    manager = staff_app.test_client()
+    sign_in(manager, "manager")
+    # the curation page's form
+    r = manager.post("/staff/analysis/curate", data={
+        "op": "rename", "scope": LONG, "theme": LONG, "label": LONG,
+        "csrf_token": form_token(manager, "/staff/analysis/")})
+    assert r.status_code == 302 and _location(r).startswith("/staff/analysis/curate")
+    # a download whose filter cannot be read: the page again, with its message
+    bad = manager.get(f"/staff/analysis/download.csv?from={LONG}")
+    _location(bad)
+    assert bad.status_code == 400 and "Enter a date like" in Page(bad)
+    # signed out: the sign-in page, without the long query
+    anonymous = staff_app.test_client()
+    r = anonymous.get(f"/staff/analysis/?from={LONG}")
+    assert r.status_code == 302 and _location(r).startswith("/staff/login")
+    short = anonymous.get("/staff/analysis/?from=2026-Q1")
+    assert "next=" in short.headers["Location"]  # a short one is still kept
+
+
+def test_the_phones_easy_read_switch_puts_no_user_text_in_its_redirect(client, page, invite):
+    from conftest import start_journey
+
+    key = start_journey(page, invite()).split("/")[2]
+    token = page(f"/a/{key}/q/like").csrf
+    for nxt in (f"/a/{key}/q/{LONG}", f"/a/{key}/q/like?x={LONG}", f"/a/{key}/{LONG}"):
+        r = client.post(f"/a/{key}/easy-read", data={"easy_read": "1", "next": nxt,
+                                                      "csrf_token": token})
+        assert r.status_code == 302
+        _location(r)
+    for own in (f"/a/{key}/q/like", f"/a/{key}/q/like?change=1", f"/a/{key}/check",
+                f"/a/{key}/q/like?lang=cy&change=1"):
+        r = client.post(f"/a/{key}/easy-read", data={"easy_read": "0", "next": own,
+                                                      "csrf_token": token})
+        assert r.headers["Location"] == own
+
+
+# --- finding 3: finish-later codes long enough that guessing is hopeless ----------------------
+
+def test_finish_later_codes_are_twelve_characters_typed_as_people_do(app, page, invite):
+    from reviewkit.services.responses import SHORT_CODE_ALPHABET
+
+    key, code = _finish_later_code(page, invite)
+    groups = code.split("-")
+    assert [len(g) for g in groups] == [4, 4, 4]
+    assert set("".join(groups)) <= set(SHORT_CODE_ALPHABET)
+    assert not set("01IO") & set(SHORT_CODE_ALPHABET)  # nothing to mix up when copying
+    # 32 ** 12 = 2 ** 60 codes: at the overall limit (100 misses an hour) with 10,000 codes
+    # out, finding one takes about 65 million years (with 8 characters: about 60 years)
+    assert len(SHORT_CODE_ALPHABET) ** 12 / 2 / 10_000 / 100 / (24 * 365) > 5 * 10 ** 7
+    typed = [code.lower(), code.replace("-", " "), " ".join(code.replace("-", "")),
+             f" {code.replace('-', '')} ", code.replace("-", "–")]
+    for n, attempt in enumerate(typed):
+        r = _try_code(app, attempt, f"198.51.100.{n + 10}")
+        assert r.headers.get("Location") == f"/k/{key}", attempt
+    # the first eight characters alone are not the code
+    assert _try_code(app, code[:9], "198.51.100.40").status_code == 400
+
+
+def test_old_eight_character_codes_still_work(app, page, invite):
+    from reviewkit.models import Response
+
+    key, _code = _finish_later_code(page, invite)
+    response = db.session.scalar(select(Response).filter_by(resume_key=key))
+    response.short_code = "K7PQ4XR9"  # as codes were made before they had 12 characters
+    db.session.commit()
+    assert _try_code(app, "k7pq-4xr9", "198.51.100.50").headers["Location"] == f"/k/{key}"
+    later = Page(page(f"/a/{key}/later").response)
+    assert "K7PQ-4XR9" in later  # the code it was given is shown again, not a new one

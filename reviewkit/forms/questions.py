@@ -22,7 +22,6 @@ from wtforms.validators import (
 from ..banks import Question, QuestionType
 from ..banks.schema import number_text
 
-
 # The most a text field takes when it declares nothing shorter (a Length max): a line, or a
 # text area. A person can write a long story in a text area; a line holds a name or a title.
 LONGEST_LINE = 500
