@@ -203,7 +203,7 @@ def test_welsh_and_urdu_sets_get_themes():
     ur = ["بس ہمیشہ دیر سے آتی ہے", "کالج کی بس دیر سے آتی ہے", "بس پھر دیر سے آئی",
           "مجھے تیراکی پسند ہے", "تیراکی بہت اچھی ہے", "میں تیراکی کرنا پسند کرتا ہوں"]
     res = theme_statements(ur, language="ur", split=False, n_themes=2)
-    assert res.model["vectoriser"]["name"] == "tfidf"
+    assert res.model["vectoriser"]["name"] == "hybrid-multilingual-e5-small"
     assert _theme_of(res, res.statements[0]["id"]) == _theme_of(res, res.statements[1]["id"])
     assert _theme_of(res, res.statements[3]["id"]) != _theme_of(res, res.statements[0]["id"])
 

