@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from test_translate_pages import root, tapp  # noqa: F401 - fixtures: a copy of 
 
 from reviewkit.extensions import db
 from reviewkit.models import Contributor, Review, Statement
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from uploads import unpacking_to, xlsform_with_rows  # noqa: E402
 
 
 def test_a_statement_cannot_be_given_another_reviews_contributor(staff_app):
@@ -299,59 +303,25 @@ def _xlsform_upload(client, name: str, data: bytes) -> Page:
                             data={"csrf_token": token, "xlsform": (io.BytesIO(data), name)}))
 
 
-def _xlsform_with_rows(rows: int) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    survey = wb.create_sheet("survey")
-    survey.append(["type", "name", "label"])
-    for n in range(rows):
-        survey.append(["text", f"q{n}", f"Question {n}"])
-    settings = wb.create_sheet("settings")
-    settings.append(["form_title", "form_id"])
-    settings.append(["Big", "big"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _unpacking_to(size: int) -> bytes:
-    """A small, valid XLSX whose survey sheet unpacks to ``size`` bytes (blank space)."""
-    import io
-    import zipfile
-
-    small = zipfile.ZipFile(io.BytesIO(_xlsform_with_rows(2)))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for info in small.infolist():
-            data = small.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * size)
-            out.writestr(info.filename, data)
-    return buf.getvalue()
-
-
 def test_an_xlsform_with_too_many_rows_is_refused_with_a_clear_message(staff_app):
     from reviewkit.uploads import MAX_SHEET_ROWS
 
     client = staff_app.test_client()
     sign_in(client, "admin")
-    data = _xlsform_with_rows(MAX_SHEET_ROWS + 10)
+    data = xlsform_with_rows(MAX_SHEET_ROWS + 10)
     assert len(data) < 1024 * 1024  # small in bytes: 2,000 rows used to take seconds, 20,000
     page = _xlsform_upload(client, "big.xlsx", data)  # minutes
     assert page.status == 400
     assert (f"The sheet “survey” has more than {MAX_SHEET_ROWS:,} rows" in page), page.html
     assert not (Path(staff_app.instance_path) / "xlsform-imports").exists()
-    ok = _xlsform_upload(client, "small.xlsx", _xlsform_with_rows(20))
+    ok = _xlsform_upload(client, "small.xlsx", xlsform_with_rows(20))
     assert ok.status == 200 and "Question 19" in ok
 
 
 def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_read(staff_app):
     client = staff_app.test_client()
     sign_in(client, "admin")
-    data = _unpacking_to(200 * 1024 * 1024)
+    data = unpacking_to(200 * 1024 * 1024)
     assert len(data) < 1024 * 1024
     page = _xlsform_upload(client, "bomb.xlsx", data)
     assert page.status == 400
