@@ -36,7 +36,11 @@ def _mixed_items():
 
 @pytest.fixture(scope="module")
 def mixed():
-    return theme_statements(_mixed_items(), language="en", split=False, n_themes=12)
+    # The per-language path (the static hybrid vectors): each language's own stop words,
+    # lemmas and labels. (With "auto" a mixed set is themed across languages:
+    # tests/test_theming_languages.py.)
+    return theme_statements(_mixed_items(), language="en", split=False, n_themes=12,
+                            vectoriser="hybrid")
 
 
 def _members(result, theme_id):

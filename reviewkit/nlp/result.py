@@ -140,6 +140,7 @@ def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) 
                 # short nor too long, masked.
                 "typical": mask_personal(result.statements[ti]["text"].strip()[:300], langs[ti]),
                 "typical_id": result.statements[ti]["id"],
+                "typical_language": langs[ti],  # a theme may hold statements in several
                 "i_statement": t.get("i_statement", ""),
                 "counts": {
                     "kind": dict(sorted(Counter(s["kind"] for s in stmts).items())),

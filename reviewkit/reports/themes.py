@@ -63,7 +63,7 @@ def curate(ts: ThemeSet, assign: dict[int, str | None],
     status: dict[str, str] = {}
     labels: dict[str, str] = {}
     i_statements: dict[str, str] = {}
-    typical = {t["id"]: InLanguage(t["typical"], t.get("language"))
+    typical = {t["id"]: InLanguage(t["typical"], t.get("typical_language") or t.get("language"))
                for t in (ts.result or {}).get("themes", []) if t.get("typical")}
     typical_ids = {t["id"]: _int(t.get("typical_id")) for t in (ts.result or {}).get("themes", [])
                    if t.get("typical")}
