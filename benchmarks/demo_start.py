@@ -34,8 +34,8 @@ def one_run() -> tuple[float, float]:
         env["REVIEWKIT_INSTANCE_PATH"] = str(Path(folder) / "instance")
         log = Path(folder) / "demo.txt"
         started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "reviewkit.cli", "demo", "--port", str(port)],
-                                env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        command = [sys.executable, "-m", "reviewkit.cli", "demo", "--port", str(port)]
+        proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
         try:
             while True:
                 try:

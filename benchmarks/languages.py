@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
         took = time.perf_counter() - started
         used = result.model["vectoriser"]["name"]
         print(f"{name + ' (' + used + ')':34} " + " ".join(
-            f"{shares[k]:6.0%}" for k in (*LANGUAGES, "all")) + f" {len(result.themes):7d} {took:6.1f}")
+            f"{shares[k]:6.0%}" for k in (*LANGUAGES, "all"))
+            + f" {len(result.themes):7d} {took:6.1f}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ for a text with no known words) and ``state()`` (JSON-able, or None when statele
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -245,13 +246,18 @@ class E5Vectoriser:
             chunk = texts[i : i + batch]
             has = [j for j, t in enumerate(chunk) if t.strip()]
             if has:
-                out[i + np.asarray(has)] = self.model.query([chunk[j] for j in has])
+                with _E5_LOCK:  # one model in the process; its C engine is not known to be
+                    # safe to call from two threads at once (a queue consumer's workers)
+                    out[i + np.asarray(has)] = self.model.query([chunk[j] for j in has])
             if progress:
                 progress(len(chunk))
         return _unit_rows(out)
 
     def state(self) -> dict | None:
         return None
+
+
+_E5_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
