@@ -35,7 +35,8 @@ def one_run() -> tuple[float, float]:
         log = Path(folder) / "demo.txt"
         started = time.monotonic()
         command = [sys.executable, "-m", "reviewkit.cli", "demo", "--port", str(port)]
-        proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("w"),
+                                stderr=subprocess.STDOUT)
         try:
             while True:
                 try:
