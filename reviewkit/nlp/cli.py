@@ -60,7 +60,8 @@ def themes_cli() -> None:
 @click.option("--language", "-l", default="en", show_default=True,
               help="Language of the answers: en, cy, pl, ur, ar, ro, pa …")
 @click.option("--vectoriser", default="auto", show_default=True,
-              help="auto, hybrid, multilingual, static, tfidf or sbert[:model] (auto: hybrid for English, multilingual when other languages are there).")
+              help="auto, hybrid, multilingual, static, tfidf or sbert[:model] "
+                   "(auto: hybrid for English, multilingual for other languages).")
 @click.option("--split/--no-split", default=False, show_default=True,
               help="One output row per statement (sentence) instead of one per input row.")
 @click.option("--model-in", type=click.Path(exists=True, dir_okay=False, path_type=Path),
