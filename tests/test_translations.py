@@ -124,6 +124,30 @@ def test_edited_interface_text_is_fuzzy_but_new_text_never_borrows_a_live_transl
     assert edited.previous_id == ["Please try again in a moment."]
 
 
+def test_an_edited_english_text_keeps_each_languages_own_old_translation(tmp_path: Path):
+    # Babel's update shares the template's messages between catalogues: the first language's
+    # fuzzy guess (its old translation of the edited text) used to be written into the others.
+    from reviewkit.translate.catalogs import PoCatalog, save, update
+
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "babel.cfg").write_text("[python: **.py]\n")
+    (source / "page.py").write_text('_("Please try again in a minute.")\n')
+    said = {"cy": "Rhowch gynnig arall arni mewn munud.", "pl": "Spróbuj ponownie za chwilę."}
+    work = tmp_path / "translations"
+    for lang, text in said.items():
+        cat = PoCatalog(locale=lang)
+        cat.add("Please try again in a moment.", text)  # the English before it was edited
+        save(work / lang / "LC_MESSAGES" / "messages.po", cat)
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    update(work, banks, source, langs=["cy", "pl"])
+    for lang, text in said.items():
+        cat = _po(work / lang / "LC_MESSAGES" / "messages.po")
+        edited = cat.get("Please try again in a minute.")
+        assert edited.fuzzy and edited.string == text, (lang, edited.string)
+
+
 def test_update_creates_a_language_from_scratch(tmp_path: Path):
     work = tmp_path / "translations"
     result = _run("update", "--dir", str(work), "--lang", "ro")

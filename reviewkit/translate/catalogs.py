@@ -7,6 +7,7 @@ banks by :func:`reviewkit.translate.extract.extract_banks`).
 
 from __future__ import annotations
 
+import copy
 import gettext
 import io
 import re
@@ -293,10 +294,12 @@ def update(translations_dir: Path, banks_dir: Path, source_root: Path = REPO_ROO
             path = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
             if path.exists():
                 cat = read_catalog(path, locale=lang)
+                # Babel's update puts the template's own messages into the catalogue: each
+                # language gets its own copy, or one language's fuzzy guess lands in the next.
                 if domain == "banks":
-                    merge_by_context(cat, template)
+                    merge_by_context(cat, copy.deepcopy(template))
                 else:
-                    merge_messages(cat, template)
+                    merge_messages(cat, copy.deepcopy(template))
                 cat.set_plural_forms(lang)
                 if cat.header(REVIEW_HEADER) is None:
                     cat.set_header(REVIEW_HEADER, DRAFT)
