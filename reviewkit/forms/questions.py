@@ -3,13 +3,22 @@ and how a stored value reads back. Adding a type is one class here."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    Field,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -35,7 +44,8 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            if unbound_field.field_class in (StringField, TextAreaField):
+            if (issubclass(unbound_field.field_class, (StringField, TextAreaField))
+                    and not issubclass(unbound_field.field_class, PasswordField)):
                 # A new filters tuple per binding: the unbound field is shared by every form of
                 # its class and must not change.
                 options = {**options, "filters": [_strip, *unbound_field.kwargs.get("filters", [])]}
@@ -45,8 +55,13 @@ class BaseForm(FlaskForm):
             return field
 
 
+# Control characters nobody types (tab, line feed and carriage return stay): PostgreSQL refuses
+# a NUL in text outright, and a spreadsheet cell cannot hold the others.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    return CONTROL.sub("", value).strip() if isinstance(value, str) else value
 
 
 def _length_first(field: StringField) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -10,6 +10,19 @@ from ..extensions import db
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul():
+        """A NUL character is never typed by a person, and PostgreSQL refuses it in any text:
+        a request carrying one in its address or its form is refused before any work (400)."""
+        if ("\x00" in request.path or b"\x00" in request.query_string
+                or b"%00" in request.query_string):
+            abort(400)
+        if request.method == "POST" and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            if any("\x00" in key or "\x00" in value
+                   for key, values in request.form.lists() for value in values):
+                abort(400)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         messages = {
