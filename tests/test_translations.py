@@ -194,6 +194,112 @@ def test_changing_an_english_question_marks_its_translations_fuzzy(work: Path, t
     assert '#| msgid "Who is helping you today?"' in (work / "cy/LC_MESSAGES/banks.po").read_text()
 
 
+# A previous msgid too long for one line, as msgmerge writes it: `#| msgid ""`, then pieces.
+LONG_PREVIOUS_PO = r"""msgid ""
+msgstr ""
+"Language: cy\n"
+"MIME-Version: 1.0\n"
+"Content-Type: text/plain; charset=utf-8\n"
+"Content-Transfer-Encoding: 8bit\n"
+"Plural-Forms: nplurals=6; plural=(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 : "
+"(n==6) ? 4 : 5;\n"
+
+#. TRANSLATORS: under a question that has no Welsh yet
+#: reviewkit/templates/respond/question.html:20
+#| msgid ""
+#| "This question is not translated yet, so it is shown in English, the language "
+#| "it was written in; tell the person running the review if you need help."
+msgid "This question is not translated yet, so it is in English."
+msgstr "Nid yw'r cwestiwn hwn wedi'i gyfieithu eto, felly mae yn Saesneg."
+
+#: reviewkit/web/respond.py:40
+#, fuzzy, python-format
+#| msgid ""
+#| "You have answered %(n)d question. Your answers are saved as you go, and you can "
+#| "come back to \"Check your answers\" at any time\n"
+#| "before you send them."
+#| msgid_plural ""
+#| "You have answered %(n)d questions. Your answers are saved as you go, and you "
+#| "can come back to \"Check your answers\" at any time\n"
+#| "before you send them."
+msgid "You have answered %(n)d question. Your answers are saved as you go."
+msgid_plural "You have answered %(n)d questions. Your answers are saved as you go."
+msgstr[0] "Rydych wedi ateb %(n)d cwestiwn."
+msgstr[1] "Rydych wedi ateb %(n)d cwestiwn."
+msgstr[2] "Rydych wedi ateb %(n)d gwestiwn."
+msgstr[3] "Rydych wedi ateb %(n)d chwestiwn."
+msgstr[4] "Rydych wedi ateb %(n)d chwestiwn."
+msgstr[5] "Rydych wedi ateb %(n)d cwestiwn."
+"""
+KEPT_PREVIOUS = {
+    "This question is not translated yet, so it is in English.": [
+        "This question is not translated yet, so it is shown in English, the language it was "
+        "written in; tell the person running the review if you need help."],
+    "You have answered %(n)d question. Your answers are saved as you go.": [
+        'You have answered %(n)d question. Your answers are saved as you go, and you can come '
+        'back to "Check your answers" at any time\nbefore you send them.',
+        'You have answered %(n)d questions. Your answers are saved as you go, and you can come '
+        'back to "Check your answers" at any time\nbefore you send them.'],
+}
+
+
+def _previous_ids(catalog) -> dict:
+    return {(m.id if isinstance(m.id, str) else m.id[0]): list(m.previous_id)
+            for m in catalog if m.id}
+
+
+def test_a_long_previous_msgid_survives_reading_and_saving_again(tmp_path: Path):
+    from reviewkit.translate.catalogs import read_catalog, save
+
+    po = tmp_path / "cy" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(LONG_PREVIOUS_PO, encoding="utf-8")
+    first = read_catalog(po, locale="cy")
+    assert _previous_ids(first) == KEPT_PREVIOUS
+    for _ in range(2):  # written and read twice: nothing is cut up or moved into a comment
+        save(po, read_catalog(po, locale="cy"))
+        again = read_catalog(po, locale="cy")
+        assert _previous_ids(again) == KEPT_PREVIOUS
+        for m in again:
+            assert not m.user_comments, (m.id, m.user_comments)
+    text = po.read_text("utf-8")
+    assert '#| msgid ""\n#| "This question is not translated yet, so it is shown in' in text
+    assert "#| msgid_plural \"\"\n" in text
+    fuzzy = again.get(next(k for k in KEPT_PREVIOUS if k.startswith("You")))
+    assert fuzzy.fuzzy and fuzzy.string[2] == "Rydych wedi ateb %(n)d gwestiwn."
+    # what a translator's tool reads: every `#|` line is a keyword and a quoted string, or a
+    # quoted string
+    for line in text.splitlines():
+        if line.startswith("#|"):
+            assert re.fullmatch(r'#\| (msgid |msgid_plural )?"([^"\\]|\\.)*"', line), line
+
+
+def test_a_long_previous_msgid_survives_translations_update(tmp_path: Path):
+    from reviewkit.translate.catalogs import read_catalog, update
+
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "babel.cfg").write_text("[python: **.py]\n")
+    (source / "page.py").write_text(
+        '_("This question is not translated yet, so it is in English.")\n'
+        'ngettext("You have answered %(n)d question. Your answers are saved as you go.",\n'
+        '         "You have answered %(n)d questions. Your answers are saved as you go.", n)\n')
+    work = tmp_path / "translations"
+    po = work / "cy" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(LONG_PREVIOUS_PO, encoding="utf-8")
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    fuzzy = next(k for k in KEPT_PREVIOUS if k.startswith("You"))
+    for _ in range(2):
+        update(work, banks, source, langs=["cy"])
+        cat = read_catalog(po, locale="cy")
+        # the outdated translation keeps its whole previous English (a translated one that is
+        # not fuzzy loses its `#|` lines on update, as with msgmerge)
+        assert _previous_ids(cat)[fuzzy] == KEPT_PREVIOUS[fuzzy]
+        assert not any(m.user_comments for m in cat)
+
+
 def test_status_numbers_match_the_files(work: Path):
     result = _run("status", "--dir", str(work), "--json", "--missing")
     assert result.exit_code == 0, result.output

@@ -11,6 +11,7 @@ import copy
 import gettext
 import io
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, PoFileParser, unescape, write_po
+from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
 
 from ..banks.loader import Problem
 from ..config import LANGUAGES, REPO_ROOT
@@ -130,10 +131,36 @@ def _previous_from_comments(message: Message) -> None:
         message.user_comments = kept
 
 
+PO_WIDTH = 100
+
+
 def render(catalog: Catalog) -> bytes:
-    buf = io.BytesIO()
-    write_po(buf, catalog, width=100, include_previous=True, sort_output=False)
-    return buf.getvalue()
+    """The PO file's bytes. A previous msgid (``#| msgid``) is written as msgmerge writes it, one
+    quoted piece a line (``#| msgid ""`` then ``#| "…"``): Babel wraps a long one like prose, in
+    lines no PO reader understands, so it was cut up the next time the file was read. Babel
+    writes a short mark in its place, which is then replaced."""
+    nonce = secrets.token_hex(8)
+    texts: list[str] = []
+    marked = [(m, m.previous_id) for m in catalog if m.previous_id]
+    try:
+        for m, previous in marked:
+            m.previous_id = []
+            for text in previous[:2]:  # msgid and msgid_plural
+                m.previous_id.append(f"{nonce}-{len(texts)}")
+                texts.append(text)
+        buf = io.BytesIO()
+        write_po(buf, catalog, width=PO_WIDTH, include_previous=True, sort_output=False)
+    finally:
+        for m, previous in marked:
+            m.previous_id = previous
+
+    def unmark(match: re.Match) -> bytes:
+        pieces = normalize(texts[int(match.group(2))], width=PO_WIDTH - 3).split("\n")
+        lines = [f"#| {match.group(1).decode()} {pieces[0]}", *(f"#| {p}" for p in pieces[1:])]
+        return "".join(f"{line}\n" for line in lines).encode(catalog.charset or "utf-8")
+
+    mark = re.compile(rb'^#\| (msgid|msgid_plural) "' + nonce.encode() + rb'-(\d+)"\n', re.M)
+    return mark.sub(unmark, buf.getvalue())
 
 
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.M)
