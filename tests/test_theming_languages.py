@@ -19,9 +19,10 @@ from reviewkit.nlp import theme_statements  # noqa: E402
 from reviewkit.nlp.vectors import MULTILINGUAL_MAX, auto_name, language_offsets  # noqa: E402
 
 # Issue 17's goal is 80 % of translations in their English original's theme. Held back, the
-# engine reached 73 % (cy), 83 % (pl) and 77 % (ur) when this test was written: this keeps it
-# from getting worse while the goal is still open (docs/theming.md, "Languages together").
-FLOOR = 0.70
+# engine reaches 80 % (cy), 87 % (pl) and 88 % (ur), 85 % in all (seed 0; 85 to 86 % in all
+# over seeds 0 to 4): this keeps it from getting worse (docs/theming.md, "Languages together").
+FLOOR = 0.75
+GOAL = 0.80
 
 
 def test_translations_fall_in_their_originals_theme():
@@ -32,7 +33,7 @@ def test_translations_fall_in_their_originals_theme():
     assert result.model["vectoriser"]["name"] == "hybrid-multilingual-e5-small"
     for lang in LANGUAGES:
         assert shares[lang] >= FLOOR, (lang, shares)
-    assert shares["all"] >= 0.75, shares
+    assert shares["all"] >= GOAL, shares
     # Not one big theme: the statements' 12 topics are kept apart.
     assert len(result.themes) >= 8
     assert max(t["size"] for t in result.themes) <= len(rows) * 4 // 3

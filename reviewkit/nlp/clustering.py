@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 
 SAMPLE = 20_000
+SMALL = 2_000  # up to this many statements, k-means restarts SMALL_TRIES times
+SMALL_TRIES = 30
 
 
 def similarities(x, centroids: np.ndarray) -> np.ndarray:
@@ -43,13 +45,19 @@ def auto_k(n: int) -> int:
     return int(min(50, max(5, round(math.sqrt(max(n, 1) / 2)))))
 
 
-def kmeans(x, k: int, seed: int, *, sample: int = SAMPLE, tries: int = 3,
+def kmeans(x, k: int, seed: int, *, sample: int = SAMPLE, tries: int | None = None,
            local_trials: int | None = None) -> np.ndarray:
     """Unit-length k-means centroids: k-means++ seeds from a small sample, then Lloyd.
 
-    ``tries`` restarts (the one with the lowest inertia wins) on a sample of at most ``sample``.
+    ``tries`` restarts (the one with the lowest inertia wins) on a sample of at most ``sample``;
+    by default 3, or ``SMALL_TRIES`` for sets of up to ``SMALL`` statements. A few hundred
+    statements in one run of k-means often land in a poor local optimum that cuts statements
+    saying the same thing (in two languages, say) apart; there restarts cost little.
     """
     from threadpoolctl import threadpool_limits
+
+    if tries is None:
+        tries = SMALL_TRIES if x.shape[0] <= SMALL else 3
 
     # OpenMP threads spinning beside the tokenisers' threads made k-means 3x slower on 2 cores.
     with threadpool_limits(limits=1):
