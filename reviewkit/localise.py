@@ -86,6 +86,15 @@ class QuestionView:
     def choice_label(self, value: str) -> str:
         return next((c.label.text for c in self.choices if c.value == value), value)
 
+    def answer_text(self, value: str | int | float) -> str:
+        """One stored answer as the person reads it back: a choice's label, or a number, date
+        or time written in the page's language (5 March 2026)."""
+        if self.choices:
+            return self.choice_label(value)
+        from .forms.questions import question_type_for
+
+        return question_type_for(self.question).shown(value)
+
 
 def translate(bank: Bank, text: str, context: str, lang: str) -> Localised:
     """``text`` from ``bank`` in ``lang`` where a translation exists, else in the source

@@ -4,6 +4,7 @@ and how a stored value reads back. Adding a type is one class here."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
@@ -136,6 +137,11 @@ class QuestionKind:
         """The form data that shows a stored value again."""
         return value
 
+    def shown(self, value: Any) -> str:
+        """A stored value as the person reads it back (check your answers), in the page's
+        language. Exports keep the stored value."""
+        return str(value)
+
     def is_empty(self, data: Any) -> bool:
         return data in (None, "", [])
 
@@ -267,10 +273,22 @@ class Number(QuestionKind):
     def to_form(self, value):
         return number_text(value)
 
+    def shown(self, value):
+        """As the page's language writes numbers (1,200.5; 1 200,5 in Polish), every digit kept
+        (Babel would round to three decimals)."""
+        from babel.numbers import format_decimal
+        from flask_babel import get_locale
+
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return super().shown(value)
+        return format_decimal(Decimal(number_text(value)), locale=get_locale() or "en",
+                              decimal_quantization=False)
+
 
 class _When(QuestionKind):
-    """A date, time or both, in the browser's own picker; typed by hand where there is none.
-    Stored as ISO text (2024-12-25, 14:30, 2024-12-25T14:30)."""
+    """A date, time or both, typed in a text box as the page's example shows (25/12/2024,
+    14:30). Stored as ISO text (2024-12-25, 14:30, 2024-12-25T14:30); read back in the page's
+    language (25 December 2024)."""
 
     formats: ClassVar[tuple[str, ...]]
     message: ClassVar[Any]
@@ -279,6 +297,8 @@ class _When(QuestionKind):
         return StringField(label, validators=[*self.required(), self._check])
 
     def parse(self, text: str) -> str | None:
+        # digits as an Urdu or Arabic keyboard types them (۲۵/۱۲/۲۰۲۴) read as 25/12/2024
+        text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
         text = " ".join(text.replace("T", " ").split())
         for fmt in self.formats:
             try:
@@ -299,6 +319,19 @@ class _When(QuestionKind):
     def to_value(self, data):
         return self.parse(data) if data else None
 
+    def shown(self, value):
+        try:
+            return self.in_words(value)
+        except (TypeError, ValueError):  # not ISO text: shown as stored
+            return super().shown(value)
+
+    def in_words(self, iso: str) -> str:
+        raise NotImplementedError
+
+
+# How a date reads on the phone pages: 5 March 2026, 5 Mawrth 2026 (as on the public pages).
+DATE_PATTERN = "d MMMM y"
+
 
 class DateAnswer(_When):
     type = QuestionType.DATE
@@ -307,6 +340,11 @@ class DateAnswer(_When):
 
     def iso(self, moment):
         return date.isoformat(moment.date())
+
+    def in_words(self, iso):
+        from flask_babel import format_date
+
+        return format_date(date.fromisoformat(iso), DATE_PATTERN)
 
 
 class TimeAnswer(_When):
@@ -317,6 +355,12 @@ class TimeAnswer(_When):
     def iso(self, moment):
         return time.isoformat(moment.time(), "minutes")
 
+    def in_words(self, iso):
+        from flask_babel import format_time
+
+        # a time of day as answered: no time zone to move it into
+        return format_time(time.fromisoformat(iso), "short", rebase=False)
+
 
 class DateTimeAnswer(_When):
     type = QuestionType.DATETIME
@@ -325,6 +369,16 @@ class DateTimeAnswer(_When):
 
     def iso(self, moment):
         return moment.isoformat(timespec="minutes")
+
+    def in_words(self, iso):
+        from babel.dates import get_datetime_format, get_time_format
+        from flask_babel import format_datetime, get_locale
+
+        # the language's own way of putting a date and a time together ("{1}, {0}")
+        locale = get_locale() or "en"
+        pattern = get_datetime_format("medium", locale).replace("{1}", DATE_PATTERN).replace(
+            "{0}", get_time_format("short", locale).pattern)
+        return format_datetime(datetime.fromisoformat(iso), pattern, rebase=False)
 
 
 def question_type_for(question: Question) -> QuestionKind:
