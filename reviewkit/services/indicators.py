@@ -17,6 +17,7 @@ from ..banks import QuestionType
 from ..extensions import db
 from ..models import Area, Event, Indicator, IndicatorValue, Organisation, Service, User, Work
 from ..models.indicators import Breakdown, Frequency, Measures, Source, Unit
+from . import events, register
 from . import periods as P
 from .banks import all_latest, latest_version
 from .clock import Refused, checked_text, today_
@@ -159,8 +160,10 @@ def save_indicator(user: User, ind: Indicator | None = None, *, name: str,
     if fields["service_id"] is not None and breakdown == Breakdown.AREA.value:
         raise IndicatorError("breakdown", _l("An indicator of one service cannot be split by "
                                              "area."))
-    fields["event_id"] = _own(Event, event_id, org, "event")
-    fields["work_id"] = _own(Work, work_id, org, "work")
+    fields["event_id"] = _own(Event, event_id, org, "event", ind and ind.event_id,
+                              lambda event: event in linkable_events(user))
+    fields["work_id"] = _own(Work, work_id, org, "work", ind and ind.work_id,
+                             lambda work: register.may_link_work(user, work))
     if owner_id is not None:
         owner = db.session.get(User, owner_id)
         if owner is None or owner.organisation_id != org:
@@ -218,13 +221,27 @@ def _scope(user: User, service_id: int | None, area_id: int | None
     return service_id, area_id
 
 
-def _own(model, row_id: int | None, organisation_id: int, field: str) -> int | None:
+def _own(model, row_id: int | None, organisation_id: int, field: str, kept: int | None,
+         may_link) -> int | None:
+    """``row_id`` when it is one of the organisation's that the person may choose (or the one
+    the indicator has already)."""
     if row_id is None:
         return None
     row = db.session.get(model, row_id)
-    if row is None or row.organisation_id != organisation_id:
+    if row is None or row.organisation_id != organisation_id or (
+            row_id != kept and not may_link(row)):
         raise IndicatorError(field, _l("Choose one from the list."))
     return row_id
+
+
+def linkable_events(user: User) -> list[Event]:
+    """The events an indicator's form offers ``user``: a facilitator's own (never another
+    service's), everyone else's organisation's, the latest first."""
+    allowed = events.visible_event_ids(user)
+    query = select(Event).where(Event.organisation_id == user.organisation_id)
+    if allowed is not None:
+        query = query.where(Event.id.in_(allowed or {-1}))
+    return list(db.session.scalars(query.order_by(Event.starts_at.desc())))
 
 
 # ----------------------------------------------------------------------------- hand-entered

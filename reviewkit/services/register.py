@@ -119,7 +119,9 @@ def save_work(user: User, work: Work | None = None, *, title: str, kind: str,
                                             "the facilitator."))
     if parent_id is not None:
         parent = db.session.get(Work, parent_id)
-        if parent is None or parent.organisation_id != org or (work and parent.id == work.id):
+        kept = work is not None and parent_id == work.parent_id
+        if parent is None or parent.organisation_id != org or (work and parent.id == work.id) \
+                or not (kept or may_link_work(user, parent)):
             raise RegisterError("parent", _l("Choose a piece of work from the list."))
     elif kind == WorkKind.LOCAL_PLAN.value:
         parent_id = organisation_plan(org).id
@@ -486,6 +488,21 @@ def visible_work_ids(user: User) -> set[int] | None:
     return set(db.session.scalars(select(Work.id).where(
         Work.organisation_id == user.organisation_id,
         Work.service_id.in_(services or {-1}) | (Work.facilitator_id == user.id))))
+
+
+def may_link_work(user: User, work: Work) -> bool:
+    """Whether ``user`` may choose ``work`` in a form (a parent, an indicator's piece of work):
+    one they may see, or one of the whole organisation or an area; never another service's."""
+    allowed = visible_work_ids(user)
+    return work.organisation_id == user.organisation_id and (
+        allowed is None or work.service_id is None or work.id in allowed)
+
+
+def linkable_works(user: User) -> list[Work]:
+    """The pieces of work a form offers ``user`` (see :func:`may_link_work`), by title."""
+    works = db.session.scalars(select(Work).where(
+        Work.organisation_id == user.organisation_id).order_by(Work.title))
+    return [w for w in works if may_link_work(user, w)]
 
 
 def work_for(user: User, work_id: int) -> Work | None:

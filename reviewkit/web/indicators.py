@@ -31,7 +31,7 @@ from ..reports import indicators as report
 from ..reports.charts import Series, line_chart_svg
 from ..services import indicators as svc
 from ..services.indicator_values import FIGURES, compute, recent_periods
-from ..services.register import credit_line
+from ..services.register import credit_line, linkable_works
 from .analysis import visible_services
 from .auth import Permission, requires
 from .downloads import send_document
@@ -82,13 +82,18 @@ def _form(ind: Indicator | None = None) -> IndicatorForm:
     return IndicatorForm(
         obj=ind, questions=svc.questions(),
         figures=[(k, str(words)) for k, (_unit, words) in FIGURES.items()], scopes=scopes,
-        events=db.session.scalars(select(Event).where(Event.organisation_id == org)
-                                  .order_by(Event.starts_at.desc())).all(),
-        works=db.session.scalars(select(Work).where(Work.organisation_id == org)
-                                 .order_by(Work.title)).all(),
+        events=_kept(svc.linkable_events(current_user), Event, ind and ind.event_id),
+        works=_kept(linkable_works(current_user), Work, ind and ind.work_id),
         staff=db.session.scalars(select(User).where(
             User.organisation_id == org, User.role.in_(("admin", "manager", "facilitator")))
             .order_by(User.name)).all(), **kwargs)
+
+
+def _kept(rows: list, model, kept_id: int | None) -> list:
+    """``rows`` a form offers, with the one the indicator has already (kept as it is)."""
+    if kept_id and kept_id not in {r.id for r in rows}:
+        rows.append(db.session.get(model, kept_id))
+    return rows
 
 
 def _edit(ind: Indicator | None):

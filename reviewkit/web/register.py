@@ -83,8 +83,9 @@ def _work_form(work: Work | None = None, **kwargs) -> WorkForm:
     scopes = scope_choices(areas, services)
     kinds = [k.value for k in WorkKind if k != WorkKind.ORGANISATION_PLAN
              or (work is not None and work.kind == k.value)]
-    parents = [w for w in db.session.scalars(select(Work).where(
-        Work.organisation_id == org).order_by(Work.title)) if work is None or w.id != work.id]
+    parents = [w for w in reg.linkable_works(current_user) if work is None or w.id != work.id]
+    if work is not None and work.parent_id and work.parent_id not in {w.id for w in parents}:
+        parents.append(db.session.get(Work, work.parent_id))  # kept as it is
     if work is not None:
         kwargs.setdefault("scope", f"service:{work.service_id}" if work.service_id
                           else f"area:{work.area_id}" if work.area_id else "")
