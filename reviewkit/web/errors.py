@@ -2,11 +2,54 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, login_manager
+
+RETRY_AFTER = 60  # seconds: "try again in a minute"
+# Words of SQLite's own "busy" errors (another writer held the file past the busy timeout).
+SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an error it came from) is the database not answering: a connection
+    lost or refused (a PostgreSQL restart, a server down, a file that cannot be opened) or an
+    SQLite file busy past its timeout. An error in a statement of ours is not; when SQLAlchemy
+    cannot tell (a connection refused is an OperationalError like any other), the database is
+    asked, as ``/healthz`` asks it."""
+    from ..services.checks import database_error
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, DisconnectionError):
+            return True
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            if exc.connection_invalidated or any(w in str(exc.orig) for w in SQLITE_BUSY):
+                return True
+            _rollback()
+            return database_error() is not None
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone: nothing is left to roll back
+        db.session.close()
+
+
+def _kept_form() -> list[tuple[str, str]]:
+    """What a form sent (not its files or passwords), for the busy page to send again."""
+    if request.method != "POST" or request.mimetype not in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        return []
+    return [(name, value) for name, values in request.form.lists() for value in values
+            if "password" not in name]
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -47,10 +90,28 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return http_error(exc)
+        if database_unreachable(exc):
+            return busy(exc)
         app.logger.exception("Unhandled error")
-        db.session.rollback()
+        _rollback()
         return render_template(
             "errors/error.html",
             title=_("Sorry, something went wrong on our side"),
             body=_("Your earlier answers are saved. Please try again in a few minutes."),
         ), 500
+
+    def busy(exc: Exception):
+        """503 while the database does not answer (a restart takes seconds): a plain page that
+        says so, and a button that sends again what the person typed."""
+        app.logger.error("The database does not answer (%s: %s); the page says to try again",
+                         type(exc).__name__, str(getattr(exc, "orig", None) or exc).splitlines()[0])
+        _rollback()
+        if "_login_user" not in g:  # the page is shown without asking the database who it is
+            g._login_user = login_manager.anonymous_user()
+        again = request.full_path.rstrip("?") if request.method == "POST" else None
+        page = render_template(
+            "errors/error.html", title=_("The service is busy for a moment"),
+            body=_("Try again in a minute. What you typed is kept.") if again
+            else _("Try again in a minute."),
+            resend=_kept_form(), again=again)
+        return page, 503, {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
