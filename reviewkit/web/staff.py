@@ -43,7 +43,7 @@ LONGEST_NEXT = 500  # the longest page address kept to go on to after signing in
 def _to_sign_in():
     """The sign-in page, then on to the page asked for when its address is short: a long one
     (a filter's typed text) is not copied into the redirect, as a proxy may refuse it."""
-    flash(login_manager.login_message)
+    flash(str(login_manager.login_message))
     asked = request.full_path.rstrip("?")
     return redirect(url_for("staff.login", next=asked if len(asked) <= LONGEST_NEXT else None))
 
