@@ -493,16 +493,16 @@ def visible_work_ids(user: User) -> set[int] | None:
 def may_link_work(user: User, work: Work) -> bool:
     """Whether ``user`` may choose ``work`` in a form (a parent, an indicator's piece of work):
     one they may see, or one of the whole organisation or an area; never another service's."""
-    allowed = visible_work_ids(user)
-    return work.organisation_id == user.organisation_id and (
-        allowed is None or work.service_id is None or work.id in allowed)
+    return work in linkable_works(user)
 
 
 def linkable_works(user: User) -> list[Work]:
     """The pieces of work a form offers ``user`` (see :func:`may_link_work`), by title."""
-    works = db.session.scalars(select(Work).where(
-        Work.organisation_id == user.organisation_id).order_by(Work.title))
-    return [w for w in works if may_link_work(user, w)]
+    query = select(Work).where(Work.organisation_id == user.organisation_id)
+    allowed = visible_work_ids(user)
+    if allowed is not None:
+        query = query.where(Work.service_id.is_(None) | Work.id.in_(allowed or {-1}))
+    return list(db.session.scalars(query.order_by(Work.title)))
 
 
 def work_for(user: User, work_id: int) -> Work | None:
