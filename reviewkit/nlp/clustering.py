@@ -18,17 +18,85 @@ SMALL = 2_000  # up to this many statements, k-means restarts SMALL_TRIES times
 SMALL_TRIES = 30
 
 
+CHUNK = 65_536  # rows worked on at once: a million statements never make rows x k arrays
+
+
+def as_float32(x):
+    """Dense rows as float32 (large sets keep their vectors as float16 to halve the memory;
+    every sum and product is done in float32). Sparse rows and float32 come back as they are."""
+    if getattr(x, "dtype", None) == np.float16:
+        return x.astype(np.float32)
+    return x
+
+
+class RepeatedRows:
+    """The rows of a large set's distinct texts, one per statement (``rows[index[i]]`` is
+    statement i's row) without copying a row for each repeat. Indexing and slicing give plain
+    arrays; :func:`subset` keeps the sharing."""
+
+    def __init__(self, rows: np.ndarray, index: np.ndarray):
+        self.rows, self.index = rows, index
+        self.dtype = rows.dtype
+        self.shape = (len(index), rows.shape[1])
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            return np.asarray(self)[key]
+        return self.rows[self.index[key]]
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.rows[self.index]
+        return out if dtype is None else out.astype(dtype)
+
+
+def subset(x, idx: np.ndarray):
+    """Rows ``idx`` of ``x`` (shared, not copied, for :class:`RepeatedRows`)."""
+    if isinstance(x, RepeatedRows):
+        return RepeatedRows(x.rows, x.index[idx])
+    return x[idx]
+
+
+def _chunks(n: int):
+    for start in range(0, n, CHUNK):
+        yield start, min(n, start + CHUNK)
+
+
 def similarities(x, centroids: np.ndarray) -> np.ndarray:
     """Each row's similarity to each centroid (rows x centroids, float32)."""
     if centroids.size == 0:
         return np.zeros((x.shape[0], 0), dtype=np.float32)
+    if x.shape[0] > CHUNK or getattr(x, "dtype", None) == np.float16:
+        out = np.empty((x.shape[0], centroids.shape[0]), dtype=np.float32)
+        for a, b in _chunks(x.shape[0]):
+            out[a:b] = np.asarray(as_float32(x[a:b]) @ centroids.T, dtype=np.float32)
+        return out
     out = x @ centroids.T
     return np.asarray(out, dtype=np.float32)
 
 
+def nearest(x, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's nearest centroid and its similarity, a chunk of rows at a time (never the
+    whole rows x centroids matrix)."""
+    n = x.shape[0]
+    best = np.zeros(n, dtype=np.intp)
+    best_sim = np.zeros(n, dtype=np.float32)
+    for a, b in _chunks(n):
+        sims = similarities(x[a:b], centroids)
+        best[a:b] = sims.argmax(axis=1)
+        best_sim[a:b] = sims[np.arange(b - a), best[a:b]]
+    return best, best_sim
+
+
 def mean_unit(x, idx: Sequence[int]) -> np.ndarray:
     """The mean of rows ``idx``, made unit length (a centroid)."""
-    m = np.asarray(x[list(idx)].mean(axis=0)).ravel().astype(np.float32)
+    rows = x[np.asarray(idx, dtype=np.intp) if not isinstance(idx, range) else list(idx)]
+    if getattr(rows, "dtype", None) == np.float16:
+        m = rows.mean(axis=0, dtype=np.float32)
+    else:
+        m = np.asarray(rows.mean(axis=0)).ravel().astype(np.float32)
     n = float(np.linalg.norm(m))
     return m / n if n > 0 else m
 
@@ -37,6 +105,11 @@ def row_norms(x) -> np.ndarray:
     """The length of each row (0 for a statement with no known words)."""
     if hasattr(x, "multiply"):
         return np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    if x.dtype == np.float16:
+        out = np.empty(x.shape[0], dtype=np.float32)
+        for a, b in _chunks(x.shape[0]):
+            out[a:b] = np.linalg.norm(x[a:b].astype(np.float32), axis=1)
+        return out
     return np.linalg.norm(x, axis=1)
 
 
@@ -71,6 +144,7 @@ def _kmeans_inner(x, k: int, seed: int, sample: int = SAMPLE, tries: int = 3,
     n = x.shape[0]
     rng = np.random.default_rng(seed)
     fit_x = x[np.sort(rng.choice(n, sample, replace=False))] if n > sample else x
+    fit_x = as_float32(fit_x)  # large sets keep float16 vectors
     best = None
     for trial in range(tries):
         m = fit_x.shape[0]
@@ -142,7 +216,7 @@ def micro_merge(x, k: int, seed: int, min_size: int = 1) -> np.ndarray:
     if n < 2 * k * MICRO_SIZE or m < 2 * k:
         return kmeans(x, k, seed)  # too few statements for micro-clusters to mean much
     micro = kmeans(x, m, seed, sample=MICRO_SAMPLE, tries=2, local_trials=1)
-    best = similarities(x, micro).argmax(axis=1)
+    best, _ = nearest(x, micro)
     sizes = np.bincount(best, minlength=m)
     used = np.flatnonzero(sizes)
     if len(used) <= k:
@@ -166,7 +240,7 @@ def distinct_rows(x, limit: int) -> int:
     if hasattr(x, "toarray"):
         sample = x[: min(x.shape[0], 5000)].toarray()
     else:
-        sample = np.asarray(x[: min(x.shape[0], 5000)])
+        sample = np.asarray(x[: min(x.shape[0], 5000)], dtype=np.float32)
     return min(limit, len({r.tobytes() for r in np.round(sample, 4)}))
 
 
@@ -177,10 +251,14 @@ def leave_one_out_sims(x, best: np.ndarray, k: int, fallback: np.ndarray) -> np.
         idx = np.flatnonzero(best == c)
         if len(idx) < 2:
             continue
-        total = np.asarray(x[idx].sum(axis=0)).ravel()
-        dots = np.asarray(x[idx] @ total).ravel()
-        own = row_norms(x[idx]) ** 2
-        rest = np.sqrt(np.maximum(float(total @ total) - 2 * dots + own, 1e-12))
-        out[idx] = (dots - own) / rest
+        total = None
+        for a, b in _chunks(len(idx)):
+            part = np.asarray(as_float32(x[idx[a:b]]).sum(axis=0)).ravel()
+            total = part if total is None else total + part
+        for a, b in _chunks(len(idx)):
+            rows = as_float32(x[idx[a:b]])
+            dots = np.asarray(rows @ total).ravel()
+            own = row_norms(rows) ** 2
+            rest = np.sqrt(np.maximum(float(total @ total) - 2 * dots + own, 1e-12))
+            out[idx[a:b]] = (dots - own) / rest
     return out.astype(np.float32)
-

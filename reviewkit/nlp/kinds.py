@@ -118,26 +118,37 @@ def infer_kind(
     return guess
 
 
-def infer_from_words(text: str, code: str) -> KindGuess:
-    """The kind the words of one statement say (cue words with negation, idea openings), with
-    no question to go on; ``code`` is a language code."""
-    low = " " + re.sub(r"\s+", " ", (text or "").lower().replace("’", "'")).strip() + " "
+@lru_cache(maxsize=32)
+def _cue_words(code: str) -> tuple:
+    """The cue words of a language with the English ones beside them (built once per language:
+    a million statements read the same sets)."""
     positives = POSITIVE.get(code, set()) | (POSITIVE["en"] if code != "en" else set())
     negatives = NEGATIVE.get(code, set()) | (NEGATIVE["en"] if code != "en" else set())
     negators = NEGATORS.get(code, set()) | NEGATORS["en"]
     flip_pos = NEGATED_FLIP_TO_POSITIVE.get(code, set()) | NEGATED_FLIP_TO_POSITIVE["en"]
+    multi_pos = tuple(p for p in positives if " " in p)  # "on time", "wrth fy modd"
+    starts = IDEA_START.get(code, ()) + (IDEA_START["en"] if code != "en" else ())
+    anywhere = IDEA_ANYWHERE.get(code, ()) + (IDEA_ANYWHERE["en"] if code != "en" else ())
+    return positives, negatives, negators, flip_pos, multi_pos, starts, anywhere
+
+
+def infer_from_words(text: str, code: str) -> KindGuess:
+    """The kind the words of one statement say (cue words with negation, idea openings), with
+    no question to go on; ``code`` is a language code."""
+    low = " " + re.sub(r"\s+", " ", (text or "").lower().replace("’", "'")).strip() + " "
+    positives, negatives, negators, flip_pos, multi_pos, starts, anywhere = _cue_words(code)
 
     cues: list[str] = []
     idea = 0.0
     stripped = low.strip()
-    for start in IDEA_START.get(code, ()) + (IDEA_START["en"] if code != "en" else ()):
+    for start in starts:
         if stripped.startswith(start.strip()) and (
             len(stripped) == len(start.strip()) or not stripped[len(start.strip())].isalnum()
         ):
             idea += 1.5
             cues.append(start.strip())
             break
-    for phrase in IDEA_ANYWHERE.get(code, ()) + (IDEA_ANYWHERE["en"] if code != "en" else ()):
+    for phrase in anywhere:
         if phrase in low:
             idea += 1.0
             cues.append(phrase.strip())
@@ -168,7 +179,7 @@ def infer_from_words(text: str, code: str) -> KindGuess:
                 neg += weight
                 cues.append(w)
     # Multi-word positive cues ("on time", "wrth fy modd").
-    for phrase in (p for p in positives if " " in p):
+    for phrase in multi_pos:
         if f" {phrase} " in low:
             pos += 1.0
             cues.append(phrase)
@@ -236,6 +247,7 @@ def infer_kinds(
 
     code = language_code(language)
     probs = classifier_probability(vectors, vectoriser_name) if code == "en" else None
+    has_vector = np.linalg.norm(vectors, axis=1) > 0 if probs is not None else None
     out: list[KindGuess] = []
     for i, text in enumerate(texts):
         q = questions[i] if questions else None
@@ -245,7 +257,7 @@ def infer_kinds(
             probs is not None
             and guess.source == "words"
             and guess.kind in (WORKING, NOT_WORKING)
-            and np.linalg.norm(vectors[i]) > 0
+            and has_vector[i]
         ):
             p = float(probs[i])
             lex = 0.0 if guess.confidence < 0.4 else (guess.confidence - 0.5) / 0.45

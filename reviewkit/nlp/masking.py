@@ -42,7 +42,7 @@ TITLE_NAME = re.compile(
     re.UNICODE,
 )
 _WORD_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŴŵŶŷ][\w'’-]*", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
+_SENTENCE_END_CHARS = frozenset(".!?:;\n")
 PLACEHOLDERS = ("[email]", "[phone]", "[postcode]", "[address]", "[name]")
 
 # Capitalised words that are not names although the English word list may lack them.
@@ -78,21 +78,33 @@ def _is_name_word(word: str, english: bool) -> bool:
     return low not in _english_words() and len(bare) > 1
 
 
+def _sentence_start(text: str, at: int) -> bool:
+    """True when only spaces, or the end of a sentence (``.!?:;`` or a line break) and spaces,
+    come before position ``at``. Reads back over the spaces only, not the whole text before."""
+    j = at - 1
+    while j >= 0 and text[j].isspace():
+        if text[j] == "\n":
+            return True
+        j -= 1
+    return j < 0 or text[j] in _SENTENCE_END_CHARS
+
+
 def _mask_names(text: str, english: bool) -> str:
     out: list[str] = []
     last = 0
     prev_was_name = False
     for m in _WORD_TOKEN.finditer(text):
         word = m.group(0)
-        before = text[: m.start()]
-        sentence_start = not before.strip() or bool(_SENTENCE_END.search(before))
+        if not word[0].isupper():  # every name (and every word in FIRST_NAMES) is capitalised
+            prev_was_name = False
+            continue
         is_name = False
         bare = word[:-2] if word.endswith(("'s", "’s")) else word
         if bare in FIRST_NAMES:
             is_name = True
         elif prev_was_name and word[:1].isupper() and bare not in _NOT_NAMES:
             is_name = True  # a surname after a first name
-        elif not sentence_start and _is_name_word(word, english):
+        elif _is_name_word(word, english) and not _sentence_start(text, m.start()):
             is_name = True
         if is_name:
             out.append(text[last : m.start()])

@@ -49,8 +49,10 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
+@lru_cache(maxsize=1024)
 def language_code(language: str | None) -> str:
-    """Normalise a language tag ("en-GB", "CY", None) to the code the pipelines use."""
+    """Normalise a language tag ("en-GB", "CY", None) to the code the pipelines use (one string
+    object per code: a million statements do not each keep their own "en")."""
     code = (language or "en").strip().lower().replace("_", "-").split("-")[0]
     return code or "en"
 
@@ -181,10 +183,11 @@ def _split_contrast(sentence: str, code: str) -> list[str]:
     return [sentence]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tokens:
     """Words of one statement: surface forms (lower-cased) and their lemmas, in order, and the
-    language they were read in."""
+    language they were read in. The same word is the same string object in every statement
+    (a million statements keep one copy of each word)."""
 
     words: tuple[str, ...]
     lemmas: tuple[str, ...]
@@ -228,34 +231,71 @@ def _welsh_lemma(word: str, stops: frozenset[str]) -> str:
 
 
 def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) -> list[Tokens]:
-    """Lower-cased words and lookup lemmas for many texts (punctuation, numbers, URLs dropped)."""
+    """Lower-cased words and lookup lemmas for many texts (punctuation, numbers, URLs dropped).
+
+    Each distinct token string is read once (:func:`_word_reader`); ``batch_size`` is kept for
+    callers of old (spaCy's tokenizer is fastest called on one text at a time)."""
+    from spacy.attrs import ORTH
+
     code = language_code(language)
-    nlp = get_nlp(code)
+    tokenizer = get_nlp(code).tokenizer
+    word = _word_reader(code)
+    out: list[Tokens] = []
+    for text in texts:
+        doc = tokenizer(text)
+        words: list[str] = []
+        lemmas: list[str] = []
+        if len(doc):
+            vocab = doc.vocab
+            for orth in doc.to_array(ORTH).tolist():
+                read = word(orth, vocab)
+                if read is not None:
+                    words.append(read[0])
+                    lemmas.append(read[1])
+        out.append(Tokens(tuple(words), tuple(lemmas), code))
+    return out
+
+
+_CONTRACTIONS = {"n't": "not", "'s": "is", "'re": "are", "'m": "am", "'ve": "have", "'ll": "will",
+                 "'d": "would"}
+_WORD_CACHE_MAX = 2_000_000  # distinct token strings remembered per language
+
+
+@lru_cache(maxsize=16)
+def _word_reader(code: str):
+    """orth id -> (word, lemma), or None for punctuation, numbers, URLs, e-mails and tokens with
+    no letter. Every attribute read is of the token's text alone (spaCy's lexeme), so each
+    distinct token string is read once and its strings are shared by every statement."""
     table = lemma_table(code)
     arabic_script = code in {"ar", "ur", "fa"}
     welsh_stops = stop_words(code) if code == "cy" else None
-    out: list[Tokens] = []
-    for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
-        words: list[str] = []
-        lemmas: list[str] = []
-        for tok in doc:
-            if tok.is_punct or tok.is_space or tok.like_num or tok.like_url or tok.like_email:
-                continue
-            low = tok.lower_
-            if not _WORD.search(low):
-                continue
-            if low.startswith("'") or low in {"n't", "'s"}:
-                low = {"n't": "not", "'s": "is", "'re": "are", "'m": "am", "'ve": "have",
-                       "'ll": "will", "'d": "would"}.get(low, low)
-            words.append(low)
-            lemma = table.get(low, low)
-            if arabic_script:
-                lemma = _script_lemma(lemma, code)
-            elif welsh_stops is not None:
-                lemma = _welsh_lemma(lemma, welsh_stops)
-            lemmas.append(lemma)
-        out.append(Tokens(tuple(words), tuple(lemmas), code))
-    return out
+    cache: dict[int, tuple[str, str] | None] = {}
+
+    def read(orth: int, vocab) -> tuple[str, str] | None:
+        try:
+            return cache[orth]
+        except KeyError:
+            pass
+        lex = vocab[orth]
+        result = None
+        if not (lex.is_punct or lex.is_space or lex.like_num or lex.like_url
+                or lex.like_email):
+            low = lex.lower_
+            if _WORD.search(low):
+                if low.startswith("'") or low in {"n't", "'s"}:
+                    low = _CONTRACTIONS.get(low, low)
+                lemma = table.get(low, low)
+                if arabic_script:
+                    lemma = _script_lemma(lemma, code)
+                elif welsh_stops is not None:
+                    lemma = _welsh_lemma(lemma, welsh_stops)
+                result = (low, lemma)
+        if len(cache) >= _WORD_CACHE_MAX:
+            cache.clear()
+        cache[orth] = result
+        return result
+
+    return read
 
 
 def tokenise_each(texts: Sequence[str], languages: str | Sequence[str | None],

@@ -23,7 +23,9 @@ from .clustering import (
     leave_one_out_sims,
     mean_unit,
     micro_merge,
+    nearest,
     similarities,
+    subset,
 )
 
 MODEL_FORMAT = "reviewkit-themes"
@@ -72,7 +74,7 @@ def fresh_model(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
     n = len(content_idx)
     if n == 0:
         return model, {}
-    xc = x[content_idx]
+    xc = x if n == x.shape[0] else subset(x, content_idx)  # never a copy of a million rows
     k = n_themes if n_themes else auto_k(n)
     k = max(1, min(k, n, distinct_rows(xc, k)))
     min_size = max(2, math.ceil(0.003 * n)) if n >= 10 else 1
@@ -81,23 +83,19 @@ def fresh_model(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
 
     # Fold small clusters into their nearest neighbour, then recompute centroids.
     for _ in range(3):
-        sims = similarities(xc, centroids)
-        best = sims.argmax(axis=1)
+        best = nearest(xc, centroids)[0]
         sizes = np.bincount(best, minlength=len(centroids))
         keep = [c for c in range(len(centroids)) if sizes[c] >= min_size]
         if len(keep) == len(centroids) or not keep:
             break
         centroids = centroids[keep]
-    sims = similarities(xc, centroids)
-    best = sims.argmax(axis=1)
+    best = nearest(xc, centroids)[0]
     new_centroids = []
     for c in range(len(centroids)):
         members = np.flatnonzero(best == c)
         new_centroids.append(mean_unit(xc, members) if len(members) else centroids[c])
     centroids = np.vstack(new_centroids)
-    sims = similarities(xc, centroids)
-    best = sims.argmax(axis=1)
-    best_sim = sims[np.arange(n), best]
+    best, best_sim = nearest(xc, centroids)
 
     # Order themes by size (largest first, ties by first member) so that ids read naturally.
     sizes = np.bincount(best, minlength=len(centroids))
@@ -146,15 +144,16 @@ def update_model(previous, x, content_idx, tokens, code, max_unassigned, seed, n
     n = len(content_idx)
     if n == 0:
         return model, {}
-    xc = x[content_idx]
+    xc = x if n == x.shape[0] else subset(x, content_idx)
     centroids = np.asarray([t["centroid"] for t in themes], dtype=np.float32).reshape(
         len(themes), -1
     )
     if centroids.shape[0] and centroids.shape[1] != xc.shape[1]:
         raise ValueError("the earlier theme model's vectors do not match this vectoriser")
-    sims = similarities(xc, centroids)
-    best = sims.argmax(axis=1) if len(themes) else np.zeros(n, int)
-    best_sim = sims[np.arange(n), best] if len(themes) else np.full(n, -1.0, np.float32)
+    if len(themes):
+        best, best_sim = nearest(xc, centroids)
+    else:
+        best, best_sim = np.zeros(n, int), np.full(n, -1.0, np.float32)
     matched = best_sim >= threshold
 
     # New themes from what the existing ones do not cover.
@@ -166,8 +165,7 @@ def update_model(previous, x, content_idx, tokens, code, max_unassigned, seed, n
         xr = xc[residual]
         k = max(1, min(room, auto_k(len(residual)) // 2 or 1, distinct_rows(xr, room)))
         rc = kmeans(xr, k, seed) if k > 1 else mean_unit(xr, range(len(residual)))[None, :]
-        rs = similarities(xr, rc)
-        rb = rs.argmax(axis=1)
+        rb = nearest(xr, rc)[0]
         new_cent = []
         for c in range(len(rc)):
             members = np.flatnonzero(rb == c)
@@ -184,9 +182,7 @@ def update_model(previous, x, content_idx, tokens, code, max_unassigned, seed, n
                 themes.append(new_theme(tid, cent))
                 founders.append((len(themes) - 1, rows))
             centroids = np.asarray([t["centroid"] for t in themes], dtype=np.float32)
-            sims = similarities(xc, centroids)
-            best = sims.argmax(axis=1)
-            best_sim = sims[np.arange(n), best]
+            best, best_sim = nearest(xc, centroids)
             matched = best_sim >= threshold
             # The statements a new theme was made from belong to it.
             for pos, rows in founders:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .clustering import row_norms
+from .clustering import RepeatedRows, row_norms
 from .curation import apply_edits
 from .kinds import infer_kinds
 from .masking import label_tokens
@@ -28,6 +28,10 @@ from .pipeline import has_words, language_code
 from .result import ThemeResult, refresh_summaries
 from .statements import build_statements, statement_languages
 from .theme_model import check_format, fresh_model, update_model
+
+# From this many statements the vectors are kept as float16 (half the memory; cosines move by
+# less than 0.001, far less than the gaps the themes are cut at).
+COMPACT_FROM = 200_000
 
 
 def _infer_kinds_each(texts, langs, vectors, vectoriser_name, questions, kinds):
@@ -37,12 +41,64 @@ def _infer_kinds_each(texts, langs, vectors, vectoriser_name, questions, kinds):
         idx = [i for i, c in enumerate(langs) if c == lang]
         guesses = infer_kinds(
             [texts[i] for i in idx], lang,
-            vectors=None if vectors is None else vectors[idx],
+            vectors=None if vectors is None else vectors if len(idx) == len(texts)
+            else vectors[idx],
             vectoriser_name=vectoriser_name,
             questions=[questions[i] for i in idx], kinds=[kinds[i] for i in idx])
         for i, g in zip(idx, guesses, strict=True):
             out[i] = g
     return out
+
+
+def _distinct(texts: Sequence[str], langs: Sequence[str]):
+    """(first index of each distinct (text, language), each statement's distinct number, how
+    many statements each distinct one stands for)."""
+    seen: dict[tuple[str, str], int] = {}
+    first: list[int] = []
+    inverse = np.empty(len(texts), dtype=np.intp)
+    for i, key in enumerate(zip(texts, langs, strict=True)):
+        j = seen.get(key)
+        if j is None:
+            j = seen[key] = len(first)
+            first.append(i)
+        inverse[i] = j
+    return first, inverse, np.bincount(inverse, minlength=len(first))
+
+
+def _each(n: int):
+    """:func:`_distinct` for a vectoriser that cannot count: every statement on its own."""
+    return list(range(n)), np.arange(n, dtype=np.intp), np.ones(n, dtype=np.int64)
+
+
+def _set_kinds(statements, u_texts, u_langs, inverse, vectors, vectoriser_name) -> None:
+    """Each statement's kind: given, or from its question, or read from its words (once for
+    each distinct text, question and bank kinds; ``vectors`` are the distinct texts')."""
+    reading = np.full(len(statements), -1, dtype=np.intp)  # -1: given
+    if not any(s.get("kind") or s.get("question") or s.get("kinds") for s in statements):
+        reads = [(u, None, None) for u in range(len(u_texts))]  # the usual large set
+        reading[:] = inverse
+    else:
+        keys: dict[tuple, int] = {}
+        for i, s in enumerate(statements):
+            if s.get("kind"):
+                continue
+            kinds = s.get("kinds")
+            key = (int(inverse[i]), s.get("question"), tuple(kinds) if kinds else None)
+            reading[i] = keys.setdefault(key, len(keys))
+        reads = list(keys)
+    rows = np.fromiter((k[0] for k in reads), dtype=np.intp, count=len(reads))
+    if vectors is not None and not (len(rows) == vectors.shape[0]
+                                    and (rows == np.arange(len(rows))).all()):
+        vectors = vectors[rows]
+    guesses = _infer_kinds_each([u_texts[u] for u in rows], [u_langs[u] for u in rows],
+                                vectors, vectoriser_name, [k[1] for k in reads],
+                                [k[2] for k in reads]) if reads else []
+    for s, j in zip(statements, reading.tolist(), strict=True):
+        if j < 0:
+            s["kind_confidence"], s["kind_source"] = 1.0, "given"
+        else:
+            g = guesses[j]
+            s["kind"], s["kind_confidence"], s["kind_source"] = g.kind, g.confidence, g.source
 
 
 def theme_statements(
@@ -77,7 +133,6 @@ def theme_statements(
     statements = build_statements(items, code, split=split)
     texts = [s["text"] for s in statements]
     langs = statement_languages(statements, code)
-    tokens = label_tokens(texts, langs, code)
     warnings: list[str] = []
 
     if previous is not None:
@@ -94,24 +149,42 @@ def theme_statements(
         vec = get_vectoriser(vectoriser, code if vectoriser != "auto" else main,
                              languages=langs or [code]) \
             if isinstance(vectoriser, str) else vectoriser
-        if hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:
-            keep = [i for i, t in enumerate(texts) if has_words(t)]
-            if getattr(vec, "accepts_tokens", False):
-                vec.fit([texts[i] for i in keep], tokens=[tokens[i] for i in keep])
-            else:
-                vec.fit([texts[i] for i in keep])
+
+    # A large set says many things word for word ("Nothing", "Very good"): each distinct text
+    # (in its language) is tokenised, vectorised and read for its kind once, where the
+    # vectoriser can count it for the statements it stands for.
+    counted = getattr(vec, "accepts_counts", False)
+    first, inverse, counts = _distinct(texts, langs) if counted else _each(len(texts))
+    u_texts = [texts[i] for i in first]
+    u_langs = [langs[i] for i in first]
+    u_tokens = label_tokens(u_texts, u_langs, code)
+    tokens = [u_tokens[j] for j in inverse]  # the same objects: one pointer per statement
+
+    if previous is None and hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:
+        keep = [j for j, t in enumerate(u_texts) if has_words(t)]
+        if counted:
+            vec.fit([u_texts[j] for j in keep], tokens=[u_tokens[j] for j in keep],
+                    counts=counts[keep])
+        elif getattr(vec, "accepts_tokens", False):
+            vec.fit([u_texts[j] for j in keep], tokens=[u_tokens[j] for j in keep])
+        else:
+            vec.fit([u_texts[j] for j in keep])
 
     if not texts:
         x = np.zeros((0, 1), np.float32)
+    elif counted:
+        x = vec.encode(u_texts, progress=progress, tokens=u_tokens, counts=counts,
+                       dtype=np.float16 if len(texts) >= COMPACT_FROM else np.float32)
     elif getattr(vec, "accepts_tokens", False):
-        x = vec.encode(texts, progress=progress, tokens=tokens)
+        x = vec.encode(u_texts, progress=progress, tokens=u_tokens)
     else:
-        x = vec.encode(texts, progress=progress)
-    content = np.array(
-        [has_words(t) and bool(tok.words) for t, tok in zip(texts, tokens, strict=True)], bool
+        x = vec.encode(u_texts, progress=progress)
+    content_u = np.array(
+        [has_words(t) and bool(tok.words) for t, tok in zip(u_texts, u_tokens, strict=True)], bool
     )
     if len(texts):
-        content &= row_norms(x) > 0
+        content_u &= row_norms(x) > 0
+    content = content_u[inverse]
     n_empty = int((~content).sum())
     if n_empty:
         warnings.append(f"{n_empty} statement(s) have no words (only numbers, emoji or symbols)")
@@ -120,19 +193,13 @@ def theme_statements(
     kind_x, kind_name = x, vec.name
     if getattr(vec, "last_static", None) is not None:  # hybrid: the classifier reads static
         kind_x, kind_name = vec.last_static, vec.static.name
-    guesses = _infer_kinds_each(
-        texts,
-        langs,
-        None if hasattr(kind_x, "tocsr") else kind_x,
-        kind_name,
-        [s["question"] for s in statements],
-        [s["kinds"] for s in statements],
-    )
-    for s, g in zip(statements, guesses, strict=True):
-        if s.get("kind"):
-            s["kind_confidence"], s["kind_source"] = 1.0, "given"
-        else:
-            s["kind"], s["kind_confidence"], s["kind_source"] = g.kind, g.confidence, g.source
+    _set_kinds(statements, u_texts, u_langs, inverse,
+               None if hasattr(kind_x, "tocsr") else kind_x, kind_name)
+    if getattr(vec, "last_static", None) is not None:
+        vec.last_static = None  # read: let a million rows go
+    del kind_x
+    if len(first) < len(texts):  # every statement's row, each distinct text's stored once
+        x = RepeatedRows(x, inverse) if len(texts) >= COMPACT_FROM else x[inverse]
 
     content_idx = np.flatnonzero(content)
     if previous is not None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import threading
+from array import array
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -54,11 +55,31 @@ class Vectoriser(Protocol):
     def state(self) -> dict | None: ...
 
 
-def _unit_rows(x: np.ndarray) -> np.ndarray:
+def _unit_rows(x: np.ndarray, *, in_place: bool = False) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
+    if in_place:
+        x /= norms
+        return x
     return x / norms
+
+
+CHUNK = 65_536  # rows put together at once (a million statements never make two full copies)
+
+
+def _counted(progress: Callable[[int], None] | None, counts: np.ndarray | None):
+    """A progress callback for distinct texts that reports how many statements they stand for."""
+    if progress is None or counts is None:
+        return progress
+    pos = 0
+
+    def report(m: int) -> None:
+        nonlocal pos
+        progress(int(counts[pos : pos + m].sum()))
+        pos += m
+
+    return report
 
 
 class StaticVectoriser:
@@ -85,7 +106,7 @@ class StaticVectoriser:
             )
             if progress:
                 progress(len(chunk))
-        return _unit_rows(out)
+        return _unit_rows(out, in_place=True)
 
     def state(self) -> dict | None:
         return None
@@ -124,22 +145,28 @@ class TfidfVectoriser:
             self.language = state.get("language", self.language)
 
     def _terms(self, texts: Sequence[str], tokens: Sequence[Any] | None = None) -> list[list[str]]:
+        return list(self._iter_terms(texts, tokens))
+
+    def _iter_terms(self, texts: Sequence[str], tokens: Sequence[Any] | None = None):
         from .pipeline import is_stop, stop_words, tokenise
 
-        docs = []
         for tok in tokens if tokens is not None else tokenise(list(texts), self.language):
             # Each statement's own stop words: in a mixed set, Welsh "yn" or Urdu "ہے" must not
             # make statements about different things look alike.
             stops = stop_words(tok.language or self.language)
             lem = [lemma for word, lemma in zip(tok.words, tok.lemmas, strict=True)
                    if len(lemma) > 1 and not is_stop(word, lemma, stops)]
-            docs.append(lem + [f"{a} {b}" for a, b in zip(lem, lem[1:], strict=False)])
-        return docs
+            yield lem + [f"{a} {b}" for a, b in zip(lem, lem[1:], strict=False)]
 
-    def fit(self, texts: Sequence[str], tokens: Sequence[Any] | None = None) -> TfidfVectoriser:
+    def fit(self, texts: Sequence[str], tokens: Sequence[Any] | None = None,
+            counts: Sequence[int] | None = None) -> TfidfVectoriser:
+        """Fit the vocabulary and idf; ``counts``: how many statements each text stands for
+        (a text given once for many identical statements counts that many times)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         docs = self._terms(texts, tokens)
+        if counts is not None:
+            docs = [docs[j] for j in np.repeat(np.arange(len(docs)), counts)]  # shared lists
         min_df = 2 if len(docs) >= 50 else 1
         tv = TfidfVectorizer(
             analyzer=lambda d: d, min_df=min_df, max_features=self.max_features, sublinear_tf=True
@@ -161,22 +188,28 @@ class TfidfVectoriser:
         texts = list(texts)
         if self.vocabulary is None:
             self.fit(texts, tokens)
-        docs = self._terms(texts, tokens)
-        rows, cols, vals = [], [], []
-        for r, doc in enumerate(docs):
+        docs = self._iter_terms(texts, tokens)
+        # Compressed rows straight away (machine integers, not a Python int per term).
+        indptr, cols, tfs = array("q", [0]), array("q"), array("q")
+        vocabulary = self.vocabulary
+        for doc in docs:
             counts: dict[int, int] = {}
             for t in doc:
-                j = self.vocabulary.get(t)
+                j = vocabulary.get(t)
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
-            for j, c in counts.items():
-                rows.append(r)
-                cols.append(j)
-                vals.append((1.0 + np.log(c)) * self.idf[j])
+            cols.extend(counts)
+            tfs.extend(counts.values())
+            indptr.append(len(cols))
+        del docs
+        cols_a = np.frombuffer(cols, dtype=np.int64).astype(np.intp)
+        vals = (1.0 + np.log(np.frombuffer(tfs, dtype=np.int64).astype(np.float64))) \
+            * self.idf[cols_a]
         m = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)),
+            (vals.astype(np.float32), cols_a, np.frombuffer(indptr, dtype=np.int64)),
             shape=(len(texts), max(1, len(self.vocabulary))),
         )
+        m.sort_indices()
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         m = sparse.diags(1.0 / norms).astype(np.float32) @ m
@@ -366,13 +399,18 @@ class HybridVectoriser:
 
         return label_tokens(list(texts), self.language)
 
-    def fit(self, texts: Sequence[str], tokens: Sequence[Any] | None = None) -> HybridVectoriser:
+    accepts_counts = True  # theme_statements gives each distinct text once, with its count
+
+    def fit(self, texts: Sequence[str], tokens: Sequence[Any] | None = None,
+            counts: Sequence[int] | None = None) -> HybridVectoriser:
         """Fit the lemma vocabulary now; the static mean is taken on the next ``encode``.
 
         Lemmas are read from the text with personal details masked (as labels are), so that
         names never make a topic; ``tokens`` are those, when the caller already has them.
+        ``counts``: how many statements each text stands for.
         """
-        self.lemmas = TfidfVectoriser(self.language).fit(list(texts), self._tokens(texts, tokens))
+        self.lemmas = TfidfVectoriser(self.language).fit(list(texts), self._tokens(texts, tokens),
+                                                         counts)
         self._sketch = None
         self._fitted = True
         return self
@@ -384,34 +422,56 @@ class HybridVectoriser:
         return self._sketch
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
-               tokens: Sequence[Any] | None = None):
+               tokens: Sequence[Any] | None = None, counts: np.ndarray | None = None,
+               dtype: Any = np.float32):
+        """Unit rows ``[dense | lemma sketch | kind]``. ``counts``: how many statements each
+        text stands for (the first encode's mean counts each that many times; ``progress`` is
+        told statements). ``dtype``: float16 halves the memory of a large set's rows."""
         texts = list(texts)
         tokens = self._tokens(texts, tokens)
+        if counts is not None:
+            counts = np.asarray(counts, dtype=np.int64)
+            if (counts == 1).all():
+                counts = None
+        progress = _counted(progress, counts)
         if self.lemmas.vocabulary is None:
-            self.fit(texts, tokens)
+            self.fit(texts, tokens, counts)
         langs = [getattr(t, "language", "") or self.language for t in tokens]
         static = self.static.encode(texts, progress=None if self.multilingual else progress)
         self.last_static = static  # the kind classifier reads the static vectors
         raw = self.base.encode(texts, progress=progress) if self.multilingual else static
         has = np.linalg.norm(raw, axis=1) > 0
         if self.mean is None:
-            self.mean = _shrunk_mean(raw[has])
+            self.mean = _shrunk_mean(raw if has.all() else raw[has],
+                                     None if counts is None else counts[has])
             if self.multilingual:
-                self.means = _language_centres(raw, has, langs, self.mean)
-        if self.multilingual:
-            # Take out each language's own direction: what is left is more what a statement
-            # says than the language it says it in.
-            centre = np.stack([self._centre(lang) for lang in langs]) \
-                if langs else np.zeros((0, raw.shape[1]), np.float32)
-            dense = _unit_rows(raw - centre) * has[:, None]
-        else:
-            dense = _unit_rows(raw - self.mean) * has[:, None]
+                if counts is None:
+                    self.means = _language_centres(raw, has, langs, self.mean)
+                else:  # each statement counted (a multilingual set is never very large)
+                    rep = np.repeat(np.arange(len(texts)), counts)
+                    self.means = _language_centres(raw[rep], has[rep],
+                                                   [langs[i] for i in rep], self.mean)
         tf = self.lemmas.encode(texts, tokens=tokens)
-        lem = _unit_rows(np.asarray(tf @ self.sketch()) if tf.shape[1] == len(self.sketch())
-                         else np.zeros((len(texts), SKETCH_DIMS), np.float32))
-        kind = (2.0 * _working_probability(texts, static, langs) - 1.0) * has
-        out = np.hstack([dense, self.lemma_weight * lem, self.kind_weight * kind[:, None]])
-        return _unit_rows(out)
+        sketch = self.sketch()
+        kind = 2.0 * _working_probability(texts, static, langs) - 1.0
+        out = np.empty((len(texts), raw.shape[1] + SKETCH_DIMS + 1), dtype=dtype)
+        for a in range(0, len(texts), CHUNK):
+            b = min(len(texts), a + CHUNK)
+            h = has[a:b]
+            if self.multilingual:
+                # Take out each language's own direction: what is left is more what a statement
+                # says than the language it says it in.
+                centre = np.stack([self._centre(lang) for lang in langs[a:b]]) \
+                    if b > a else np.zeros((0, raw.shape[1]), np.float32)
+                dense = _unit_rows(raw[a:b] - centre) * h[:, None]
+            else:
+                dense = _unit_rows(raw[a:b] - self.mean) * h[:, None]
+            lem = _unit_rows(np.asarray(tf[a:b] @ sketch) if tf.shape[1] == len(sketch)
+                             else np.zeros((b - a, SKETCH_DIMS), np.float32))
+            part = np.hstack([dense, self.lemma_weight * lem,
+                              self.kind_weight * (kind[a:b] * h)[:, None]])
+            out[a:b] = _unit_rows(part, in_place=True)
+        return out
 
     def _centre(self, lang: str) -> np.ndarray:
         if lang in self.means:
@@ -482,9 +542,19 @@ def _language_centres(raw: np.ndarray, has: np.ndarray, langs: Sequence[str],
     return centres
 
 
-def _shrunk_mean(rows: np.ndarray) -> np.ndarray:
+def _shrunk_mean(rows: np.ndarray, counts: np.ndarray | None = None) -> np.ndarray:
     """The mean of ``rows`` shrunk by n / (n + 100): the mean of a handful of statements is
-    mostly their topic, not the common direction of all statements."""
+    mostly their topic, not the common direction of all statements. ``counts``: how many
+    statements each row stands for."""
+    if counts is not None:
+        n = int(counts.sum())
+        if not n:
+            return np.zeros(rows.shape[1], np.float32)
+        total = np.zeros(rows.shape[1], np.float64)
+        for a in range(0, len(rows), CHUNK):
+            total += counts[a : a + CHUNK].astype(np.float64) @ rows[a : a + CHUNK]
+        mean = total / n
+        return (mean * (n / (n + MEAN_PRIOR))).astype(np.float32)
     n = len(rows)
     if not n:
         return np.zeros(rows.shape[1], np.float32)
