@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from ..extensions import db
 from ..models import Organisation, Statement, ThemeAssignment, ThemeEdit, ThemeSet
@@ -35,7 +35,12 @@ class Scope:
 
 
 def pooled_statements(scope: Scope) -> list[Statement]:
-    query = select(Statement).where(
+    return list(db.session.scalars(_pooled(select(Statement), scope)))
+
+
+def _pooled(query, scope: Scope):
+    """``query`` limited to the pooled statements in ``scope``, in id order."""
+    query = query.where(
         Statement.organisation_id == scope.organisation_id,
         Statement.pooled.is_(True),
         Statement.deleted_at.is_(None),
@@ -48,7 +53,10 @@ def pooled_statements(scope: Scope) -> list[Statement]:
         query = query.where(Statement.said_on >= scope.since)
     if scope.until:
         query = query.where(Statement.said_on <= scope.until)
-    return list(db.session.scalars(query.order_by(Statement.id)))
+    return query.order_by(Statement.id)
+
+
+BATCH = 10_000  # ids in one statement: SQLite takes at most 32,766 parameters, PostgreSQL 65,535
 
 
 def theme_set_for(organisation: Organisation, scope: Scope) -> ThemeSet:
@@ -66,17 +74,20 @@ def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None
     """Theme the pooled statements in ``scope``; keep earlier theme ids; re-apply edits."""
     from ..nlp import theme_statements
 
-    statements = pooled_statements(scope)
+    # The columns only (an organisation may have a million statements: no ORM object each).
+    statements = db.session.execute(_pooled(select(
+        Statement.id, Statement.text, Statement.kind, Statement.language, Statement.service_id,
+        Statement.said_on), scope)).all()
     if not statements:
         raise ThemingError("there are no shared (consented) statements for this choice yet")
     # Look the set up without making it yet: a flush here would hold SQLite's write lock
     # for the whole (long) theming, and every phone saving an answer would wait for it.
     ts = db.session.scalar(select(ThemeSet).filter_by(organisation_id=organisation.id,
                                                       scope=scope.key))
-    items = [{
+    items = ({
         "id": str(s.id), "text": s.text, "kind": s.kind, "language": s.language,
         "service": s.service_id, "period": _quarter(s.said_on),
-    } for s in statements]
+    } for s in statements)
     result = theme_statements(
         items, language=language, n_themes=n_themes, previous=ts.model if ts else None,
         edits=[e.edit for e in ts.edits] if ts else [], split=False, progress=progress)
@@ -84,13 +95,16 @@ def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None
     ts.model = result.model
     ts.result = {"themes": result.themes, "warnings": result.warnings}
     ts.updated_at = utcnow()
-    ids = {s.id for s in statements}
-    db.session.execute(delete(ThemeAssignment).where(
-        ThemeAssignment.theme_set_id == ts.id, ThemeAssignment.statement_id.in_(ids)))
-    db.session.add_all(
-        ThemeAssignment(theme_set_id=ts.id, statement_id=int(row["id"]),
-                        theme_id=row["theme_id"], kind=row.get("kind"))
-        for row in result.statements)
+    del statements
+    rows = result.statements
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        db.session.execute(delete(ThemeAssignment).where(
+            ThemeAssignment.theme_set_id == ts.id,
+            ThemeAssignment.statement_id.in_([int(row["id"]) for row in batch])))
+        db.session.execute(insert(ThemeAssignment), [
+            {"theme_set_id": ts.id, "statement_id": int(row["id"]), "theme_id": row["theme_id"],
+             "kind": row.get("kind")} for row in batch])
     db.session.commit()
     return ts
 
