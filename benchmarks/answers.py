@@ -4,7 +4,7 @@
 
 What it does, in one run (about 2 minutes with the defaults; loopback only; cleans up):
 
-1. A temporary instance folder with SQLite; ``reviewkit init``;
+1. A temporary instance folder with SQLite; ``reviewkit init``; ``reviewkit setup``;
    ``reviewkit invite BANK --count 100``.
 2. gunicorn (4 workers) serving reviewkit. 100 phones each open their invitation
    (GET /r/<token> with their own cookie jar), then the question page, and keep their resume key,
@@ -468,8 +468,9 @@ def main() -> int:
         phones: list[Phone] = []
         script = tmp / "answers.lua"
         if args.only != "bare":
-            log("reviewkit init")
+            log("reviewkit init, setup")
             cli(env, "init")
+            cli(env, "setup", "--name", "Benchmark", "--admin-email", "admin@example.org")
             links = cli(env, "invite", args.bank, "--count", str(args.connections)).split()
             tokens = [link.rsplit("/", 1)[1] for link in links if "/r/" in link]
             assert len(tokens) == args.connections, links

@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The application factory. ``config`` overrides settings (tests pass INSTANCE_PATH here)."""
     from . import config as settings_mod
     from .db import configure_engine
-    from .extensions import babel, db, limiter, login_manager, migrate
+    from .extensions import SessionInterface, babel, db, limiter, login_manager, migrate
     from .i18n import init_i18n, select_locale
     from .web import register_blueprints
     from .web.errors import register_error_handlers
@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance = Path(overrides.pop("INSTANCE_PATH", None) or settings_mod.instance_path_from_env())
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance.resolve()))
+    app.session_interface = SessionInterface()
     app.url_map.converters["int"] = DatabaseInt  # before any route is added
     app.config.update(settings_mod.settings(instance))
     app.config.update(overrides)

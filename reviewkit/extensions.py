@@ -1,5 +1,6 @@
 """Flask extensions, created once and bound to an app in :func:`reviewkit.create_app`."""
 
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -56,3 +57,16 @@ class RouteLimiter(Limiter):
 
 # In memory per process by default; set REVIEWKIT_RATELIMIT_STORAGE_URI (e.g. redis://) to share.
 limiter = RouteLimiter(key_func=get_remote_address, default_limits=[], application_limits=[])
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session as it is, with its serializer made once for each secret
+    key (and fallbacks) instead of on every request (making one runs its JSON serializer once
+    to test it: a thirtieth of saving an answer)."""
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = getattr(self, "_serializer", None)
+        if cached is None or cached[0] != key:
+            cached = self._serializer = (key, super().get_signing_serializer(app))
+        return cached[1]

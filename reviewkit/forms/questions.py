@@ -10,7 +10,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import (
     Field,
     PasswordField,
@@ -20,6 +22,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -39,11 +42,22 @@ LONGEST_TEXT = 10_000
 TOO_LONG = _l("Keep this under %(max)d characters.")
 
 
+class LazyCSRF(_FlaskFormCSRF):
+    """Flask-WTF's CSRF check as it is, with the token a page shows signed only when the page
+    is shown: a form that is sent, checked and answered with a redirect (every saved answer)
+    never shows one, and signing it cost a twentieth of saving an answer."""
+
+    def generate_csrf_token(self, csrf_token_field):
+        return LazyString(super().generate_csrf_token, csrf_token_field)
+
+
 class BaseForm(FlaskForm):
     """Every form strips surrounding whitespace, carries a CSRF token, and refuses a text longer
     than its field takes before any other check of that field (a slow check never sees it)."""
 
     class Meta:
+        csrf_class = LazyCSRF
+
         def bind_field(self, form, unbound_field, options):
             if (issubclass(unbound_field.field_class, (StringField, TextAreaField))
                     and not issubclass(unbound_field.field_class, PasswordField)):
@@ -52,7 +66,7 @@ class BaseForm(FlaskForm):
                 options = {**options, "filters": [_strip, *unbound_field.kwargs.get("filters", [])]}
             field = unbound_field.bind(form=form, **options)
             if isinstance(field, StringField):
-                _length_first(field)
+                _length_first(field, unbound_field)
             return field
 
 
@@ -65,21 +79,28 @@ def _strip(value: Any) -> Any:
     return CONTROL.sub("", value).strip() if isinstance(value, str) else value
 
 
-def _length_first(field: StringField) -> None:
+def _length_first(field: StringField, unbound: UnboundField) -> None:
     """Put the field's length check first, as a check that stops the others: the shortest
     Length max it declares (with its message), or LONGEST_LINE / LONGEST_TEXT. The field's
-    ``max_length`` says which."""
-    declared = sorted((v for v in field.validators if isinstance(v, Length) and v.max >= 0),
-                      key=lambda v: v.max)
-    limit = declared[0].max if declared else (
-        LONGEST_TEXT if isinstance(field, TextAreaField) else LONGEST_LINE)
-    message = (declared[0].message if declared else None) or TOO_LONG
-    field.max_length = limit
-    field.validators = [_LengthFirst(limit, message), *field.validators]
+    ``max_length`` says which. Worked out once per field of a form class (on its unbound
+    field, which every form of the class shares), not for every form made."""
+    first = getattr(unbound, "length_first", None)
+    if first is None:
+        declared = sorted((v for v in field.validators if isinstance(v, Length) and v.max >= 0),
+                          key=lambda v: v.max)
+        limit = declared[0].max if declared else (
+            LONGEST_TEXT if isinstance(field, TextAreaField) else LONGEST_LINE)
+        # "is None", not "or": a lazy message would be translated just to test it
+        message = declared[0].message if declared and declared[0].message is not None \
+            else TOO_LONG
+        first = unbound.length_first = _LengthFirst(limit, message)
+    field.max_length = first.limit
+    field.validators = [first, *field.validators]
 
 
 class _LengthFirst:
-    """Stops a field's checks at once when its text is longer than ``limit``."""
+    """Stops a field's checks at once when its text is longer than ``limit``. Holds nothing
+    of one form: one is shared by every form of a class."""
 
     field_flags: ClassVar[dict] = {}
 

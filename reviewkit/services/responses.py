@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..banks import Bank, Question
+from ..db import Prepared
 from ..extensions import db
 from ..models import Answer, BankVersion, Invitation, Response
 from ..models.banks import frozen_bank
@@ -62,14 +63,14 @@ def _sheet_query():
     )
 
 
-_SHEET_QUERY = _sheet_query()
+_SHEET_QUERY = Prepared(lambda _dialect: _sheet_query())
 
 
 def find_response(resume_key: str) -> Sheet | None:
     """The response with this resume key, its bank and its answers (one query), or None."""
     if not resume_key or len(resume_key) > 64:
         return None
-    rows = db.session.connection().execute(_SHEET_QUERY, {"key": resume_key}).all()
+    rows = _SHEET_QUERY.run(db.engine, {"key": resume_key})
     if not rows:
         return None
     (rid, key, language, easy_read, pooled, submitted, bank_id, version, checksum,
@@ -213,15 +214,16 @@ def save_answer(
         "created_at": now,
         "updated_at": now,
     }
-    # One statement, then commit: the write lock is held for as short a time as possible.
-    # Core, not the ORM: nothing here needs the unit of work. (The response row is not touched:
-    # each answer carries its own times, and the response's are those of its own settings.)
-    answer_id = db.session.connection().execute(
-        _upsert_statement(db.session.get_bind().dialect.name), row).scalar_one()
-    db.session.commit()
-    if isinstance(response, Response):  # the rest of a request (or a script) reads it again
-        db.session.expire(response, ["answers"])
+    if isinstance(response, Response):  # a script's or a test's record, in their session
+        db.session.execute(_upsert_statement(db.session.get_bind().dialect.name), row)
+        db.session.commit()
+        db.session.expire(response, ["answers"])  # the rest of the script reads them again
         return
+    # The phone journey: one statement, committed at once on a connection of its own, so the
+    # write lock is held for as short a time as possible; no ORM unit of work. (The response
+    # row is not touched: each answer carries its own times, and the response's are those of
+    # its own settings.)
+    answer_id = _UPSERT.run(db.engine, row, commit=True)[0][0]
     stored = StoredAnswer(answer_id, question_id, row["value"], skipped)
     response.answers = [a for a in response.answers if a.question_id != question_id] + [stored]
 
@@ -240,6 +242,9 @@ def _upsert_statement(dialect: str):
         set_={k: stmt.excluded[k] for k in ("value", "skipped", "language", "easy_read",
                                             "updated_at")},
     ).returning(Answer.id)
+
+
+_UPSERT = Prepared(_upsert_statement)
 
 
 def next_question(response: Sheet | Response, after: str | None = None) -> Question | None:
