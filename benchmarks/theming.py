@@ -387,8 +387,10 @@ def main() -> None:
         big = spawn(sys.executable, "engine", args.data, None, args.scale)
         if big:
             unassigned = sum(a == "-1" for a in big["assign"]) / len(big["assign"])
-            print(f"  {big['n']:,} answers: {big['seconds']:.1f} s, peak {big['peak_mb']:.0f} MB, "
-                  f"{big['n_themes']} themes, {unassigned:.1%} unassigned")
+            print(f"  {big['n']:,} answers: {big['seconds']:.1f} s "
+                  f"({big['cpu_seconds']:.1f} cpu s), peak {big['peak_mb']:.0f} MB, "
+                  f"{big['n_themes']} themes, "
+                  f"{unassigned:.1%} unassigned; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
