@@ -62,4 +62,8 @@ from .indicators import Indicator, IndicatorValue  # noqa: E402
 
 __all__ += ["Indicator", "IndicatorValue"]
 
+from .catalogs import SavedCatalog  # noqa: E402
+
+__all__ += ["SavedCatalog"]
+
 history.configure()  # last: every model is defined

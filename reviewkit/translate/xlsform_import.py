@@ -5,11 +5,9 @@ into ``<translations>/<lang>/LC_MESSAGES/banks.po``, each file replaced atomical
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from werkzeug.utils import secure_filename
 
 from ..banks.xlsform import ImportResult
 from ..banks.xlsform_export import bank_yaml
+from ..services.catalog_store import write_file
 from . import catalogs
 from .extract import iter_bank_messages
 
@@ -54,14 +53,6 @@ def forget_upload(instance: Path, key: str) -> None:
         shutil.rmtree(_folder(instance) / key, ignore_errors=True)
 
 
-def _replace(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".import-", dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    Path(tmp).replace(path)
-
-
 def save_import(result: ImportResult, banks_dir: Path, translations_dir: Path,
                 source_name: str) -> tuple[Path, dict[str, int]]:
     """Write the bank and merge its translations; returns the bank file and the number of
@@ -70,7 +61,7 @@ def save_import(result: ImportResult, banks_dir: Path, translations_dir: Path,
     target = Path(banks_dir) / f"{bank.id}.yaml"
     header = (f"# Imported from {source_name} on the translator's pages.\n"
               "# Check the easy read and pictograms; schema: docs/question-banks.md.\n")
-    _replace(target, (header + bank_yaml(bank)).encode("utf-8"))
+    write_file(target, (header + bank_yaml(bank)).encode("utf-8"))
     saved: dict[str, int] = {}
     messages = [(ctx, english, comments)
                 for _l, _f, (ctx, english), comments in iter_bank_messages(bank, None)]
@@ -90,5 +81,5 @@ def save_import(result: ImportResult, banks_dir: Path, translations_dir: Path,
                 cat.add(english, texts[key], auto_comments=comments, context=context,
                         user_comments=[f"imported from {source_name}"])
                 saved[lang] = saved.get(lang, 0) + 1
-        _replace(po, catalogs.render(cat))
+        write_file(po, catalogs.render(cat))
     return target, saved

@@ -1,10 +1,11 @@
 """Translator pages: coverage per language and bank, easy-read warnings, a phone preview of any
 question in any language and variant, and PO file download and upload.
 
-Translators and admins (Permission.BANKS). Uploaded PO files replace
-``translations/<lang>/LC_MESSAGES/<domain>.po`` only when they pass the same checks as
-``reviewkit translations compile``; then the running process reloads its catalogues (and any
-other worker does so within a few seconds, see :func:`_reload_if_changed`).
+Translators and admins (Permission.BANKS). An uploaded PO file that passes the same checks as
+``reviewkit translations compile`` is stored in the database, then replaces
+``translations/<lang>/LC_MESSAGES/<domain>.po`` of the server that took it, which reloads its
+catalogues; every other worker and server writes it to its own folder and reloads within a few
+seconds (see :func:`_reload_if_changed`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
+from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
@@ -41,6 +43,7 @@ from ..banks.easyread import check_bank, check_translation
 from ..banks.loader import compose_yaml
 from ..banks.schema import SLUG
 from ..config import REPO_ROOT
+from ..extensions import db
 from ..forms import answer_form
 from ..forms.questions import BaseForm
 from ..localise import question_view
@@ -92,9 +95,18 @@ def _name(lang: str) -> str:
 
 
 # --- reloading after an upload ----------------------------------------------------------------
+# A save is stored in the database (the copy every server shares) and written to this server's
+# translations folder; every server looks every few seconds for a higher stored version than it
+# has written, and for a PO file changed in its folder, and reloads when it finds one.
 
-_seen: dict[str, float] = {}
-_checked = {"at": 0.0}
+CHECK_SECONDS = 3  # how often a worker looks (the app setting TRANSLATIONS_CHECK_SECONDS)
+
+
+def _state() -> dict:
+    """This app's record: the PO files' times when it last loaded them, when it last looked,
+    and the highest saved version it has written to its folder."""
+    return current_app.extensions.setdefault(
+        "reviewkit.translations", {"seen": {}, "checked": None, "version": 0})
 
 
 def _po_mtimes(source: Path) -> dict[str, float]:
@@ -125,23 +137,65 @@ def reload_catalogs(source: Path | None = None, lang: str | None = None) -> None
     refresh()
     translations.forget()
     xlsform_export.forget_interface()
-    _seen.clear()
-    _seen.update(_po_mtimes(source))
+    _state()["seen"] = _po_mtimes(source)
+
+
+def _newest_saved() -> int | None:
+    """The highest saved version in the database; None before the database is upgraded to
+    hold them (``reviewkit init``). A database that does not answer is not hidden (503)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..services.catalog_store import newest_version
+    from .errors import database_unreachable
+
+    try:
+        return newest_version()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        if database_unreachable(exc):
+            raise
+        current_app.logger.warning("saved translations cannot be read (run reviewkit init): %s",
+                                   str(getattr(exc, "orig", None) or exc).splitlines()[0])
+        return None
+
+
+def _write_saved(source: Path) -> bool:
+    """Write the saved files newer than this server has into its folder; True if any."""
+    from ..services.catalog_store import write_newer
+
+    state = _state()
+    newest = _newest_saved()
+    if newest is None or newest <= state["version"]:
+        return False
+    state["version"] = write_newer(source, state["version"])
+    return True
 
 
 @bp.before_app_request
 def _reload_if_changed() -> None:
-    """Another worker took an upload: notice within a few seconds and reload here too."""
+    """Another server or worker took a save: notice within a few seconds and reload here too."""
+    state = _state()
     now = time.monotonic()
-    if now - _checked["at"] < 3 or request.endpoint == "static":
+    every = current_app.config.get("TRANSLATIONS_CHECK_SECONDS", CHECK_SECONDS)
+    if state["checked"] is not None and now - state["checked"] < every \
+            or request.endpoint == "static":
         return
-    _checked["at"] = now
+    state["checked"] = now
     source = source_dir()
+    saved = _write_saved(source)
     current = _po_mtimes(source)
-    if not _seen:
-        _seen.update(current)
-    elif current != _seen:
+    if not state["seen"] and not saved:
+        state["seen"] = current
+    elif saved or current != state["seen"]:
         reload_catalogs(source)
+
+
+def _share(lang: str, domain: str, data: bytes) -> None:
+    """Store a saved PO file for every server, and write it (and any other newer one) here."""
+    from ..services.catalog_store import store, write_newer
+
+    store(lang, domain, data, current_user.id)
+    _state()["version"] = write_newer(source_dir(), _state()["version"])
 
 
 # --- coverage ---------------------------------------------------------------------------------
@@ -331,7 +385,7 @@ def upload(lang: str):
                 form.po_file.errors.append(_("Line %(line)d: %(reason)s", line=p.line,
                                              reason=reason))
             return _language_page(lang, form, 400)
-        tmp.replace(target)  # atomic: a reader sees the old file or the new one
+        _share(lang, domain, raw)  # the database first, then this server's folder
     finally:
         tmp.unlink(missing_ok=True)
     reload_catalogs(source_dir(), lang)
@@ -452,6 +506,8 @@ def import_save(key: str):
         return _import_page(form, 400, key=key, file=path.name, result=result)
     target, saved = save_import(result, banks_dir, source_dir(), path.name)
     sync_banks([target])
+    for lang in saved:  # its translations, for every server
+        _share(lang, "banks", (source_dir() / lang / "LC_MESSAGES" / "banks.po").read_bytes())
     reload_catalogs(source_dir())
     forget_upload(current_app.instance_path, key)
     flash(_("%(bank)s is saved: %(n)d questions, %(skipped)d rows left out, translations in "
