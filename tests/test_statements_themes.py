@@ -89,3 +89,40 @@ def test_bad_edit_is_refused_with_a_reason(app):
     ts = run_themes(org, Scope(org.id), n_themes=5)
     with pytest.raises(ThemingError, match="rename needs a non-empty label"):
         add_edit(ts, {"op": "rename", "theme": "t1", "label": " "})
+
+
+def test_assignments_are_written_in_batches_the_database_can_take(app, monkeypatch):
+    """An organisation-wide run rewrites its assignments a batch of ids at a time: one IN list
+    of every statement id passed SQLite's limit of 32,766 values above that many statements.
+    Here the connection's limit is lowered to 200 values and the batch to 20 ids, so 300
+    statements need several batches."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from reviewkit.services import themes as themes_service
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the parameter limit is set on an SQLite connection")
+    org = the_organisation()
+    texts = [f"{t} ({i})" for i, t in enumerate(TEXTS * 5)][:300]
+    _store(org, texts)
+    run_themes(org, Scope(org.id), n_themes=5)  # the first run: earlier assignments to replace
+
+    def low_limit(dbapi_connection, _record):
+        dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 200)
+
+    db.session.remove()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", low_limit)
+    monkeypatch.setattr(themes_service, "BATCH", 20)
+    try:
+        org = the_organisation()
+        ts = run_themes(org, Scope(org.id))
+        assigned = db.session.scalars(select(ThemeAssignment.statement_id)
+                                      .where(ThemeAssignment.theme_set_id == ts.id)).all()
+        assert sorted(assigned) == sorted(db.session.scalars(select(Statement.id)).all())
+    finally:
+        db.session.remove()
+        event.remove(db.engine, "connect", low_limit)
+        db.engine.dispose()
