@@ -25,6 +25,11 @@ What it does, in one run (about 2 minutes with the defaults; loopback only; clea
 
 The load generator shares the machine's CPUs with the servers: the table shows the CPU seconds
 used by wrk and by the gunicorn workers during each measured run.
+
+Figures before and after the work on issue 19 point 7 (gunicorn CPU per answer 3.9 -> 2.2-2.5
+ms with gthread, 4.7 -> 2.2-3.1 ms with sync; ratio to bare 0.13 -> 0.18-0.38 and 0.51 -> 0.45,
+moving with the machine's load; the goal of 0.5 not met) and the top of the profile:
+benchmarks/README.md, "Where the time went".
 """
 
 from __future__ import annotations
