@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401  (reviewkit.__version__)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -431,7 +431,7 @@ def _version() -> str:
     try:
         return version("reviewkit")
     except PackageNotFoundError:
-        from .. import __version__
+        from ..version import __version__
 
         return __version__
 

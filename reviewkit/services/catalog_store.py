@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import __version__
 from ..extensions import db
 from ..models import SavedCatalog
 from ..models.base import utcnow
+from ..version import __version__
 
 
 def store(lang: str, domain: str, data: bytes, user_id: int | None) -> int:

@@ -178,7 +178,7 @@ def _reload_if_changed() -> None:
     now = time.monotonic()
     every = current_app.config.get("TRANSLATIONS_CHECK_SECONDS", CHECK_SECONDS)
     if state["checked"] is not None and now - state["checked"] < every \
-            or request.endpoint == "static":
+            or request.endpoint in {"static", "pages.healthz"}:
         return
     state["checked"] = now
     source = source_dir()
