@@ -110,6 +110,7 @@ sections:
   - id: hours
     type: number
     decimal: true
+    min: 0
     text: Hours of help a week?
     easy_read: Hours of help?
     pictogram: question
@@ -178,6 +179,8 @@ def test_phone_pages_check_numbers_dates_and_times_and_store_them(typed_app, tmp
     assert url.endswith("/q/hours") and 'inputmode="decimal"' in page(url).html
     answer(url, "lots", "Please enter a number, like 12 or 2.5.")
     url = answer(url, "7.5", None)
+    # an answer that may be below 0 gets the full keyboard: an iPhone's digits keypad has no minus
+    assert url.endswith("/q/owed") and "inputmode" not in page(url).html
     url = answer(url, "-1,200", None)  # English thousands, read by Babel
     assert url.endswith("/q/last-visit") and "For example, 25/12/2024" in page(url)
     answer(url, "31/02/2024", "Please enter a date, like 25/12/2024.")
