@@ -200,7 +200,7 @@ def n_micro(n: int, k: int) -> int:
     return int(min(MAX_MICRO, max(2 * k, round(n / MICRO_SIZE))))
 
 
-def micro_merge(x, k: int, seed: int, min_size: int = 1) -> np.ndarray:
+def micro_merge(x, k: int, seed: int, min_size: int = 1, runs: int | None = None) -> np.ndarray:
     """Theme centroids: k-means into many micro-clusters, then merge them (average linkage).
 
     Fine k-means finds tight groups of statements that say the same thing; average-linkage
@@ -208,6 +208,8 @@ def micro_merge(x, k: int, seed: int, min_size: int = 1) -> np.ndarray:
     equal-size pull of a coarse k-means, so a large topic is not cut into arbitrary slices
     while a small, distinct one keeps its own theme. The tree is cut where ``k`` groups have at
     least ``min_size`` statements; the statements of smaller groups go to their nearest theme.
+    ``runs`` (default ``CONSENSUS_RUNS``) above 1: the micro-clusters are merged on how often
+    that many merges with other seeds put their statements in one theme (co-association).
     """
     from scipy.cluster.hierarchy import fcluster, linkage
 
@@ -222,7 +224,9 @@ def micro_merge(x, k: int, seed: int, min_size: int = 1) -> np.ndarray:
     if len(used) <= k:
         return micro[used]
     means = np.vstack([mean_unit(x, np.flatnonzero(best == c)) for c in used]).astype(np.float64)
-    tree = linkage(means, method="average", metric="cosine")
+    runs = CONSENSUS_RUNS if runs is None else runs
+    tree = (linkage(means, method="average", metric="cosine") if runs <= 1
+            else _consensus_tree(x, best, used, k, seed, min_size, runs))
     for cut in range(k, len(used) + 1):
         groups = fcluster(tree, cut, criterion="maxclust") - 1
         big = np.bincount(groups, weights=sizes[used]) >= min_size
@@ -233,6 +237,32 @@ def micro_merge(x, k: int, seed: int, min_size: int = 1) -> np.ndarray:
     member_group = group[best]
     keep = [g for g in range(groups.max() + 1) if big[g]][:k] or [int(np.argmax(big))]
     return np.vstack([mean_unit(x, np.flatnonzero(member_group == g)) for g in keep])
+
+
+CONSENSUS_RUNS = 1  # 1: merge micro-clusters by their centroids' cosine (see micro_merge)
+
+
+def _consensus_tree(x, best: np.ndarray, used: np.ndarray, k: int, seed: int, min_size: int,
+                    runs: int):
+    """Average-linkage tree of the micro-clusters ``used`` (``best``: each row's) on
+    co-association: for two micro-clusters, the chance that a statement of each lands in the
+    same theme over ``runs`` micro-merges with other seeds."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    row = np.full(int(used.max()) + 1, -1)
+    row[used] = np.arange(len(used))
+    co = np.zeros((len(used), len(used)))
+    for r in range(runs):
+        theme = nearest(x, micro_merge(x, k, seed + 1000 * (r + 1), min_size, runs=1))[0]
+        share = np.zeros((len(used), int(theme.max()) + 1))
+        np.add.at(share, (row[best], theme), 1.0)
+        share /= np.maximum(share.sum(axis=1, keepdims=True), 1.0)
+        co += share @ share.T
+    dist = 1.0 - co / runs
+    dist = np.clip((dist + dist.T) / 2, 0.0, 1.0)
+    np.fill_diagonal(dist, 0.0)
+    return linkage(squareform(dist, checks=False), method="average")
 
 
 def distinct_rows(x, limit: int) -> int:
