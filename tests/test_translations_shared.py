@@ -33,11 +33,19 @@ def _translations(folder: Path) -> dict:
             "TRANSLATIONS_CHECK_SECONDS": 0}
 
 
+def _banks(tmp_path: Path, name: str) -> Path:
+    """A server's own copy of question_banks/, as shipped."""
+    target = tmp_path / name / "banks"
+    shutil.copytree(REPO_ROOT / "question_banks", target)
+    return target
+
+
 def _server(first, tmp_path: Path, name: str):
-    """Another app server on ``first``'s database: its own instance folder and translations."""
+    """Another app server on ``first``'s database: its own instance folder, translations and
+    banks folder."""
     folder = _folder(tmp_path, name)
     server = create_app({"INSTANCE_PATH": tmp_path / name / "instance", "TESTING": True,
-                         "BANKS_PATH": first.config["BANKS_PATH"],
+                         "BANKS_PATH": str(_banks(tmp_path, name)),
                          "SQLALCHEMY_DATABASE_URI": first.config["SQLALCHEMY_DATABASE_URI"],
                          **_translations(folder)})
     server.test_client_class = first.test_client_class
@@ -65,9 +73,8 @@ def _first_server(tmp_path: Path):
     from reviewkit.services.setup import init_database
     from reviewkit.services.users import create_user
 
-    banks = tmp_path / "a" / "banks"
-    shutil.copytree(REPO_ROOT / "question_banks", banks)
-    a = make_app(tmp_path / "a", BANKS_PATH=str(banks), **_translations(_folder(tmp_path, "a")))
+    a = make_app(tmp_path / "a", BANKS_PATH=str(_banks(tmp_path, "a")),
+                 **_translations(_folder(tmp_path, "a")))
     with a.app_context():
         assert not init_database().problems
         org = Organisation(name="Test Org", slug="test-org")
@@ -86,7 +93,7 @@ def _close(servers) -> None:
 
 
 def test_a_save_through_one_server_is_served_by_the_others(tmp_path: Path):
-    from reviewkit.models import SavedCatalog
+    from reviewkit.models import SavedFile
 
     a = _first_server(tmp_path)
     b = _server(a, tmp_path, "b")
@@ -110,15 +117,16 @@ def test_a_save_through_one_server_is_served_by_the_others(tmp_path: Path):
         servers.append(c)
         assert ">Ymlaen</button>" in _continue_button(c)
         with a.app_context():  # the save as a reviewkit release before this one took it
-            db.session.execute(update(SavedCatalog).values(release="0.0.1"))
+            db.session.execute(update(SavedFile).values(release="0.0.1"))
             db.session.commit()
         # a server of this release keeps the release's own file (its new messages)
         d = _server(a, tmp_path, "d")
         servers.append(d)
         assert ">Parhau</button>" in _continue_button(d)
         with a.app_context():
-            stored = db.session.query(SavedCatalog).one()
-            assert (stored.lang, stored.domain, stored.version) == ("cy", "messages", 1)
+            stored = db.session.query(SavedFile).one()
+            assert (stored.kind, stored.name, stored.version) == (
+                "po", "cy/LC_MESSAGES/messages.po", 1)
             assert stored.content == text.encode()
     finally:
         _close(servers)

@@ -62,8 +62,8 @@ from .indicators import Indicator, IndicatorValue  # noqa: E402
 
 __all__ += ["Indicator", "IndicatorValue"]
 
-from .catalogs import SavedCatalog  # noqa: E402
+from .saved_files import SavedFile  # noqa: E402
 
-__all__ += ["SavedCatalog"]
+__all__ += ["SavedFile"]
 
 history.configure()  # last: every model is defined

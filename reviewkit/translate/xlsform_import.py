@@ -15,7 +15,7 @@ from werkzeug.utils import secure_filename
 
 from ..banks.xlsform import ImportResult
 from ..banks.xlsform_export import bank_yaml
-from ..services.catalog_store import write_file
+from ..services.saved_files import IMPORT_HEADER, write_file
 from . import catalogs
 from .extract import iter_bank_messages
 
@@ -59,8 +59,8 @@ def save_import(result: ImportResult, banks_dir: Path, translations_dir: Path,
     translations saved per language. Languages reviewkit does not have are not saved."""
     bank = result.bank
     target = Path(banks_dir) / f"{bank.id}.yaml"
-    header = (f"# Imported from {source_name} on the translator's pages.\n"
-              "# Check the easy read and pictograms; schema: docs/question-banks.md.\n")
+    header = (IMPORT_HEADER.format(source=source_name)
+              + "# Check the easy read and pictograms; schema: docs/question-banks.md.\n")
     write_file(target, (header + bank_yaml(bank)).encode("utf-8"))
     saved: dict[str, int] = {}
     messages = [(ctx, english, comments)

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Organisation
 from ..services.register import months_before, today_
 from .auth import public
+from .translate import without_saved_files_check
 
 bp = Blueprint("pages", __name__)
 
@@ -29,6 +30,7 @@ def about():
 
 @bp.get("/healthz")
 @public
+@without_saved_files_check
 def healthz():
     """For the load balancer: 200 when the database (and Redis, when set) answer; 503 with a
     plain line for each part that does not (details go to the log, not to the caller)."""

@@ -5,7 +5,8 @@ Translators and admins (Permission.BANKS). An uploaded PO file that passes the s
 ``reviewkit translations compile`` is stored in the database, then replaces
 ``translations/<lang>/LC_MESSAGES/<domain>.po`` of the server that took it, which reloads its
 catalogues; every other worker and server writes it to its own folder and reloads within a few
-seconds (see :func:`_reload_if_changed`).
+seconds (see :func:`_reload_if_changed`). A bank imported from an XLSForm is shared the same
+way: stored, then written to REVIEWKIT_BANKS_PATH of every server.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from ..extensions import db
 from ..forms import answer_form
 from ..forms.questions import BaseForm
 from ..localise import question_view
+from ..services.saved_files import BANK, PO, newest_version, po_name, store, write_newer
 from ..translate import catalogs
 from .auth import Permission, requires
 
@@ -95,18 +97,31 @@ def _name(lang: str) -> str:
 
 
 # --- reloading after an upload ----------------------------------------------------------------
-# A save is stored in the database (the copy every server shares) and written to this server's
-# translations folder; every server looks every few seconds for a higher stored version than it
-# has written, and for a PO file changed in its folder, and reloads when it finds one.
+# A save (a PO file, or a bank imported from an XLSForm) is stored in the database (the copy
+# every server shares) and written to this server's folder; every server looks every few
+# seconds for a higher stored version than it has written, and for a PO file changed in its
+# folder, writes what it lacks and reloads the catalogues when a PO file changed.
 
 CHECK_SECONDS = 3  # how often a worker looks (the app setting TRANSLATIONS_CHECK_SECONDS)
 
 
+def without_saved_files_check(view):
+    """A route that answers without the look for saved files (which asks the database): the
+    health check says itself, in plain words, that the database does not answer."""
+    view.without_saved_files_check = True
+    return view
+
+
 def _state() -> dict:
     """This app's record: the PO files' times when it last loaded them, when it last looked,
-    and the highest saved version it has written to its folder."""
+    and the highest saved version it has written to its folders."""
     return current_app.extensions.setdefault(
         "reviewkit.translations", {"seen": {}, "checked": None, "version": 0})
+
+
+def _folders() -> dict[str, Path]:
+    """Where each kind of saved file goes on this server."""
+    return {PO: source_dir(), BANK: Path(current_app.config["BANKS_PATH"])}
 
 
 def _po_mtimes(source: Path) -> dict[str, float]:
@@ -145,7 +160,6 @@ def _newest_saved() -> int | None:
     hold them (``reviewkit init``). A database that does not answer is not hidden (503)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..services.catalog_store import newest_version
     from .errors import database_unreachable
 
     try:
@@ -154,21 +168,21 @@ def _newest_saved() -> int | None:
         db.session.rollback()
         if database_unreachable(exc):
             raise
-        current_app.logger.warning("saved translations cannot be read (run reviewkit init): %s",
-                                   str(getattr(exc, "orig", None) or exc).splitlines()[0])
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        current_app.logger.warning("saved translations and banks cannot be read (run "
+                                   "reviewkit init): %s", reason)
         return None
 
 
-def _write_saved(source: Path) -> bool:
-    """Write the saved files newer than this server has into its folder; True if any."""
-    from ..services.catalog_store import write_newer
-
+def _write_saved() -> bool:
+    """Write the saved files newer than this server has into its folders; True if a PO file
+    was written."""
     state = _state()
     newest = _newest_saved()
     if newest is None or newest <= state["version"]:
         return False
-    state["version"] = write_newer(source, state["version"])
-    return True
+    state["version"], written = write_newer(_folders(), state["version"])
+    return PO in written
 
 
 @bp.before_app_request
@@ -178,11 +192,13 @@ def _reload_if_changed() -> None:
     now = time.monotonic()
     every = current_app.config.get("TRANSLATIONS_CHECK_SECONDS", CHECK_SECONDS)
     if state["checked"] is not None and now - state["checked"] < every \
-            or request.endpoint in {"static", "pages.healthz"}:
+            or request.endpoint == "static" \
+            or getattr(current_app.view_functions.get(request.endpoint),
+                       "without_saved_files_check", False):
         return
     state["checked"] = now
     source = source_dir()
-    saved = _write_saved(source)
+    saved = _write_saved()
     current = _po_mtimes(source)
     if not state["seen"] and not saved:
         state["seen"] = current
@@ -190,12 +206,10 @@ def _reload_if_changed() -> None:
         reload_catalogs(source)
 
 
-def _share(lang: str, domain: str, data: bytes) -> None:
-    """Store a saved PO file for every server, and write it (and any other newer one) here."""
-    from ..services.catalog_store import store, write_newer
-
-    store(lang, domain, data, current_user.id)
-    _state()["version"] = write_newer(source_dir(), _state()["version"])
+def _share(kind: str, name: str, data: bytes) -> None:
+    """Store a saved file for every server, and write it (and any other newer one) here."""
+    store(kind, name, data, current_user.id)
+    _state()["version"] = write_newer(_folders(), _state()["version"])[0]
 
 
 # --- coverage ---------------------------------------------------------------------------------
@@ -385,7 +399,7 @@ def upload(lang: str):
                 form.po_file.errors.append(_("Line %(line)d: %(reason)s", line=p.line,
                                              reason=reason))
             return _language_page(lang, form, 400)
-        _share(lang, domain, raw)  # the database first, then this server's folder
+        _share(PO, po_name(lang, domain), raw)  # the database first, then this server's folder
     finally:
         tmp.unlink(missing_ok=True)
     reload_catalogs(source_dir(), lang)
@@ -485,7 +499,7 @@ def import_upload():
 @requires(Permission.BANKS)
 def import_save(key: str):
     """Save the bank the person has read the report of, under the id they chose."""
-    from ..services.banks import sync_banks
+    from ..services.banks import latest_version, sync_banks
     from ..translate.xlsform_import import forget_upload, kept_upload, save_import
 
     if kept_upload(current_app.instance_path, key) is None:  # saved already, or too old
@@ -498,7 +512,8 @@ def import_save(key: str):
     if result is None:
         abort(400)  # the same file imported a moment ago
     banks_dir = Path(current_app.config["BANKS_PATH"])
-    if valid and (result.bank.id in _banks() or (banks_dir / f"{result.bank.id}.yaml").exists()):
+    if valid and (result.bank.id in _banks() or (banks_dir / f"{result.bank.id}.yaml").exists()
+                  or latest_version(result.bank.id) is not None):  # on another server too
         form.bank_id.errors.append(_("There is already a bank called %(id)s; choose another id",
                                      id=result.bank.id))
         valid = False
@@ -506,8 +521,10 @@ def import_save(key: str):
         return _import_page(form, 400, key=key, file=path.name, result=result)
     target, saved = save_import(result, banks_dir, source_dir(), path.name)
     sync_banks([target])
-    for lang in saved:  # its translations, for every server
-        _share(lang, "banks", (source_dir() / lang / "LC_MESSAGES" / "banks.po").read_bytes())
+    _share(BANK, target.name, target.read_bytes())  # the bank file, for every server
+    for lang in saved:  # and its translations
+        _share(PO, po_name(lang, "banks"),
+               (source_dir() / po_name(lang, "banks")).read_bytes())
     reload_catalogs(source_dir())
     forget_upload(current_app.instance_path, key)
     flash(_("%(bank)s is saved: %(n)d questions, %(skipped)d rows left out, translations in "
