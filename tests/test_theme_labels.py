@@ -78,6 +78,19 @@ def test_near_identical_labels_are_told_apart():
     assert not _Used([labels["a"]], "en").clashes(labels["b"]), labels
 
 
+def test_a_label_never_ends_on_a_small_joining_word():
+    # Two themes of "Nothing": the second may not have "Nothing at all", and used to get
+    # "Nothing at" (a phrase cut short) instead.
+    nothing_more = ["Nothing", "nothing", "Nothing.", "Nothing at all really",
+                    "Nothing at all thanks"]
+    _texts, labels = _labels({"a": CLUSTERS["nothing"], "b": nothing_more})
+    _check(labels)
+    assert labels["a"] == "Nothing at all"
+    for label in labels.values():
+        assert label.split()[-1].lower() not in {"at", "to", "of", "for", "and", "in", "on",
+                                                 "with", "the", "a"}, labels
+
+
 def test_generic_words_alone_never_make_a_label():
     generic = ["Good", "Good.", "good", "Very good", "Good good"] * 2
     _texts, labels = _labels({"g": generic, "bus": CLUSTERS["bus"]})

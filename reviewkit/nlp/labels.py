@@ -123,6 +123,8 @@ class _Theme:
                             continue
                         if len(lem[lo]) < 2 or len(lem[hi - 1]) < 2:
                             continue
+                        if words[hi - 1] in _INNER_OK:
+                            continue  # never a phrase cut short: "Nothing at", "Transport to"
                         n_stop = sum(stop[lo:hi])
                         if not empty_ok and (
                                 (stop[lo] and words[lo] not in _START_OK)
