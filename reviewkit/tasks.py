@@ -13,6 +13,9 @@ process, with Huey's in-memory storage: Huey's own test mode.
 
 A job's progress is kept in Huey's key/value store under ``progress:<job id>``, and who asked
 for it under ``job:<job id>``, so the progress page can show it to that organisation only.
+The progress is a dict: ``stage`` (one of ``STAGES``, then "done" or "failed"), ``done`` and
+``total`` (statements read so far, of all), ``at`` (when it was written) and ``stages`` (each
+stage reached so far, in order, with when it began).
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ def _make_huey():
 
 
 huey = _make_huey()
+# The steps of an organisation-wide theming run, in order, as the progress page counts them:
+# vectors made for the statements, grouped into themes, the themes named, their assignments
+# saved, the gap analysis's numbers counted and checked (small numbers hidden).
+STAGES = ("reading", "grouping", "naming", "saving", "counting")
 _worker_app = None
 
 
@@ -115,25 +122,30 @@ def theme_organisation(organisation_id: int, bank_id: str | None = None,
             Statement.organisation_id == organisation_id, Statement.pooled.is_(True),
             Statement.deleted_at.is_(None),
             *([Statement.bank_id == bank_id] if bank_id else []))) or 0
-        done = 0
-        _set(f"progress:{job}", {"stage": "reading", "done": 0, "total": total,
-                                 "at": utcnow().isoformat()})
+        now: dict[str, Any] = {"stage": None, "done": 0, "total": total, "stages": []}
+
+        def stage(name: str) -> None:
+            at = utcnow().isoformat()
+            now["stages"] = [*now["stages"], {"stage": name, "at": at}]
+            if name not in ("reading", "failed"):  # the statements are all read by then
+                now["done"] = total
+            now.update(stage=name, at=at)
+            _set(f"progress:{job}", dict(now))
 
         def progress(n: int) -> None:
-            nonlocal done
-            done += n
-            _set(f"progress:{job}", {"stage": "reading", "done": min(done, total),
-                                     "total": total, "at": utcnow().isoformat()})
+            now.update(done=min(now["done"] + n, total), at=utcnow().isoformat())
+            _set(f"progress:{job}", dict(now))
+
+        stage("reading")
 
         org = db.session.get(Organisation, organisation_id)
         try:
-            ts = run_themes(org, scope, progress=progress)
+            ts = run_themes(org, scope, progress=progress, stage=stage)
         except ThemingError as exc:
-            _set(f"progress:{job}", {"stage": "failed", "done": done, "total": total})
+            stage("failed")
             return {"error": str(exc)}
         # count and audit the small numbers now, so the analysis page opens at once
-        _set(f"progress:{job}", {"stage": "counting", "done": total, "total": total,
-                                 "at": utcnow().isoformat()})
+        stage("counting")
         try:
             from .reports.gap import prepare
 
@@ -143,7 +155,7 @@ def theme_organisation(organisation_id: int, bank_id: str | None = None,
             import logging
 
             logging.getLogger(__name__).exception("preparing the gap analysis failed")
-        _set(f"progress:{job}", {"stage": "done", "done": total, "total": total})
+        stage("done")
         return {"themes": len((ts.result or {}).get("themes", [])), "statements": total,
                 "scope": ts.scope}
 

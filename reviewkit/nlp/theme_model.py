@@ -57,10 +57,11 @@ def new_theme(tid: str, centroid: np.ndarray, label: str = "") -> dict:
     }
 
 
-def fresh_model(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
+def fresh_model(x, content_idx, tokens, code, n_themes, max_unassigned, seed, stage=None):
     """(model, {statement index: theme id}) from the vectors ``x`` of one set, from scratch.
 
-    Only the rows ``content_idx`` (statements with words) are clustered and assigned."""
+    Only the rows ``content_idx`` (statements with words) are clustered and assigned.
+    ``stage("naming")`` is called when the clusters are made, before they are labelled."""
     from .labels import label_themes
 
     model = {
@@ -121,14 +122,18 @@ def fresh_model(x, content_idx, tokens, code, n_themes, max_unassigned, seed):
             tid = ids[int(best[j])]
             assign[int(i)] = tid
             groups[tid].append(int(i))
+    if stage:
+        stage("naming")
     labels = label_themes(groups, tokens, code)
     model["themes"] = [new_theme(ids[c], centroids[c], labels[ids[c]]) for c in order]
     return model, assign
 
 
 
-def update_model(previous, x, content_idx, tokens, code, max_unassigned, seed, n_themes):
-    """(model, {statement index: theme id}) that keep the themes of ``previous`` (see above)."""
+def update_model(previous, x, content_idx, tokens, code, max_unassigned, seed, n_themes,
+                 stage=None):
+    """(model, {statement index: theme id}) that keep the themes of ``previous`` (see above);
+    ``stage("naming")`` as in :func:`fresh_model`."""
     from .labels import label_themes
 
     model = {
@@ -211,6 +216,8 @@ def update_model(previous, x, content_idx, tokens, code, max_unassigned, seed, n
         if status == "hidden":
             continue
         assign[int(i)] = t["id"]
+    if stage:
+        stage("naming")
     unlabelled = [t["id"] for t in themes if not t.get("label")]
     if unlabelled:
         groups = {tid: [i for i, a in assign.items() if a == tid] for tid in unlabelled}

@@ -113,6 +113,7 @@ def theme_statements(
     max_unassigned: float = 0.10,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> ThemeResult:
     """Group statements into labelled themes.
 
@@ -125,7 +126,8 @@ def theme_statements(
     "auto" the vectors suit the language most statements are in.
     ``previous``: the ``model`` of an earlier result (keeps theme ids). ``edits``: curation
     records applied on top (see :mod:`reviewkit.nlp.curation`). ``progress(n)`` is called as
-    statements are vectorised.
+    statements are vectorised; ``stage(name)`` as each later step starts: "grouping" (kinds and
+    clusters), then "naming" (labels, summaries and people's edits).
     """
     from .vectors import get_vectoriser
 
@@ -179,6 +181,14 @@ def theme_statements(
         x = vec.encode(u_texts, progress=progress, tokens=u_tokens)
     else:
         x = vec.encode(u_texts, progress=progress)
+    said: list[str] = []
+
+    def tell(name: str) -> None:  # each step once, in order, even where a step has no work
+        if stage and name not in said:
+            said.append(name)
+            stage(name)
+
+    tell("grouping")
     content_u = np.array(
         [has_words(t) and bool(tok.words) for t, tok in zip(u_texts, u_tokens, strict=True)], bool
     )
@@ -204,9 +214,11 @@ def theme_statements(
     content_idx = np.flatnonzero(content)
     if previous is not None:
         model, assign = update_model(previous, x, content_idx, tokens, code, max_unassigned,
-                                     seed, n_themes)
+                                     seed, n_themes, stage=tell)
     else:
-        model, assign = fresh_model(x, content_idx, tokens, code, n_themes, max_unassigned, seed)
+        model, assign = fresh_model(x, content_idx, tokens, code, n_themes, max_unassigned, seed,
+                                    stage=tell)
+    tell("naming")
     model["vectoriser"] = {"name": vec.name, "version": vec.version, "state": vec.state()}
     model["language"] = code
 

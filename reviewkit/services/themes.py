@@ -70,8 +70,12 @@ def theme_set_for(organisation: Organisation, scope: Scope) -> ThemeSet:
 
 
 def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None = None,
-               language: str = "en", progress: Callable[[int], None] | None = None) -> ThemeSet:
-    """Theme the pooled statements in ``scope``; keep earlier theme ids; re-apply edits."""
+               language: str = "en", progress: Callable[[int], None] | None = None,
+               stage: Callable[[str], None] | None = None) -> ThemeSet:
+    """Theme the pooled statements in ``scope``; keep earlier theme ids; re-apply edits.
+
+    ``progress`` and ``stage`` are passed to the engine (``theme_statements``); ``stage("saving")``
+    is called when the themes are worked out and their assignments start being written."""
     from ..nlp import theme_statements
 
     # The columns only (an organisation may have a million statements: no ORM object each).
@@ -90,7 +94,10 @@ def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None
     } for s in statements)
     result = theme_statements(
         items, language=language, n_themes=n_themes, previous=ts.model if ts else None,
-        edits=[e.edit for e in ts.edits] if ts else [], split=False, progress=progress)
+        edits=[e.edit for e in ts.edits] if ts else [], split=False, progress=progress,
+        stage=stage)
+    if stage:
+        stage("saving")
     ts = ts or theme_set_for(organisation, scope)
     ts.model = result.model
     ts.result = {"themes": result.themes, "warnings": result.warnings}

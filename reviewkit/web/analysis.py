@@ -486,7 +486,7 @@ def compute():
 @bp.get("/job")
 @requires(Permission.REPORTS)
 def job():
-    from ..tasks import job_info, job_progress, job_result
+    from ..tasks import STAGES, job_info, job_progress, job_result
 
     job_id = request.args.get("id", "")[:64]
     info = job_info(job_id) if job_id else None
@@ -495,5 +495,10 @@ def job():
                                result=None)
     state, result = job_result(job_id)
     progress = job_progress(job_id)
+    # which step of the run it is on; a job's last moment ("done" before its result is kept)
+    # counts as the last step
+    stage = (progress or {}).get("stage") or STAGES[0]
+    step = STAGES.index(stage) + 1 if stage in STAGES else len(STAGES)
     return render_template("analysis/job.html", job=job_id, info=info, state=state,
-                           progress=progress, result=result)
+                           progress=progress, result=result, step=step, steps=len(STAGES),
+                           stage=STAGES[step - 1])

@@ -1,0 +1,93 @@
+"""The organisation-wide theming job says which step it is on, through every step (issue 17,
+point 5): the engine and ``run_themes`` report each step as it starts, the job keeps them in its
+progress, and the progress page shows "Step n of 5: ..." for each, without JavaScript."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Page, make_app, sign_in, staff_per_role
+
+from reviewkit.extensions import db
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from analysis import generate, make_organisation  # noqa: E402
+
+STEPS = ["reading", "grouping", "naming", "saving", "counting", "done"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    from reviewkit.services.setup import init_database
+    from reviewkit.tasks import huey
+
+    huey.immediate = True
+    app = make_app(tmp_path_factory.mktemp("jobsteps"), RATELIMIT_ENABLED=False,
+                   HUEY_IMMEDIATE=True)
+    with app.app_context():
+        assert not init_database().problems
+        org = make_organisation(4)
+        generate(org, 300, seed=5, special=False)
+        staff_per_role(org)
+        org_id = org.id
+    yield app, org_id
+    huey.immediate = False
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_engine_reports_grouping_then_naming_on_a_first_and_a_later_run():
+    from reviewkit.nlp import theme_statements
+
+    texts = [f"The bus to {w} is late" for w in ("town", "work", "college")] * 10 + \
+        [f"The staff at {w} are kind" for w in ("home", "the centre", "college")] * 10
+    seen: list[str] = []
+    first = theme_statements(texts, stage=seen.append, seed=1)
+    assert seen == ["grouping", "naming"]
+    seen.clear()
+    theme_statements(texts[:20], previous=first.model, stage=seen.append)
+    assert seen == ["grouping", "naming"]
+
+
+def test_the_job_records_every_step_in_order_and_the_page_names_each(world):
+    from reviewkit.tasks import STAGES, huey, job_progress
+
+    app, org_id = world
+    assert huey.immediate  # Huey's own test mode: the job runs at once, in this process
+    client = app.test_client()
+    sign_in(client, "manager")
+    token = Page(client.get("/staff/analysis/")).csrf
+    r = client.post("/staff/analysis/compute", data={"csrf_token": token})
+    job = r.headers["Location"].split("id=", 1)[1]
+    progress = job_progress(job)
+    assert [s["stage"] for s in progress["stages"]] == STEPS
+    assert list(STAGES) == STEPS[:-1]
+    times = [s["at"] for s in progress["stages"]]
+    assert times == sorted(times)
+    assert progress["done"] == progress["total"] == 300
+    assert "Done:" in Page(client.get(r.headers["Location"]))
+
+    # The page while a job is on each step: the progress as the job wrote it at that step,
+    # kept in Huey's store for a job of this organisation that has no result yet.
+    expected = {
+        "reading": "Step 1 of 5: reading the statements.",
+        "grouping": "Step 2 of 5: grouping statements into themes.",
+        "naming": "Step 3 of 5: naming the themes.",
+        "saving": "Step 4 of 5: saving the themes.",
+        "counting": "Step 5 of 5: counting the themes and hiding small numbers.",
+    }
+    for i, step in enumerate(STEPS[:-1]):
+        running = f"running-{step}"
+        huey.put(f"job:{running}", {"organisation_id": org_id})
+        huey.put(f"progress:{running}", {**progress, "stage": step,
+                                         "done": 120 if step == "reading" else 300,
+                                         "stages": progress["stages"][: i + 1]})
+        page = Page(client.get(f"/staff/analysis/job?id={running}"))
+        assert page.status == 200
+        assert expected[step] in page
+        assert [t for t in expected.values() if t in page] == [expected[step]]
+        assert ("Reading statements: 120 of 300." in page) == (step == "reading")
+        assert "<progress" in page.html and 'http-equiv="refresh"' not in page.html
+        assert "Check the progress again" in page
