@@ -109,7 +109,10 @@ def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None
         db.session.execute(delete(ThemeAssignment).where(
             ThemeAssignment.theme_set_id == ts.id,
             ThemeAssignment.statement_id.in_([int(row["id"]) for row in batch])))
-        db.session.execute(insert(ThemeAssignment), [
+        # Core's insert of the table, not the ORM's bulk insert: that one leaves a None out of
+        # the row and sends each run of rows with the same columns as its own statement, so
+        # the unassigned statements scattered through a batch split it into hundreds.
+        db.session.execute(insert(ThemeAssignment.__table__), [
             {"theme_set_id": ts.id, "statement_id": int(row["id"]), "theme_id": row["theme_id"],
              "kind": row.get("kind")} for row in batch])
     db.session.commit()
