@@ -65,7 +65,7 @@ def insert_statements(org_id: int, texts: list[str], services: int, seed: int = 
     from reviewkit.models import Service, Statement
     from reviewkit.models.base import utcnow
 
-    db.session.execute(insert(Service), [
+    db.session.execute(insert(Service.__table__), [
         {"organisation_id": org_id, "name": f"Service {i + 1:02d}", "slug": f"service-{i + 1}",
          "created_at": utcnow()} for i in range(services)])
     service_ids = list(db.session.scalars(select(Service.id).where(
@@ -74,7 +74,9 @@ def insert_statements(org_id: int, texts: list[str], services: int, seed: int = 
     now = utcnow()
     kinds = ["working", "not_working", "idea", None]
     for start in range(0, len(texts), CHUNK):
-        db.session.execute(insert(Statement), [{
+        # the table's insert: one statement a chunk (the ORM's bulk insert would send a
+        # statement for each run of rows whose None values fall alike)
+        db.session.execute(insert(Statement.__table__), [{
             "organisation_id": org_id, "service_id": service_ids[rnd.randrange(len(service_ids))],
             "bank_id": BANK, "section_id": "working-not-working", "kind": kinds[i % 4],
             "text": text, "language": "en", "pooled": True, "position": 0,
@@ -92,6 +94,9 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--database-url", help="an empty PostgreSQL database to use instead of "
                     "SQLite in the temporary folder (its tables are made and filled)")
+    ap.add_argument("--private-postgres", action="store_true",
+                    help="start a PostgreSQL cluster of this run's own in the temporary folder "
+                    "(faults.py's; needs the postgresql package) and use it")
     ap.add_argument("--poll", type=float, default=0.5, help="seconds between looks (0.5)")
     ap.add_argument("--timeout", type=float, default=3600, help="give up after (3600 s)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -113,12 +118,17 @@ def main(argv=None) -> int:
         "REVIEWKIT_BASE_URL": "http://127.0.0.1",
         "REVIEWKIT_RUN_JOBS_INLINE": "0",  # queue the job: the worker runs it
     }
-    os.environ.update(env)  # before reviewkit.tasks is imported: its Huey storage is here
-    os.environ.pop("REVIEWKIT_REDIS_URL", None)
-    child_env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep
-                 + os.environ.get("PYTHONPATH", "")}
-    consumer = None
+    consumer = postgres = None
     try:
+        if args.private_postgres:
+            from faults import Postgres
+
+            postgres = Postgres(tmp)
+            env["REVIEWKIT_DATABASE_URL"] = args.database_url = postgres.url
+        os.environ.update(env)  # before reviewkit.tasks is imported: its Huey storage is here
+        os.environ.pop("REVIEWKIT_REDIS_URL", None)
+        child_env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep
+                     + os.environ.get("PYTHONPATH", "")}
         cli(child_env, "init")
         cli(child_env, "setup", "--name", "Benchmark", "--admin-email", "admin@example.org")
 
@@ -155,7 +165,7 @@ def main(argv=None) -> int:
             env=child_env, cwd=tmp, stdout=open(tmp / "consumer.log", "w"),
             stderr=subprocess.STDOUT, start_new_session=True)
         stages: list[tuple[str, float, str]] = []
-        peak = 0.0
+        peak, last_done, last_shown = 0.0, 0, 0.0
         state, result = "running", None
         while time.perf_counter() - queued < args.timeout:
             peak = max(peak, peak_rss_mb(consumer.pid))
@@ -169,6 +179,11 @@ def main(argv=None) -> int:
                                f"{progress.get('done', 0):,}/{progress.get('total', 0):,}"
                                if progress.get("total") else ""))
                 print(f"  {stages[-1][1]:7.1f} s  {stage} {stages[-1][2]}", flush=True)
+            elif stage == "reading" and progress.get("done", 0) != last_done \
+                    and time.perf_counter() - last_shown >= 5:  # the count, every 5 s at most
+                print(f"  {time.perf_counter() - queued:7.1f} s    read "
+                      f"{progress['done']:,}/{progress['total']:,}", flush=True)
+                last_done, last_shown = progress["done"], time.perf_counter()
             if state != "running" or consumer.poll() is not None:
                 break
             time.sleep(args.poll)
@@ -193,8 +208,9 @@ def main(argv=None) -> int:
             ).where(ThemeAssignment.theme_set_id == ts.id)).one()
             missing = db.session.scalar(select(func.count(Statement.id)).where(
                 Statement.organisation_id == org_id, Statement.pooled.is_(True),
-                ~Statement.id.in_(select(ThemeAssignment.statement_id).where(
-                    ThemeAssignment.theme_set_id == ts.id))))
+                ~select(ThemeAssignment.id).where(  # NOT EXISTS: NOT IN is quadratic here
+                    ThemeAssignment.theme_set_id == ts.id,
+                    ThemeAssignment.statement_id == Statement.id).exists()))
             prepared = bool((ts.result or {}).get("suppression"))
         one_each = rows == distinct == n and not missing
         print(f"themes: {result['themes']}; unassigned {unassigned / max(rows, 1):.1%} "
@@ -219,6 +235,8 @@ def main(argv=None) -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(consumer.pid, signal.SIGKILL)
                 consumer.wait()
+        if postgres is not None:
+            postgres.stop()
         if args.keep:
             print(f"kept {tmp}", file=sys.stderr)
         else:
