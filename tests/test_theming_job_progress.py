@@ -51,6 +51,25 @@ def test_the_engine_reports_grouping_then_naming_on_a_first_and_a_later_run():
     assert seen == ["grouping", "naming"]
 
 
+def test_reading_counts_move_while_words_are_read_not_only_while_vectors_are_made(monkeypatch):
+    """At a million statements masking and reading words takes most of the reading step: the
+    count moves through it (half a statement each), then through the vectors (the other half),
+    and ends at the number of statements exactly."""
+    from reviewkit.nlp import masking, theme_statements
+
+    monkeypatch.setattr(masking, "PROGRESS_EVERY", 10)
+    texts = [f"The bus to stop {i} is late" for i in range(101)]  # an odd number, all distinct
+    counts: list[int] = []
+    seen: list[str] = []
+    theme_statements(texts, n_themes=3, progress=counts.append,
+                     stage=lambda name: seen.append(f"{name} at {sum(counts)}"))
+    assert sum(counts) == len(texts)
+    running = [sum(counts[: i + 1]) for i in range(len(counts))]
+    # the words pass reports every 10 texts, 5 statements' worth each, up to half the total
+    assert running[:10] == [5 * (i + 1) for i in range(10)], running
+    assert seen[0] == f"grouping at {len(texts)}"
+
+
 def test_the_job_records_every_step_in_order_and_the_page_names_each(world):
     from reviewkit.tasks import STAGES, huey, job_progress
 

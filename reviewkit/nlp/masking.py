@@ -14,7 +14,7 @@ and the lemma part of the vectors read these tokens, so that a name never makes 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .lexicon import FIRST_NAMES
@@ -137,18 +137,31 @@ def has_personal(text: str, language: str = "en") -> bool:
     return mask_personal(text, language) != text
 
 
-def label_tokens(texts: Sequence[str], language: str | Sequence[str | None], default: str = "en"):
+PROGRESS_EVERY = 10_000  # texts masked and tokenised between two calls of ``progress``
+
+
+def label_tokens(texts: Sequence[str], language: str | Sequence[str | None], default: str = "en",
+                 progress: Callable[[int], None] | None = None):
     """Tokens for labels and kinds, from text with personal details taken out.
 
-    ``language`` is one language for all, or one per text (``None`` = ``default``)."""
+    ``language`` is one language for all, or one per text (``None`` = ``default``);
+    ``progress(n)`` is called as each ``PROGRESS_EVERY`` texts are done."""
     from .pipeline import tokenise_each
 
     langs = [language] * len(texts) if isinstance(language, str) else list(language)
-    masked = []
-    for t, lang in zip(texts, langs, strict=True):
-        m = mask_personal(t, lang or default)
-        if m != t:
-            for ph in PLACEHOLDERS:
-                m = m.replace(ph, " , ")
-        masked.append(m)
-    return tokenise_each(masked, language, default)
+    out = []
+    for start in range(0, len(texts), PROGRESS_EVERY):
+        part = range(start, min(start + PROGRESS_EVERY, len(texts)))
+        masked = []
+        for i in part:
+            t, lang = texts[i], langs[i]
+            m = mask_personal(t, lang or default)
+            if m != t:
+                for ph in PLACEHOLDERS:
+                    m = m.replace(ph, " , ")
+            masked.append(m)
+        out.extend(tokenise_each(masked, language if isinstance(language, str)
+                                 else langs[part.start:part.stop], default))
+        if progress:
+            progress(len(part))
+    return out

@@ -70,6 +70,23 @@ def _each(n: int):
     return list(range(n)), np.arange(n, dtype=np.intp), np.ones(n, dtype=np.int64)
 
 
+def _halves(progress: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """``progress`` for two passes over the statements (their words, then their vectors): each
+    statement counts half in each, so the count reaches the total once, at the end."""
+    if progress is None:
+        return None
+    carried = 0
+
+    def report(n: int) -> None:
+        nonlocal carried
+        carried += n
+        whole, carried = divmod(carried, 2)
+        if whole:
+            progress(whole)
+
+    return report
+
+
 def _set_kinds(statements, u_texts, u_langs, inverse, vectors, vectoriser_name) -> None:
     """Each statement's kind: given, or from its question, or read from its words (once for
     each distinct text, question and bank kinds; ``vectors`` are the distinct texts')."""
@@ -126,10 +143,10 @@ def theme_statements(
     "auto" the vectors suit the language most statements are in.
     ``previous``: the ``model`` of an earlier result (keeps theme ids). ``edits``: curation
     records applied on top (see :mod:`reviewkit.nlp.curation`). ``progress(n)`` is called as
-    statements are vectorised; ``stage(name)`` as each later step starts: "grouping" (kinds and
+    statements are read into words, then vectorised (each pass counts half a statement); ``stage(name)`` as each later step starts: "grouping" (kinds and
     clusters), then "naming" (labels, summaries and people's edits).
     """
-    from .vectors import get_vectoriser
+    from .vectors import _counted, get_vectoriser
 
     code = language_code(language)
     statements = build_statements(items, code, split=split)
@@ -159,7 +176,8 @@ def theme_statements(
     first, inverse, counts = _distinct(texts, langs) if counted else _each(len(texts))
     u_texts = [texts[i] for i in first]
     u_langs = [langs[i] for i in first]
-    u_tokens = label_tokens(u_texts, u_langs, code)
+    progress = _halves(progress)
+    u_tokens = label_tokens(u_texts, u_langs, code, progress=_counted(progress, counts))
     tokens = [u_tokens[j] for j in inverse]  # the same objects: one pointer per statement
 
     if previous is None and hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:
