@@ -143,8 +143,9 @@ def theme_statements(
     "auto" the vectors suit the language most statements are in.
     ``previous``: the ``model`` of an earlier result (keeps theme ids). ``edits``: curation
     records applied on top (see :mod:`reviewkit.nlp.curation`). ``progress(n)`` is called as
-    statements are read into words, then vectorised (each pass counts half a statement); ``stage(name)`` as each later step starts: "grouping" (kinds and
-    clusters), then "naming" (labels, summaries and people's edits).
+    statements are read into words, then vectorised (each pass counts half a statement);
+    ``stage(name)`` as each later step starts: "grouping" (kinds and clusters), then "naming"
+    (labels, summaries and people's edits).
     """
     from .vectors import _counted, get_vectoriser
 
