@@ -73,3 +73,24 @@ def test_a_frozen_bank_version_is_never_silently_changed(app, tmp_path):
         .replace("version: 1", "version: 2"))
     assert sync_banks([edited]).added == ["test-bank@2"]
     assert latest_version("test-bank").version == 2
+
+
+def test_running_the_migrations_leaves_the_apps_own_logging_on(tmp_path, caplog):
+    """Alembic's logging set-up used to switch off every logger that already existed, so a
+    process that upgraded its database (``reviewkit demo``, ``init``, a test) said nothing
+    afterwards: no start-up warning, no "not written over"."""
+    import logging
+
+    app = make_app(tmp_path)
+    module_logger = logging.getLogger("reviewkit.web.translate")
+    assert not app.logger.disabled  # made before the migrations run, as in a long-lived process
+    with app.app_context():
+        upgrade()
+    assert not app.logger.disabled and not module_logger.disabled
+    app.logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.WARNING):
+            app.logger.warning("still heard after the migrations")
+    finally:
+        app.logger.removeHandler(caplog.handler)
+    assert "still heard after the migrations" in caplog.text

@@ -147,7 +147,7 @@ def theme_statements(
     ``stage(name)`` as each later step starts: "grouping" (kinds and clusters), then "naming"
     (labels, summaries and people's edits).
     """
-    from .vectors import _counted, get_vectoriser
+    from .vectors import get_vectoriser, per_statement
 
     code = language_code(language)
     statements = build_statements(items, code, split=split)
@@ -178,7 +178,7 @@ def theme_statements(
     u_texts = [texts[i] for i in first]
     u_langs = [langs[i] for i in first]
     progress = _halves(progress)
-    u_tokens = label_tokens(u_texts, u_langs, code, progress=_counted(progress, counts))
+    u_tokens = label_tokens(u_texts, u_langs, code, progress=per_statement(progress, counts))
     tokens = [u_tokens[j] for j in inverse]  # the same objects: one pointer per statement
 
     if previous is None and hasattr(vec, "fit") and getattr(vec, "vocabulary", None) is None:

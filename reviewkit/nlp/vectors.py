@@ -68,7 +68,7 @@ def _unit_rows(x: np.ndarray, *, in_place: bool = False) -> np.ndarray:
 CHUNK = 65_536  # rows put together at once (a million statements never make two full copies)
 
 
-def _counted(progress: Callable[[int], None] | None, counts: np.ndarray | None):
+def per_statement(progress: Callable[[int], None] | None, counts: np.ndarray | None):
     """A progress callback for distinct texts that reports how many statements they stand for."""
     if progress is None or counts is None:
         return progress
@@ -433,7 +433,7 @@ class HybridVectoriser:
             counts = np.asarray(counts, dtype=np.int64)
             if (counts == 1).all():
                 counts = None
-        progress = _counted(progress, counts)
+        progress = per_statement(progress, counts)
         if self.lemmas.vocabulary is None:
             self.fit(texts, tokens, counts)
         langs = [getattr(t, "language", "") or self.language for t in tokens]
