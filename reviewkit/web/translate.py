@@ -206,9 +206,11 @@ def _reload_if_changed() -> None:
         reload_catalogs(source)
 
 
-def _share(kind: str, name: str, data: bytes) -> None:
-    """Store a saved file for every server, and write it (and any other newer one) here."""
-    store(kind, name, data, current_user.id)
+def _share(*files: tuple[str, str, bytes]) -> None:
+    """Store saved files (kind, name, content) for every server, then write them (and any
+    other newer one) here, with one look at what is stored."""
+    for kind, name, data in files:
+        store(kind, name, data, current_user.id)
     _state()["version"] = write_newer(_folders(), _state()["version"])[0]
 
 
@@ -399,7 +401,7 @@ def upload(lang: str):
                 form.po_file.errors.append(_("Line %(line)d: %(reason)s", line=p.line,
                                              reason=reason))
             return _language_page(lang, form, 400)
-        _share(PO, po_name(lang, domain), raw)  # the database first, then this server's folder
+        _share((PO, po_name(lang, domain), raw))  # the database first, then this server's folder
     finally:
         tmp.unlink(missing_ok=True)
     reload_catalogs(source_dir(), lang)
@@ -521,10 +523,10 @@ def import_save(key: str):
         return _import_page(form, 400, key=key, file=path.name, result=result)
     target, saved = save_import(result, banks_dir, source_dir(), path.name)
     sync_banks([target])
-    _share(BANK, target.name, target.read_bytes())  # the bank file, for every server
-    for lang in saved:  # and its translations
-        _share(PO, po_name(lang, "banks"),
-               (source_dir() / po_name(lang, "banks")).read_bytes())
+    # the bank file and its translations, for every server
+    _share((BANK, target.name, target.read_bytes()),
+           *((PO, po_name(lang, "banks"), (source_dir() / po_name(lang, "banks")).read_bytes())
+             for lang in saved))
     reload_catalogs(source_dir())
     forget_upload(current_app.instance_path, key)
     flash(_("%(bank)s is saved: %(n)d questions, %(skipped)d rows left out, translations in "
