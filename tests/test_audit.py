@@ -19,10 +19,9 @@ from reviewkit.models import Organisation, Response, Service, User
 from reviewkit.reports import audit_rounds as ar
 from reviewkit.reports.table import HIDDEN
 from reviewkit.services import audit as svc
-from reviewkit.services.clock import Refused
+from reviewkit.services.clock import Refused, today_
 from reviewkit.services.demo_audit import answer
 
-TODAY = date.today()
 PEOPLE_CENTRED = ("involved-from-start", "strengths-first")
 
 
@@ -73,7 +72,7 @@ def round_a(admin, opens: date):
 
 
 def test_scores_groups_not_sure_gap_and_ladder_counted_by_hand(org):
-    survey = round_a(user("admin"), TODAY)
+    survey = round_a(user("admin"), today_())
     res = ar.results(survey)
     ps, staff = res.cells[("people-centred", "people-supported")], \
         res.cells[("people-centred", "staff")]
@@ -98,14 +97,14 @@ def test_scores_groups_not_sure_gap_and_ladder_counted_by_hand(org):
 
 def test_change_since_the_last_round_of_the_same_scope_only(org):
     admin = user("admin")
-    first = round_a(admin, TODAY - timedelta(days=200))
-    svc.close_round(admin, first, today=TODAY - timedelta(days=190))
-    second = svc.open_round(admin, service_id=None, closes_on=TODAY + timedelta(days=10))
+    first = round_a(admin, today_() - timedelta(days=200))
+    svc.close_round(admin, first, today=today_() - timedelta(days=190))
+    second = svc.open_round(admin, service_id=None, closes_on=today_() + timedelta(days=10))
     rate(second, ["people-supported"], ("doing-well", "doing-well"), times=5)
     rate(second, ["staff"], ("leading", "leading"), times=5)
     # a round of a service is another scope: never the "last round" of the organisation's
     oak = svc.open_round(admin, service_id=service("oak").id,
-                         closes_on=TODAY + timedelta(days=10))
+                         closes_on=today_() + timedelta(days=10))
     rate(oak, ["people-supported"], ("leading", "leading"), times=5)
 
     rounds = ar.history(second)
@@ -123,7 +122,7 @@ def test_change_since_the_last_round_of_the_same_scope_only(org):
 def test_small_groups_hide_everyone_too_when_they_could_be_worked_out(org):
     admin = user("admin")
     survey = svc.open_round(admin, service_id=service("oak").id,
-                            closes_on=TODAY + timedelta(days=10))
+                            closes_on=today_() + timedelta(days=10))
     rate(survey, ["people-supported"], ("leading", "leading"), "co-producing", times=5)
     rate(survey, ["families"], ("not-yet", "not-yet"), "informing", times=2)
     res = ar.results(survey)
@@ -150,14 +149,14 @@ def test_opening_a_round_checks_the_dates_the_service_and_overlaps(org):
     oak, elm = service("oak"), service("elm")
 
     def refused(who, **fields) -> str:
-        fields = {"service_id": oak.id, "closes_on": TODAY + timedelta(days=5)} | fields
+        fields = {"service_id": oak.id, "closes_on": today_() + timedelta(days=5)} | fields
         with pytest.raises(Refused) as caught:
             svc.open_round(who, **fields)
         db.session.rollback()
         return str(caught.value.message)
 
     assert "on or after the day the round opens" in refused(
-        admin, closes_on=TODAY - timedelta(days=1))
+        admin, closes_on=today_() - timedelta(days=1))
     assert refused(admin, closes_on=None).startswith("Enter the closing date")
     assert refused(facilitator, service_id=elm.id) == "Choose a service from the list."
     assert refused(admin, service_id=-1) == "Choose a service from the list."
@@ -169,20 +168,20 @@ def test_opening_a_round_checks_the_dates_the_service_and_overlaps(org):
     assert "only an administrator" in refused(facilitator, service_id=None)
     assert "Only an administrator or a facilitator" in refused(user("manager"))
 
-    made = svc.open_round(facilitator, service_id=oak.id, closes_on=TODAY)  # closes today: fine
+    made = svc.open_round(facilitator, service_id=oak.id, closes_on=today_())  # closes today: fine
     assert made.title == "Co-production self-audit – Oak House"
     assert "already an open round" in refused(admin)
-    svc.open_round(admin, service_id=None, closes_on=TODAY + timedelta(days=5))  # another scope
+    svc.open_round(admin, service_id=None, closes_on=today_() + timedelta(days=5))  # another scope
     svc.close_round(facilitator, made)
-    assert made.period_end == TODAY and not svc.is_open(made)
+    assert made.period_end == today_() and not svc.is_open(made)
     with pytest.raises(Refused, match="already closed"):
         svc.close_round(admin, made)
     db.session.rollback()
-    assert svc.open_round(admin, service_id=oak.id, closes_on=TODAY).id != made.id
+    assert svc.open_round(admin, service_id=oak.id, closes_on=today_()).id != made.id
 
 
 def test_a_round_link_is_open_to_many_phones_until_closed(staff_app, org):
-    survey = svc.open_round(user("admin"), service_id=None, closes_on=TODAY)
+    survey = svc.open_round(user("admin"), service_id=None, closes_on=today_())
     link = svc.link_of(survey)
     assert not link.single_use
     phone = staff_app.test_client()
@@ -199,11 +198,11 @@ def test_a_round_link_is_open_to_many_phones_until_closed(staff_app, org):
 
 def test_facilitators_see_their_services_rounds_and_managers_change_nothing(staff_app, org):
     admin = user("admin")
-    whole = svc.open_round(admin, service_id=None, closes_on=TODAY + timedelta(days=9),
+    whole = svc.open_round(admin, service_id=None, closes_on=today_() + timedelta(days=9),
                            title="Whole organisation round")
-    elm = svc.open_round(admin, service_id=service("elm").id, closes_on=TODAY,
+    elm = svc.open_round(admin, service_id=service("elm").id, closes_on=today_(),
                          title="Elm round")
-    oak = svc.open_round(admin, service_id=service("oak").id, closes_on=TODAY,
+    oak = svc.open_round(admin, service_id=service("oak").id, closes_on=today_(),
                          title="Oak round")
     facilitator = signed_in(staff_app, "facilitator")
     listed = Page(facilitator.get("/staff/audit/"))
@@ -231,7 +230,7 @@ def test_facilitators_see_their_services_rounds_and_managers_change_nothing(staf
 def test_the_form_refuses_a_service_it_may_not_use_and_keeps_what_was_typed(staff_app, org):
     facilitator = signed_in(staff_app, "facilitator")
     page = post_form(facilitator, "/staff/audit/new", {
-        "service": str(service("elm").id), "closes_on": str(TODAY), "title": "Our autumn round"})
+        "service": str(service("elm").id), "closes_on": str(today_()), "title": "Our autumn round"})
     assert page.status == 400 and "Choose a service from the list." in page
     assert 'value="Our autumn round"' in page.html
     form = Page(facilitator.get("/staff/audit/new"))
@@ -240,16 +239,16 @@ def test_the_form_refuses_a_service_it_may_not_use_and_keeps_what_was_typed(staf
         "service": str(service("oak").id), "closes_on": "31/3/2027", "title": "Late"})
     assert late.status == 400 and "for example 2027-03-31" in late
     made = post_form(facilitator, "/staff/audit/new", {
-        "service": str(service("oak").id), "closes_on": str(TODAY + timedelta(days=30)),
+        "service": str(service("oak").id), "closes_on": str(today_() + timedelta(days=30)),
         "title": "Our autumn round"})
     assert made.status == 302
     survey = svc.rounds_for(user("facilitator"))[0]
     assert (survey.title, survey.service.slug, survey.period_start) == (
-        "Our autumn round", "oak", TODAY)
+        "Our autumn round", "oak", today_())
 
 
 def test_a_group_answers_together_on_the_tablet_in_a_new_response(staff_app, org):
-    survey = svc.open_round(user("admin"), service_id=service("oak").id, closes_on=TODAY)
+    survey = svc.open_round(user("admin"), service_id=service("oak").id, closes_on=today_())
     tablet = signed_in(staff_app, "facilitator")
     page = Page(tablet.get(f"/staff/audit/{survey.id}"))
     assert "tick every group that is here" in page
@@ -265,7 +264,7 @@ def test_a_group_answers_together_on_the_tablet_in_a_new_response(staff_app, org
 
 
 def test_results_page_pdf_and_spreadsheet_show_the_same_numbers(staff_app, org):
-    survey = round_a(user("admin"), TODAY)
+    survey = round_a(user("admin"), today_())
     manager = signed_in(staff_app, "manager")
     page = Page(manager.get(f"/staff/audit/{survey.id}/results"))
     assert page.status == 200 and "<svg" in page.html and "<desc id=" in page.html
