@@ -112,6 +112,39 @@ def test_the_job_records_every_step_in_order_and_the_page_names_each(world):
         assert "Check the progress again" in page
 
 
+def test_each_step_is_said_in_welsh_from_the_translations_already_made(world):
+    """The step lines come from the view, not the template: they are the very sentences the
+    translators have (the same msgids), so the Welsh page says each step in Welsh."""
+    from babel.messages.pofile import read_po
+
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.tasks import STAGES, huey
+
+    app, org_id = world
+    with (REPO_ROOT / "translations" / "cy" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        welsh = read_po(f, locale="cy")
+    client = app.test_client()
+    sign_in(client, "manager")
+    for i, stage in enumerate(STAGES):
+        english = {
+            "reading": "Step %(n)d of %(total)d: reading the statements.",
+            "grouping": "Step %(n)d of %(total)d: grouping statements into themes.",
+            "naming": "Step %(n)d of %(total)d: naming the themes.",
+            "saving": "Step %(n)d of %(total)d: saving the themes.",
+            "counting": "Step %(n)d of %(total)d: counting the themes and hiding small numbers.",
+        }[stage]
+        entry = welsh.get(english)
+        assert entry is not None and entry.string and not entry.fuzzy, english
+        job = f"welsh-{stage}"
+        huey.put(f"job:{job}", {"organisation_id": org_id})
+        huey.put(f"progress:{job}", {"stage": stage, "done": 300, "total": 300,
+                                     "stages": [{"stage": s} for s in STAGES[: i + 1]]})
+        page = Page(client.get(f"/staff/analysis/job?id={job}&lang=cy"))
+        assert page.status == 200 and page.lang == "cy"
+        assert entry.string % {"n": i + 1, "total": len(STAGES)} in page
+        assert english % {"n": i + 1, "total": len(STAGES)} not in page
+
+
 def test_assignments_go_in_as_one_insert_a_batch_with_unassigned_statements_among_them(world):
     """The ORM's bulk insert sent a statement for each run of rows alike in their None values:
     with unassigned statements scattered through, hundreds for one batch (at a million on

@@ -463,6 +463,15 @@ def _check_statements(ids: list[str], ts: ThemeSet) -> None:
 
 # ---------------------------------------------------------------------------- jobs
 
+# What the job page says while a theming run is on each of its steps (tasks.STAGES).
+STEP_MESSAGES = {
+    "reading": _l("Step %(n)d of %(total)d: reading the statements."),
+    "grouping": _l("Step %(n)d of %(total)d: grouping statements into themes."),
+    "naming": _l("Step %(n)d of %(total)d: naming the themes."),
+    "saving": _l("Step %(n)d of %(total)d: saving the themes."),
+    "counting": _l("Step %(n)d of %(total)d: counting the themes and hiding small numbers."),
+}
+
 
 @bp.post("/compute")
 @requires(Permission.REPORTS)
@@ -499,6 +508,8 @@ def job():
     # counts as the last step
     stage = (progress or {}).get("stage") or STAGES[0]
     step = STAGES.index(stage) + 1 if stage in STAGES else len(STAGES)
+    stage = STAGES[step - 1]
     return render_template("analysis/job.html", job=job_id, info=info, state=state,
                            progress=progress, result=result, step=step, steps=len(STAGES),
-                           stage=STAGES[step - 1])
+                           stage=stage, step_message=str(STEP_MESSAGES[stage]) % {
+                               "n": step, "total": len(STAGES)})
