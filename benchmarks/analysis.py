@@ -131,7 +131,9 @@ def generate(org, n: int = 2000, *, seed: int = 7, bank: str = "person-centred-r
         rows.append(row("SECRET deleted statement about cooking", "idea",
                         rnd.choice(services), day_in(rnd.randrange(4)), deleted=True))
     for start in range(0, len(rows), 2000):
-        db.session.execute(insert(Statement), rows[start:start + 2000])
+        # on the table, not the ORM: its bulk insert sends each run of rows alike in which
+        # values are None (deleted_at here) as its own statement
+        db.session.execute(insert(Statement.__table__), rows[start:start + 2000])
     db.session.commit()
     return {"pooled": n, "unpooled": unpooled, "deleted": unpooled}
 
