@@ -8,6 +8,7 @@ module; a second, small organisation (300 statements) is where small numbers are
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import subprocess
@@ -134,6 +135,10 @@ def test_bad_filters_give_clear_messages(world, query, message):
     for path in ("/staff/analysis/", "/staff/analysis/gaps"):
         page = Page(client.get(f"{path}?{query}"))
         assert page.status == 400 and message in page, (path, query)
+        start = page.html.index('<div class="error-summary" role="alert"')
+        summary = html.unescape(page.html[start:page.html.index("</div>", start)])
+        assert message in summary, (path, query)  # listed first, above the filter,
+        assert "<details open>" in page.html  # which is opened to show the field
         assert "Traceback" not in page.html
     r = Page(client.get(f"/staff/analysis/download.csv?{query}"))
     assert r.status == 400 and message in r  # the page again, with the message

@@ -126,6 +126,10 @@ def test_a_filter_that_cannot_be_used_says_why_and_keeps_the_choice(world):
     page = r.get_data(as_text=True)
     assert "You cannot see one of the pieces of work you chose" in page
     assert "Enter a date like 2026-03-31" in page and 'value="yesterday"' in page
+    summary = page[page.index('class="error-summary"'):page.index("</div>", page.index(
+        'class="error-summary"'))]  # both problems listed first, above the opened filter
+    assert "There is a problem with the filter" in summary and "pieces of work" in summary
+    assert "Enter a date like 2026-03-31" in summary and "<details open>" in page
 
 
 def test_the_promises_are_the_same_numbers_as_the_register(world):
