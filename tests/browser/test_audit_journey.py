@@ -1,7 +1,7 @@
 """Two rounds of the co-production self-audit in a real browser (issue 16): an administrator
-opens each round on a tablet; phones answer it by keyboard (one in English with JavaScript,
-one in Welsh easy read without JavaScript), beside answers made through the services so that
-groups reach 5; the round is closed and the next opened; the results page's table agrees with
+opens each round on a tablet; the first is answered through the services and closed; phones
+answer the next by keyboard (one in English with JavaScript, one in Welsh easy read without
+JavaScript), beside answers made through the services so that groups reach 5; the results page's table agrees with
 its PDF (pdftotext) and spreadsheet (openpyxl); and axe-core finds nothing on the new pages in
 English, Welsh, Urdu and Arabic, nor on the ladder question in standard words and easy read."""
 
@@ -92,6 +92,9 @@ def same(cell: str, value) -> bool:
 
 
 def test_two_rounds_by_phone_and_their_results(site, contexts):
+    """Both rounds are opened on the tablet. The spring round's answers are made through the
+    services (its phone answers would walk the same 34 pages again: the phones' part is
+    checked in the autumn round, whose results it changes)."""
     staff = contexts.page(**TABLET)
     staff_sign_in(staff, site.url, "admin@example.org")
     ids = []
@@ -103,15 +106,19 @@ def test_two_rounds_by_phone_and_their_results(site, contexts):
         assert staff.locator("main .qr svg").count() == 1
         many(ids[-1], "people-supported", ps, 5)
         many(ids[-1], "staff", st, 5)
+        if n == 0:  # what the two phones say in the autumn, said through the services
+            many(ids[-1], "people-supported", ps, 1)
+            many(ids[-1], "families", ps, 1)
+            staff.get_by_role("button", name="Close the round now").click()
+            assert "Its link no longer works" in staff.locator("main").inner_text()
+            continue
         phone_answers(contexts, link, lang="en", easy=False, javascript=True,
                       group="people-supported")
         phone_answers(contexts, link, lang="cy", easy=True, javascript=False, group="families")
-        if n == 0:
-            staff.get_by_role("button", name="Close the round now").click()
-            assert "Its link no longer works" in staff.locator("main").inner_text()
     welsh = db.session.scalars(select(Response).where(
         Response.survey_id.in_(ids), Response.language == "cy")).all()
-    assert len(welsh) == 2 and all(r.easy_read and r.submitted_at for r in welsh)
+    assert len(welsh) == 1 and all(r.easy_read and r.submitted_at for r in welsh)
+    assert welsh[0].survey_id == ids[1]
     for r in welsh:
         assert {a.question_id: a.value for a in r.answers}["who-took-part"] == ["families"]
 
