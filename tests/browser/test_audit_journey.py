@@ -1,9 +1,10 @@
 """Two rounds of the co-production self-audit in a real browser (issue 16): an administrator
 opens each round on a tablet; the first is answered through the services and closed; phones
 answer the next by keyboard (one in English with JavaScript, one in Welsh easy read without
-JavaScript), beside answers made through the services so that groups reach 5; the results page's table agrees with
-its PDF (pdftotext) and spreadsheet (openpyxl); and axe-core finds nothing on the new pages in
-English, Welsh, Urdu and Arabic, nor on the ladder question in standard words and easy read."""
+JavaScript), beside answers made through the services so that groups reach 5; the results
+page's table agrees with its PDF (pdftotext) and spreadsheet (openpyxl); and axe-core finds
+nothing on the new pages in English, Welsh, Urdu and Arabic, nor on the ladder question in
+standard words and easy read."""
 
 from __future__ import annotations
 
