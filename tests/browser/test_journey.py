@@ -45,11 +45,26 @@ def bank() -> str:
     return "test-bank"
 
 
+@pytest.fixture(scope="module")
+def shipped_app(tmp_path_factory) -> Iterator[Flask]:
+    """One app loaded with the shipped banks for all the shipped-bank tests: each makes its
+    own invitation and checks only its own response."""
+    with initialised_app(tmp_path_factory.mktemp("shipped-banks"),
+                         BANKS_PATH=str(SHIPPED_BANKS)) as app:
+        yield app
+
+
 @pytest.fixture
-def app(bank: str, tmp_path: Path) -> Iterator[Flask]:
-    """The test bank's app, or (for a shipped bank) an app loaded with the shipped banks."""
-    banks = TEST_BANKS if bank == "test-bank" else SHIPPED_BANKS
-    with initialised_app(tmp_path, BANKS_PATH=str(banks)) as app:
+def app(bank: str, tmp_path: Path, request) -> Iterator[Flask]:
+    """The test bank's app (a new one per test), or (for a shipped bank) the module's app
+    loaded with the shipped banks, in a new app context."""
+    if bank != "test-bank":
+        shipped = request.getfixturevalue("shipped_app")
+        with shipped.app_context():
+            yield shipped
+            db.session.remove()
+        return
+    with initialised_app(tmp_path, BANKS_PATH=str(TEST_BANKS)) as app:
         yield app
 
 
