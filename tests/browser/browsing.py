@@ -367,7 +367,7 @@ class Journey:
         name = radios.first.get_attribute("name")
         self.focus(radios.nth(index),
                    f"el => el.type === 'radio' && el.name === {json.dumps(name)}")
-        values = [radios.nth(i).get_attribute("value") for i in range(radios.count())]
+        values = attribute_of_each(radios, "value")
         for _ in range(len(values) * 2):
             current = values.index(self.page.evaluate("() => document.activeElement.value"))
             if current == index:
@@ -399,13 +399,13 @@ class Journey:
             self.press_button(self.button(self.labels.skip))
             return
         if radios.count():
-            values = [radios.nth(i).get_attribute("value") for i in range(radios.count())]
+            values = attribute_of_each(radios, "value")
             index = values.index(plan) if plan is not None else number % len(values)
             self.choose_radio(radios, index)
             self.given[qid] = values[index]
             self.chosen.add(qid)
         elif boxes.count():
-            values = [boxes.nth(i).get_attribute("value") for i in range(boxes.count())]
+            values = attribute_of_each(boxes, "value")
             wanted = plan if plan is not None else sorted({values[0], values[-1]},
                                                           key=values.index)
             for i, value in enumerate(values):
@@ -467,6 +467,12 @@ class Journey:
                 for line in filter(None, (x.strip() for x in value.split("\n"))):
                     if " ".join(line.split()) not in shown:
                         raise JourneyError(f"check page does not show {line!r} for {qid}")
+
+
+def attribute_of_each(locator, name: str) -> list[str | None]:
+    """``name`` of every element ``locator`` matches, in one call to the browser (as
+    ``[locator.nth(i).get_attribute(name) ...]`` gives, at one round trip per element)."""
+    return locator.evaluate_all("(els, name) => els.map(el => el.getAttribute(name))", name)
 
 
 def matches(stored: Any, given: Any) -> bool:
