@@ -304,3 +304,31 @@ def test_forms_strip_whitespace_without_growing_shared_field_definitions(app):
             assert form.answer.data == "Sam"
     unbound = type(form).answer
     assert unbound.kwargs.get("filters", []) == []
+
+
+def test_the_start_page_promises_skipping_only_as_far_as_the_bank_allows(tmp_path):
+    """The test bank needs its name question answered: "most questions", not "any"; the same
+    bank with nothing required may say "any question", in standard and easy read."""
+    from conftest import TEST_BANKS, initialised_app, pages_of, the_organisation
+
+    from reviewkit.services import invitations as inv
+    from reviewkit.services.banks import latest_version
+
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    text = (TEST_BANKS / "test-bank.yaml").read_text(encoding="utf-8")
+    assert "required: true" in text
+    (banks / "test-bank.yaml").write_text(text, encoding="utf-8")
+    free = text.replace("id: test-bank", "id: free-bank", 1).replace("required: true",
+                                                                      "required: false")
+    (banks / "free-bank.yaml").write_text(free, encoding="utf-8")
+    with initialised_app(tmp_path, BANKS_PATH=str(banks)) as app:
+        page = pages_of(app.test_client())
+        for bank, promise in (("test-bank", "skip most questions"),
+                              ("free-bank", "skip any question")):
+            survey = inv.survey_for(latest_version(bank), None, the_organisation())
+            for easy_read in (False, True):
+                invitation = inv.create_invitations(survey, easy_read=easy_read)[0]
+                start = page(page(f"/r/{invitation.token}").response.headers["Location"])
+                said = [m for m in ("skip most questions", "skip any question") if m in start]
+                assert said == [promise], (bank, easy_read, said)

@@ -90,8 +90,10 @@ def start(key: str):
     if form.validate_on_submit():
         svc.set_consent(response, form.share.data == "yes")
         return _go_on(response)
-    return render_template("respond/start.html", response=response, form=form), (
-        400 if form.errors else 200)
+    # "skip any question" only where it is true: some banks need a few answers
+    must_answer = any(q.required for q in response.bank.questions)
+    return render_template("respond/start.html", response=response, form=form,
+                           must_answer=must_answer), (400 if form.errors else 200)
 
 
 @bp.post("/a/<key>/easy-read")
