@@ -141,7 +141,7 @@ def test_an_empty_statement_gets_a_message_and_keeps_the_choices(staff_app):
 def test_overdue_actions_are_marked(staff_app):
     client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/actions"
-    client.post(url, data={"what": "Book the dentist", "who": "Alex", "due_on": "2020-01-01",
+    client.post(url, data={"what": "Book the dentist", "who": "Alex", "due_on": "2026-11-25",
                            "csrf_token": form_token(client, url)})
     assert "overdue" in Page(client.get(url))
     bad = Page(client.post(url, data={"what": "", "who": "Alex", "due_on": "31/02/2026",
@@ -213,7 +213,7 @@ def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app)
     client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/actions"
     client.post(url, data={"what": "Ring Jo's GP on 07700 900123", "who": "Alex",
-                           "due_on": "2020-01-01", "csrf_token": form_token(client, url)})
+                           "due_on": "2026-11-25", "csrf_token": form_token(client, url)})
     assert "Ring Jo&#39;s GP on 07700 900123" in Page(client.get("/staff/")).html
     manager = staff_app.test_client()
     sign_in(manager, "manager")
@@ -284,3 +284,49 @@ def test_the_summary_is_in_the_persons_language(staff_app, tmp_path):
     pdf.write_bytes(client.get(f"/staff/reviews/{review_id}/summary.pdf").data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Mae Cai yn garedig" in text and english not in " ".join(text.split())
+
+
+def test_an_action_due_before_the_review_is_refused_and_kept(staff_app):
+    """The review was held on 2026-11-20: an action due on 2020-01-01 would be overdue at
+    once, so it is refused with a message, and what was typed stays in the boxes."""
+    client, review_id = _facilitator_review(staff_app)
+    url = f"/staff/reviews/{review_id}/actions"
+    early = Page(client.post(url, data={"what": "Book the dentist", "who": "Alex",
+                                        "due_on": "2020-01-01",
+                                        "csrf_token": form_token(client, url)}))
+    assert early.status == 400
+    assert "This date is before the review (2026-11-20)" in early
+    assert 'value="2020-01-01"' in early.html and "Book the dentist" in early
+    assert db.session.scalar(select(func.count(Action.id))) == 0
+    same_day = client.post(url, data={"what": "Book the dentist", "who": "Alex",
+                                      "due_on": "2026-11-20",
+                                      "csrf_token": form_token(client, url)})
+    assert same_day.status_code == 302
+    assert db.session.scalar(select(func.count(Action.id))) == 1
+
+
+def test_an_unreadable_action_date_gets_the_apps_own_message(staff_app):
+    client, review_id = _facilitator_review(staff_app)
+    url = f"/staff/reviews/{review_id}/actions"
+    bad = Page(client.post(url, data={"what": "Book the dentist", "who": "Alex",
+                                      "due_on": "31/02/2026",
+                                      "csrf_token": form_token(client, url)}))
+    assert bad.status == 400
+    assert "Enter the date as year, month and day, for example 2027-03-31." in bad
+    assert "Not a valid date value" not in bad
+    assert 'value="31/02/2026"' in bad.html
+
+
+def test_how_many_invitations_that_is_not_a_number_gets_the_apps_own_message(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    url = "/staff/invitations/"
+    page = Page(client.get(url))
+    service_id = db.session.scalar(select(Service.id).filter_by(name="Oak House"))
+    bad = Page(client.post(url, data={"bank": "monthly-check-in", "service": service_id,
+                                      "language": "en", "count": "three", "output": "links",
+                                      "csrf_token": page.csrf}))
+    assert bad.status == 400
+    assert "Enter a whole number, for example 3." in bad
+    assert "Not a valid integer value" not in bad
+    assert 'value="three"' in bad.html

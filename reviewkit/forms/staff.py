@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from .plans import PlanDateField
 from .questions import BaseForm
 
 ROLE_LABELS = {
@@ -88,12 +89,20 @@ class ActionForm(BaseForm):
         DataRequired(_l("Say what will happen")), Length(max=1000)])
     who = StringField(_l("Who will do it"), validators=[
         DataRequired(_l("Say who will do it")), Length(max=120)])
-    due_on = DateField(_l("By when"), validators=[Optional()],
-                       description=_l("For example 2027-03-31. Leave empty if there is no date."))
+    due_on = PlanDateField(_l("By when"), validators=[Optional()], description=_l(
+        "For example 2027-03-31. Leave empty if there is no date."))
+
+    def __init__(self, *args, held_on: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held_on = held_on  # the day of the review: nothing agreed there is due before it
 
     def validate_due_on(self, field):
         if field.data and field.data < date(2000, 1, 1):
             raise ValidationError(_l("Enter a real date"))
+        if field.data and self.held_on and field.data < self.held_on:
+            raise ValidationError(_l("This date is before the review (%(day)s). Choose the "
+                                     "day of the review or a later date.",
+                                     day=self.held_on.isoformat()))
 
 
 class UndoForm(BaseForm):

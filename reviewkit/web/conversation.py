@@ -170,7 +170,7 @@ def undo_statement(review_id: int, statement_id: int):
 @requires(Permission.REVIEWS)
 def actions(review_id: int):
     review = _review_or_404(review_id)
-    form = ActionForm()
+    form = ActionForm(held_on=review.held_on)
     if form.validate_on_submit():
         svc.add_action(review, what=form.what.data, who=form.who.data, due_on=form.due_on.data)
         return redirect(url_for(".actions", review_id=review.id) + "#what")

@@ -6,10 +6,11 @@ from flask import Blueprint, Response, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, RadioField, SelectField
+from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from ..extensions import db
+from ..forms.events import Count
 from ..forms.questions import BaseForm
 from ..models import Service
 from ..services import invitations as inv
@@ -26,7 +27,7 @@ class InviteForm(BaseForm):
     easy_read = BooleanField(_l("Start in easy read"))
     open_link = BooleanField(_l("One link for everyone (for a poster)"),
                              description=_l("Otherwise each link is for one person."))
-    count = IntegerField(_l("How many"), default=1, validators=[
+    count = Count(_l("How many"), default=1, validators=[
         InputRequired(_l("Enter how many")),
         NumberRange(1, 500, _l("Make between 1 and 500 at a time"))])
     output = RadioField(_l("What do you want?"), default="links", choices=[
