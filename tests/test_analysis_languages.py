@@ -104,3 +104,33 @@ def test_in_lang_marks_only_text_in_another_language_and_escapes_it():
     assert str(in_lang("typed by staff", "cy")) == "typed by staff"  # language unknown: none
     label = InLanguage("Bwyd", "cy")
     assert label == "Bwyd" and sorted([label, "Aros"]) == ["Aros", "Bwyd"]  # still a string
+
+
+TITLE = {"en": "What works well, and what could be better",
+         "cy": "Beth sy'n gweithio'n dda, a beth allai fod yn well",
+         "ur": "کیا اچھا چل رہا ہے، اور کیا بہتر ہو سکتا ہے"}
+
+
+def test_bank_titles_in_the_filters_are_in_the_page_language(staff_app):
+    """The themes and gaps pages name each question bank by its title in the manager's
+    language, from the shipped banks.po, as the phone pages do."""
+    from sqlalchemy import select
+
+    from reviewkit.models import Organisation, Statement
+    from reviewkit.models.base import utcnow
+
+    with staff_app.app_context():
+        org = db.session.scalar(select(Organisation))
+        db.session.add(Statement(
+            organisation_id=org.id, service_id=org.services[0].id,
+            bank_id="appreciative-inquiry", section_id="discover", kind="working",
+            text="Staff listen to me", language="en", pooled=True, position=0,
+            said_on=date(2026, 2, 1), created_at=utcnow()))
+        db.session.commit()
+    client = staff_app.test_client()
+    sign_in(client, "manager")
+    for lang in ("en", "cy", "ur"):
+        for page in ("/staff/analysis/", "/staff/analysis/gaps"):
+            html = client.get(f"{page}?lang={lang}").get_data(as_text=True).replace("&#39;", "'")
+            assert f">{TITLE[lang]}</label>" in html, (lang, page)
+            assert all(t not in html for other, t in TITLE.items() if other != lang)

@@ -5,6 +5,7 @@ download is logged."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import subprocess
 from datetime import date, timedelta
@@ -112,3 +113,35 @@ def test_people_without_the_reports_right_get_no_check_ins(checkin_app):
     client = checkin_app.test_client()
     sign_in(client, "facilitator")
     assert client.get("/staff/reports/check-ins.csv").status_code == 403
+
+
+SAFE = {"en": "Do you feel safe, at home and when you go out?",
+        "cy": "Ydych chi'n teimlo'n ddiogel, gartref a phan fyddwch chi'n mynd allan?",
+        "ur": "کیا آپ گھر پر اور باہر جاتے وقت خود کو محفوظ محسوس کرتے ہیں؟"}
+
+
+@pytest.mark.parametrize("lang", ["en", "cy", "ur"])
+def test_the_page_shows_the_questions_in_the_staff_language(checkin_app, lang):
+    """Each question is shown in the manager's page language, from the shipped banks.po, and
+    as a heading of the page's own language (not marked as a part in another language)."""
+    client = checkin_app.test_client()
+    sign_in(client, "manager")
+    page = html.unescape(client.get(f"/staff/reports/check-ins?lang={lang}")
+                         .get_data(as_text=True))
+    assert f"<h2>{SAFE[lang]}</h2>" in page
+    assert all(SAFE[other] not in page for other in SAFE if other != lang)
+
+
+def test_the_pdf_is_in_the_staff_language_and_the_data_files_keep_the_bank_words(
+        checkin_app, tmp_path):
+    client = checkin_app.test_client()
+    sign_in(client, "manager")
+    pdf = client.get("/staff/reports/check-ins.pdf?lang=cy")
+    (tmp_path / "c.pdf").write_bytes(pdf.data)
+    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    assert SAFE["cy"] in text and SAFE["en"] not in text
+    # the CSV and XLSX are data for other programs: the bank's own words, whatever the page
+    rows = _rows(client.get("/staff/reports/check-ins.csv?lang=cy").data)
+    assert {row["question"] for row in rows if row["question_id"] == "feel-safe"} == \
+        {SAFE["en"]}

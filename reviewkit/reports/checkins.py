@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ..banks import QuestionType
 from ..extensions import db
+from ..localise import InLanguage, translate
 from ..models import Answer, BankVersion, Response, Service, Survey
 from .filters import month_of
 from .suppression import is_small
@@ -43,7 +44,7 @@ class Cell:
 class CheckinReport:
     months: list[str]
     services: list[str]
-    questions: list[tuple[str, str, int]]  # id, text, top of scale
+    questions: list[tuple[str, str, int]]  # id, text (an InLanguage), top of scale
     cells: dict[tuple[str, str, str], Cell]  # (service, question, month)
 
     def rows(self):
@@ -58,9 +59,11 @@ class CheckinReport:
 
 
 def build(organisation_id: int, service_ids: set[int] | None = None,
-          months: int = 6) -> CheckinReport:
+          months: int = 6, lang: str | None = None) -> CheckinReport:
     """The last ``months`` months with answers, for the services in ``service_ids`` (None:
-    every service of the organisation)."""
+    every service of the organisation). The questions are in ``lang`` where the bank has a
+    translation (the page and the PDF), else, and when ``lang`` is None (the data files), in
+    the bank's own words."""
     rows = db.session.execute(
         select(Service.name, Answer.question_id, Answer.value, Response.submitted_at)
         .join(Response, Answer.response_id == Response.id)
@@ -71,11 +74,13 @@ def build(organisation_id: int, service_ids: set[int] | None = None,
                Response.submitted_at.isnot(None), Answer.skipped.is_(False),
                *([Service.id.in_(service_ids)] if service_ids is not None else []))
     ).all()
-    scales: dict[str, tuple[str, int]] = {}
+    scales: dict[str, tuple[InLanguage, int]] = {}
     for version in db.session.scalars(select(BankVersion).filter_by(bank_id=BANK)):
-        for q in version.bank.questions:
-            if q.type == QuestionType.SCALE:
-                scales.setdefault(q.id, (q.text, q.scale_points))
+        bank = version.bank
+        for q in bank.questions:
+            if q.type == QuestionType.SCALE and q.id not in scales:
+                said = translate(bank, q.text, f"{q.id}.text", lang or bank.language)
+                scales[q.id] = (InLanguage(said.text, said.lang), q.scale_points)
     values: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for service, qid, value, submitted in rows:
         if qid in scales and str(value).isdigit():

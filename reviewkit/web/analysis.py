@@ -16,8 +16,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Form, HiddenField, SelectField, StringField
 
+from ..banks import Bank
 from ..extensions import db
 from ..forms.questions import BaseForm, MultiCheckboxField
+from ..localise import InLanguage, translate
 from ..models import Role, Service, Statement, ThemeSet, User
 from ..reports import gap_downloads
 from ..reports.charts import bar_chart_svg
@@ -40,6 +42,7 @@ from ..reports.gap_report import KINDS, PAGE_WORDS, UNASSIGNED, summary_sentence
 from ..reports.themes import curate
 from .auth import Permission, requires
 from .downloads import send_download
+from .ideas import page_language
 
 bp = Blueprint("analysis", __name__, url_prefix="/staff/analysis")
 
@@ -93,13 +96,21 @@ def visible_services() -> list[Service]:
 
 
 def _bank_choices() -> list[tuple[str, str]]:
+    """The banks people's shared statements came from, each by its title in the page's
+    language (the bank's own title where there is no translation)."""
     from ..services.banks import all_latest
 
-    titles = {v.bank_id: v.title for v in all_latest()}
+    lang = page_language()
+    titles = {v.bank_id: _bank_title(v.bank, lang) for v in all_latest()}
     used = db.session.scalars(select(Statement.bank_id).distinct().where(
         Statement.organisation_id == current_user.organisation_id,
         Statement.pooled.is_(True))).all()
     return [(b, titles.get(b, b)) for b in sorted(set(used))]
+
+
+def _bank_title(bank: Bank, lang: str) -> InLanguage:
+    said = translate(bank, bank.title, "title", lang)
+    return InLanguage(said.text, said.lang)
 
 
 def read_filters(args=None) -> tuple[FilterForm, Filters | None]:
