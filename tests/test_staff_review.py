@@ -207,6 +207,13 @@ def test_staff_make_invitation_links_and_printable_cards(staff_app):
                                            "language": "en", "count": "9999", "output": "links",
                                            "csrf_token": page.csrf}))
     assert too_many.status == 400 and "between 1 and 500" in too_many
+    not_a_number = Page(client.post(url, data={
+        "bank": "monthly-check-in", "service": service_id, "language": "en", "count": "three",
+        "output": "links", "csrf_token": page.csrf}))
+    assert not_a_number.status == 400
+    assert "Enter a whole number, for example 3." in not_a_number
+    assert "Not a valid integer value" not in not_a_number
+    assert 'value="three"' in not_a_number.html
 
 
 def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app):
@@ -286,47 +293,49 @@ def test_the_summary_is_in_the_persons_language(staff_app, tmp_path):
     assert "Mae Cai yn garedig" in text and english not in " ".join(text.split())
 
 
+def _add_action(client, review_id: int, due_on: str):
+    url = f"/staff/reviews/{review_id}/actions"
+    return client.post(url, data={"what": "Book the dentist", "who": "Alex", "due_on": due_on,
+                                  "csrf_token": form_token(client, url)})
+
+
 def test_an_action_due_before_the_review_is_refused_and_kept(staff_app):
     """The review was held on 2026-11-20: an action due on 2020-01-01 would be overdue at
     once, so it is refused with a message, and what was typed stays in the boxes."""
     client, review_id = _facilitator_review(staff_app)
-    url = f"/staff/reviews/{review_id}/actions"
-    early = Page(client.post(url, data={"what": "Book the dentist", "who": "Alex",
-                                        "due_on": "2020-01-01",
-                                        "csrf_token": form_token(client, url)}))
+    early = Page(_add_action(client, review_id, "2020-01-01"))
     assert early.status == 400
     assert "This date is before the review (2026-11-20)" in early
     assert 'value="2020-01-01"' in early.html and "Book the dentist" in early
     assert db.session.scalar(select(func.count(Action.id))) == 0
-    same_day = client.post(url, data={"what": "Book the dentist", "who": "Alex",
-                                      "due_on": "2026-11-20",
-                                      "csrf_token": form_token(client, url)})
+    same_day = _add_action(client, review_id, "2026-11-20")
     assert same_day.status_code == 302
     assert db.session.scalar(select(func.count(Action.id))) == 1
 
 
 def test_an_unreadable_action_date_gets_the_apps_own_message(staff_app):
     client, review_id = _facilitator_review(staff_app)
-    url = f"/staff/reviews/{review_id}/actions"
-    bad = Page(client.post(url, data={"what": "Book the dentist", "who": "Alex",
-                                      "due_on": "31/02/2026",
-                                      "csrf_token": form_token(client, url)}))
+    bad = Page(_add_action(client, review_id, "31/02/2026"))
     assert bad.status == 400
     assert "Enter the date as year, month and day, for example 2027-03-31." in bad
     assert "Not a valid date value" not in bad
     assert 'value="31/02/2026"' in bad.html
 
 
-def test_how_many_invitations_that_is_not_a_number_gets_the_apps_own_message(staff_app):
-    client = staff_app.test_client()
-    sign_in(client, "facilitator")
-    url = "/staff/invitations/"
-    page = Page(client.get(url))
-    service_id = db.session.scalar(select(Service.id).filter_by(name="Oak House"))
-    bad = Page(client.post(url, data={"bank": "monthly-check-in", "service": service_id,
-                                      "language": "en", "count": "three", "output": "links",
-                                      "csrf_token": page.csrf}))
-    assert bad.status == 400
-    assert "Enter a whole number, for example 3." in bad
-    assert "Not a valid integer value" not in bad
-    assert 'value="three"' in bad.html
+
+def test_the_page_after_an_add_says_what_was_added(staff_app):
+    """Without JavaScript the page comes back naming the statement just added (only one of
+    this heading); the script's add gets the page as it now is, problems gone, count up."""
+    client, review_id = _facilitator_review(staff_app)
+    url = f"/staff/reviews/{review_id}/h/like-and-admire"
+    r = client.post(url, data={"text": "I love the garden", "csrf_token": form_token(client, url)})
+    assert r.status_code == 302 and "added=" in r.headers["Location"]
+    page = Page(client.get(r.headers["Location"]))
+    assert "Added: I love the garden" in page
+    added = re.search(r"added=(\d+)", r.headers["Location"]).group(1)
+    other = Page(client.get(f"/staff/reviews/{review_id}/h/important-to-me?added={added}"))
+    assert "Added:" not in other
+    r = Page(client.post(url, data={"text": "Great at jigsaws", "csrf_token": page.csrf},
+                         headers={"X-Requested-With": "fetch"}))
+    assert r.status == 201 and "Added: Great at jigsaws" in r
+    assert "There is a problem" not in r and 'data-region="count">(2)' in r.html

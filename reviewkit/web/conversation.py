@@ -81,10 +81,8 @@ def contributors(review_id: int):
 @requires(Permission.REVIEWS)
 def heading(review_id: int, section_id: str):
     review = _review_or_404(review_id)
-    all_headings = svc.headings(review)
-    current = next((h for h in all_headings if h.section.id == section_id), None)
-    if current is None:
-        abort(404)
+    all_headings, index = _headings_at(review, section_id)
+    current = all_headings[index]
     form = _statement_form(review, current, data={
         "contributor": request.args.get("who", type=int), "kind": request.args.get("kind"),
         "key": uuid.uuid4().hex})
@@ -96,18 +94,41 @@ def heading(review_id: int, section_id: str):
                                           client_key=(form.key.data or "")[:64] or None)
         except svc.ReviewError:
             form.contributor.errors = [_("Choose who said it")]
-    if statement is not None:
-        if request.accept_mimetypes.best == "application/json":
-            return {"id": statement.id, "text": statement.text}, 201
-        return redirect(url_for(".heading", review_id=review.id, section_id=section_id,
-                                who=form.contributor.data, kind=form.kind.data) + "#text")
-    index = all_headings.index(current)
+    if statement is None:
+        added = request.args.get("added", type=int)
+        return _heading_page(review, all_headings, index, form, added=next(
+            (s for s in current.statements if s.id == added), None))
+    who, kind = form.contributor.data, form.kind.data
+    if request.headers.get("X-Requested-With") == "fetch":
+        # Added without a page load (conversation.js): the page as it now is, which the
+        # script takes the problem summary, counts, list and status line from.
+        fresh = _statement_form(review, current, formdata=None, data={
+            "contributor": who, "kind": kind, "key": uuid.uuid4().hex})
+        page, _status = _heading_page(review, *_headings_at(review, section_id), fresh,
+                                      added=statement)
+        return page, 201
+    return redirect(url_for(".heading", review_id=review.id, section_id=section_id,
+                            who=who, kind=kind, added=statement.id) + "#text")
+
+
+def _headings_at(review: Review, section_id: str) -> tuple[list[svc.Heading], int]:
+    """The review's headings (with their statements as stored now) and where ``section_id`` is."""
+    all_headings = svc.headings(review)
+    index = next((i for i, h in enumerate(all_headings) if h.section.id == section_id), None)
+    if index is None:
+        abort(404)
+    return all_headings, index
+
+
+def _heading_page(review: Review, all_headings: list[svc.Heading], index: int, form,
+                  added=None):
+    """A heading's page; ``added``, the statement just added, is named in the status line."""
     return render_template(
-        "staff/review_heading.html", review=review, heading=current, form=form,
+        "staff/review_heading.html", review=review, heading=all_headings[index], form=form,
         headings=all_headings, index=index, roles=ROLE_LABELS, kinds=KIND_LABELS,
         previous=all_headings[index - 1] if index else None,
         next=all_headings[index + 1] if index + 1 < len(all_headings) else None,
-        undo=request.args.get("undo", type=int), small=BaseForm(),
+        undo=request.args.get("undo", type=int), small=BaseForm(), added=added,
     ), (400 if form.errors else 200)
 
 

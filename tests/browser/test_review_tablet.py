@@ -187,8 +187,7 @@ def say(page, keys: Keys, text: str, who: str, kind: str | None, *, javascript: 
         page.keyboard.insert_text(text)
     if javascript:
         page.keyboard.press("Enter")
-        page.wait_for_function("t => [...document.querySelectorAll('[data-list] li .text')]"
-                               ".some(e => e.textContent.trim() === t)", arg=text)
+        wait_listed(page, text)
     else:
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -196,6 +195,12 @@ def say(page, keys: Keys, text: str, who: str, kind: str | None, *, javascript: 
     assert cursor_in_box(page), f"after adding {text!r} the cursor is not in the box"
     assert box.input_value() == ""
     assert selected_label(page.locator("#contributor")) == label
+
+
+def wait_listed(page, text: str) -> None:
+    """Wait until ``text`` is in the list of statements (added without a page load)."""
+    page.wait_for_function("t => [...document.querySelectorAll('[data-list] li .text')]"
+                           ".some(e => e.textContent.trim() === t)", arg=text)
 
 
 def cursor_in_box(page) -> bool:
@@ -269,7 +274,7 @@ def test_whole_review_by_keyboard(device, app, live_server, contexts, tmp_path):
             n += 1
         assert page.evaluate("() => window.__samePage === true"), \
             "adding a statement with JavaScript reloaded the page"
-        assert page.locator("[data-status]").inner_text() == SAID[heading.id][-1]
+        assert page.locator("[data-status]").inner_text() == f"Added: {SAID[heading.id][-1]}"
         check_heading_page(page, heading, expected[heading.id], width)
 
         if heading.id == "important-to-me":  # edit one and move it to the next heading
@@ -396,6 +401,7 @@ def test_adding_statements_without_javascript(app, live_server, contexts):
     for text, who, kind in plan:
         say(page, keys, text, who, kind, javascript=False)
         assert text in listed(page)
+        assert page.locator("[data-status]").inner_text() == f"Added: {text}"
         assert selected_label(page.locator("select#kind")) == KIND_LABELS[kind]
     check_heading_page(page, heading, plan, 1024)
     review = db.session.get(Review, review_id)
@@ -447,8 +453,7 @@ def test_statement_kept_when_the_connection_drops(app, live_server, contexts):
     assert stored_texts(review_id) == []
     page.context.set_offline(False)
     page.keyboard.press("Enter")
-    page.wait_for_function("t => [...document.querySelectorAll('[data-list] li .text')]"
-                           ".some(e => e.textContent.trim() === t)", arg=said)
+    wait_listed(page, said)
     assert stored_texts(review_id) == [said]
 
 
@@ -478,8 +483,50 @@ def test_enter_twice_on_a_slow_connection_stores_one_statement(app, live_server,
     page.wait_for_timeout(300)
     for route in held:
         route.continue_()
-    page.wait_for_function("t => [...document.querySelectorAll('[data-list] li .text')]"
-                           ".some(e => e.textContent.trim() === t)", arg=said)
+    wait_listed(page, said)
     page.wait_for_timeout(300)
     assert stored_texts(review_id) == [said]
     assert listed(page) == [said]
+
+
+def test_a_good_statement_after_a_problem_clears_the_problem(app, live_server, contexts):
+    """Add pressed with an empty box shows the problem (the form is posted); then a statement
+    added without a page load leaves the page as a reload would: no problem shown, the counts
+    gone up, and the status line saying what was added. A word longer than the line (500
+    letters, no spaces) wraps inside the page."""
+    page, keys, review_id = open_review_heading(app, live_server, contexts, "like-and-admire")
+    keys.focus(page.locator("#text"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#text-error").is_visible() and page.title().startswith("Error:")
+    assert cursor_in_box(page)
+    page.evaluate("() => { window.__samePage = true; }")
+    said = "I love the garden"
+    page.keyboard.type(said)
+    page.keyboard.press("Enter")
+    wait_listed(page, said)
+    assert page.evaluate("() => window.__samePage === true"), "the page was reloaded"
+    assert page.locator(".error-summary, .error-message, .has-error").count() == 0
+    assert page.locator("#text").get_attribute("aria-describedby") is None
+    assert not page.title().startswith("Error:")
+    assert listed(page) == [said]
+    assert page.locator("h2 .count").inner_text() == "(1)"
+    current = page.locator("nav.steps li", has=page.locator("[aria-current=step]"))
+    assert norm(current.locator(".count").inner_text()) == "1 statements"
+    status = page.locator("[data-status]")
+    assert status.inner_text() == f"Added: {said}"
+    assert stored_texts(review_id) == [said]
+
+    long_word = "a" * 500
+    page.keyboard.insert_text(long_word)
+    page.keyboard.press("Enter")
+    status.filter(has_text="aaaa").wait_for()
+    # The statement's box (drawn round it like the box it was typed in) holds all its lines:
+    # one box, inside the list item, not one broken box per line drawn over the next.
+    boxes = page.locator("[data-list] li", has_text="aaaa").evaluate(
+        "li => { const b = li.getBoundingClientRect(); return [...li.querySelector('.text')"
+        ".getClientRects()].map(r => r.left >= b.left - 0.5 && r.right <= b.right + 0.5); }")
+    assert boxes == [True], f"the long statement is in {len(boxes)} boxes (one a line)"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    assert page.locator("h2 .count").inner_text() == "(2)"

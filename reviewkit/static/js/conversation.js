@@ -5,39 +5,45 @@
   var form = document.querySelector("form[data-capture]");
   if (!form || !window.fetch) return;
   var text = form.querySelector("#text");
-  var list = document.querySelector("[data-list]");
   var status = form.querySelector("[data-status]");
   var busy = false;
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+
+  /* The server answers an add with the page as it now is. Each part of it marked data-region
+     (the problem summary, the counts, the list, the box's error) takes the place of ours, so
+     the page is as a reload would show it. A part marked data-region-attributes is one being
+     used (the box being typed in): it stays, and takes only those attributes. The status line
+     stays too (so it is read out) and takes the server's words; the form takes a fresh key. */
+  function refresh(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    document.title = doc.title;
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-region]"), function (fresh) {
+      var live = document.querySelector('[data-region="' + fresh.getAttribute("data-region") + '"]');
+      if (!live) return;
+      var names = fresh.getAttribute("data-region-attributes");
+      if (!names) { live.replaceWith(document.importNode(fresh, true)); return; }
+      names.split(" ").forEach(function (name) {
+        if (fresh.hasAttribute(name)) live.setAttribute(name, fresh.getAttribute(name));
+        else live.removeAttribute(name);
+      });
+    });
+    form.querySelector("[name=key]").value = doc.querySelector("[name=key]").value;
+    status.textContent = doc.querySelector("[data-status]").textContent;
   }
+
   form.addEventListener("submit", function (event) {
     if (!text.value.trim()) return;  // let the server say what is missing
     event.preventDefault();
     if (busy) return;  // Enter again while the first save is on its way: one statement
     busy = true;
-    var said = text.value;
     fetch(form.getAttribute("action") || location.href, {
       method: "POST", body: new FormData(form), credentials: "same-origin",
-      headers: {"Accept": "application/json"}
+      headers: {"Accept": "text/html", "X-Requested-With": "fetch"}
     }).then(function (r) {
       if (r.status !== 201) { form.submit(); return; }
-      return r.json().then(function () {
-        // A fresh key for the next statement, then reload the list quietly so edit/delete
-        // links are there; the typing goes on.
-        form.querySelector("[name=key]").value = newKey();
-        busy = false;
+      return r.text().then(function (html) {
         text.value = "";
         text.focus();
-        status.textContent = said;
-        return fetch(location.href, {credentials: "same-origin"}).then(function (p) { return p.text(); })
-          .then(function (html) {
-            var doc = new DOMParser().parseFromString(html, "text/html");
-            var fresh = doc.querySelector("[data-list]");
-            if (fresh && list) { list.innerHTML = fresh.innerHTML; }
-          });
+        refresh(html);
       });
     }).catch(function () { status.textContent = form.getAttribute("data-offline") || ""; })
       .then(function () { busy = false; });
