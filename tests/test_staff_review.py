@@ -212,6 +212,7 @@ def test_staff_make_invitation_links_and_printable_cards(staff_app):
         "output": "links", "csrf_token": page.csrf}))
     assert not_a_number.status == 400
     assert "Enter a whole number, for example 3." in not_a_number
+    assert "between 1 and 500" not in not_a_number  # one message, not two
     assert "Not a valid integer value" not in not_a_number
     assert 'value="three"' in not_a_number.html
 

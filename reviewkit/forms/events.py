@@ -27,6 +27,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
@@ -69,6 +70,10 @@ class Count(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(gettext("Enter a whole number, for example 3.")) from exc
+
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: that one message, not a range one as well
+            raise StopValidation()
 
 
 def _count(label, low: int, high: int, *, required: bool = False, **kwargs) -> Count:
