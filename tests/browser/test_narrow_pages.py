@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from .browsing import STAFF_PASSWORD, fits, staff_site
+from .browsing import fits, staff_sign_in, staff_site
 
 pytestmark = pytest.mark.browser
 
@@ -52,11 +52,7 @@ def site(tmp_path_factory) -> Iterator:
 def _signed_in(contexts, url: str, email: str):
     """A 320 px page signed in as ``email`` (through the login form)."""
     page = contexts.page(**NARROW)
-    page.goto(f"{url}/staff/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(STAFF_PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_url(lambda u: "/staff/login" not in u)
+    staff_sign_in(page, url, email)
     return page
 
 
