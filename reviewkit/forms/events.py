@@ -72,7 +72,9 @@ class Count(IntegerField):
             raise ValueError(gettext("Enter a whole number, for example 3.")) from exc
 
     def pre_validate(self, form):
-        if self.process_errors:  # not a number: that one message, not a range one as well
+        # words, not a number: that one message, not a range one as well (an empty box goes
+        # on to Optional or InputRequired, which say what an empty box means here)
+        if self.process_errors and self.raw_data and str(self.raw_data[0]).strip():
             raise StopValidation()
 
 
