@@ -51,6 +51,10 @@ class Localised:
     def __str__(self) -> str:
         return self.text
 
+    def as_text(self) -> InLanguage:
+        """The text as a string that still knows its language (for tables and filters)."""
+        return InLanguage(self.text, self.lang)
+
 
 @dataclass(frozen=True)
 class ChoiceView:

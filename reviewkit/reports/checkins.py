@@ -80,7 +80,7 @@ def build(organisation_id: int, service_ids: set[int] | None = None,
         for q in bank.questions:
             if q.type == QuestionType.SCALE and q.id not in scales:
                 said = translate(bank, q.text, f"{q.id}.text", lang or bank.language)
-                scales[q.id] = (InLanguage(said.text, said.lang), q.scale_points)
+                scales[q.id] = (said.as_text(), q.scale_points)
     values: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for service, qid, value, submitted in rows:
         if qid in scales and str(value).isdigit():

@@ -16,10 +16,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Form, HiddenField, SelectField, StringField
 
-from ..banks import Bank
 from ..extensions import db
 from ..forms.questions import BaseForm, MultiCheckboxField
-from ..localise import InLanguage, translate
+from ..localise import translate
 from ..models import Role, Service, Statement, ThemeSet, User
 from ..reports import gap_downloads
 from ..reports.charts import bar_chart_svg
@@ -101,16 +100,12 @@ def _bank_choices() -> list[tuple[str, str]]:
     from ..services.banks import all_latest
 
     lang = page_language()
-    titles = {v.bank_id: _bank_title(v.bank, lang) for v in all_latest()}
+    titles = {v.bank_id: translate(v.bank, v.bank.title, "title", lang).as_text()
+              for v in all_latest()}
     used = db.session.scalars(select(Statement.bank_id).distinct().where(
         Statement.organisation_id == current_user.organisation_id,
         Statement.pooled.is_(True))).all()
     return [(b, titles.get(b, b)) for b in sorted(set(used))]
-
-
-def _bank_title(bank: Bank, lang: str) -> InLanguage:
-    said = translate(bank, bank.title, "title", lang)
-    return InLanguage(said.text, said.lang)
 
 
 def read_filters(args=None) -> tuple[FilterForm, Filters | None]:
