@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,54 @@ def _reset_postgres(app: Flask) -> None:
         db.engine.dispose()
 
 
+@cache
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from reviewkit.config import REPO_ROOT
+
+    return ScriptDirectory(str(REPO_ROOT / "reviewkit" / "migrations")).get_current_head()
+
+
+def _empty_postgres(app: Flask) -> None:
+    """Empty every table when the schema is already at the newest migration (much quicker than
+    dropping it and migrating again); otherwise start from an empty schema."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            tables = conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
+            at_head = "alembic_version" in tables and conn.execute(
+                text("SELECT version_num FROM alembic_version")).scalars().all() == [
+                    _head_revision()]
+            if at_head:
+                others = ", ".join(f'"{t}"' for t in tables if t != "alembic_version")
+                if others:
+                    conn.execute(text(f"TRUNCATE {others} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+    if not at_head:
+        _reset_postgres(app)
+
+
+@cache
+def _compiled_catalogs() -> Path:
+    """The interface translations compiled once for the whole run (each app would otherwise
+    compile them into its own new instance folder)."""
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.i18n import compile_catalogs
+
+    folder = Path(tempfile.mkdtemp(prefix="rk-locale-"))
+    compile_catalogs(REPO_ROOT / "translations", folder)
+    return folder
+
+
+def _seed_instance(instance: Path, overrides: dict) -> None:
+    """Copy the compiled catalogs into a new instance folder, with their times, so the app finds
+    them up to date (only when the app reads the repository's own translations)."""
+    if "BABEL_TRANSLATION_DIRECTORIES" in overrides or (instance / "locale").exists():
+        return
+    shutil.copytree(_compiled_catalogs(), instance / "locale", copy_function=shutil.copy2)
+
+
 class IsolatedClient(FlaskClient):
     """Each request gets its own app context (its own ``g`` and database session), as in
     production, even while a test holds an app context open to look at the database."""
@@ -40,7 +91,10 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-def make_app(tmp_path: Path, **overrides) -> Flask:
+def make_app(tmp_path: Path, *, fresh_schema: bool = True, **overrides) -> Flask:
+    """An app with its instance folder in ``tmp_path``; on PostgreSQL its schema starts empty
+    (``fresh_schema=False``: tables kept but emptied, when they are at the newest migration)."""
+    _seed_instance(Path(overrides.get("INSTANCE_PATH", tmp_path / "instance")), overrides)
     config = {
         "INSTANCE_PATH": tmp_path / "instance",
         "TESTING": True,
@@ -55,8 +109,24 @@ def make_app(tmp_path: Path, **overrides) -> Flask:
     app = create_app(config)
     app.test_client_class = IsolatedClient
     if PG_URL:
-        _reset_postgres(app)
+        (_reset_postgres if fresh_schema else _empty_postgres)(app)
     return app
+
+
+@cache
+def _migrated_sqlite(banks: str) -> Path:
+    """A SQLite database migrated to the newest revision with ``banks`` loaded, made once per
+    run; each test starts from its own copy."""
+    from reviewkit.services.setup import init_database
+
+    folder = Path(tempfile.mkdtemp(prefix="rk-db-"))
+    app = make_app(folder, BANKS_PATH=banks)
+    with app.app_context():
+        report = init_database()
+        assert not report.problems, report.problems
+        db.session.remove()
+        db.engine.dispose()
+    return folder / "instance" / "test.db"
 
 
 @contextmanager
@@ -64,7 +134,11 @@ def initialised_app(tmp_path: Path, **overrides) -> Iterator[Flask]:
     """An app whose database is migrated and banks loaded, inside its app context."""
     from reviewkit.services.setup import init_database
 
-    app = make_app(tmp_path, **overrides)
+    if not PG_URL and not {"SQLALCHEMY_DATABASE_URI", "INSTANCE_PATH"} & overrides.keys():
+        (tmp_path / "instance").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_migrated_sqlite(overrides.get("BANKS_PATH", str(TEST_BANKS))),
+                        tmp_path / "instance" / "test.db")
+    app = make_app(tmp_path, fresh_schema=False, **overrides)
     with app.app_context():
         report = init_database()
         assert not report.problems, report.problems
