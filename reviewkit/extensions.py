@@ -4,6 +4,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from itsdangerous import TimestampSigner, want_bytes
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -59,14 +60,40 @@ class RouteLimiter(Limiter):
 limiter = RouteLimiter(key_func=get_remote_address, default_limits=[], application_limits=[])
 
 
+class RememberingSigner(TimestampSigner):
+    """itsdangerous's timestamp signer that remembers the signatures it has found good, so a
+    phone sending the same session cookie again is not checked with HMAC again. Only good
+    ones are kept, keyed by the secret keys, salt and method as well as the exact bytes, so a
+    changed cookie or key is checked in full; the cookie's age is still checked every time (by
+    :meth:`TimestampSigner.unsign`, after this)."""
+
+    _good: set[tuple] = set()
+    KEEP = 10_000
+
+    def verify_signature(self, value: str | bytes, sig: str | bytes) -> bool:
+        remembered = (tuple(self.secret_keys), self.salt, self.key_derivation,
+                      self.digest_method, want_bytes(value), want_bytes(sig))
+        if remembered in self._good:
+            return True
+        good = super().verify_signature(value, sig)
+        if good:
+            if len(self._good) >= self.KEEP:
+                self._good.clear()
+            self._good.add(remembered)
+        return good
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session as it is, with its serializer made once for each secret
     key (and fallbacks) instead of on every request (making one runs its JSON serializer once
-    to test it: a thirtieth of saving an answer)."""
+    to test it: a thirtieth of saving an answer), and a :class:`RememberingSigner`."""
 
     def get_signing_serializer(self, app):
         key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         cached = getattr(self, "_serializer", None)
         if cached is None or cached[0] != key:
-            cached = self._serializer = (key, super().get_signing_serializer(app))
+            serializer = super().get_signing_serializer(app)
+            if serializer is not None:
+                serializer.signer = RememberingSigner
+            cached = self._serializer = (key, serializer)
         return cached[1]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request, session
@@ -23,7 +25,7 @@ def normalise_language(code: str | None) -> str | None:
     return base if base in supported() else None
 
 
-def select_locale() -> str:
+def page_language() -> str:
     """The page language: ?lang= choice, then the person's earlier choice, the invitation's,
     then the browser's Accept-Language, then English."""
     if (lang := normalise_language(request.args.get("lang"))) is not None:
@@ -33,6 +35,17 @@ def select_locale() -> str:
         if lang := normalise_language(candidate):
             return lang
     return request.accept_languages.best_match(list(supported())) or "en"
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
+    """Flask-Babel's locale selector: the :func:`page_language` as a Locale, parsed once per
+    language rather than on every request."""
+    return _locale(page_language())
 
 
 def compile_catalogs(source: Path, target: Path) -> list[Path]:

@@ -5,9 +5,10 @@ question never shows blank."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -110,9 +111,10 @@ def translate(bank: Bank, text: str, context: str, lang: str) -> Localised:
     return Localised(text, bank.language)
 
 
-def _choice(bank: Bank, q: Question, c: Choice, easy_read: bool, lang: str) -> ChoiceView:
+def _choice(bank: Bank, q: Question, c: Choice, easy_read: bool, lang: str,
+            interface: Callable[[str], str]) -> ChoiceView:
     if q.type in (QuestionType.SCALE, QuestionType.YES_NO):
-        translated = gettext(c.label)
+        translated = interface(c.label)
         return ChoiceView(c.value, Localised(translated, lang if translated != c.label or
                                              lang == "en" else "en"), c.pictogram)
     text = (c.easy_read or c.label) if easy_read else c.label
@@ -125,6 +127,7 @@ def question_view(bank: Bank, q: Question, easy_read: bool, lang: str) -> Questi
     assert section is not None
     variant = "easy_read" if easy_read else "text"
     help_text = (q.easy_read_help or q.help) if easy_read else q.help
+    interface = get_translations().gettext  # the page's catalogue, looked up once per question
     return QuestionView(
         question=q,
         title=translate(bank, q.easy_read if easy_read else q.text, f"{q.id}.{variant}", lang),
@@ -133,7 +136,7 @@ def question_view(bank: Bank, q: Question, easy_read: bool, lang: str) -> Questi
             bank, section.easy_read if easy_read else section.title, f"{section.id}.{variant}", lang
         ),
         section_pictogram=section.pictogram,
-        choices=[_choice(bank, q, c, easy_read, lang) for c in q.effective_choices()],
+        choices=[_choice(bank, q, c, easy_read, lang, interface) for c in q.effective_choices()],
         easy_read=easy_read,
         page_lang=lang,
     )

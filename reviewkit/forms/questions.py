@@ -7,12 +7,15 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from flask_wtf import csrf as flask_wtf_csrf
 from flask_wtf.csrf import _FlaskFormCSRF
+from itsdangerous import URLSafeTimedSerializer
 from wtforms import (
     Field,
     PasswordField,
@@ -40,6 +43,11 @@ from ..banks.schema import number_text
 LONGEST_LINE = 500
 LONGEST_TEXT = 10_000
 TOO_LONG = _l("Keep this under %(max)d characters.")
+
+
+# Flask-WTF makes a new token serializer for every check (making one runs its JSON serializer
+# to test it); the serializer keeps no state between calls, so one per secret key serves all.
+flask_wtf_csrf.URLSafeTimedSerializer = lru_cache(maxsize=8)(URLSafeTimedSerializer)
 
 
 class LazyCSRF(_FlaskFormCSRF):
