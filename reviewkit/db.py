@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +26,7 @@ def configure_engine(app: Flask) -> None:
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.teardown_appcontext(release_request_connection)
 
 
 @event.listens_for(Engine, "connect")
@@ -43,12 +44,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG00
 
 class Prepared:
     """A Core statement compiled once per dialect and run straight on a pooled DBAPI
-    connection, with the column types' own bind and result processors (so values go in and
-    come out exactly as through SQLAlchemy). For the statements of the phone journey's every
-    request: there SQLAlchemy's per-execution work (session, execution context, result
-    objects) cost several times the statement itself. Errors come out as SQLAlchemy's
-    (``sqlalchemy.exc.DBAPIError`` subclasses), and a lost connection is dropped from the pool,
-    as through a Connection. Anywhere else, use the session."""
+    connection (one per request, shared by its Prepared statements), with the column types'
+    own bind and result processors (so values go in and come out exactly as through
+    SQLAlchemy). For the statements of the phone journey's every request: there SQLAlchemy's
+    per-execution work (session, execution context, result objects) cost several times the
+    statement itself. Errors come out as SQLAlchemy's (``sqlalchemy.exc.DBAPIError``
+    subclasses), and a lost connection is dropped from the pool, as through a Connection.
+    Anywhere else, use the session."""
 
     def __init__(self, build: Callable[[str], Any]) -> None:
         """``build(dialect_name)`` makes the statement (an upsert differs between dialects)."""
@@ -62,11 +64,7 @@ class Prepared:
             compiled = self._by_dialect[engine.dialect] = _Compiled(
                 self.build(engine.dialect.name), engine.dialect)
         dialect = engine.dialect
-        try:
-            conn = engine.raw_connection()
-        except dialect.loaded_dbapi.Error as error:  # the database refused or is gone
-            raise DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error,
-                                      dialect=dialect) from error
+        conn = _request_connection(engine)
         cursor = None
         try:
             cursor = conn.cursor()
@@ -79,11 +77,33 @@ class Prepared:
             lost = dialect.is_disconnect(error, conn.dbapi_connection, cursor)
             if lost:
                 conn.invalidate(error)
+            release_request_connection()
             raise DBAPIError.instance(compiled.sql, values, error, dialect.loaded_dbapi.Error,
                                       connection_invalidated=lost, dialect=dialect) from error
-        finally:
-            conn.close()  # back to the pool, which rolls back whatever was not committed
         return compiled.rows(rows)
+
+
+def _request_connection(engine: Engine):
+    """The pooled DBAPI connection this request's :class:`Prepared` statements share (one
+    checkout, and on PostgreSQL one ping, per request instead of one per statement)."""
+    held = g.get("_prepared_connection")
+    if held is None or held[0] is not engine:
+        release_request_connection()
+        try:
+            conn = engine.raw_connection()
+        except engine.dialect.loaded_dbapi.Error as error:  # the database refused or is gone
+            raise DBAPIError.instance(None, None, error, engine.dialect.loaded_dbapi.Error,
+                                      dialect=engine.dialect) from error
+        held = g._prepared_connection = (engine, conn)
+    return held[1]
+
+
+def release_request_connection(_exc: BaseException | None = None) -> None:
+    """Give the request's connection back to the pool, which rolls back whatever was not
+    committed (run when the app context ends)."""
+    held = g.pop("_prepared_connection", None)
+    if held is not None:
+        held[1].close()
 
 
 class _Compiled:
