@@ -3,6 +3,7 @@ PostgreSQL when REVIEWKIT_TEST_DATABASE_URL is set, as in CI)."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -62,6 +63,13 @@ def _empty_postgres(app: Flask) -> None:
         _reset_postgres(app)
 
 
+def _run_folder(prefix: str) -> Path:
+    """A temporary folder kept for this test run and removed when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 @cache
 def _compiled_catalogs() -> Path:
     """The interface translations compiled once for the whole run (each app would otherwise
@@ -69,7 +77,7 @@ def _compiled_catalogs() -> Path:
     from reviewkit.config import REPO_ROOT
     from reviewkit.i18n import compile_catalogs
 
-    folder = Path(tempfile.mkdtemp(prefix="rk-locale-"))
+    folder = _run_folder("rk-locale-")
     compile_catalogs(REPO_ROOT / "translations", folder)
     return folder
 
@@ -119,7 +127,7 @@ def _migrated_sqlite(banks: str) -> Path:
     run; each test starts from its own copy."""
     from reviewkit.services.setup import init_database
 
-    folder = Path(tempfile.mkdtemp(prefix="rk-db-"))
+    folder = _run_folder("rk-db-")
     app = make_app(folder, BANKS_PATH=banks)
     with app.app_context():
         report = init_database()
