@@ -47,13 +47,27 @@ class RouteLimiter(Limiter):
     password reset); such a route checks its own limit when called. reviewkit sets no default or
     application-wide limits, so the check Flask-Limiter also runs before every request would only
     look for limits that are never there, and on the phone journey it cost about a tenth of
-    saving an answer. It is taken out; give a route a limit with the decorator."""
+    saving an answer. It is taken out; give a route a limit with the decorator.
+
+    Its hook after every response only adds rate-limit headers (off in reviewkit) and counts
+    limits given ``deduct_when`` (which reviewkit does not use, and :meth:`limit` refuses), so
+    with headers off it is taken out too."""
 
     def init_app(self, app) -> None:
         super().init_app(app)
         hooks = app.before_request_funcs.get(None, [])
         if self._check_request_limit in hooks:
             hooks.remove(self._check_request_limit)
+        if not app.config.get("RATELIMIT_HEADERS_ENABLED", False):
+            after = app.after_request_funcs.get(None, [])
+            after[:] = [hook for hook in after
+                        if getattr(hook, "func", None) is not Limiter._Limiter__inject_headers]
+
+    def limit(self, *args, **kwargs):
+        if kwargs.get("deduct_when") is not None:
+            raise TypeError("reviewkit's limiter does not count limits after the response "
+                            "(deduct_when)")
+        return super().limit(*args, **kwargs)
 
 
 # In memory per process by default; set REVIEWKIT_RATELIMIT_STORAGE_URI (e.g. redis://) to share.

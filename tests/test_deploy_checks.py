@@ -158,3 +158,10 @@ def test_with_redis_gone_a_finish_later_code_is_still_looked_up(tmp_path):
         staff = client.post("/staff/login", data={"email": "x@example.org", "password": "nope",
                                                   "csrf_token": form_token(client, "/staff/login")})
         assert staff.status_code == 400
+
+
+def test_a_limit_counted_after_the_response_is_refused_when_declared():
+    from reviewkit.extensions import limiter
+
+    with pytest.raises(TypeError, match="deduct_when"):
+        limiter.limit("1 per minute", deduct_when=lambda response: True)
