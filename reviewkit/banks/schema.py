@@ -7,6 +7,7 @@ loader turns validation errors into ``file:line: reason`` messages.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -192,17 +193,32 @@ class Bank(_Strict):
                 raise ValueError(message)
         return self
 
-    @property
+    # Worked out once per bank: a bank never changes once read (its model is frozen), and the
+    # phone journey asks these several times on every request.
+    @cached_property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
 
+    @cached_property
+    def _places(self) -> dict[str, tuple[Question, Section]]:
+        places: dict[str, tuple[Question, Section]] = {}
+        for s in self.sections:
+            for q in s.questions:
+                places.setdefault(q.id, (q, s))
+        return places
+
+    @cached_property
+    def has_conditions(self) -> bool:
+        """Whether any question is shown only after certain answers."""
+        return any(q.show_if is not None for q in self.questions)
+
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        place = self._places.get(question_id)
+        return place[0] if place else None
 
     def section_of(self, question_id: str) -> Section | None:
-        return next(
-            (s for s in self.sections if any(q.id == question_id for q in s.questions)), None
-        )
+        place = self._places.get(question_id)
+        return place[1] if place else None
 
 
 def cross_checks(bank: Bank):

@@ -186,6 +186,8 @@ def is_visible(question: Question, values: dict[str, Any]) -> bool:
 
 def visible_questions(bank: Bank, values: dict[str, Any]) -> list[Question]:
     """The questions a person sees, given their answers so far (conditions applied in order)."""
+    if not bank.has_conditions:
+        return list(bank.questions)
     shown: list[Question] = []
     for q in bank.questions:
         if is_visible(q, values):
