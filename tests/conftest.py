@@ -36,12 +36,10 @@ def _reset_postgres(app: Flask) -> None:
 
 
 @cache
-def _head_revision() -> str:
+def _head_revision(migrations: str) -> str:
     from alembic.script import ScriptDirectory
 
-    from reviewkit.config import REPO_ROOT
-
-    return ScriptDirectory(str(REPO_ROOT / "reviewkit" / "migrations")).get_current_head()
+    return ScriptDirectory(migrations).get_current_head()
 
 
 def _empty_postgres(app: Flask) -> None:
@@ -53,7 +51,7 @@ def _empty_postgres(app: Flask) -> None:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
             at_head = "alembic_version" in tables and conn.execute(
                 text("SELECT version_num FROM alembic_version")).scalars().all() == [
-                    _head_revision()]
+                    _head_revision(app.extensions["migrate"].directory)]
             if at_head:
                 others = ", ".join(f'"{t}"' for t in tables if t != "alembic_version")
                 if others:
@@ -102,9 +100,10 @@ class IsolatedClient(FlaskClient):
 def make_app(tmp_path: Path, *, fresh_schema: bool = True, **overrides) -> Flask:
     """An app with its instance folder in ``tmp_path``; on PostgreSQL its schema starts empty
     (``fresh_schema=False``: tables kept but emptied, when they are at the newest migration)."""
-    _seed_instance(Path(overrides.get("INSTANCE_PATH", tmp_path / "instance")), overrides)
+    instance = Path(overrides.get("INSTANCE_PATH", tmp_path / "instance"))
+    _seed_instance(instance, overrides)
     config = {
-        "INSTANCE_PATH": tmp_path / "instance",
+        "INSTANCE_PATH": instance,
         "TESTING": True,
         "BANKS_PATH": str(TEST_BANKS),
         "BASE_URL": "http://rk.test",
