@@ -26,6 +26,11 @@ def normalise_language(code: str | None) -> str | None:
 
 
 def page_language() -> str:
+    """The language of the page being made (a code such as 'cy'); English outside a request."""
+    return str(get_locale() or "en")
+
+
+def requested_language() -> str:
     """The page language: ?lang= choice, then the person's earlier choice, the invitation's,
     then the browser's Accept-Language, then English."""
     if (lang := normalise_language(request.args.get("lang"))) is not None:
@@ -43,9 +48,9 @@ def _locale(code: str) -> Locale:
 
 
 def select_locale() -> Locale:
-    """Flask-Babel's locale selector: the :func:`page_language` as a Locale, parsed once per
-    language rather than on every request."""
-    return _locale(page_language())
+    """Flask-Babel's locale selector: the :func:`requested_language` as a Locale, parsed
+    once per language rather than on every request."""
+    return _locale(requested_language())
 
 
 def compile_catalogs(source: Path, target: Path) -> list[Path]:
@@ -78,11 +83,11 @@ def init_i18n(app: Flask) -> None:
 
     @app.template_filter("in_lang")
     def in_lang_filter(value: object) -> object:
-        return in_lang(value, str(get_locale() or "en"))
+        return in_lang(value, page_language())
 
     @app.context_processor
     def language_context() -> dict:
-        lang = str(get_locale() or "en")
+        lang = page_language()
         name, direction = app.config["LANGUAGES"].get(lang, ("English", "ltr"))
         bad = request.args.get("lang") if request else None
         return {

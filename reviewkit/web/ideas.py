@@ -21,7 +21,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -30,6 +29,7 @@ from sqlalchemy import select
 from ..cards import N_
 from ..extensions import db, limiter
 from ..forms.ideas import CREDIT_PICTURES, IdeaForm, TrackForm
+from ..i18n import page_language
 from ..models import IdeaSource, Organisation, PlanAction, Work
 from ..reports.you_said_we_did import LABELS
 from ..services import register as reg
@@ -62,10 +62,6 @@ def easy_read() -> bool:
     if choice in ("0", "1"):
         session["easy_read"] = choice == "1"
     return bool(session.get("easy_read"))
-
-
-def page_language() -> str:
-    return str(get_locale() or "en")
 
 
 def public_link(endpoint: str, **values) -> str:

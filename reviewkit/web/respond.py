@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length
@@ -15,6 +14,7 @@ from ..banks.schema import TEXT_TYPES
 from ..extensions import limiter
 from ..forms import answer_form, question_type_for
 from ..forms.questions import BaseForm
+from ..i18n import page_language
 from ..localise import question_view
 from ..models import Invitation, Response
 from ..services import responses as svc
@@ -32,10 +32,6 @@ class ConsentForm(BaseForm):
                  ("no", _l("No. Only use my answers for my own review."))],
         validators=[InputRequired(_l("Please choose yes or no."))],
     )
-
-
-def _lang() -> str:
-    return str(get_locale() or "en")
 
 
 def _response_or_404(key: str) -> svc.Sheet:
@@ -73,7 +69,7 @@ def open_invitation(token: str):
     g.invitation_language = invitation.language
     if invitation.is_expired():
         return render_template("respond/expired.html"), 410
-    response = _remembered(invitation) or svc.start_response(invitation, language=_lang())
+    response = _remembered(invitation) or svc.start_response(invitation, language=page_language())
     if not invitation.single_use:
         session.permanent = True
         session["open_links"] = {**session.get("open_links", {}), token: response.resume_key}
@@ -133,7 +129,7 @@ def question(key: str, qid: str):
         return redirect(url_for(".done", key=key))
     if response.consent_pooled is None:
         return redirect(url_for(".start", key=key))
-    lang = _lang()
+    lang = page_language()
     svc.set_language(response, lang)
     shown = svc.visible_questions(response.bank, svc.current_values(response))
     q = next((s for s in shown if s.id == qid), None)
@@ -189,7 +185,7 @@ def check(key: str):
     bank = response.bank
     answers = svc.answers_by_question(response)
     rows = [
-        (question_view(bank, q, response.easy_read, _lang()), answers.get(q.id))
+        (question_view(bank, q, response.easy_read, page_language()), answers.get(q.id))
         for q in svc.visible_questions(bank, svc.current_values(response))
     ]
     return render_template("respond/check.html", response=response, rows=rows,
