@@ -37,7 +37,6 @@ from wtforms.validators import (
 
 from ..banks import Question, QuestionType
 from ..banks.schema import number_text
-from ..i18n import page_language
 
 # The most a text field takes when it declares nothing shorter (a Length max): a line, or a
 # text area. A person can write a long story in a text area; a line holds a name or a title.
@@ -263,6 +262,12 @@ def parse_number(text: str, locale: str = "en") -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def _page_locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
 class Number(QuestionKind):
     """A number typed in a box (a number keypad on phones); whole or decimal, with optional
     smallest and largest answers. Stored as a JSON number."""
@@ -274,7 +279,7 @@ class Number(QuestionKind):
 
     def _check(self, form, field):
         q = self.question
-        value = parse_number(field.data or "", page_language())
+        value = parse_number(field.data or "", _page_locale())
         if value is None or (not q.decimal and value != value.to_integral_value()):
             raise ValidationError(_l("Please enter a number, like 12 or 2.5.") if q.decimal else
                                   _l("Please enter a whole number, like 12."))
@@ -289,7 +294,7 @@ class Number(QuestionKind):
             raise ValidationError(_l("Please enter a number of %(max)s or less.", max=high))
 
     def to_value(self, data):
-        value = parse_number(data or "", page_language()) if data not in (None, "") else None
+        value = parse_number(data or "", _page_locale()) if data not in (None, "") else None
         if value is None:
             return None
         return int(value) if value == value.to_integral_value() else float(value)
