@@ -112,8 +112,8 @@ def translate(bank: Bank, text: str, context: str, lang: str) -> Localised:
 
 
 def _choice(bank: Bank, q: Question, c: Choice, easy_read: bool, lang: str,
-            interface: Callable[[str], str]) -> ChoiceView:
-    if q.type in (QuestionType.SCALE, QuestionType.YES_NO):
+            interface: Callable[[str], str] | None) -> ChoiceView:
+    if interface is not None:  # a face scale's or a yes/no question's fixed answers
         translated = interface(c.label)
         return ChoiceView(c.value, Localised(translated, lang if translated != c.label or
                                              lang == "en" else "en"), c.pictogram)
@@ -127,7 +127,10 @@ def question_view(bank: Bank, q: Question, easy_read: bool, lang: str) -> Questi
     assert section is not None
     variant = "easy_read" if easy_read else "text"
     help_text = (q.easy_read_help or q.help) if easy_read else q.help
-    interface = get_translations().gettext  # the page's catalogue, looked up once per question
+    choices = q.effective_choices()
+    # the page's catalogue, looked up once per question, and only where a choice needs it
+    interface = get_translations().gettext if choices and q.type in (
+        QuestionType.SCALE, QuestionType.YES_NO) else None
     return QuestionView(
         question=q,
         title=translate(bank, q.easy_read if easy_read else q.text, f"{q.id}.{variant}", lang),
@@ -136,7 +139,7 @@ def question_view(bank: Bank, q: Question, easy_read: bool, lang: str) -> Questi
             bank, section.easy_read if easy_read else section.title, f"{section.id}.{variant}", lang
         ),
         section_pictogram=section.pictogram,
-        choices=[_choice(bank, q, c, easy_read, lang, interface) for c in q.effective_choices()],
+        choices=[_choice(bank, q, c, easy_read, lang, interface) for c in choices],
         easy_read=easy_read,
         page_lang=lang,
     )

@@ -47,3 +47,17 @@ def test_switching_language_mid_journey_keeps_answers(page, invite):
     assert welsh.lang == "cy" and "I am kind" in welsh
     urdu = page(f"/a/{key}/q/like?lang=ur")
     assert urdu.dir == "rtl" and "I am kind" in urdu
+
+
+def test_face_and_yes_no_answers_come_in_the_pages_language(page, invite):
+    """The fixed answers of a face scale and a yes/no question are interface text: on a Welsh
+    or Urdu page they come from its catalogue, marked with the page's language."""
+    key = start_journey(page, invite()).split("/")[2]
+    faces = page(f"/a/{key}/q/happy?lang=cy")
+    assert faces.status == 200 and faces.lang == "cy"
+    assert "Hapus" in faces and "Iawn" in faces and ">Happy<" not in faces.html
+    yes_no = page(f"/a/{key}/q/anything-wrong?lang=ur")
+    assert yes_no.status == 200 and yes_no.dir == "rtl"
+    assert "ہاں" in yes_no and ">Yes<" not in yes_no.html
+    # a free-text question has no fixed answers; its page still comes in Urdu
+    assert page(f"/a/{key}/q/like?lang=ur").dir == "rtl"
