@@ -215,9 +215,11 @@ def users_add_command(email: str, role: str, name: str, services: tuple[str, ...
               help="Write printable cards to FILE.pdf, one page per link.")
 @click.option("--card-size", type=click.Choice(["a6", "a4"], case_sensitive=False), default="a6",
               show_default=True, help="A6 card or A4 poster.")
+@click.option("--organisation", "slug", help="The organisation's short name (needed when "
+              "there are several).")
 @with_appcontext
 def invite_command(bank, language, easy_read, person_ref, service, count, open_link,
-                   expires_in_days, qr_path, card_path, card_size) -> None:
+                   expires_in_days, qr_path, card_path, card_size, slug) -> None:
     """Create invitation links for BANK and print them, one per line."""
     from .i18n import normalise_language
     from .services import invitations as inv
@@ -240,10 +242,12 @@ def invite_command(bank, language, easy_read, person_ref, service, count, open_l
 
         known = ", ".join(v.bank_id for v in all_latest()) or "none (run 'reviewkit init')"
         raise click.UsageError(f"there is no bank called '{bank}'. Banks: {known}")
+    from .services import organisation as orgs
+
     try:
-        org = inv.default_organisation()
-    except inv.InvitationError as exc:
-        raise click.UsageError(str(exc)) from None
+        org = orgs.organisation_named(slug)
+    except orgs.OrganisationError as exc:
+        raise _refused(exc) from None
     try:
         svc_row = inv.find_service(org, service) if service else None
     except inv.InvitationError as exc:

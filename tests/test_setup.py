@@ -152,6 +152,7 @@ def test_invite_and_users_add_before_setup_say_to_run_setup(fresh):
     (["--role", "facilitator", "--service", "nowhere"],
      ["there is no service 'nowhere' (services: elm-court, oak-house)"]),
     (["--role", "manager", "--password-stdin"], ["use at least 12 characters"]),
+    (["--role", "manager", "--name", "N" * 201], ["Use 200 characters or fewer."]),
 ])
 def test_users_add_refuses_unknown_roles_services_and_short_passwords(fresh, args, words):
     setup(fresh)
@@ -173,6 +174,39 @@ def test_users_add_with_a_password_from_stdin_can_sign_in_at_once(fresh):
     client = fresh.test_client()
     assert pages_of(client)("/staff/login", {"email": "tam@example.org",
                                              "password": PASSWORD}).status == 302
+
+
+def test_invite_makes_links_for_the_organisation_it_is_told(fresh):
+    """With several organisations (``setup --another``), ``invite`` asks which, as ``users
+    add`` does, and never puts a link in the first organisation unasked."""
+    from reviewkit.services.organisation import save_service
+
+    setup(fresh)
+    run(fresh, "setup", "--name", "Birch Trust", "--admin-email", "b@example.org", "--another")
+    birch = db.session.scalar(select(Organisation).filter_by(slug="birch-trust"))
+    admin = db.session.scalar(select(User).filter_by(email="b@example.org"))
+    save_service(admin, name="Birch Lodge", slug=None, area_id=None)
+    refused(run(fresh, "invite", "test-bank", "--service", "birch-lodge", ok=False),
+            "there are several organisations: choose one with --organisation",
+            "ty-example-care, birch-trust")
+    refused(run(fresh, "invite", "test-bank", "--organisation", "nowhere", ok=False),
+            "there is no organisation 'nowhere'")
+    link = run(fresh, "invite", "test-bank", "--organisation", "birch-trust", "--service",
+               "birch-lodge").stdout.strip()
+    invitation = db.session.scalar(select(Invitation).filter_by(token=link.rsplit("/", 1)[1]))
+    assert invitation.survey.organisation_id == birch.id
+    assert invitation.survey.service.slug == "birch-lodge"
+
+
+def test_a_new_organisation_offers_every_language(fresh):
+    """Phones offer every language, so a new organisation's settings say so too (none
+    unticked that people can in fact choose)."""
+    out = setup(fresh).stdout
+    client = fresh.test_client()
+    set_password_and_sign_in(client, out, "boss@example.org")
+    page = Page(client.get("/staff/organisation/"))
+    ticked = re.findall(r'name="languages" value="(\w+)" checked', page.html)
+    assert ticked == list(fresh.config["LANGUAGES"])
 
 
 # ---------------------------------------------------------------------------- the pages
@@ -289,6 +323,45 @@ def test_another_organisations_services_and_areas_are_not_found(admin_app):
     db.session.refresh(service)
     db.session.refresh(oak)
     assert service.name == "Theirs" and oak.area_id != area.id
+
+
+@pytest.mark.parametrize("url, data, message", [
+    ("/staff/organisation/services", {"name": "Birch", "slug": "", "area_id": "{theirs}"},
+     "فہرست میں سے کوئی علاقہ چنیں"),
+    ("/staff/organisation/services", {"name": "Birch", "slug": "", "area_id": "north"},
+     "فہرست میں سے کوئی علاقہ چنیں"),
+    ("/staff/organisation/", settings_data(name="Birch", zone="Mars/Olympus"),
+     "فہرست میں سے ایک چنیں۔"),
+    ("/staff/organisation/", settings_data(name="Birch", languages=["en", "xx"]),
+     "فہرست میں سے کم از کم ایک زبان چنیں۔"),
+])
+def test_a_choice_not_on_the_list_is_refused_in_the_pages_language(admin_app, url, data,
+                                                                   message):
+    """An id or a choice the page never offered (another organisation's area, a word where
+    a number goes, a zone not in the list) gets the page's own message in its language, with
+    what was typed kept, and nothing saved."""
+    other = Organisation(name="Other", slug="other")
+    area = Area(organisation=other, name="Far away")
+    db.session.add_all([other, area])
+    db.session.commit()
+    client = signed_in(admin_app, "admin")
+    sent = {k: v.replace("{theirs}", str(area.id)) if isinstance(v, str) else v
+            for k, v in data.items()}
+    page = post_form(client, url + "?lang=ur", sent)
+    assert page.status == 400 and message in page, page.html[-3000:]
+    assert "Not a valid choice" not in page and "coerce" not in page
+    assert 'value="Birch"' in page.html
+    assert db.session.scalar(select(func.count(Service.id)).filter_by(name="Birch")) == 0
+    assert db.session.scalar(select(Organisation.name).filter_by(slug="test-org")) == "Test Org"
+
+
+def test_a_time_zone_not_known_is_shown_beside_the_time_zone_typed(admin_app):
+    client = signed_in(admin_app, "admin")
+    page = post_form(client, "/staff/organisation/",
+                     settings_data(zone="other", other_zone="Nowhere/Town"))
+    assert page.status == 400
+    assert re.search(r'id="other_zone-error">Enter a time zone like Europe/London<', page.html)
+    assert 'href="#other_zone"' in page.html and 'id="name-error"' not in page.html
 
 
 # ---------------------------------------------------------------------------- the demo

@@ -17,15 +17,26 @@ from .questions import BaseForm, MultiCheckboxField
 OTHER_ZONE = "other"
 
 
+def whole_number(value) -> int:
+    """A choice's id as a number: 0 for none, -1 (no such id) for anything not a number, so
+    the organisation service refuses it with its own message rather than WTForms' words."""
+    if value in (None, ""):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 class SettingsForm(BaseForm):
     name = StringField(_l("Organisation's name"), validators=[
         DataRequired(_l("Enter the organisation's name")), Length(max=200)])
-    zone = SelectField(_l("Local time zone"), description=_l(
+    zone = SelectField(_l("Local time zone"), validate_choice=False, description=_l(
         "Months and quarters in reports are counted in this time zone."))
     other_zone = StringField(_l("Another time zone (optional)"), description=_l(
         "If it is not in the list: its name, like America/New_York."),
         validators=[Optional(), Length(max=64)])
-    languages = MultiCheckboxField(_l("Languages offered"), description=_l(
+    languages = MultiCheckboxField(_l("Languages offered"), validate_choice=False, description=_l(
         "The languages people can choose on their phones and at events."))
     answer_days = StringField(_l("Days to answer every idea"), description=_l(
         "The charter's promise: every idea gets a dated answer within this many days."),
@@ -47,6 +58,10 @@ class SettingsForm(BaseForm):
             "other_zone": "" if common else org.timezone, "answer_days": str(org.answer_days),
             "languages": org.languages or [code for code, _name in languages]})
 
+    def validate_zone(self, field):
+        if field.data not in [*COMMON_ZONES, OTHER_ZONE]:
+            raise ValidationError(_l("Choose one from the list."))
+
     def validate_other_zone(self, field):
         if self.zone.data == OTHER_ZONE and not field.data:
             raise ValidationError(_l("Enter a time zone like Europe/London"))
@@ -64,7 +79,7 @@ class ServiceForm(BaseForm):
     slug = StringField(_l("Short name (optional)"), description=_l(
         "Used in links and on the command line, like oak-house. Left empty, it is made from "
         "the name."), validators=[Optional(), Length(max=64)])
-    area_id = SelectField(_l("Area"), coerce=int)
+    area_id = SelectField(_l("Area"), coerce=whole_number, validate_choice=False)
 
     def __init__(self, *args, areas: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

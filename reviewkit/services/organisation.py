@@ -91,7 +91,7 @@ def create_organisation(name: str, *, another: bool = False) -> Organisation:
     slug = slugify(name) or "organisation"
     if db.session.scalar(select(Organisation.id).filter_by(slug=slug)):
         raise OrganisationError("name", f"there is already an organisation called {slug!r}")
-    org = Organisation(name=name, slug=slug, languages=["en"])
+    org = Organisation(name=name, slug=slug, languages=None)  # None: every language
     db.session.add(org)
     db.session.flush()
     return org
@@ -112,8 +112,10 @@ def add_user(org: Organisation, *, email: str, name: str | None, role: str,
                                 + (", ".join(sorted(known)) or "none yet") + ")")
     if password is not None and len(password) < MIN_PASSWORD:
         raise OrganisationError("password", f"use at least {MIN_PASSWORD} characters")
-    user = User(organisation=org, email=address, name=(name or "").strip()
-                or address.split("@")[0], role=role,
+    name = (name or "").strip()
+    if len(name) > 200:
+        raise OrganisationError("name", _l("Use 200 characters or fewer."))
+    user = User(organisation=org, email=address, name=name or address.split("@")[0], role=role,
                 password_hash=hash_password(password) if password else NO_PASSWORD,
                 services=[known[s] for s in services])
     db.session.add(user)
@@ -137,7 +139,7 @@ def checked_timezone(zone: str | None) -> str:
             return zone
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    raise OrganisationError("timezone", _l("Enter a time zone like Europe/London"))
+    raise OrganisationError("other_zone", _l("Enter a time zone like Europe/London"))
 
 
 def zone_choices() -> list[str]:
@@ -152,7 +154,10 @@ def save_settings(user: User, *, name: str, timezone: str, languages: list[str],
     org = db.session.get(Organisation, user.organisation_id)
     name = _name("name", name, _l("Enter the organisation's name"))
     zone = checked_timezone(timezone)
-    offered = [code for code in current_app.config["LANGUAGES"] if code in (languages or [])]
+    known = current_app.config["LANGUAGES"]
+    if any(code not in known for code in languages or []):
+        raise OrganisationError("languages", _l("Choose at least one language from the list."))
+    offered = [code for code in known if code in (languages or [])]
     if not offered:
         raise OrganisationError("languages", _l("Choose at least one language"))
     if answer_days is None or not 1 <= answer_days <= 365:
