@@ -125,6 +125,21 @@ def test_kind_from_bank_question_wins():
     assert (guess.kind, guess.confidence, guess.source) == ("not_working", 1.0, "question")
 
 
+
+def test_a_question_asking_for_both_leaves_the_kind_to_the_words():
+    """A question that asks what went well and what did not fixes no kind: each answer's own
+    words decide (an NHS survey's "satisfied and/or dissatisfied with" was read as
+    not working, so every praise under it was filed as a problem)."""
+    both = ("Please describe any things about the service that you were particularly "
+            "satisfied and/or dissatisfied with")
+    assert kind_from_question(both) is None
+    assert kind_from_question("What is working and what is not working?") is None
+    assert kind_from_question("What was good, and what didn't go well?") is None
+    assert kind_from_question("Were you dissatisfied with anything?") == "not_working"
+    assert kind_from_question("What was good?") == "working"
+    praise = infer_kind("The paramedics were kind and quick, thank you", question=both)
+    assert (praise.kind, praise.source) == ("working", "words")
+
 def test_kinds_in_theme_result_use_given_and_inferred():
     res = theme_statements(
         [{"text": "The bus is always late"}, {"text": "I like swimming", "kind": "strength"}],

@@ -35,6 +35,8 @@ KINDS = (WORKING, NOT_WORKING, IDEA, STRENGTH, IMPORTANT_TO, IMPORTANT_FOR)
 INFERRED_KINDS = (WORKING, NOT_WORKING, IDEA)
 
 # Headings and question wording -> kind. Checked in order; first match wins.
+_WORKING_QUESTION = re.compile(r"\bworking\b|went well|going well|was good|"
+                               r"what (?:do|did) you like|satisfied|yn gweithio", re.I)
 _QUESTION_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"not working|isn'?t working|not going well|ddim yn gweithio|dissatisf|"
                 r"what was (?:bad|poor)|didn'?t (?:like|go well)|problem", re.I), NOT_WORKING),
@@ -44,8 +46,7 @@ _QUESTION_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"important to|matters? (?:most )?to|pwysig i", re.I), IMPORTANT_TO),
     (re.compile(r"like and admire|admire|strengths?|gifts?|good at|cryfderau|edmygu", re.I),
      STRENGTH),
-    (re.compile(r"\bworking\b|went well|going well|was good|what (?:do|did) you like|"
-                r"satisfied|yn gweithio", re.I), WORKING),
+    (_WORKING_QUESTION, WORKING),
 ]
 
 
@@ -72,8 +73,10 @@ def kind_from_question(question: str | None = None,
         return None
     for pattern, kind in _QUESTION_RULES:
         if pattern.search(question):
-            # "What could we do better?" asks for ideas, but the answers still say what is
-            # not working as often as they suggest something; let the words decide between them.
+            if kind == NOT_WORKING and _WORKING_QUESTION.search(pattern.sub(" ", question)):
+                # it asks for both ("anything you were satisfied and/or dissatisfied with",
+                # "what is working and what is not?"): the words decide each answer's kind
+                return None
             return kind
     return None
 
