@@ -327,3 +327,37 @@ def test_bad_delimiter_option(tmp_path):
     src = write_csv(tmp_path / "in.csv", records()[:3])
     res = run(src, "-c", "answer", "--delimiter", "semi", "--out", tmp_path / "o.csv")
     assert res.exit_code == 2 and "not a delimiter" in res.output
+
+
+def test_question_column_gives_each_answer_its_kind(tmp_path):
+    """With --question-column, an answer's kind comes from the question it was given where the
+    question asks for one kind; under a question that asks for both, the words decide."""
+    good, better = "What was good?", "What could we do better?"
+    both = "Was there anything you were satisfied and/or dissatisfied with?"
+    rows = [[f"P{i}", text, q] for i, (text, q) in enumerate([
+        ("The wait was far too long", good),  # the question wins over the words
+        ("Staff were kind and listened to me", good),
+        ("More evening appointments please", better),
+        ("The crew were kind and quick, thank you", both),
+        ("The ambulance took three hours to come", both),
+        *[(f"{s} {p}", good) for s, p in itertools.product(SUBJECTS[:4], PREDICATES[:4])],
+    ], 1)]
+    src = tmp_path / "in.csv"
+    with open(src, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["ref", "answer", "question"], *rows])
+    out = tmp_path / "out.csv"
+    theme(src, out, "--question-column", "question")
+    header, *got = read_csv(out)
+    kind = {r[0]: r[header.index("statement_kind")] for r in got}
+    assert len(got) == len(rows)
+    assert kind["P1"] == kind["P2"] == "working"
+    assert kind["P3"] == "idea"
+    assert (kind["P4"], kind["P5"]) == ("working", "not_working")
+    # without the column the words decide for every row
+    theme(src, out)
+    header, *got = read_csv(out)
+    assert {r[0]: r[header.index("statement_kind")] for r in got}["P1"] == "not_working"
+    # a question column that is not there: the file's columns are named, nothing written
+    res = run(src, "-c", "answer", "--question-column", "asked", "--out", tmp_path / "n.csv")
+    assert res.exit_code == 2 and "no column 'asked'" in res.output
+    assert not (tmp_path / "n.csv").exists()

@@ -55,6 +55,11 @@ def themes_cli() -> None:
 @click.option("--id-column", default=None,
               help="A column that holds each row's own id (unique, never empty): theme models "
                    "and curation edits then follow rows by it. Default: the row number.")
+@click.option("--question-column", default=None,
+              help="A column that holds the question each answer was given: where it asks for "
+                   "one kind (\"What was good?\", \"What could we do better?\") that is the "
+                   "answer's kind; where it asks for both, or says nothing of kind, the answer's "
+                   "words decide.")
 @click.option("--themes", "n_themes", type=click.IntRange(1, 200), default=None,
               help="How many themes (default: chosen from the number of answers, 5 to 50).")
 @click.option("--language", "-l", default="en", show_default=True,
@@ -70,8 +75,8 @@ def themes_cli() -> None:
               help="Write the theme model (JSON) for the next run.")
 @click.option("--edits", "edits_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A JSON list of curation edits to apply on top.")
-def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, n_themes, language,
-                vectoriser, split, model_in, model_out, edits_file) -> None:
+def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, question_column,
+                n_themes, language, vectoriser, split, model_in, model_out, edits_file) -> None:
     """Theme the answers in IN.csv (or IN.xlsx) and write them to OUT with theme columns added.
 
     CSV is read as Excel, LibreOffice and pandas write it (RFC 4180): UTF-8 (a byte order mark
@@ -93,6 +98,7 @@ def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, n_t
     try:
         table = read_table(in_file, delimiter=delimiter, sheet=sheet)
         text_at = table.column(text_column)
+        question_at = table.column(question_column) if question_column else None
         ids = _row_ids(table, id_column)
     except TableFileError as exc:
         raise click.UsageError(str(exc)) from None
@@ -112,7 +118,10 @@ def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, n_t
         if len(text) > MAX_CELL_CHARS:
             long_cells += 1
             text = text[:MAX_CELL_CHARS]
-        items.append({"id": row_id, "text": text})
+        item = {"id": row_id, "text": text}
+        if question_at is not None:
+            item["question"] = " ".join(cell_text(row[question_at])[:1000].split()) or None
+        items.append(item)
     if long_cells:
         click.echo(f"Warning: {long_cells} answer(s) longer than {MAX_CELL_CHARS:,} characters "
                    "were themed on their beginning only.", err=True)
