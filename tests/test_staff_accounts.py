@@ -77,3 +77,59 @@ def test_sign_in_attempts_are_rate_limited(staff_app):
              for _ in range(12)]
     assert 429 in codes and codes.index(429) >= 10
     assert "Too many tries" in client.post("/staff/login", data={}).get_data(as_text=True)
+
+
+def test_a_new_account_is_a_facilitator_unless_the_admin_chooses_otherwise(staff_app):
+    """The role most accounts need is offered first; making an organisation admin (who sees
+    everything) is a choice the admin makes, never what an untouched form sends."""
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    page = Page(admin.get("/staff/users/"))
+    role = re.search(r'<select[^>]*name="role".*?</select>', page.html, re.S).group(0)
+    assert re.search(r'<option selected value="facilitator">', role), role
+    assert 'selected value="admin"' not in role
+
+
+def test_after_an_account_is_made_the_form_is_empty_for_the_next(staff_app):
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    page = Page(admin.post("/staff/users/", data={
+        "name": "Nia Jones", "email": "nia@example.org", "role": "manager",
+        "csrf_token": form_token(admin, "/staff/users/")}))
+    assert page.status == 200 and "Account made for Nia Jones" in page
+    assert 'value="Nia Jones"' not in page.html and 'value="nia@example.org"' not in page.html
+
+
+def test_services_are_boxes_to_tick_and_only_this_organisations(staff_app):
+    """Services are checkboxes (a list box needs Ctrl-click or Shift-arrows to choose two);
+    an id the page never offered (another organisation's service, a word) is refused in the
+    page's language, with what was typed kept and nobody added."""
+    from reviewkit.models import Organisation, Service
+
+    other = Organisation(name="Other", slug="other")
+    theirs = Service(organisation=other, name="Theirs", slug="theirs")
+    db.session.add_all([other, theirs])
+    db.session.commit()
+    oak = db.session.scalar(select(Service).filter_by(slug="oak"))
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    page = Page(admin.get("/staff/users/"))
+    assert f'type="checkbox" id="services-1" name="services" value="{oak.id}"' in page.html \
+        or re.search(rf'<input[^>]*type="checkbox"[^>]*name="services"[^>]*value="{oak.id}"',
+                     page.html), page.html
+    for services, role, message in [([str(theirs.id)], "facilitator", "فہرست سے ایک سروس چنیں۔"),
+                                    (["oak"], "facilitator", "فہرست سے ایک سروس چنیں۔"),
+                                    ([str(oak.id)], "boss", "فہرست میں سے ایک چنیں۔")]:
+        sent = Page(admin.post("/staff/users/?lang=ur", data={
+            "name": "Nia Jones", "email": "nia@example.org", "role": role,
+            "services": services, "csrf_token": form_token(admin, "/staff/users/?lang=ur")}))
+        assert sent.status == 400 and message in sent, sent.html[-2500:]
+        assert "not a valid choice" not in sent.html.lower() and "coerce" not in sent.html
+        assert 'value="Nia Jones"' in sent.html and 'value="nia@example.org"' in sent.html
+    assert db.session.scalar(select(User.id).filter_by(email="nia@example.org")) is None
+    made = Page(admin.post("/staff/users/", data={
+        "name": "Nia Jones", "email": "nia@example.org", "role": "facilitator",
+        "services": [str(oak.id)], "csrf_token": form_token(admin, "/staff/users/")}))
+    assert made.status == 200
+    nia = db.session.scalar(select(User).filter_by(email="nia@example.org"))
+    assert [s.slug for s in nia.services] == ["oak"]

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from ..extensions import db
-from ..forms.questions import BaseForm
+from ..forms.organisation import whole_number
+from ..forms.questions import BaseForm, MultiCheckboxField
 from ..models import Role, Service, User
 from ..services.users import issue_reset_link_token
 from .auth import Permission, requires
@@ -28,19 +29,36 @@ class UserForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[
         DataRequired(_l("Enter their email address")),
         Email(_l("Enter an email address like name@example.org")), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLE_NAMES.items()))
-    services = SelectMultipleField(_l("Services (facilitators only see people in these)"),
-                                   coerce=int)
+    # Facilitator first and chosen: an organisation admin sees everything, so making one is a
+    # choice the admin makes, never what an untouched form sends.
+    role = SelectField(_l("Role"), validate_choice=False, default=Role.FACILITATOR.value,
+                       choices=[(r, ROLE_NAMES[r]) for r in (
+                           Role.FACILITATOR.value, Role.MANAGER.value, Role.TRANSLATOR.value,
+                           Role.ADMIN.value)])
+    # Boxes to tick: a list box needs Ctrl-click or Shift and the arrows to choose two. The ids
+    # sent are checked against this organisation's services (the choices), in words of ours.
+    services = MultiCheckboxField(_l("Services (facilitators only see people in these)"),
+                                  coerce=whole_number, validate_choice=False)
 
     def validate_email(self, field):
         if db.session.scalar(select(User.id).filter_by(email=field.data.strip().lower())):
             raise ValidationError(_l("There is already an account with that email address"))
 
+    def validate_role(self, field):
+        if field.data not in ROLE_NAMES:
+            raise ValidationError(_l("Choose one from the list."))
 
-def _form() -> UserForm:
-    form = UserForm()
+    def validate_services(self, field):
+        offered = {value for value, _label in field.choices}
+        if any(value not in offered for value in field.data or []):
+            raise ValidationError(_l("Choose a service from the list."))
+
+
+def _form(**kwargs) -> UserForm:
+    form = UserForm(**kwargs)
     form.services.choices = [(s.id, s.name) for s in db.session.scalars(
-        select(Service).filter_by(organisation_id=current_user.organisation_id))]
+        select(Service).filter_by(organisation_id=current_user.organisation_id)
+        .order_by(Service.name))]
     return form
 
 
@@ -59,7 +77,7 @@ def index():
         link = url_for("staff.reset", token=issue_reset_link_token(user), _external=True)
         flash(_("Account made for %(name)s. Give them this link to set a password (it works "
                 "once, for 24 hours).", name=user.name))
-        form = _form()
+        form = _form(formdata=None)  # empty for the next account
     users = db.session.scalars(select(User).filter_by(
         organisation_id=current_user.organisation_id).order_by(User.name)).all()
     return render_template("staff/users.html", users=users, form=form, link=link,
@@ -79,5 +97,5 @@ def reset_link(user_id: int):
         organisation_id=current_user.organisation_id).order_by(User.name)).all()
     flash(_("Give %(name)s this link to set a new password (it works once, for 24 hours).",
             name=user.name))
-    return render_template("staff/users.html", users=users, form=_form(), link=link,
+    return render_template("staff/users.html", users=users, form=_form(formdata=None), link=link,
                            roles=ROLE_NAMES, small=BaseForm())
