@@ -125,3 +125,22 @@ def test_an_english_title_on_an_urdu_voting_page_keeps_its_own_direction(site, c
     assert isolated, f"{url}: the title is not isolated (dir=auto or <bdi>)"
     letter, mark = _end_of(page, "h1")
     assert letter < mark, f"{url}: the question mark is drawn to the left of the title's end"
+
+
+def test_the_organisation_admin_pages_fit_320_px(site, contexts):
+    """A service named after a long one-word place (a real Welsh village) wraps in the staff
+    accounts' boxes to tick as in the services' table, in English and in Urdu."""
+    from sqlalchemy import select
+
+    from reviewkit.extensions import db
+    from reviewkit.models import User
+    from reviewkit.services.organisation import save_service
+
+    admin = db.session.scalar(select(User).filter_by(email="admin@example.org"))
+    save_service(admin, name="Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Day "
+                 "Centre", slug="llanfair-pg", area_id=None)
+    page = _signed_in(contexts, site.url, "admin@example.org")
+    for path in ("/staff/organisation/", "/staff/organisation/services",
+                 "/staff/organisation/areas", "/staff/users/"):
+        for lang in ("en", "ur"):
+            _open(page, f"{site.url}{path}?lang={lang}")
