@@ -323,6 +323,30 @@ def test_bad_file_leaves_an_earlier_output_as_it_was(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "themes.csv"]
 
 
+@pytest.mark.parametrize("target", ["--out", "--model-out"])
+def test_output_that_is_the_input_file_is_refused(tmp_path, target):
+    """--out (or --model-out) naming the input file would replace a person's workbook (its
+    other sheets, formulas, formatting) with one sheet of themes: refused, the file untouched."""
+    src = tmp_path / "answers.xlsx"
+    wb = Workbook()
+    wb.active.title = "Answers"
+    wb.active.append(HEADER)
+    for row in records()[:30]:
+        wb.active.append(row)
+    wb.create_sheet("My notes")["A1"] = "Notes kept for the event"
+    wb.save(src)
+    before = src.read_bytes()
+    other = tmp_path / "themes.csv"
+    out, model = (src, tmp_path / "m.json") if target == "--out" else (other, src)
+    same_name = tmp_path / "sub" / ".." / "answers.xlsx"  # the same file, spelt another way
+    res = run(src, "-c", "answer", "--out", out if target == "--model-out" else same_name,
+              "--model-out", model)
+    assert res.exit_code == 2, res.output
+    assert "answers.xlsx" in res.output and "input" in res.output
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.xlsx"]
+
+
 def test_bad_delimiter_option(tmp_path):
     src = write_csv(tmp_path / "in.csv", records()[:3])
     res = run(src, "-c", "answer", "--delimiter", "semi", "--out", tmp_path / "o.csv")

@@ -95,6 +95,7 @@ def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, que
     """
     from . import theme_statements
 
+    _refuse_overwriting_inputs(in_file, out_file, model_out, model_in, edits_file)
     try:
         table = read_table(in_file, delimiter=delimiter, sheet=sheet)
         text_at = table.column(text_column)
@@ -163,6 +164,37 @@ def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, que
         f"{len(result.statements) - assigned} not in any theme ({empty} empty) -> {out_file}",
         err=True,
     )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.samefile(b)  # a hard or symbolic link to it
+    except OSError:
+        return False
+
+
+def _refuse_overwriting_inputs(in_file: Path, out_file: Path, model_out: Path | None,
+                               model_in: Path | None, edits_file: Path | None) -> None:
+    """Stop before anything is read when an output is one of the files read: writing it would
+    replace a person's file (a workbook's other sheets, formulas and formatting) with the
+    themes. (--model-out may be --model-in: that updates the model.)"""
+    read = [(in_file, "the input file"), (edits_file, "the --edits file"),
+            (model_in, "the --model-in file")]
+    for option, path in (("--out", out_file), ("--model-out", model_out)):
+        if path is None:
+            continue
+        for source, what in read:
+            if source is None or (option == "--model-out" and source is model_in):
+                continue
+            if _same_file(path, source):
+                raise click.UsageError(
+                    f"{option} {path.name} is {what}: writing there would replace it; give "
+                    "the output another name")
+    if model_out is not None and _same_file(out_file, model_out):
+        raise click.UsageError(f"--out and --model-out are the same file ({out_file.name}): "
+                               "give them different names")
 
 
 def _row_ids(table, id_column: str | None) -> list[str]:
