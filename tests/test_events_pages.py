@@ -414,3 +414,25 @@ def test_export_votes_writes_every_vote_and_tally_count_and_never_who(app, tmp_p
         result = runner.invoke(main, ["export", "votes", str(bad)])
         assert result.exit_code != 0 and message in result.output, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["instance", "votes.csv"]
+
+
+def test_an_event_offers_the_languages_the_organisation_offers(app):
+    """The organisation's settings choose the languages offered at events: only those are
+    boxes to tick on a new event, one not offered is refused, and an event that has one
+    already keeps it."""
+    org = db.session.scalar(select(Organisation).filter_by(slug="test-org"))
+    oak = _service("oak")
+    older = ev.save_event(_user("admin"), name="Earlier day", starts_at=WHEN, place="Hall",
+                          service_id=oak.id, languages=["en", "ur"])
+    org.languages = ["en", "cy"]
+    db.session.commit()
+    client = signed_in(app, "facilitator")
+    blank = Page(client.get("/staff/events/new"))
+    assert 'name="languages" value="cy"' in blank.html
+    assert 'name="languages" value="ur"' not in blank.html
+    bad = post_form(client, "/staff/events/new", {**EVENT, "scope": f"service:{oak.id}",
+                                                  "languages": ["en", "ur"]})
+    assert bad.status == 400 and "Choose one from the list." in bad
+    assert 'value="Oak House big day"' in bad.html
+    kept = Page(client.get(f"/staff/events/{older.id}/edit"))
+    assert 'name="languages" value="ur" checked' in kept.html

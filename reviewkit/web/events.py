@@ -34,7 +34,7 @@ from ..extensions import db
 from ..forms.events import ACCESS_LABELS, METHOD_LABELS, CodesForm, EventForm, PlanForm
 from ..forms.questions import BaseForm
 from ..forms.register import scope_choices
-from ..models import Area, Ballot, Event, Service, VotingCode, Work
+from ..models import Area, Ballot, Event, Organisation, Service, VotingCode, Work
 from ..reports import event_results
 from ..services import events as ev
 from ..services.clock import Refused
@@ -124,7 +124,12 @@ def _event_form(event: Event | None = None) -> EventForm:
         services = [s for s in services if s.id in mine]
         areas = [a for a in areas if a.id in {s.area_id for s in current_user.services}]
     scopes = scope_choices(areas, services, services_first=True)
-    languages = [(code, name) for code, (name, _dir) in current_app.config["LANGUAGES"].items()]
+    # The languages the organisation offers (its settings; all when it has not chosen), and
+    # any an event has already, so changing it never drops one unasked.
+    offered = db.session.get(Organisation, org).languages or current_app.config["LANGUAGES"]
+    kept = event.languages if event is not None else []
+    languages = [(code, name) for code, (name, _dir) in current_app.config["LANGUAGES"].items()
+                 if code in offered or code in kept]
     if event is not None:
         return EventForm.of(event, scopes=scopes, languages=languages)
     return EventForm(scopes=scopes, languages=languages)
