@@ -58,7 +58,7 @@ def _phrases(tok: Tokens, stops: frozenset[str]) -> dict[tuple[str, ...], tuple[
             continue
         for size in range(1, MAX_N + 1):
             j = i + size
-            if j > n:
+            if j > n or (size > 1 and j - 1 in tok.breaks):  # never across a masked detail
                 break
             last = lem[j - 1]
             if stop[j - 1] or len(last) < 2:
@@ -121,6 +121,8 @@ class _Theme:
                         lo, hi = s - a, s + k + b
                         if lo < 0 or hi > len(lem) or hi - lo < MIN_WORDS:
                             continue
+                        if tok.breaks and any(lo < p < hi for p in tok.breaks):
+                            continue  # a masked detail stood inside: "Trip to was great"
                         if len(lem[lo]) < 2 or len(lem[hi - 1]) < 2:
                             continue
                         if words[hi - 1] in _INNER_OK:
@@ -334,8 +336,9 @@ def _fits(label: str, theme: _Theme, used: _Used) -> bool:
 def _common_answer(theme: _Theme, used: _Used, share: float = 0.3) -> str | None:
     """A short answer that many in the theme gave word for word ("Did not answer", "Could not
     fault it"); an answer of one word ("Nothing") is widened by what else people said with it."""
-    counts: Counter[tuple[str, ...]] = Counter(
-        theme.tokens[i].words for i in theme.idx if theme.tokens[i].words)
+    counts: Counter[tuple[str, ...]] = Counter(  # (not an answer with a masked detail in it)
+        theme.tokens[i].words for i in theme.idx
+        if theme.tokens[i].words and not theme.tokens[i].breaks)
     for words, count in counts.most_common(3):
         if len(words) > MAX_WORDS or count < max(2, share * len(theme.idx)):
             continue

@@ -44,6 +44,7 @@ TITLE_NAME = re.compile(
 _WORD_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŴŵŶŷ][\w'’-]*", re.UNICODE)
 _SENTENCE_END_CHARS = frozenset(".!?:;\n")
 PLACEHOLDERS = ("[email]", "[phone]", "[postcode]", "[address]", "[name]")
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
 
 # Capitalised words that are not names although the English word list may lack them.
 _NOT_NAMES = frozenset(
@@ -153,15 +154,51 @@ def label_tokens(texts: Sequence[str], language: str | Sequence[str | None], def
     for start in range(0, len(texts), PROGRESS_EVERY):
         part = range(start, min(start + PROGRESS_EVERY, len(texts)))
         masked = []
+        pieces: dict[int, list[str]] = {}  # a masked text's parts between its placeholders
         for i in part:
             t, lang = texts[i], langs[i]
             m = mask_personal(t, lang or default)
             if m != t:
-                for ph in PLACEHOLDERS:
-                    m = m.replace(ph, " , ")
+                pieces[i] = _PLACEHOLDER.split(m)
+                m = " , ".join(pieces[i])
             masked.append(m)
-        out.extend(tokenise_each(masked, language if isinstance(language, str)
-                                 else langs[part.start:part.stop], default))
+        part_langs = language if isinstance(language, str) else langs[part.start:part.stop]
+        tokens = tokenise_each(masked, part_langs, default)
+        if pieces:
+            tokens = _with_breaks(tokens, part.start, pieces, langs, default)
+        out.extend(tokens)
         if progress:
             progress(len(part))
+    return out
+
+
+def _with_breaks(tokens: list, start: int, pieces: dict[int, list[str]],
+                 langs: Sequence[str | None], default: str) -> list:
+    """``tokens`` (of texts ``start``…) with ``breaks`` where each masked detail stood: each
+    part between placeholders is tokenised on its own to count its words. The words and lemmas
+    are those of the whole text, unchanged."""
+    from dataclasses import replace
+
+    from .pipeline import tokenise_each
+
+    flat, owner = [], []
+    for i, parts in pieces.items():
+        flat.extend(parts)
+        owner.extend([i] * len(parts))
+    counted = tokenise_each(flat, [langs[i] or default for i in owner], default)
+    sizes: dict[int, list[int]] = {}
+    for i, tok in zip(owner, counted, strict=True):
+        sizes.setdefault(i, []).append(len(tok.words))
+    out = list(tokens)
+    for i, parts in sizes.items():
+        tok = out[i - start]
+        if sum(parts) != len(tok.words):
+            continue  # the parts read differently alone: no breaks rather than wrong ones
+        at, breaks = 0, []
+        for n in parts[:-1]:
+            at += n
+            if 0 < at < len(tok.words) and (not breaks or breaks[-1] != at):
+                breaks.append(at)
+        if breaks:
+            out[i - start] = replace(tok, breaks=tuple(breaks))
     return out

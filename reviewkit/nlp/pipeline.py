@@ -192,6 +192,9 @@ class Tokens:
     words: tuple[str, ...]
     lemmas: tuple[str, ...]
     language: str = ""
+    # Where a masked detail stood: p means between words[p - 1] and words[p] (a label never
+    # joins the words on either side: "The trip to [name] was great" is not "Trip to was great").
+    breaks: tuple[int, ...] = ()
 
 
 # Arabic script: short vowel marks, superscript alef and the tatweel are left out of lemmas.
