@@ -118,6 +118,13 @@ def test_a_label_never_joins_the_words_either_side_of_a_masked_name():
         assert label.lower() in sample.lower(), (label, sample)
 
 
+def test_days_in_a_label_keep_their_capital():
+    gym = [f"I go to the gym on {day}" for day in ("Tuesdays", "Tuesdays", "Mondays")] * 3
+    _texts, labels = _labels({"gym": gym, "bus": CLUSTERS["bus"]})
+    assert re.search(r"\b(Tuesdays|Mondays)\b", labels["gym"]), labels
+    assert not re.search(r"\b(tuesdays|mondays)\b", labels["gym"]), labels
+
+
 def test_generic_words_alone_never_make_a_label():
     generic = ["Good", "Good.", "good", "Very good", "Good good"] * 2
     _texts, labels = _labels({"g": generic, "bus": CLUSTERS["bus"]})

@@ -227,5 +227,12 @@ LABEL_CASE: dict[str, dict[str, str]] = {
            "a&e": "A&E", "uk": "UK", "ct": "CT", "mri": "MRI", "ecg": "ECG", "covid": "Covid",
            "english": "English", "welsh": "Welsh", "monday": "Monday", "tuesday": "Tuesday",
            "wednesday": "Wednesday", "thursday": "Thursday", "friday": "Friday",
-           "saturday": "Saturday", "sunday": "Sunday", "christmas": "Christmas"},
+           "saturday": "Saturday", "sunday": "Sunday", "christmas": "Christmas",
+           # "Gym on Tuesdays", not "Gym on tuesdays" (words are read lower-cased)
+           "mondays": "Mondays", "tuesdays": "Tuesdays", "wednesdays": "Wednesdays",
+           "thursdays": "Thursdays", "fridays": "Fridays", "saturdays": "Saturdays",
+           "sundays": "Sundays", "january": "January", "february": "February",
+           "april": "April", "june": "June", "july": "July", "august": "August",
+           "september": "September", "october": "October", "november": "November",
+           "december": "December", "easter": "Easter"},
 }
