@@ -572,16 +572,19 @@ def _register_optional() -> None:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date (YYYY-MM-DD).")
 @click.option("--themes", "n_themes", type=click.IntRange(5, 50), help="How many themes (5–50).")
+@click.option("--organisation", "slug", help="The organisation's short name (needed when "
+              "there are several).")
 @with_appcontext
-def themes_run_command(services, bank, since, until, n_themes) -> None:
+def themes_run_command(services, bank, since, until, n_themes, slug) -> None:
     """Theme the stored, consented statements of the organisation (or some services/dates)."""
     from .services import invitations as inv
+    from .services import organisation as orgs
     from .services.themes import Scope, ThemingError, run_themes
 
     try:
-        org = inv.default_organisation()
-    except inv.InvitationError as exc:
-        raise click.UsageError(str(exc)) from None
+        org = orgs.organisation_named(slug)
+    except orgs.OrganisationError as exc:
+        raise _refused(exc) from None
     try:
         service_ids = tuple(inv.find_service(org, s).id for s in services)
     except inv.InvitationError as exc:

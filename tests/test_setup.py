@@ -196,6 +196,13 @@ def test_invite_makes_links_for_the_organisation_it_is_told(fresh):
     invitation = db.session.scalar(select(Invitation).filter_by(token=link.rsplit("/", 1)[1]))
     assert invitation.survey.organisation_id == birch.id
     assert invitation.survey.service.slug == "birch-lodge"
+    # theming the statements too: which organisation's, never the first one's unasked
+    refused(run(fresh, "themes", "run", "--service", "birch-lodge", ok=False),
+            "there are several organisations: choose one with --organisation")
+    themed = run(fresh, "themes", "run", "--organisation", "birch-trust", "--service",
+                 "birch-lodge", ok=False)
+    assert "organisation" not in themed.output and "no service" not in themed.output, \
+        themed.output
 
 
 def test_a_new_organisation_offers_every_language(fresh):
