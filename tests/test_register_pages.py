@@ -116,6 +116,23 @@ def test_a_manager_answers_an_idea_not_included_only_with_a_reason(app):
     assert "The library is closed on Saturdays." in public and "No, we will not do it" in public
 
 
+@pytest.mark.parametrize("cost", ["NaN", "sNaN", "1e9", "1_000"])
+def test_a_cost_that_is_not_pounds_and_pence_is_refused_on_its_field(app, cost):
+    """Words Python reads as a number ('NaN' made an error page) are not a cost in pounds."""
+    work = _work(app)
+    idea = reg.raise_idea(work, "A bigger minibus", source="staff", today=TODAY)
+    client = signed_in(app, "manager")
+    refused = post_form(client, f"/staff/register/{work.id}/ideas/{idea.id}", {
+        "decision": "partly", "reason": "Only on Saturdays", "cost": cost,
+        "cost_note": "a driver"})
+    assert refused.status == 400
+    assert "Enter the cost in pounds, like 1500 or 1500.50." in refused
+    assert f'value="{cost}"' in refused.html and 'value="a driver"' in refused.html
+    assert "Only on Saturdays" in refused.html
+    db.session.expire_all()
+    assert db.session.get(Idea, idea.id).decision is None
+
+
 def test_an_included_idea_becomes_an_action_that_stalls_is_looked_into_and_moves(app):
     work = _work(app)
     manager = db.session.scalar(select(User).filter_by(role="manager"))

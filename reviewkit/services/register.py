@@ -8,6 +8,7 @@ Dates that decide a flag ("today") are always a parameter, so tests inject them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -270,16 +271,20 @@ def find_idea(code: str | None) -> Idea | None:
     return db.session.scalar(select(Idea).filter_by(tracking_code=cleaned)) if cleaned else None
 
 
+#: Pounds and pence as people write them (commas taken out first): digits, then at most two
+#: after a point. Decimal() alone also reads 'NaN', 'Infinity', '1e9' and '1_000'.
+POUNDS = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
 def parse_cost(text: str | None) -> Decimal | None:
     text = (text or "").strip().lstrip("£").replace(",", "")
     if not text:
         return None
     try:
-        value = Decimal(text)
+        value = Decimal(text) if POUNDS.match(text) else None
     except InvalidOperation:
-        raise RegisterError("cost", _l("Enter the cost in pounds, like 1500 or 1500.50.")) \
-            from None
-    if value < 0 or value >= Decimal("1e10"):
+        value = None
+    if value is None or value < 0 or value >= Decimal("1e10"):
         raise RegisterError("cost", _l("Enter the cost in pounds, like 1500 or 1500.50."))
     return value.quantize(Decimal("0.01"))
 
