@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -130,6 +131,16 @@ def test_a_commissioner_sees_small_numbers_hidden_and_a_bad_period_is_explained(
     votes = {r[1]: r[5] for r in rows if r and r[0] in "1234"}
     assert votes["Holidays"] == "hidden" and votes["A garden"] == "hidden"
     assert votes["Transport"] == "12"
+    # a hidden count's share of its event's votes is hidden too: 'A garden' was on one ballot
+    # only, so its 8% of that event's 25 votes said it had 2
+    shares = {r[1]: r[4] for r in rows if r and r[0] in "1234"}
+    assert shares["A garden"] == "hidden" and shares["Holidays"] == "hidden"
+    assert shares["Transport"] == "24"
+    cells = {re.sub(r"<[^>]+>", "", th): re.findall(r"<td>(.*?)</td>", row)
+             for th, row in re.findall(r"<tr><td>\d+</td><th scope=\"row\">(.*?)</th>(.*?)</tr>",
+                                       page.html)}
+    assert cells["A garden"][2:] == ["hidden", "hidden"]
+    assert cells["Transport"][2:] == ["24%", "12"]
     bad = Page(client.get("/staff/register/organisation-plan?from=last+year"))
     assert bad.status == 400 and "Enter a date like 2026-03-31" in bad
     assert 'value="last year"' in bad.html

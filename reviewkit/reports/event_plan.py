@@ -5,7 +5,8 @@ organisation-wide actions agreed for it.
 
 A theme is an item's theme id; an item added on the day is its own theme, by its words. An
 organisation-wide action answers a theme when it carries that theme id (or those words). For
-readers who may not see small numbers, counts from 1 to 4 are hidden.
+readers who may not see small numbers, counts from 1 to 4 are hidden, and so is the share of
+each event's votes of a theme whose count is hidden.
 """
 
 from __future__ import annotations
@@ -123,6 +124,12 @@ def shown(n: int, suppress_small: bool):
     return HIDDEN if suppress_small and is_small(n) else n
 
 
+def share_hidden(row: ThemeRow, suppress_small: bool) -> bool:
+    """Whether a theme's mean share is hidden: with its votes. A share of a hidden count gives
+    the count back (a theme on one ballot with 8% of that event's 25 votes had 2)."""
+    return suppress_small and is_small(row.votes)
+
+
 def workbook(plan: OrganisationPlan, *, suppress_small: bool) -> Document:
     """The roll-up as three tables (English column names): themes, local priorities with
     their actions, and the organisation-wide actions."""
@@ -131,7 +138,9 @@ def workbook(plan: OrganisationPlan, *, suppress_small: bool) -> Document:
         Column("events_top_three", numeric=True), Column("events_on_ballot", numeric=True),
         Column("mean_share_of_votes_percent", numeric=True), Column("votes", numeric=True),
         Column("organisation_actions", numeric=True)], [
-        [i, t.label, t.top_three, t.events, round(t.share * 100), shown(t.votes, suppress_small),
+        [i, t.label, t.top_three, t.events,
+         HIDDEN if share_hidden(t, suppress_small) else round(t.share * 100),
+         shown(t.votes, suppress_small),
          len(t.actions)] for i, t in enumerate(plan.themes, start=1)],
         heading=f"Organisation plan: local events from {plan.since} to {plan.until}",
         intro=[f"{len(plan.events)} local events. Themes are ranked by how many events put "

@@ -60,6 +60,7 @@ def organisation_plan():
     plan = event_plan.build(current_user.organisation_id, *period)
     return render_template("register/organisation_plan.html", form=form, plan=plan,
                            suppress=_suppress(), shown=event_plan.shown,
+                           share_hidden=event_plan.share_hidden,
                            query=request.query_string.decode("utf-8", "replace"))
 
 
