@@ -128,8 +128,9 @@ def test_an_english_title_on_an_urdu_voting_page_keeps_its_own_direction(site, c
 
 
 def test_the_organisation_admin_pages_fit_320_px(site, contexts):
-    """A service named after a long one-word place (a real Welsh village) wraps in the staff
-    accounts' boxes to tick as in the services' table, in English and in Urdu."""
+    """A service named after a long one-word place (a real Welsh village) wraps, name and
+    short name, in the services' table and the staff accounts' boxes to tick, in English and
+    in Urdu."""
     from sqlalchemy import select
 
     from reviewkit.extensions import db
@@ -137,10 +138,11 @@ def test_the_organisation_admin_pages_fit_320_px(site, contexts):
     from reviewkit.services.organisation import save_service
 
     admin = db.session.scalar(select(User).filter_by(email="admin@example.org"))
-    save_service(admin, name="Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Day "
-                 "Centre", slug="llanfair-pg", area_id=None)
+    name = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Day Centre"
+    village = save_service(admin, name=name, slug="", area_id=None)  # short name: 58 letters, …
     page = _signed_in(contexts, site.url, "admin@example.org")
     for path in ("/staff/organisation/", "/staff/organisation/services",
-                 "/staff/organisation/areas", "/staff/users/"):
+                 "/staff/organisation/areas", "/staff/users/",
+                 f"/staff/organisation/services/{village.id}"):
         for lang in ("en", "ur"):
             _open(page, f"{site.url}{path}?lang={lang}")
