@@ -283,3 +283,25 @@ def test_results_page_pdf_and_spreadsheet_show_the_same_numbers(staff_app, org):
     assert "1.73" in text and "3.55" in text and "-1.82" in text and "fewer than 5" in text
     over = Page(manager.get(f"/staff/audit/{survey.id}/over-time"))
     assert over.status == 200 and "1.73" in over
+
+
+def test_rounds_are_dated_day_month_year_in_english_as_on_the_other_pages(staff_app, org):
+    """'7 December 2026', as the round's own page and the posters say, not Babel's American
+    'December 7, 2026' (in the refusals, the results' period and the round-by-round columns)."""
+    admin = user("admin")
+    round_a(admin, date(2026, 3, 2))  # closed by now: it closed 20 days later
+    second = round_a(admin, today_())
+    day = f"{today_().day} {today_():%B %Y}"
+    with pytest.raises(Refused) as caught:
+        svc.open_round(admin, service_id=None, closes_on=today_() + timedelta(days=9))
+    db.session.rollback()
+    assert f"closing on {today_() + timedelta(days=20):%-d %B %Y}." in str(caught.value.message)
+    with pytest.raises(Refused) as caught:
+        svc.open_round(admin, service_id=None, closes_on=today_() - timedelta(days=1))
+    db.session.rollback()
+    assert f"the day the round opens ({day})" in str(caught.value.message)
+    manager = signed_in(staff_app, "manager")
+    results = Page(manager.get(f"/staff/audit/{second.id}/results"))
+    assert f"From {day} to" in results and "Compared with the round of 2 Mar 2026." in results
+    over = Page(manager.get(f"/staff/audit/{second.id}/over-time"))
+    assert "2 Mar 2026" in over and "Mar 2, 2026" not in over

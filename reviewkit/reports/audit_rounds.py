@@ -214,7 +214,7 @@ def words(bank: Bank, lang: str) -> Words:
 
 
 def round_name(survey: Survey) -> str:
-    return format_date(survey.period_start, "medium")
+    return format_date(survey.period_start, "d MMM y")
 
 
 def _hidden_or(value: Any, hidden: bool) -> Any:
@@ -267,8 +267,8 @@ def round_document(res: RoundResults, w: Words) -> Document:
               if res.previous else _("There is no earlier round to compare with."))
     return Document(
         survey.title, [scores_table(res, w), gap_table(res, w), ladder_table(res, w)],
-        meta=_("From %(start)s to %(end)s.", start=format_date(survey.period_start, "long"),
-               end=format_date(survey.period_end, "long")),
+        meta=_("From %(start)s to %(end)s.", start=format_date(survey.period_start, "d MMMM y"),
+               end=format_date(survey.period_end, "d MMMM y")),
         summary=[before], note=NOTE(), method=METHOD(), hidden_text=_("fewer than 5"),
         words={"summary": _("Summary"), "method": _("How these numbers were made")})
 

@@ -142,7 +142,7 @@ def open_round(user: User, *, service_id: int | None, closes_on: date | None,
     if closes_on < today:
         raise AuditError("closes_on", _l(
             "The closing date must be on or after the day the round opens (%(day)s).",
-            day=format_date(today, "long")))
+            day=format_date(today, "d MMMM y")))
     version = latest_version(BANK)
     if version is None:
         raise AuditError("service", _l("The self-audit questions are not loaded: ask an "
@@ -155,7 +155,7 @@ def open_round(user: User, *, service_id: int | None, closes_on: date | None,
             raise AuditError("service", _l(
                 "There is already an open round for this service or organisation, closing on "
                 "%(day)s. Close it first, or choose a different service.",
-                day=format_date(other.period_end, "long")))
+                day=format_date(other.period_end, "d MMMM y")))
     where = service.name if service else user.organisation.name
     scope.title = checked_text(AuditError, "title", title, longest=LONGEST_TITLE,
                                required=False) or f"{version.title} – {where}"
