@@ -328,16 +328,9 @@ def curation():
     if ts is None or ts.result is None:
         return render_template("analysis/curate.html", ts=None, scope=scope, scopes=scopes,
                                compute=ComputeForm())
-    from ..models import ThemeAssignment
     from ..nlp import mask_personal
 
-    rows = db.session.execute(
-        select(ThemeAssignment.statement_id, ThemeAssignment.theme_id, Statement.text,
-               Statement.language)
-        .join(Statement, Statement.id == ThemeAssignment.statement_id)
-        .where(ThemeAssignment.theme_set_id == ts.id, Statement.pooled.is_(True),
-               Statement.deleted_at.is_(None))).all()
-    curated = curate(ts, {r[0]: r[1] for r in rows})
+    rows, curated = _curated(ts)
     sizes: dict[str | None, int] = {}
     for tid in curated.assign.values():
         sizes[tid] = sizes.get(tid, 0) + 1
@@ -358,17 +351,36 @@ def curation():
                            history=history, form=form, compute=ComputeForm())
 
 
+def _curated(ts: ThemeSet):
+    """The theme set's shared statements (id, theme id, text, language) and the themes with
+    people's edits applied."""
+    from ..models import ThemeAssignment
+
+    rows = db.session.execute(
+        select(ThemeAssignment.statement_id, ThemeAssignment.theme_id, Statement.text,
+               Statement.language)
+        .join(Statement, Statement.id == ThemeAssignment.statement_id)
+        .where(ThemeAssignment.theme_set_id == ts.id, Statement.pooled.is_(True),
+               Statement.deleted_at.is_(None))).all()
+    return rows, curate(ts, {r[0]: r[1] for r in rows})
+
+
 def describe_edit(edit: dict, labels: dict[str, str]) -> str:
+    """An edit in words, naming each theme as it was called when the edit was made (kept in the
+    edit's "names"), else by its name now; the engine's ids ("t12") only when neither is known."""
+    names = edit.get("names") if isinstance(edit.get("names"), dict) else {}
+
     def name(tid) -> str:
-        return labels.get(str(tid), str(tid))
+        return str(names.get(str(tid)) or labels.get(str(tid)) or tid)
 
     op = edit.get("op")
     if op == "rename":
-        return _("renamed %(theme)s to “%(label)s”", theme=edit.get("theme"),
+        return _("renamed %(theme)s to “%(label)s”", theme=name(edit.get("theme")),
                  label=edit.get("label"))
     if op == "merge":
+        into = str(edit.get("into") or (edit.get("themes") or [""])[0])
         return _("merged %(themes)s into %(into)s", themes=", ".join(
-            str(t) for t in edit.get("themes", [])), into=name(edit.get("into")))
+            name(t) for t in edit.get("themes", []) if str(t) != into), into=name(into))
     if op == "split":
         return _("split %(n)d statements out of %(theme)s as “%(label)s”",
                  n=len(edit.get("statements", [])), theme=name(edit.get("theme")),
@@ -402,14 +414,19 @@ def curation_edit():
     if not form.validate_on_submit() or ts is None:
         flash(_("That change could not be made: the form was out of date. Please try again."))
         return back
+    labels = _curated(ts)[1].labels
     try:
         edit = _edit_from(form, ts)
+        # the names the themes have now, for the history ("merged Does dim bws into Bus
+        # stopped"): a later run or rename does not change what this edit was about
+        involved = [edit.get("theme"), edit.get("into"), edit.get("to"), *edit.get("themes", [])]
+        edit["names"] = {str(t): str(labels[t]) for t in involved if t in labels}
         add_edit(ts, edit, user_id=current_user.id)
     except (ValueError, ThemingError) as exc:
         flash(_("That change could not be made: %(why)s", why=str(exc)))
         return back
     flash(_("Saved: %(what)s. Pages and downloads use it now.",
-            what=describe_edit(edit, {})))
+            what=describe_edit(edit, labels)))
     return back
 
 

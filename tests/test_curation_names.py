@@ -1,0 +1,103 @@
+"""What a person reads after curating themes at a Working Together for Change event: the message
+after each change and the "Who changed what" history name the themes as the page shows them
+("merged Does dim bws into Bus stopped"), never by the engine's ids ("merged t1, t12 into t1"),
+and a rename says what the theme was called before, also after the themes are worked out again.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD, Page, make_app, sign_in
+
+from reviewkit.extensions import db
+from reviewkit.models import Role
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from analysis import generate, make_organisation  # noqa: E402
+
+THEME_ID = re.compile(r"\bt\d+(?:-[0-9a-f]{6})?\b")
+
+
+@pytest.fixture
+def site(tmp_path):
+    from reviewkit.services.setup import init_database
+    from reviewkit.services.themes import Scope, run_themes
+    from reviewkit.services.users import create_user
+    from reviewkit.tasks import huey
+
+    huey.immediate = True
+    app = make_app(tmp_path, RATELIMIT_ENABLED=False, HUEY_IMMEDIATE=True)
+    with app.app_context():
+        assert not init_database().problems
+        org = make_organisation(4, slug="names-org")
+        generate(org, 300, seed=5, special=False)
+        run_themes(org, Scope(org.id))
+        create_user(org, "names@example.org", "Nia Manager", PASSWORD, Role.MANAGER)
+        db.session.commit()
+        org_id = org.id
+    yield app, org_id
+    huey.immediate = False
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _themes(app, org_id):
+    from reviewkit.reports.filters import Filters
+    from reviewkit.reports.gap import build_report
+
+    with app.app_context():
+        report = build_report(Filters(org_id, since=date(2020, 1, 1), until=date(2030, 12, 31)))
+        return [t for t in report.themes if t.id != "unassigned"]
+
+
+def _change(client, data) -> str:
+    """Make a change on the curation page; the message the page then shows."""
+    token = Page(client.get("/staff/analysis/curate")).csrf
+    r = client.post("/staff/analysis/curate", data={"scope": "all", "csrf_token": token, **data})
+    assert r.status_code == 302
+    return _text(Page(client.get(r.headers["Location"])).html)
+
+
+def _text(html_text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+
+def _history(client) -> list[str]:
+    """The "What" cell of each row of the history table, newest first."""
+    page = Page(client.get("/staff/analysis/curate"))
+    table = page.html[page.html.index("Changes to the themes, newest first"):]
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [_text(re.findall(r"<td>(.*?)</td>", row, re.S)[-1])
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_messages_and_history_name_themes_not_ids(site):
+    app, org_id = site
+    client = app.test_client()
+    sign_in(client, "names")
+    first, second, third = _themes(app, org_id)[:3]
+    said = _change(client, {"op": "rename", "theme": first.id, "label": "Getting about town"})
+    assert f"renamed {first.label} to “Getting about town”" in said, said
+    said = _change(client, {"op": "merge", "theme": third.id, "into": second.id, "label": ""})
+    assert f"merged {third.label} into {second.label}" in said, said
+    said = _change(client, {"op": "i_statement", "theme": first.id,
+                            "i_statement": "I want to get about town on my own"})
+    assert "for Getting about town" in said, said
+    history = _history(client)
+    assert history == [
+        "wrote the I statement “I want to get about town on my own” for Getting about town",
+        f"merged {third.label} into {second.label}",
+        f"renamed {first.label} to “Getting about town”",
+    ], history
+    for line in history:
+        assert not THEME_ID.search(line), line
+    # worked out again: the history still says what the theme was called before
+    client.post("/staff/analysis/compute",
+                data={"csrf_token": Page(client.get("/staff/analysis/curate")).csrf})
+    assert _history(client)[-1] == f"renamed {first.label} to “Getting about town”"
