@@ -205,6 +205,17 @@ def test_invite_makes_links_for_the_organisation_it_is_told(fresh):
         themed.output
 
 
+def test_organisations_named_in_other_scripts_get_short_names_of_their_own(fresh):
+    """A name with no Latin letters (Urdu, Arabic) makes no short name of its own; a second
+    such organisation is numbered rather than refused as a clash the admin cannot see."""
+    setup(fresh, name="ریور سائیڈ سپورٹ")
+    out = run(fresh, "setup", "--name", "مركز الأمل", "--admin-email", "b@example.org",
+              "--another").stdout
+    assert "short name: organisation-2" in out
+    assert db.session.scalars(select(Organisation.slug).order_by(Organisation.id)).all() == [
+        "organisation", "organisation-2"]
+
+
 def test_a_new_organisation_offers_every_language(fresh):
     """Phones offer every language, so a new organisation's settings say so too (none
     unticked that people can in fact choose)."""

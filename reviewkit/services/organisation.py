@@ -88,7 +88,11 @@ def create_organisation(name: str, *, another: bool = False) -> Organisation:
     if organisations() and not another:
         raise OrganisationError("name", "an organisation is set up already: "
                                 + ", ".join(f"{o.name} ({o.slug})" for o in organisations()))
-    slug = slugify(name) or "organisation"
+    slug = slugify(name)
+    if not slug:  # no Latin letters (an Urdu or Arabic name): organisation, organisation-2, …
+        taken = set(db.session.scalars(select(Organisation.slug)))
+        slug = next(s for n in range(1, len(taken) + 2)
+                    if (s := "organisation" if n == 1 else f"organisation-{n}") not in taken)
     if db.session.scalar(select(Organisation.id).filter_by(slug=slug)):
         raise OrganisationError("name", f"there is already an organisation called {slug!r}")
     org = Organisation(name=name, slug=slug, languages=None)  # None: every language
