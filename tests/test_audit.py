@@ -305,3 +305,26 @@ def test_rounds_are_dated_day_month_year_in_english_as_on_the_other_pages(staff_
     assert f"From {day} to" in results and "Compared with the round of 2 Mar 2026." in results
     over = Page(manager.get(f"/staff/audit/{second.id}/over-time"))
     assert "2 Mar 2026" in over and "Mar 2, 2026" not in over
+
+
+@pytest.mark.parametrize("easy_read", [False, True])
+def test_the_audit_start_page_is_about_working_together_not_the_persons_own_review(
+        staff_app, org, easy_read):
+    """A member of staff or a partner answering the self-audit read 'These questions are about
+    you, your life and your support' and could choose 'Only use my answers for my own review',
+    though there is no review and every rating counts in the round's results."""
+    survey = svc.open_round(user("admin"), service_id=None, closes_on=today_())
+    phone = staff_app.test_client()
+    start = phone.get(f"/r/{svc.link_of(survey).token}").headers["Location"]
+    if easy_read:
+        page = Page(phone.get(start))
+        phone.post(start.replace("/start", "/easy-read"), data={
+            "csrf_token": page.csrf, "easy_read": "1", "next": start})
+    page = Page(phone.get(start))
+    assert page.status == 200
+    assert "how we work together" in page and "your life" not in page
+    assert "about you and your support" not in page
+    assert "my own review" not in page and "Only use my answers in this audit." in page
+    for lang, words in (("cy", "sut rydyn ni'n gweithio gyda'n gilydd"),
+                        ("ur", "ہم مل کر کیسے کام کرتے ہیں")):
+        assert words in Page(phone.get(f"{start}?lang={lang}"))
