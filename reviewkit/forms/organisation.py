@@ -18,14 +18,16 @@ OTHER_ZONE = "other"
 
 
 def whole_number(value) -> int:
-    """A choice's id as a number: 0 for none, -1 (no such id) for anything not a number, so
-    the organisation service refuses it with its own message rather than WTForms' words."""
+    """A choice's id as a number: 0 for none, -1 (no such id) for anything not a number or
+    beyond any id (a database cannot even look such a number up), so the organisation service
+    refuses it with its own message rather than WTForms' words."""
     if value in (None, ""):
         return 0
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1
+    return number if 0 <= number < 2**31 else -1
 
 
 class SettingsForm(BaseForm):
