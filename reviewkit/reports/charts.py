@@ -357,3 +357,27 @@ def bar_chart_svg(items: list[tuple[str, int | None]], *, title: str, width: int
                      f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="11">{n}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def bar_chart_html(items: list[tuple[str, int | None]], *, title: str,
+                   hidden: str = SUPPRESSED_TEXT) -> Markup:
+    """:func:`bar_chart_svg` as an HTML table of labels and bars, for PDFs: WeasyPrint lays out
+    SVG text one letter at a time, so an Urdu or Arabic label came out backwards with its
+    letters unjoined; as HTML each label is set as text (right to left where it is, letters
+    joined), and on a right-to-left page the chart is mirrored like the page. A label that
+    knows its language (``InLanguage``) is marked with it. Every text is escaped."""
+    top = max((n for _l, n in items if n is not None), default=0) or 1
+    rows = []
+    for label, n in items:
+        short = label if len(label) <= 34 else label[:33] + "…"
+        lang = getattr(label, "lang", None)
+        head = (f'<th scope="row" lang="{escape(lang)}">' if lang else '<th scope="row">')
+        if n is None:
+            value = f'<span class="bar-n">{escape(hidden)}</span>'
+        else:
+            width = max(0.5, round(85 * n / top, 1))
+            value = (f'<span class="bar" style="width: {width}%"></span>'
+                     f'<span class="bar-n">{n}</span>')
+        rows.append(f"<tr>{head}{escape(short)}</th><td>{value}</td></tr>")
+    return Markup(f'<table class="bar-chart" aria-label="{escape(title)}"><tbody>'
+                  + "".join(rows) + "</tbody></table>")

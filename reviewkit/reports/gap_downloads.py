@@ -8,7 +8,7 @@ is for reading and is in the page's language.
 
 from __future__ import annotations
 
-from .charts import bar_chart_svg
+from .charts import bar_chart_html
 from .gap_report import (
     KIND_LABELS,
     KINDS,
@@ -112,7 +112,8 @@ def pdf_document(report: GapReport, *, title: str) -> Document:
         themes_title = _("Themes")
         themed = [t for t in report.themes if t.id != UNASSIGNED]
         figures[themes_title] = (
-            bar_chart_svg([(t.label, t.total) for t in themed[:25]], title="Statements by theme"),
+            bar_chart_html([(t.label, t.total) for t in themed[:25]],
+                           title=_("Statements by theme")),
             _("Statements by theme. The table below has the same numbers."))
         tables.append(Table(
             themes_title,

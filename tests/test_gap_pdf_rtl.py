@@ -1,0 +1,53 @@
+"""The gap analysis PDF with a theme named in Urdu (a facilitator renamed it at an event): the
+chart's label reads as written, right to left, as in the table below it. WeasyPrint draws SVG
+text one letter at a time, so the SVG chart printed it backwards ("یکاریت وک لگنم")."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD, Page, make_app, sign_in
+
+from reviewkit.extensions import db
+from reviewkit.models import Role
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from analysis import generate, make_organisation  # noqa: E402
+
+URDU = "منگل کو تیراکی"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils)")
+def test_urdu_theme_name_reads_right_to_left_in_the_pdf_chart(tmp_path):
+    from reviewkit.services.setup import init_database
+    from reviewkit.services.themes import Scope, run_themes
+    from reviewkit.services.users import create_user
+
+    app = make_app(tmp_path, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        assert not init_database().problems
+        org = make_organisation(3, slug="pdf-org")
+        generate(org, 200, seed=3, special=False)
+        run_themes(org, Scope(org.id))
+        create_user(org, "pdf@example.org", "Parveen Manager", PASSWORD, Role.MANAGER)
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, "pdf")
+    page = Page(client.get("/staff/analysis/curate"))
+    first = page.html.split('<select id="rename-theme" name="theme"><option value="')[1]
+    theme = first.split('"')[0]
+    r = client.post("/staff/analysis/curate", data={
+        "scope": "all", "csrf_token": page.csrf, "op": "rename", "theme": theme,
+        "label": URDU})
+    assert r.status_code == 302
+    pdf = client.get("/staff/analysis/download.pdf?from=2020-01-01&to=2030-12-31")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf.data,
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    assert URDU[::-1] not in text  # drawn backwards, letter by letter
+    # the chart, the themes table, the examples and the quarters table all read it as written
+    assert text.count(URDU) >= 3, text
