@@ -141,6 +141,23 @@ def test_a_commissioner_sees_small_numbers_hidden_and_a_bad_period_is_explained(
                                        page.html)}
     assert cells["A garden"][2:] == ["hidden", "hidden"]
     assert cells["Transport"][2:] == ["24%", "12"]
+    # nor is a count that gives a hidden one away by subtraction: Cooking's 10 votes less its
+    # 8 at Oak day would say Elm day gave it 2, so the 8 is hidden too, and so is Cooking's
+    # share (its 32 % of Oak day's 25 votes gives 8 back); Transport's 0 at Elm day hides nothing
+    book = load_workbook(io.BytesIO(client.get(
+        "/staff/register/organisation-plan.xlsx?from=2026-Q2&to=2026-Q2").data))
+    local = {(r[0], r[1].split(" (")[0]): r[3] for r in book["Local priorities"].iter_rows(
+        min_row=2, values_only=True) if r[0] in ("Cooking", "Transport", "Holidays")}
+    assert local[("Cooking", "Oak day")] == "hidden" and local[("Transport", "Oak day")] == 12
+    assert local[("Cooking", "Elm day")] == "hidden" and local[("Holidays", "Oak day")] == "hidden"
+    assert (votes["Cooking"], shares["Cooking"]) == ("10", "hidden")
+    assert cells["Cooking"][2:] == ["hidden", "10"]
+    admin = plan_app.test_client()
+    sign_in(admin, "admin")  # staff who ran the events see every number
+    book = load_workbook(io.BytesIO(admin.get(
+        "/staff/register/organisation-plan.xlsx?from=2026-Q2&to=2026-Q2").data))
+    assert {(r[0], r[1].split(" (")[0]): r[3] for r in book["Local priorities"].iter_rows(
+        min_row=2, values_only=True) if r[0] == "Cooking"}[("Cooking", "Oak day")] == 8
     bad = Page(client.get("/staff/register/organisation-plan?from=last+year"))
     assert bad.status == 400 and "Enter a date like 2026-03-31" in bad
     assert 'value="last year"' in bad.html

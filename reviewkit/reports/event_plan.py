@@ -5,8 +5,10 @@ organisation-wide actions agreed for it.
 
 A theme is an item's theme id; an item added on the day is its own theme, by its words. An
 organisation-wide action answers a theme when it carries that theme id (or those words). For
-readers who may not see small numbers, counts from 1 to 4 are hidden, and so is the share of
-each event's votes of a theme whose count is hidden.
+readers who may not see small numbers, counts from 1 to 4 are hidden, and so is every count
+that would give one away by adding and subtracting (a theme's votes are the sum of its items'
+votes at each event, an event's votes the sum of its items'), and every mean share of an
+event's votes that involves a hidden count (see :class:`Published`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Event, Idea, PlanAction, VotingState, Work
+from .audit import ALL, Key
 from .event_results import TOP, EventResults, ItemResult, results
-from .suppression import is_small
+from .suppression import suppress
 from .table import HIDDEN, Column, Document, Table
 
 
@@ -119,28 +122,69 @@ def _actions_of(idea_ids: list[int]) -> dict[int, list[PlanAction]]:
     return out
 
 
-def shown(n: int, suppress_small: bool):
-    """A count as published: hidden from 1 to 4 for readers who may not see small numbers."""
-    return HIDDEN if suppress_small and is_small(n) else n
+def _atom(theme: str, event: Event, result: ItemResult) -> Key:
+    return (theme, str(event.id), str(result.item.id))
 
 
-def share_hidden(row: ThemeRow, suppress_small: bool) -> bool:
-    """Whether a theme's mean share is hidden: with its votes. A share of a hidden count gives
-    the count back (a theme on one ballot with 8% of that event's 25 votes had 2)."""
-    return suppress_small and is_small(row.votes)
+class Published:
+    """The plan's numbers as a reader sees them. Readers who may not see small numbers
+    (``suppress_small``) get counts from 1 to 4 hidden, then every count that would give one
+    away by subtraction (reports/suppression.py: a theme's votes are the sum of its items' votes
+    at each event, and an event's votes, which a shown share and count give away, the sum of
+    its items'), and a theme's mean share wherever any count it is made of is hidden (a share
+    and its count give the event's total back: 8 % of an event's 25 votes is 2)."""
+
+    def __init__(self, plan: OrganisationPlan, suppress_small: bool) -> None:
+        self.suppress_small = suppress_small
+        self.hidden: set[Key] = set()
+        self._parts: dict[str, list[Key]] = {}  # theme -> the counts its share is made of
+        if not suppress_small:
+            return
+        values: dict[Key, int] = {}
+        members: dict[Key, list[Key]] = {}
+        for res in plan.events:
+            event = (ALL, str(res.event.id), ALL)
+            values[event], members[event] = 0, []
+            for r in res.items:
+                theme = theme_key(r.item.theme_id, r.item.label)
+                atom = _atom(theme, res.event, r)
+                values[atom], members[atom] = r.total, [atom]
+                values[event] += r.total
+                members[event].append(atom)
+                total = (theme, ALL, ALL)
+                values[total] = values.get(total, 0) + r.total
+                members.setdefault(total, []).append(atom)
+                # a share's term a/T involves the event's total T only where a is not 0
+                self._parts.setdefault(theme, []).extend([atom, event] if r.total else [atom])
+        relations = [(key, parts) for key, parts in members.items() if parts != [key]]
+        self.hidden = suppress(values, relations, members)
+
+    def votes(self, theme: ThemeRow):
+        return HIDDEN if (theme.key, ALL, ALL) in self.hidden else theme.votes
+
+    def share(self, theme: ThemeRow):
+        """The theme's mean share of its events' votes, in whole percent, or hidden."""
+        if self.votes(theme) is HIDDEN or any(k in self.hidden
+                                              for k in self._parts.get(theme.key, ())):
+            return HIDDEN
+        return round(theme.share * 100)
+
+    def priority_votes(self, theme: ThemeRow, priority: Priority):
+        atom = _atom(theme.key, priority.event, priority.result)
+        return HIDDEN if atom in self.hidden else priority.result.total
 
 
 def workbook(plan: OrganisationPlan, *, suppress_small: bool) -> Document:
     """The roll-up as three tables (English column names): themes, local priorities with
     their actions, and the organisation-wide actions."""
+    published = Published(plan, suppress_small)
     themes = Table("Themes", [
         Column("rank", numeric=True), Column("theme", key=True, width=40),
         Column("events_top_three", numeric=True), Column("events_on_ballot", numeric=True),
         Column("mean_share_of_votes_percent", numeric=True), Column("votes", numeric=True),
         Column("organisation_actions", numeric=True)], [
         [i, t.label, t.top_three, t.events,
-         HIDDEN if share_hidden(t, suppress_small) else round(t.share * 100),
-         shown(t.votes, suppress_small),
+         published.share(t), published.votes(t),
          len(t.actions)] for i, t in enumerate(plan.themes, start=1)],
         heading=f"Organisation plan: local events from {plan.since} to {plan.until}",
         intro=[f"{len(plan.events)} local events. Themes are ranked by how many events put "
@@ -154,7 +198,7 @@ def workbook(plan: OrganisationPlan, *, suppress_small: bool) -> Document:
     for t in plan.themes:
         for p in t.priorities:
             head = [t.label, f"{p.event.name} ({p.event.starts_at:%Y-%m-%d})", p.result.place,
-                    shown(p.result.total, suppress_small)]
+                    published.priority_votes(t, p)]
             for a in p.actions or [None]:
                 local.rows.append(head + (
                     [a.change, a.root_cause or "", a.success or "", a.owner,

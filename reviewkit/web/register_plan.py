@@ -59,8 +59,8 @@ def organisation_plan():
         return render_template("register/organisation_plan.html", form=form, plan=None), 400
     plan = event_plan.build(current_user.organisation_id, *period)
     return render_template("register/organisation_plan.html", form=form, plan=plan,
-                           suppress=_suppress(), shown=event_plan.shown,
-                           share_hidden=event_plan.share_hidden,
+                           suppress=_suppress(),
+                           published=event_plan.Published(plan, _suppress()),
                            query=request.query_string.decode("utf-8", "replace"))
 
 
