@@ -81,10 +81,19 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
     app.config["HUEY_IMMEDIATE"] = True
     tasks.init_app(app)
-    if demo.created and no_serve:
+    # Themes when the demo is new, or when an earlier start made it but stopped before its
+    # themes were worked out (the port was taken, Ctrl+C): else the pages stay empty for good.
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import ThemeSet
+
+    themed = any(ts.result for ts in db.session.scalars(select(ThemeSet).where(
+        ThemeSet.organisation_id == demo.organisation.id)))
+    if not themed and no_serve:
         click.echo("Working out themes from the demo statements…", err=True)
         tasks.theme_organisation(demo.organisation.id)
-    elif demo.created:  # serve at once; the themes follow in a minute or so
+    elif not themed:  # serve at once; the themes follow in a minute or so
         import threading
 
         org_id = demo.organisation.id

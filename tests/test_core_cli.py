@@ -161,6 +161,29 @@ def test_demo_sets_up_answers_in_several_languages_and_working_logins(tmp_path):
     assert "Oak House" in Page(client.get("/staff/")).html
 
 
+def test_demo_works_out_themes_when_an_earlier_start_stopped_before_them(tmp_path):
+    """A first `reviewkit demo` made the data, then stopped (its port was taken, or Ctrl+C)
+    before the background theming finished: the next start works the themes out, instead of
+    leaving the Themes and gaps pages empty for good."""
+    from conftest import make_app
+
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.models import ThemeSet
+    from reviewkit.services.demo import build_demo
+
+    app = make_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks"))
+    with app.app_context():
+        from reviewkit.services.setup import init_database
+
+        init_database()
+        assert build_demo().created  # the data, without its themes
+        assert db.session.scalar(select(func.count(ThemeSet.id))) == 0
+        result = app.test_cli_runner().invoke(main, ["demo", "--no-serve"])
+        assert result.exit_code == 0, result.output
+        themes = db.session.scalar(select(ThemeSet)).result["themes"]
+        assert len(themes) >= 5
+
+
 def test_secret_key_is_generated_once_with_private_permissions(app):
     path = Path(app.instance_path) / "secret_key"
     assert path.stat().st_mode & 0o777 == 0o600
