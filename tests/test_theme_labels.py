@@ -125,6 +125,15 @@ def test_days_in_a_label_keep_their_capital():
     assert not re.search(r"\b(tuesdays|mondays)\b", labels["gym"]), labels
 
 
+def test_a_label_never_starts_with_a_verb_cut_from_its_subject():
+    # The demo's "I never know who is coming to the house" theme was "Is coming to the house".
+    house = [f"I never know who is coming to {place}" for place in
+             ("the house", "the house", "the house", "night", "home")] * 3
+    _texts, labels = _labels({"house": house, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert labels["house"].split()[0].lower() not in {"is", "are", "was", "be"}, labels
+
+
 def test_generic_words_alone_never_make_a_label():
     generic = ["Good", "Good.", "good", "Very good", "Good good"] * 2
     _texts, labels = _labels({"g": generic, "bus": CLUSTERS["bus"]})

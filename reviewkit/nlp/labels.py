@@ -42,6 +42,9 @@ _WINDOW_BONUS = {2: 1.0, 3: 1.15, 4: 1.2, 5: 1.2}
 _START_OK = {"no", "not", "never", "could", "can", "ca", "cannot", "being", "more", "less", "too",
              "how", "what", "someone"}
 _END_OK = {"it", "them", "me", "us", "you", "more"}
+# Words a label never starts with, even one made of small words: a verb cut from its subject.
+_NEVER_FIRST = {"is", "are", "was", "were", "be", "been", "am", "'s", "'re", "has", "have", "had",
+                "does", "do", "did"}
 WIDEN_SAMPLE = 3000  # statements of a theme read to widen a word (the first ones, stable)
 _INNER_OK = {"to", "of", "for", "and", "at", "in", "on", "with", "the", "a", "i", "o", "y", "yr",
              "ar", "a'r", "i'r", "o'r"}
@@ -134,6 +137,8 @@ class _Theme:
                                 or 2 * n_stop > hi - lo
                                 or (hi - lo - n_stop < 2 and hi - lo < 3)):
                             continue
+                        if empty_ok and words[lo] in _NEVER_FIRST:
+                            continue  # "Is coming to the house"
                         win = lem[lo:hi]
                         if win in seen or len(set(win)) < len(win):
                             continue
