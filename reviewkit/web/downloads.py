@@ -28,7 +28,9 @@ def send_download(kind: str, body: bytes, mimetype: str, filename: str,
     log_access(current_user, "download", what, None,
                detail=json.dumps({"format": kind, "filter": described}, sort_keys=True))
     db.session.commit()
-    return Response(body, mimetype=mimetype, headers={
+    # content_type as given: as a mimetype, werkzeug adds its own charset to a text/ type
+    # ("text/csv; charset=utf-8; charset=utf-8")
+    return Response(body, content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store"})
 
