@@ -209,7 +209,9 @@ def users_add_command(email: str, role: str, name: str, services: tuple[str, ...
 
 @main.command("invite")
 @click.argument("bank")
-@click.option("--language", default="en", show_default=True, help="First language (en, cy, ur…).")
+@click.option("--language", default=None,
+              help="First language (en, cy, ur…), one the organisation offers (default: English, "
+                   "or its first language when it does not offer English).")
 @click.option("--easy-read", is_flag=True, help="Start in easy read.")
 @click.option("--person", "person_ref", help="A reference for the person (no names).")
 @click.option("--service", help="The service or team (its short name).")
@@ -230,12 +232,12 @@ def users_add_command(email: str, role: str, name: str, services: tuple[str, ...
 def invite_command(bank, language, easy_read, person_ref, service, count, open_link,
                    expires_in_days, qr_path, card_path, card_size, slug) -> None:
     """Create invitation links for BANK and print them, one per line."""
-    from .i18n import normalise_language
+    from .i18n import normalise_language, offered_by
     from .services import invitations as inv
     from .services.banks import latest_version
 
-    lang = normalise_language(language)
-    if lang is None:
+    lang = normalise_language(language) if language is not None else None
+    if language is not None and lang is None:
         raise click.BadParameter(
             f"'{language}' is not a language reviewkit has; use one of "
             + ", ".join(current_app.config["LANGUAGES"]), param_hint="--language")
@@ -257,6 +259,13 @@ def invite_command(bank, language, easy_read, person_ref, service, count, open_l
         org = orgs.organisation_named(slug)
     except orgs.OrganisationError as exc:
         raise _refused(exc) from None
+    offered = offered_by(org.languages)
+    if lang is None:
+        lang = "en" if "en" in offered else next(iter(offered))
+    elif lang not in offered:
+        raise click.BadParameter(
+            f"{org.name} does not offer '{lang}' (its languages: {', '.join(offered)}); "
+            "change them on the organisation's settings page", param_hint="--language")
     try:
         svc_row = inv.find_service(org, service) if service else None
     except inv.InvitationError as exc:

@@ -30,16 +30,35 @@ def page_language() -> str:
     return str(get_locale() or "en")
 
 
+def offered_by(codes: list[str] | None) -> dict[str, tuple[str, str]]:
+    """Of the languages reviewkit has, those in ``codes`` (an organisation's setting, in
+    reviewkit's order); all of them where it says none."""
+    languages = supported()
+    if not codes:
+        return languages
+    return {code: languages[code] for code in languages if code in codes} or languages
+
+
+def offered() -> dict[str, tuple[str, str]]:
+    """The languages this page may be in: on the pages of an organisation's own invitations
+    (the phone views set ``g.offered_languages`` from its settings), the ones it offers;
+    everywhere else, every language reviewkit has."""
+    return offered_by(g.get("offered_languages") if request else None)
+
+
 def requested_language() -> str:
     """The page language: ?lang= choice, then the person's earlier choice, the invitation's,
-    then the browser's Accept-Language, then English."""
-    if (lang := normalise_language(request.args.get("lang"))) is not None:
+    then the browser's Accept-Language, then English (or the first language offered), each
+    only where the page offers it (:func:`offered`)."""
+    languages = offered()
+    if (lang := normalise_language(request.args.get("lang"))) in languages:
         session["lang"] = lang
         return lang
     for candidate in (g.get("forced_language"), session.get("lang"), g.get("invitation_language")):
-        if lang := normalise_language(candidate):
+        if (lang := normalise_language(candidate)) in languages:
             return lang
-    return request.accept_languages.best_match(list(supported())) or "en"
+    return request.accept_languages.best_match(list(languages)) or (
+        "en" if "en" in languages else next(iter(languages)))
 
 
 @cache
@@ -90,9 +109,11 @@ def init_i18n(app: Flask) -> None:
         lang = page_language()
         name, direction = app.config["LANGUAGES"].get(lang, ("English", "ltr"))
         bad = request.args.get("lang") if request else None
+        languages = offered()
         return {
             "page_lang": lang,
             "page_dir": direction,
-            "languages": app.config["LANGUAGES"],
-            "unknown_language": bad if bad and normalise_language(bad) is None else None,
+            "languages": languages,
+            "unknown_language": bad if bad and normalise_language(bad) not in languages
+            else None,
         }

@@ -255,3 +255,22 @@ def test_people_export_and_erase_on_request_from_the_command_line(app, cli, tmp_
     assert person.reference is None
     actions = db.session.scalars(select(AccessLog.action).order_by(AccessLog.id)).all()
     assert actions == ["export", "erase"]
+
+
+def test_invite_offers_only_the_organisations_languages(organisation, cli):
+    """An invitation's first language is one the organisation offers (its settings page):
+    another is refused with the ones it offers; with none given, English, or its first
+    language when it does not offer English."""
+    organisation.languages = ["en", "cy"]
+    db.session.commit()
+    refused = cli("invite", "test-bank", "--language", "ur", ok=False)
+    assert refused.exit_code == 2
+    assert "does not offer 'ur' (its languages: en, cy)" in " ".join(refused.output.split())
+    assert db.session.scalar(select(func.count(Invitation.id))) == 0
+    cli("invite", "test-bank", "--language", "cy")
+    cli("invite", "test-bank")
+    organisation.languages = ["cy", "pl"]
+    db.session.commit()
+    cli("invite", "test-bank")
+    made = db.session.scalars(select(Invitation.language).order_by(Invitation.id)).all()
+    assert made == ["cy", "en", "cy"]

@@ -61,3 +61,35 @@ def test_face_and_yes_no_answers_come_in_the_pages_language(page, invite):
     assert "ہاں" in yes_no and ">Yes<" not in yes_no.html
     # a free-text question has no fixed answers; its page still comes in Urdu
     assert page(f"/a/{key}/q/like?lang=ur").dir == "rtl"
+
+
+def test_phones_offer_only_the_organisations_languages(app, page, invite):
+    """The organisation's settings say which languages it offers people: its phone pages list
+    those, a ?lang= or a browser asking for another gets the page in one it offers, with the
+    notice that says so, and what the person answered is kept."""
+    from conftest import pages_of, the_organisation
+
+    org = the_organisation()
+    org.languages = ["en", "cy"]
+    db.session.commit()
+    invitation = invite()
+    key = start_journey(page, invitation).split("/")[2]
+    page(f"/a/{key}/q/like", {"answer": "I am kind", "action": "next"})
+    offered = page(f"/a/{key}/q/like")
+    assert offered.status == 200 and 'hreflang="cy"' in offered.html
+    assert 'hreflang="ur"' not in offered.html and 'hreflang="pl"' not in offered.html
+    urdu = page(f"/a/{key}/q/like?lang=ur")
+    assert urdu.status == 200 and urdu.lang == "en" and urdu.dir != "rtl"
+    assert "we do not have that language yet" in urdu and "I am kind" in urdu
+    welsh = page(f"/a/{key}/q/like?lang=cy")
+    assert welsh.lang == "cy" and 'hreflang="ur"' not in welsh.html
+    # a new phone whose browser asks for Urdu first gets the next language it asks for that
+    # is offered (an invitation made in English would otherwise say English)
+    phone = pages_of(app.test_client())
+    asks = {"Accept-Language": "ur,cy;q=0.8,en;q=0.5"}
+    opened = phone(f"/r/{invite(language='ur').token}", headers=asks)
+    assert phone(opened.response.headers["Location"], headers=asks).lang == "cy"
+    # offering every language again brings Urdu back
+    org.languages = None
+    db.session.commit()
+    assert page(f"/a/{key}/q/like?lang=ur").dir == "rtl"

@@ -217,6 +217,25 @@ def test_staff_make_invitation_links_and_printable_cards(staff_app):
     assert 'value="three"' in not_a_number.html
 
 
+
+def test_invitation_languages_are_the_ones_the_organisation_offers(staff_app):
+    from reviewkit.models import Organisation
+
+    org = db.session.scalar(select(Organisation))
+    org.languages = ["en", "cy"]
+    db.session.commit()
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    url = "/staff/invitations/"
+    page = Page(client.get(url))
+    offered = re.findall(r'<option[^>]*value="([a-z]{2})"', page.html)
+    assert offered == ["en", "cy"]
+    service_id = db.session.scalar(select(Service.id).filter_by(name="Oak House"))
+    refused = Page(client.post(url, data={
+        "bank": "monthly-check-in", "service": service_id, "language": "ur", "count": "2",
+        "output": "links", "csrf_token": page.csrf}))
+    assert refused.status == 400 and "/r/" not in refused.html
+
 def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app):
     client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/actions"

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..banks import Bank, Question
 from ..db import Prepared
 from ..extensions import db
-from ..models import Answer, BankVersion, Invitation, Response
+from ..models import Answer, BankVersion, Invitation, Organisation, Response, Survey
 from ..models.banks import frozen_bank
 from ..models.base import utcnow
 
@@ -48,15 +48,19 @@ class Sheet:
     submitted_at: datetime | None
     bank: Bank
     answers: list[StoredAnswer]
+    offered: list[str] | None  # the organisation's languages (None: every language)
 
 
 def _sheet_query():
     r, a, v = Response.__table__.c, Answer.__table__.c, BankVersion.__table__.c
+    s, o = Survey.__table__.c, Organisation.__table__.c
     return (
         select(r.id, r.resume_key, r.language, r.easy_read, r.consent_pooled, r.submitted_at,
-               v.bank_id, v.version, v.checksum, v.id,
+               v.bank_id, v.version, v.checksum, v.id, o.languages,
                a.id, a.question_id, a.value, a.skipped)
         .select_from(Response.__table__.join(BankVersion.__table__, v.id == r.bank_version_id)
+                     .join(Survey.__table__, s.id == r.survey_id)
+                     .join(Organisation.__table__, o.id == s.organisation_id)
                      .outerjoin(Answer.__table__, a.response_id == r.id))
         .where(r.resume_key == bindparam("key"))
         .order_by(a.id)
@@ -74,11 +78,12 @@ def find_response(resume_key: str) -> Sheet | None:
     if not rows:
         return None
     (rid, key, language, easy_read, pooled, submitted, bank_id, version, checksum,
-     version_id) = rows[0][:10]
+     version_id, offered) = rows[0][:11]
     return Sheet(
         id=rid, resume_key=key, language=language, easy_read=easy_read, consent_pooled=pooled,
         submitted_at=submitted, bank=frozen_bank(version_id, bank_id, version, checksum),
-        answers=[StoredAnswer(*row[10:]) for row in rows if row[10] is not None],
+        answers=[StoredAnswer(*row[11:]) for row in rows if row[11] is not None],
+        offered=offered,
     )
 
 

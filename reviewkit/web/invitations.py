@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,8 @@ from wtforms.validators import InputRequired, NumberRange
 from ..extensions import db
 from ..forms.events import Count
 from ..forms.questions import BaseForm
-from ..models import Service
+from ..i18n import offered_by
+from ..models import Organisation, Service
 from ..services import invitations as inv
 from ..services.banks import all_latest
 from .auth import Permission, requires
@@ -42,7 +43,9 @@ def _form() -> InviteForm:
     form.service.choices = [(s.id, s.name) for s in db.session.scalars(
         select(Service).filter_by(organisation_id=current_user.organisation_id))
         if allowed is None or s.id in allowed]
-    form.language.choices = [(c, n) for c, (n, _d) in current_app.config["LANGUAGES"].items()]
+    # the languages the organisation offers people (its settings page)
+    org = db.session.get(Organisation, current_user.organisation_id)
+    form.language.choices = [(c, n) for c, (n, _d) in offered_by(org.languages).items()]
     return form
 
 

@@ -39,6 +39,7 @@ def _response_or_404(key: str) -> svc.Sheet:
     if response is None:
         abort(404)
     g.invitation_language = response.language
+    g.offered_languages = response.offered  # before the page's language is chosen
     return response
 
 
@@ -67,6 +68,7 @@ def open_invitation(token: str):
     if invitation is None:
         abort(404)
     g.invitation_language = invitation.language
+    g.offered_languages = invitation.survey.organisation.languages
     if invitation.is_expired():
         return render_template("respond/expired.html"), 410
     response = _remembered(invitation) or svc.start_response(invitation, language=page_language())
