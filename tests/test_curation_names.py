@@ -101,3 +101,27 @@ def test_messages_and_history_name_themes_not_ids(site):
     client.post("/staff/analysis/compute",
                 data={"csrf_token": Page(client.get("/staff/analysis/curate")).csrf})
     assert _history(client)[-1] == f"renamed {first.label} to “Getting about town”"
+
+
+def test_history_of_edits_kept_before_names_were_kept(site):
+    """Edits stored before each edit kept its themes' names: a theme merged away is named from
+    the theme model, and a rename never reads "renamed Parking to “Parking”"."""
+    from reviewkit.models import ThemeEdit, ThemeSet
+    from reviewkit.services.themes import Scope, run_themes
+
+    app, org_id = site
+    first, second, third = _themes(app, org_id)[:3]
+    with app.app_context():
+        ts = db.session.scalar(db.select(ThemeSet).filter_by(organisation_id=org_id))
+        ts.edits.append(ThemeEdit(edit={"op": "rename", "theme": first.id, "label": "Parking"}))
+        ts.edits.append(ThemeEdit(edit={"op": "merge", "themes": [second.id, third.id],
+                                        "into": second.id}))
+        db.session.commit()
+        from reviewkit.models import Organisation
+
+        run_themes(db.session.get(Organisation, org_id), Scope(org_id))
+    client = app.test_client()
+    sign_in(client, "names")
+    history = _history(client)
+    assert history[0] == f"merged {third.label} into {second.label}", history
+    assert history[1] == f"renamed {first.id} to “Parking”", history

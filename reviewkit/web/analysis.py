@@ -339,7 +339,11 @@ def curation():
              if curated.assign.get(r[0]) == chosen][:200] if chosen in curated.labels else []
     users = {u.id: u.name for u in db.session.scalars(select(User).where(
         User.organisation_id == current_user.organisation_id))}
-    history = [(e, users.get(e.user_id, _("someone")), describe_edit(e.edit, curated.labels))
+    # themes merged away or hidden are named too (edits made before edits kept their names)
+    known = {str(t["id"]): mask_personal(str(t["label"]))
+             for t in (ts.model or {}).get("themes", []) if t.get("id") and t.get("label")}
+    known.update(curated.labels)
+    history = [(e, users.get(e.user_id, _("someone")), describe_edit(e.edit, known))
                for e in sorted(ts.edits, key=lambda e: e.id, reverse=True)]
     form = CurateForm(scope=scope)
     choices = sorted(curated.labels.items(), key=lambda kv: kv[1].lower())
@@ -375,7 +379,10 @@ def describe_edit(edit: dict, labels: dict[str, str]) -> str:
 
     op = edit.get("op")
     if op == "rename":
-        return _("renamed %(theme)s to “%(label)s”", theme=name(edit.get("theme")),
+        theme = str(edit.get("theme"))
+        was = names.get(theme) or (labels.get(theme) if labels.get(theme) != edit.get("label")
+                                   else None)  # not "renamed Parking to “Parking”"
+        return _("renamed %(theme)s to “%(label)s”", theme=was or theme,
                  label=edit.get("label"))
     if op == "merge":
         into = str(edit.get("into") or (edit.get("themes") or [""])[0])
