@@ -133,3 +133,16 @@ def test_services_are_boxes_to_tick_and_only_this_organisations(staff_app):
     assert made.status == 200
     nia = db.session.scalar(select(User).filter_by(email="nia@example.org"))
     assert [s.slug for s in nia.services] == ["oak"]
+
+
+def test_typed_text_reads_in_its_own_direction_on_an_urdu_page(staff_app):
+    """On a right-to-left page an email address typed into a staff form reads left to right
+    (each text box takes the direction of what is typed in it)."""
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    page = Page(admin.get("/staff/users/?lang=ur"))
+    assert page.dir == "rtl"
+    boxes = re.findall(r"<input[^>]*>", page.html)
+    email = next(b for b in boxes if 'name="email"' in b)
+    name = next(b for b in boxes if 'name="name"' in b)
+    assert 'dir="auto"' in email and 'dir="auto"' in name
