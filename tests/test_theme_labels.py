@@ -178,6 +178,31 @@ def test_typical_statement_is_a_member_of_its_theme_and_masked():
     assert "[email]" in theme["typical"] and "[phone]" in theme["typical"]
 
 
+def test_in_peoples_words_is_in_the_language_of_the_label():
+    """A theme labelled in English shows an English statement "in people's words" when it has
+    one, though the most central statement may be a translation (the demo's "Holiday to the
+    seaside" showed an Urdu sentence under it)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "languages_together.tsv"
+    with path.open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["split"] == "dev"]
+    items = []
+    for r in rows:
+        items.append({"id": f"{r['id']}-en", "text": r["en"], "language": "en"})
+        items.append({"id": f"{r['id']}-en2", "text": r["en"] + " most days", "language": "en"})
+        items += [{"id": f"{r['id']}-{lang}", "text": r[lang], "language": lang}
+                  for lang in ("cy", "ur")]
+    res = theme_statements(items, language="en", split=False, n_themes=6)
+    for t in res.themes:
+        if t["counts"]["language"].get(t["language"]):
+            assert t["typical_language"] == t["language"], t
+    by_id = {s["id"]: s for s in res.statements}
+    for t in res.themes:  # still a member of its theme
+        assert by_id[t["typical_id"]]["theme_id"] == t["id"]
+
+
 def test_i_statement_edit_is_validated():
     from reviewkit.nlp import validate_edit
 

@@ -123,11 +123,17 @@ def refresh_summaries(result: ThemeResult, *, tokens=None, n_examples: int = 5) 
                     break
             if len(examples) >= min(n_examples, 3):
                 break
-        ti = next((idx[j] for j in order if TYPICAL_CHARS[0]
-                   <= len(result.statements[idx[j]]["text"].strip()) <= TYPICAL_CHARS[1]),
-                  idx[order[0]])
-        stmts = [result.statements[i] for i in idx]
         lang = theme_language([langs[i] for i in idx], result.language)
+
+        def fits(i: int) -> bool:
+            return TYPICAL_CHARS[0] <= len(result.statements[i]["text"].strip()) <= TYPICAL_CHARS[1]
+
+        # "In people's words" in the label's language where the theme has one such statement: an
+        # English theme shown with an Urdu sentence under it puzzled the room (the vectors put
+        # translations together, so the most central may be in any language).
+        ti = next((idx[j] for j in order if langs[idx[j]] == lang and fits(idx[j])),
+                  next((idx[j] for j in order if fits(idx[j])), idx[order[0]]))
+        stmts = [result.statements[i] for i in idx]
         summaries.append(
             {
                 "id": t["id"],
