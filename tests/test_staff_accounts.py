@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import Page, form_token, sign_in
+from conftest import PASSWORD, Page, form_token, sign_in
 from sqlalchemy import select
 
 from reviewkit.extensions import db
@@ -146,3 +146,90 @@ def test_typed_text_reads_in_its_own_direction_on_an_urdu_page(staff_app):
     email = next(b for b in boxes if 'name="email"' in b)
     name = next(b for b in boxes if 'name="name"' in b)
     assert 'dir="auto"' in email and 'dir="auto"' in name
+
+
+def _change(admin, user_id: int, **data):
+    token = form_token(admin, "/staff/users/")  # a token of the session: any account's form
+    return Page(admin.post(f"/staff/users/{user_id}", data={"csrf_token": token, **data}))
+
+
+def test_an_admin_changes_a_role_and_switches_off_a_leavers_account(staff_app):
+    """A new role or a switched-off account signs the person out at once; a switched-off
+    account cannot sign in again; the change is logged; nothing of another organisation's."""
+    from reviewkit.models import AccessLog, Organisation, Service
+
+    fran = db.session.scalar(select(User).filter_by(role="facilitator"))
+    oak, elm = (db.session.scalar(select(Service.id).filter_by(slug=s)) for s in ("oak", "elm"))
+    signed_in = staff_app.test_client()
+    sign_in(signed_in, "facilitator")
+    assert signed_in.get("/staff/people/").status_code == 200
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    listed = Page(admin.get("/staff/users/"))
+    assert f'href="/staff/users/{fran.id}"' in listed.html
+    form = Page(admin.get(f"/staff/users/{fran.id}"))
+    assert form.status == 200 and "checked" in form.html  # switched on, Oak House ticked
+    done = admin.post(f"/staff/users/{fran.id}", data={
+        "csrf_token": form.csrf, "name": "Fran F", "role": "manager", "services": [oak, elm],
+        "active": "y"})
+    assert done.status_code == 302
+    db.session.refresh(fran)
+    assert (fran.name, fran.role, sorted(s.id for s in fran.services)) == (
+        "Fran F", "manager", sorted([oak, elm]))
+    # signed out at once by the new role
+    assert signed_in.get("/staff/people/").status_code == 302
+    # switched off ("active" not sent: unticked): signed out, and her password no longer works
+    sign_in(signed_in, "facilitator")  # her email address; a manager now
+    assert signed_in.get("/staff/").status_code == 200
+    _change(admin, fran.id, name="Fran F", role="manager", services=[oak, elm])
+    db.session.refresh(fran)
+    assert fran.active is False
+    assert signed_in.get("/staff/").status_code == 302
+    again = signed_in.post("/staff/login", data={
+        "email": "facilitator@example.org", "password": PASSWORD,
+        "csrf_token": Page(signed_in.get("/staff/login")).csrf})
+    assert again.status_code != 302 and signed_in.get("/staff/").status_code == 302
+    listed = Page(admin.get("/staff/users/"))
+    assert "Switched off" in listed
+    logged = db.session.scalars(select(AccessLog.detail).filter_by(
+        action="change", object_type="user", object_id=fran.id)).all()
+    assert logged == ["name, role, services", "active"]
+    other = Organisation(name="Other", slug="other")
+    stranger = User(organisation=other, email="s@other.example", name="S", role="admin",
+                    password_hash="!")
+    db.session.add_all([other, stranger])
+    db.session.commit()
+    assert admin.get(f"/staff/users/{stranger.id}").status_code == 404
+    assert _change(admin, stranger.id, name="Mine", role="admin").status == 404
+    assert admin.get("/staff/users/99999999999999999999").status_code == 404
+
+
+def test_an_admin_cannot_lock_themselves_out_and_bad_choices_keep_what_was_typed(staff_app):
+    from reviewkit.models import Organisation, Service
+
+    me = db.session.scalar(select(User).filter_by(role="admin"))
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    demoted = _change(admin, me.id, name="Still me", role="facilitator", active="y")
+    assert demoted.status == 400 and "cannot take away your own admin role" in demoted
+    assert 'value="Still me"' in demoted.html
+    off = _change(admin, me.id, name="Me", role="admin")
+    assert off.status == 400 and "switch off your own account" in off
+    db.session.refresh(me)
+    assert (me.role, me.active) == ("admin", True)
+    fran = db.session.scalar(select(User).filter_by(role="facilitator"))
+    other = Organisation(name="Other", slug="other")
+    theirs = Service(organisation=other, name="Their house", slug="theirs")
+    db.session.add_all([other, theirs])
+    db.session.commit()
+    sneaky = _change(admin, fran.id, name="Fran", role="facilitator", services=[theirs.id],
+                     active="y")
+    assert sneaky.status == 400 and "Choose a service from the list." in sneaky
+    boss = _change(admin, fran.id, name="Fran", role="boss", active="y")
+    assert boss.status == 400 and "Choose one from the list." in boss
+    welsh = Page(admin.post(f"/staff/users/{fran.id}?lang=cy", data={
+        "csrf_token": form_token(admin, f"/staff/users/{fran.id}"), "name": "",
+        "role": "facilitator", "active": "y"}))
+    assert welsh.status == 400 and welsh.lang == "cy"
+    db.session.refresh(fran)
+    assert fran.name != "" and fran.services and fran.services[0].slug == "oak"

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Organisation, Role, User
+from ..models import Organisation, Role, Service, User
 from ..models.base import utcnow
 
 _hasher = PasswordHasher()
@@ -93,6 +93,39 @@ def revoke_sessions(user: User) -> None:
     """Sign the user out everywhere: every session signed in before now stops working."""
     user.session_version = (user.session_version or 0) + 1
     db.session.commit()
+
+
+def change_account(admin: User, user: User, *, name: str, role: str,
+                   service_ids: list[int], active: bool) -> User:
+    """An admin changes a staff account of their organisation: name, role, services and
+    whether it may sign in. A new role or a switched-off account signs the person out
+    everywhere (their sessions are revoked); an admin cannot take away their own admin role
+    or switch off their own account, so every organisation keeps an admin. Logged."""
+    from flask_babel import lazy_gettext as _l
+
+    from .clock import Refused
+    from .people import log_access
+
+    if user.organisation_id != admin.organisation_id:
+        raise Refused("name", _l("That account is not in your organisation."))
+    if user.id == admin.id and (role != Role.ADMIN.value or not active):
+        raise Refused("role" if role != Role.ADMIN.value else "active", _l(
+            "You cannot take away your own admin role or switch off your own account. "
+            "Ask another admin."))
+    services = [db.session.get(Service, i) for i in service_ids]
+    if any(s is None or s.organisation_id != admin.organisation_id for s in services):
+        raise Refused("services", _l("Choose a service from the list."))
+    changes = [what for what, changed in (
+        ("name", user.name != name), ("role", user.role != role),
+        ("services", {s.id for s in user.services} != set(service_ids)),
+        ("active", user.active != active)) if changed]
+    if role != user.role or active != user.active:
+        user.session_version = (user.session_version or 0) + 1
+    user.name, user.role, user.active, user.services = name, role, active, services
+    if changes:
+        log_access(admin, "change", "user", user.id, detail=", ".join(changes))
+    db.session.commit()
+    return user
 
 
 def set_password(user: User, password: str) -> None:

@@ -1,34 +1,38 @@
-"""Staff accounts, for organisation admins: add people, give a one-time password link."""
+"""Staff accounts, for organisation admins: add people, give a one-time password link, change
+an account's name, role and services, and switch it off when someone leaves."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, url_for
+from typing import TypeVar
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from ..extensions import db
 from ..forms.organisation import whole_number
 from ..forms.questions import BaseForm, MultiCheckboxField
 from ..models import Role, Service, User
-from ..services.users import issue_reset_link_token
+from ..services.users import change_account, issue_reset_link_token
 from .auth import Permission, requires
+from .saving import submitted
 
 bp = Blueprint("users", __name__, url_prefix="/staff/users")
+F = TypeVar("F", bound=BaseForm)
 ROLE_NAMES = {Role.ADMIN.value: _l("Organisation admin"), Role.FACILITATOR.value: _l("Facilitator"),
               Role.MANAGER.value: _l("Manager or commissioner"),
               Role.TRANSLATOR.value: _l("Translator")}
 
 
-class UserForm(BaseForm):
+class _AccountForm(BaseForm):
+    """What an admin sets for an account: its name, role and services."""
+
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter their name")),
                                                Length(max=200)])
-    email = EmailField(_l("Email address"), validators=[
-        DataRequired(_l("Enter their email address")),
-        Email(_l("Enter an email address like name@example.org")), Length(max=254)])
     # Facilitator first and chosen: an organisation admin sees everything, so making one is a
     # choice the admin makes, never what an untouched form sends.
     role = SelectField(_l("Role"), validate_choice=False, default=Role.FACILITATOR.value,
@@ -40,10 +44,6 @@ class UserForm(BaseForm):
     services = MultiCheckboxField(_l("Services (facilitators only see people in these)"),
                                   coerce=whole_number, validate_choice=False)
 
-    def validate_email(self, field):
-        if db.session.scalar(select(User.id).filter_by(email=field.data.strip().lower())):
-            raise ValidationError(_l("There is already an account with that email address"))
-
     def validate_role(self, field):
         if field.data not in ROLE_NAMES:
             raise ValidationError(_l("Choose one from the list."))
@@ -54,12 +54,31 @@ class UserForm(BaseForm):
             raise ValidationError(_l("Choose a service from the list."))
 
 
-def _form(**kwargs) -> UserForm:
-    form = UserForm(**kwargs)
+class UserForm(_AccountForm):
+    email = EmailField(_l("Email address"), validators=[
+        DataRequired(_l("Enter their email address")),
+        Email(_l("Enter an email address like name@example.org")), Length(max=254)])
+
+    def validate_email(self, field):
+        if db.session.scalar(select(User.id).filter_by(email=field.data.strip().lower())):
+            raise ValidationError(_l("There is already an account with that email address"))
+
+
+class ChangeForm(_AccountForm):
+    active = BooleanField(_l("This account can sign in"), description=_l(
+        "Untick it when someone leaves: they are signed out at once and cannot sign in. "
+        "What they recorded stays."))
+
+
+def _with_services(form: F) -> F:
     form.services.choices = [(s.id, s.name) for s in db.session.scalars(
         select(Service).filter_by(organisation_id=current_user.organisation_id)
         .order_by(Service.name))]
     return form
+
+
+def _form(**kwargs) -> UserForm:
+    return _with_services(UserForm(**kwargs))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -99,3 +118,23 @@ def reset_link(user_id: int):
             name=user.name))
     return render_template("staff/users.html", users=users, form=_form(formdata=None), link=link,
                            roles=ROLE_NAMES, small=BaseForm())
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@requires(Permission.USERS)
+def change(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    form = _with_services(ChangeForm())
+    if not form.is_submitted():
+        form = _with_services(ChangeForm(data={
+            "name": user.name, "role": user.role, "active": user.active,
+            "services": [s.id for s in user.services]}))
+    if submitted(form, lambda: change_account(
+            current_user, user, name=form.name.data, role=form.role.data,
+            service_ids=form.services.data or [], active=form.active.data)):
+        flash(_("The changes to %(name)s's account are saved.", name=user.name))
+        return redirect(url_for("users.index"))
+    return render_template("staff/user.html", form=form, user=user), (
+        400 if form.errors else 200)

@@ -135,7 +135,7 @@ def seed(app: Flask) -> dict:
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
             "question_id": "admire", "token": issue_reset_link_token(users["translator"]),
             "plan_action_id": plan_action.id, "work_id": work.id, "idea_id": idea.id,
-            "what": "partner"}
+            "what": "partner", "user_id": users["facilitator"].id}
 
 
 @dataclass
@@ -375,6 +375,10 @@ PAGES += [
         ("textbox", "Name of the area"), ("button", "Add the area"), *NAV)),
     StaffPage("organisation.area", (
         ("textbox", "Name of the area"), ("button", "Save the name"), *NAV)),
+    StaffPage("users.change", (
+        ("textbox", "Name"), ("combobox", "Role"), ("checkbox", "Oak House"),
+        ("checkbox", "This account can sign in"), ("button", "Save the changes"),
+        ("link", "Cancel"), *NAV)),
 ]
 IDS = [p.endpoint for p in PAGES]
 
