@@ -253,6 +253,9 @@ BAD = {
                     ["stray.csv, line 2", "not valid CSV", '""']),
     "too many cells": ("wide.csv", ("ref,answer\r\n" + good_lines(2) + "P7,a,b,c\r\n").encode(),
                        (), ["wide.csv, line 4", "4 cells but the header has 2"]),
+    "short row": ("short.csv", b"ref,answer,note\r\nP1,The bus is\r\nlate,x\r\n", (),
+                  ["short.csv, line 2", "this row has 2 cells but the header has 3",
+                   "needs quotes"]),
     "missing column": ("cols.csv", ("ref,comment\r\n" + good_lines()).encode(), (),
                        ["cols.csv", "no column 'answer'", "'ref', 'comment'"]),
     "semicolons without --delimiter": (

@@ -56,9 +56,9 @@ class TableFileError(ValueError):
 
 @dataclass
 class Table:
-    """A file's header and rows. Each row has exactly ``len(header)`` cells (short rows are
-    padded with ""); ``lines[i]`` is where row ``i`` starts in the file (a CSV line or an XLSX
-    row number) for messages."""
+    """A file's header and rows. Each row has exactly ``len(header)`` cells (short rows of a
+    sheet are padded with ""); ``lines[i]`` is where row ``i`` starts in the file (a CSV line
+    or an XLSX row number) for messages."""
 
     name: str
     header: list[str]
@@ -177,8 +177,14 @@ def _read_csv(path: Path, delimiter: str) -> Table:
 
 
 def _fit(row: list, width: int, name: str, line: int, unit: str, delimiter: str) -> list:
-    """``row`` with exactly ``width`` cells: short rows padded, empty cells past the header
-    dropped, other cells past the header refused (a sign the delimiter is wrong)."""
+    """``row`` with exactly ``width`` cells: empty cells past the header dropped, other cells
+    past the header refused (a sign the delimiter is wrong); a short CSV line refused too (a
+    line break in a cell without quotes around it splits one row into two short ones), a
+    short sheet row padded (a sheet leaves out its empty cells at the end of a row)."""
+    if unit == "line" and len(row) < width:
+        raise TableFileError(name, f"this row has {len(row)} cell{'s' if len(row) != 1 else ''}"
+                             f" but the header has {width}; a cell that holds a line break "
+                             f"needs quotes (\") around it", line=line, unit=unit)
     if len(row) > width:
         extra = row[width:]
         if any(v is not None and str(v).strip() for v in extra):
