@@ -388,3 +388,10 @@ def test_question_column_gives_each_answer_its_kind(tmp_path):
     res = run(src, "-c", "answer", "--question-column", "asked", "--out", tmp_path / "n.csv")
     assert res.exit_code == 2 and "no column 'asked'" in res.output
     assert not (tmp_path / "n.csv").exists()
+
+
+def test_the_summary_counts_one_row_and_one_theme_in_the_singular(tmp_path):
+    src = tmp_path / "one.csv"
+    src.write_bytes(b"ref,answer\r\nP1,The bus is late\r\n")
+    res = theme(src, tmp_path / "out.csv")
+    assert "1 row in, 1 row out, 1 theme," in res.output

@@ -160,7 +160,8 @@ def themes_file(in_file, text_column, out_file, delimiter, sheet, id_column, que
     assigned = sum(1 for s in result.statements if s.get("theme_id"))
     empty = sum(1 for s in result.statements if not s["text"])
     click.echo(
-        f"{len(rows)} rows in, {len(out_rows)} rows out, {len(result.themes)} themes, "
+        f"{_count(len(rows), 'row')} in, {_count(len(out_rows), 'row')} out, "
+        f"{_count(len(result.themes), 'theme')}, "
         f"{len(result.statements) - assigned} not in any theme ({empty} empty) -> {out_file}",
         err=True,
     )
@@ -195,6 +196,10 @@ def _refuse_overwriting_inputs(in_file: Path, out_file: Path, model_out: Path | 
     if model_out is not None and _same_file(out_file, model_out):
         raise click.UsageError(f"--out and --model-out are the same file ({out_file.name}): "
                                "give them different names")
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def _row_ids(table, id_column: str | None) -> list[str]:
