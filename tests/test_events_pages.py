@@ -436,3 +436,25 @@ def test_an_event_offers_the_languages_the_organisation_offers(app):
     assert 'value="Oak House big day"' in bad.html
     kept = Page(client.get(f"/staff/events/{older.id}/edit"))
     assert 'name="languages" value="ur" checked' in kept.html
+
+
+def test_a_manager_is_not_shown_how_many_ballots_or_sheets_when_from_1_to_4(app):
+    """The line above the results counts ballots by phone, with a facilitator and paper
+    sheets: from 1 to 4 they are "not shown" to a manager, as in the table; those who run
+    the event see them."""
+    event = _event()
+    items = {i.label: i.id for i in event.items}
+    admin = _user("admin")
+    ev.set_voting(admin, event, "open")
+    for key in ("phone-1", "phone-2"):
+        ev.cast(event, voter_key=key, choices={items["Transport"]: 1})
+    for _ in range(2):
+        ev.add_tally(admin, event, {(items["Transport"], None): 6})
+    url = f"/staff/events/{event.id}"
+    manager = Page(signed_in(app, "manager").get(url))
+    results = manager.html.split('id="results-h"')[1].split("</section>")[0]
+    assert "2 votes from phones" not in results and "2 paper tally sheets" not in results
+    assert "Votes from phones: not shown; with a facilitator: 0; paper tally sheets: not shown" \
+        in results
+    runner = Page(signed_in(app, "admin").get(url)).html
+    assert "2 votes from phones" in runner and "2 paper tally sheets" in runner
