@@ -328,3 +328,32 @@ def test_the_audit_start_page_is_about_working_together_not_the_persons_own_revi
     for lang, words in (("cy", "sut rydyn ni'n gweithio gyda'n gilydd"),
                         ("ur", "ہم مل کر کیسے کام کرتے ہیں")):
         assert words in Page(phone.get(f"{start}?lang={lang}"))
+
+
+def test_two_rounds_opened_the_same_day_have_distinct_names_on_the_page_and_downloads(
+        staff_app, org):
+    """A round closed early and another opened the same day had the same column heading
+    ('7 Dec 2026' twice) round by round: each says its number when another round of the same
+    scope shares its day, in the page, the chart, the CSV, the XLSX and the PDF."""
+    admin = user("admin")
+    round_a(admin, date(2026, 3, 2))
+    first = round_a(admin, today_())
+    svc.close_round(admin, first)
+    second = round_a(admin, today_())
+    day = f"{today_().day} {today_():%b %Y}"
+    names = [ar.round_name(s) for s in (first, second)]
+    assert names == [f"{day} (round 2)", f"{day} (round 3)"]
+    assert ar.round_name(svc.same_scope(second)[0]) == "2 Mar 2026"
+    manager = signed_in(staff_app, "manager")
+    url = f"/staff/audit/{second.id}/over-time"
+    over = Page(manager.get(url))
+    assert over.status == 200 and all(n in over for n in names)
+    heads = over.html.split("<thead>")[1].split("</thead>")[0]
+    assert all(heads.count(n) == 1 for n in names)
+    book = load_workbook(io.BytesIO(manager.get(f"{url}.xlsx").data))
+    header = next(book.worksheets[0].iter_rows(values_only=True))
+    assert list(header[-3:]) == ["2 Mar 2026", *names]
+    csv_text = manager.get(f"{url}.csv").get_data(as_text=True)
+    assert all(n in csv_text for n in names)
+    text = " ".join(pdf_text(manager.get(f"{url}.pdf").data).split())
+    assert all(n in text for n in names)

@@ -214,7 +214,15 @@ def words(bank: Bank, lang: str) -> Words:
 
 
 def round_name(survey: Survey) -> str:
-    return format_date(survey.period_start, "d MMM y")
+    """The round's day ('7 Dec 2026'), and its number among the rounds of the same scope when
+    another of them opened the same day ('7 Dec 2026 (round 3)'), so that no two columns
+    round by round have the same heading."""
+    day = format_date(survey.period_start, "d MMM y")
+    rounds = same_scope(survey)
+    if sum(one.period_start == survey.period_start for one in rounds) < 2:
+        return day
+    number = next((i for i, one in enumerate(rounds, 1) if one.id == survey.id), None)
+    return day if number is None else _("%(day)s (round %(n)d)", day=day, n=number)
 
 
 def _hidden_or(value: Any, hidden: bool) -> Any:
