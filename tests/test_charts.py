@@ -254,3 +254,43 @@ def test_bar_chart_moved_to_charts_and_still_says_what_is_hidden():
     assert root.find(f"{NS}desc").text == "Food: 6; Trips <b>: hidden; Staff: 12"
     widths = [float(r.get("width")) for r in all_(root, "rect", "bar")]
     assert len(widths) == 2 and widths[1] == pytest.approx(2 * widths[0], abs=1)
+
+
+def test_charts_for_pdfs_are_html_tables_of_names_and_bars():
+    """In a PDF every chart is HTML (WeasyPrint sets SVG text letter by letter, so Urdu came
+    out backwards): grouped bars and a line chart's numbers as a group of rows per category,
+    a row per series with its name, its bar and its value; hidden is a word, never a bar."""
+    from reviewkit.localise import InLanguage
+    from reviewkit.reports.charts import grouped_bar_html, lines_as_bars_html
+
+    people = Series(InLanguage("وہ لوگ", "ur"), [4.0, None])
+    staff = Series("Staff <b>", [2.0, 1.0])
+    html = str(grouped_bar_html(["Respect", InLanguage("احترام", "ur")], [people, staff],
+                                title='Scores "by" <i>', y_max=4, value_format="{:.2f}",
+                                hidden_text="fewer than 5"))
+    root = ET.fromstring(html)  # well-formed, every text escaped
+    assert root.tag == "table" and root.get("aria-label") == 'Scores "by" <i>'
+    groups = root.findall("tbody")
+    assert [g.find("tr/th").text for g in groups] == ["Respect", "احترام"]
+    assert groups[1].find("tr/th").get("lang") == "ur"
+    rows = [[(r.find("th").text, r.find("th").get("lang"),
+              [s.text for s in r.iter("span") if s.get("class") == "bar-n"],
+              [s.get("style") for s in r.iter("span") if s.get("class") == "bar"])
+             for r in g.findall("tr")[1:]] for g in groups]
+    assert [[(name, lang, n) for name, lang, n, _bar in g] for g in rows] == [
+        [("وہ لوگ", "ur", ["4.00"]), ("Staff <b>", None, ["2.00"])],
+        [("وہ لوگ", "ur", ["fewer than 5"]), ("Staff <b>", None, ["1.00"])]]
+    assert rows[0][0][3][0].startswith("width: 85.0%")  # 4 of 4
+    assert rows[0][1][3][0].startswith("width: 42.5%")  # 2 of 4
+    assert rows[1][0][3] == []  # hidden: no bar at all
+    assert rows[0][0][3][0].split("background: ")[1] != rows[0][1][3][0].split("background: ")[1]
+    with pytest.raises(ValueError):
+        grouped_bar_html(["a", "b"], [Series("A", [1.0])], title="t")
+
+    lines = ET.fromstring(str(lines_as_bars_html(
+        ["Mar", "Dec"], [Series("Respect", [1.5, None]), Series("Power", [2.0, 3.0])],
+        title="t", y_max=4, hidden_text="hidden")))
+    assert [[(r.find("th").text, [s.text for s in r.iter("span") if s.get("class") == "bar-n"])
+             for r in g.findall("tr")] for g in lines.findall("tbody")] == [
+        [("Respect", []), ("Mar", ["1.5"]), ("Dec", ["hidden"])],
+        [("Power", []), ("Mar", ["2.0"]), ("Dec", ["3.0"])]]

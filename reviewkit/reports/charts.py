@@ -1,6 +1,6 @@
-"""Server-drawn SVG charts for report pages and PDFs: no JavaScript, readable without colour.
+"""Server-drawn charts for report pages and PDFs: no JavaScript, readable without colour.
 
-Every chart is inline SVG (WeasyPrint draws it in a PDF) with ``role="img"``, a ``<title>`` and a
+On a page every chart is inline SVG with ``role="img"``, a ``<title>`` and a
 ``<desc>`` that say in words what it shows; the same numbers are always in a table beside it.
 Colour is never the only cue: each series also has its own marker shape and dash pattern (lines)
 or fill pattern (bars), and the legend shows them. A value of ``None`` (hidden because it is under
@@ -12,6 +12,11 @@ width - x) and text anchors swapped, for Urdu and Arabic pages. The root says
 ``direction="ltr"`` so that an anchor means the same in a browser and in WeasyPrint. Axes and
 text use ``currentColor`` (light and dark pages). The ``chart`` class lets a page's CSS scale it
 (``max-width:100%; height:auto``): the Content-Security-Policy allows no inline style.
+
+In a PDF every chart is an HTML table of names and bars instead (the ``*_html`` functions):
+WeasyPrint sets SVG text one letter at a time, so an Urdu or Arabic name came out backwards
+with its letters unjoined. As HTML each name is text, set right to left where it is, and the
+table mirrors on a right-to-left page like the rest of it.
 """
 
 from __future__ import annotations
@@ -359,25 +364,72 @@ def bar_chart_svg(items: list[tuple[str, int | None]], *, title: str, width: int
     return Markup("".join(parts))
 
 
+def _lang_attr(text: str) -> str:
+    lang = getattr(text, "lang", None)
+    return f' lang="{escape(lang)}"' if lang else ""
+
+
+def _bar_cell(value: float | None, top: float, text: str, colour: str = "") -> str:
+    """A bar as long as ``value`` is of ``top`` (0 to 85% of its cell) and its number
+    (``text``), or only ``text`` when the value is hidden (``None``): never a bar of 0."""
+    if value is None:
+        return f'<td><span class="bar-n">{escape(text)}</span></td>'
+    width = max(0.5, round(85 * min(max(value, 0), top) / top, 1))
+    paint = f"; background: {colour}" if colour else ""
+    return (f'<td><span class="bar" style="width: {width}%{paint}"></span>'
+            f'<span class="bar-n">{escape(text)}</span></td>')
+
+
 def bar_chart_html(items: list[tuple[str, int | None]], *, title: str,
                    hidden: str = SUPPRESSED_TEXT) -> Markup:
     """:func:`bar_chart_svg` as an HTML table of labels and bars, for PDFs: WeasyPrint lays out
     SVG text one letter at a time, so an Urdu or Arabic label came out backwards with its
     letters unjoined; as HTML each label is set as text (right to left where it is, letters
     joined), and on a right-to-left page the chart is mirrored like the page. A label that
-    knows its language (``InLanguage``) is marked with it. Every text is escaped."""
+    knows its language (``InLanguage``) is marked with it. Every text is escaped. Every chart
+    in a PDF is drawn this way (see :func:`grouped_bar_html` and :func:`lines_as_bars_html`)."""
     top = max((n for _l, n in items if n is not None), default=0) or 1
     rows = []
     for label, n in items:
         short = label if len(label) <= 34 else label[:33] + "…"
-        lang = getattr(label, "lang", None)
-        head = (f'<th scope="row" lang="{escape(lang)}">' if lang else '<th scope="row">')
-        if n is None:
-            value = f'<span class="bar-n">{escape(hidden)}</span>'
-        else:
-            width = max(0.5, round(85 * n / top, 1))
-            value = (f'<span class="bar" style="width: {width}%"></span>'
-                     f'<span class="bar-n">{n}</span>')
-        rows.append(f"<tr>{head}{escape(short)}</th><td>{value}</td></tr>")
+        rows.append(f'<tr><th scope="row"{_lang_attr(label)}>{escape(short)}</th>'
+                    + _bar_cell(n, top, hidden if n is None else str(n)) + "</tr>")
     return Markup(f'<table class="bar-chart" aria-label="{escape(title)}"><tbody>'
                   + "".join(rows) + "</tbody></table>")
+
+
+def grouped_bar_html(categories: list[str], series: list[Series], *, title: str,
+                     y_max: float | None = None, value_format: str = "{:.1f}",
+                     hidden_text: str = SUPPRESSED_TEXT) -> Markup:
+    """:func:`grouped_bar_svg` for PDFs, drawn as :func:`bar_chart_html` draws its bars: a
+    group of rows per category (its name a heading across the chart), a row per series with
+    the series' name, its bar (the series' colour) and its value; ``None`` is ``hidden_text``
+    in place of a bar. Every name is written out, so colour is never the only cue."""
+    if any(len(s.values) != len(categories) for s in series):
+        raise ValueError("every series needs one value per category")
+    top = y_max or max([v for s in series for v in s.values if v is not None] + [0]) or 1
+    groups = []
+    for g, category in enumerate(categories):
+        rows = [f'<tr><th colspan="2" scope="rowgroup" class="group"{_lang_attr(category)}>'
+                f"{escape(category)}</th></tr>"]
+        for i, s in enumerate(series):
+            v = s.values[g]
+            rows.append(f'<tr><th scope="row"{_lang_attr(s.name)}>{escape(s.name)}</th>'
+                        + _bar_cell(v, top, hidden_text if v is None else value_format.format(v),
+                                    COLOURS[i % len(COLOURS)]) + "</tr>")
+        groups.append("<tbody>" + "".join(rows) + "</tbody>")
+    return Markup(f'<table class="bar-chart grouped" aria-label="{escape(title)}">'
+                  + "".join(groups) + "</table>")
+
+
+def lines_as_bars_html(periods: list[str], series: list[Series], *, title: str,
+                       y_max: float | None = None, value_format: str = "{:.1f}",
+                       hidden_text: str = SUPPRESSED_TEXT) -> Markup:
+    """:func:`line_chart_svg`'s numbers for PDFs, as :func:`grouped_bar_html`: a group per
+    series (a line of the web page's chart), a bar per period in order, so each line's rise
+    and fall reads down its group; a period without a value says ``hidden_text``."""
+    if any(len(s.values) != len(periods) for s in series):
+        raise ValueError("every series needs one value per period")
+    by_period = [Series(p, [s.values[k] for s in series]) for k, p in enumerate(periods)]
+    return grouped_bar_html([s.name for s in series], by_period, title=title, y_max=y_max,
+                            value_format=value_format, hidden_text=hidden_text)

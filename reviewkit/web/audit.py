@@ -21,7 +21,13 @@ from ..forms.audit import WHOLE_ORGANISATION, RoundForm
 from ..forms.questions import BaseForm
 from ..models import Organisation, Service, Survey
 from ..reports import audit_rounds as ar
-from ..reports.charts import Series, grouped_bar_svg, line_chart_svg
+from ..reports.charts import (
+    Series,
+    grouped_bar_html,
+    grouped_bar_svg,
+    line_chart_svg,
+    lines_as_bars_html,
+)
 from ..reports.table import HIDDEN
 from ..services import audit as svc
 from ..services.clock import Refused
@@ -170,14 +176,20 @@ def _round_results(survey: Survey) -> tuple[ar.RoundResults, ar.Words]:
     return rounds[-1], ar.words(survey.bank_version.bank, page_language())
 
 
-def round_chart(res: ar.RoundResults, w: ar.Words):
+def round_chart(res: ar.RoundResults, w: ar.Words, *, for_pdf: bool = False):
+    """The scores by principle and group: SVG on the page, an HTML chart in the PDF (WeasyPrint
+    draws SVG text letter by letter, so an Urdu name came out backwards)."""
     groups = [g for g in (*ar.GROUPS, ar.EVERYONE)
               if any(res.cells[(p, g)].n for p in res.principles)]
+    principles = [w.principles[p] for p in res.principles]
+    series = [Series(w.groups[g], [res.score(p, g) for p in res.principles]) for g in groups]
+    title = _("Scores by principle and group (1 = not yet, 4 = leading)")
+    if for_pdf:
+        return grouped_bar_html(principles, series, title=title, y_max=4,
+                                value_format="{:.2f}", hidden_text=_("fewer than 5"))
     return grouped_bar_svg(
-        [str(w.principles[p]) for p in res.principles],
-        [Series(str(w.groups[g]), [res.score(p, g) for p in res.principles]) for g in groups],
-        title=_("Scores by principle and group (1 = not yet, 4 = leading)"), y_max=4,
-        value_format="{:.2f}", hidden_text=_("fewer than 5"), rtl=_rtl())
+        [str(p) for p in principles], [Series(str(s.name), s.values) for s in series],
+        title=title, y_max=4, value_format="{:.2f}", hidden_text=_("fewer than 5"), rtl=_rtl())
 
 
 @bp.get("/<int:round_id>/results")
@@ -195,22 +207,30 @@ def results_download(round_id: int, fmt: str):
     res, w = _round_results(round_or_404(round_id))
     document = ar.round_document(res, w)
     if fmt == "pdf":
-        document.figures[document.tables[0].title] = (round_chart(res, w),
+        document.figures[document.tables[0].title] = (round_chart(res, w, for_pdf=True),
                                                       document.tables[0].caption)
     return send_document(fmt, document, f"self-audit-{round_id}", name="self-audit",
                          what="self-audit", detail={"round": round_id})
 
 
-def _over_time(round_id: int):
+def _over_time(round_id: int, *, for_pdf: bool = False):
+    """The rounds so far and everyone's score by principle, round by round: a line chart on the
+    page, the same numbers as bars in the PDF (see :func:`round_chart`)."""
     survey = round_or_404(round_id)
     rounds = ar.history(survey)
     w = ar.words(survey.bank_version.bank, page_language())
-    chart = line_chart_svg(
-        [ar.round_name(r.survey) for r in rounds],
-        [Series(str(w.principles[p]), [r.score(p, ar.EVERYONE) for r in rounds])
-         for p in rounds[-1].principles],
-        title=_("Everyone's score by principle, round by round (1 = not yet, 4 = leading)"),
-        y_min=1, y_max=4, rtl=_rtl())
+    periods = [ar.round_name(r.survey) for r in rounds]
+    title = _("Everyone's score by principle, round by round (1 = not yet, 4 = leading)")
+    if for_pdf:
+        chart = lines_as_bars_html(
+            periods, [Series(w.principles[p], [r.score(p, ar.EVERYONE) for r in rounds])
+                      for p in rounds[-1].principles],
+            title=title, y_max=4, value_format="{:.2f}", hidden_text=_("fewer than 5"))
+    else:
+        chart = line_chart_svg(
+            periods, [Series(str(w.principles[p]), [r.score(p, ar.EVERYONE) for r in rounds])
+                      for p in rounds[-1].principles],
+            title=title, y_min=1, y_max=4, rtl=_rtl())
     return survey, rounds, ar.history_document(rounds, w), chart
 
 
@@ -225,7 +245,7 @@ def over_time(round_id: int):
 @bp.get("/<int:round_id>/over-time.<any(csv, xlsx, pdf):fmt>")
 @requires(Permission.MEASURES)
 def over_time_download(round_id: int, fmt: str):
-    _survey, _rounds, document, chart = _over_time(round_id)
+    _survey, _rounds, document, chart = _over_time(round_id, for_pdf=fmt == "pdf")
     if fmt == "pdf":
         document.figures[document.tables[0].title] = (chart, document.tables[0].caption)
     return send_document(fmt, document, f"self-audit-over-time-{round_id}",
