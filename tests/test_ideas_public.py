@@ -424,3 +424,26 @@ def test_the_poster_is_for_staff_of_the_work(world):
     sign_in(facilitator, "facilitator")  # works at Oak House only
     assert facilitator.get(f"/staff/register/{ids['elm_work']}/poster.pdf").status_code == 404
     assert app.test_client().get(f"/staff/register/{ids['work']}/poster.pdf").status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["cy", "ur"])
+def test_the_works_own_words_are_marked_english_inside_a_welsh_or_urdu_page(world, lang):
+    """The title and summary staff typed (in English: a piece of work has no translation)
+    showed inside Welsh and Urdu pages with no ``lang``: a screen reader read them as Welsh
+    or Urdu. Each is marked ``lang="en"``, its direction left to the text (dir="auto" or
+    <bdi>); an English page leaves them unmarked."""
+    app, ids = world
+    client = app.test_client()
+    for easy in ("0", "1"):
+        page = Page(client.get(f"/w/{ids['code']}?lang={lang}&easy={easy}"))
+        assert page.lang == lang
+        assert re.search(r'<h1 lang="en" dir="auto">Day opportunities</h1>', page.html)
+        if easy == "0":
+            assert '<p lang="en" dir="auto">How we change day services.</p>' in page.html
+        else:
+            assert '<li><bdi lang="en">Tell us how.</bdi></li>' in page.html
+    closed = Page(client.get(f"/w/{ids['closed']}?lang={lang}"))
+    assert '<h1 lang="en" dir="auto">Old policy</h1>' in closed.html
+    english = Page(client.get(f"/w/{ids['code']}?lang=en&easy=0"))
+    assert '<p dir="auto">How we change day services.</p>' in english.html
+    assert 'lang="en" dir="auto"' not in english.html
