@@ -277,3 +277,57 @@ def test_i_statement_survives_a_rerun_and_shows_on_the_pages_and_in_the_xlsx(app
     assert header[:2] == ["theme_id", "theme"]
     row = next(r for r in rows if r and r[0] == theme["id"])
     assert row[-2] == "I want to be seen on time" and row[-1]
+
+
+# ------------------------------------------------------- units people wrote are never cut
+
+def test_a_label_never_cuts_a_compound_noun():
+    """"the bus to the day centre" gave "Bus to the day": two words that nearly always come
+    together in a theme are one unit, never cut."""
+    tram = [f"I want to learn to take the tram to {place} on my own" for place in
+            ("the day hospice", "college", "the day hospice", "town")] * 3
+    hospice = ["The day hospice is lovely", "Lunch at the day hospice",
+               "The day hospice garden is nice", "The day hospice staff are kind"] * 2
+    _texts, labels = _labels({"tram": tram, "hospice": hospice, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert not labels["tram"].lower().endswith(" day"), labels
+    assert "tram" in labels["tram"].lower(), labels
+
+
+def test_a_label_never_starts_with_a_word_cut_from_its_degree_word():
+    """"I wait too long for the doctor" gave "Long for the doctor"."""
+    queue = (["We queue too long for the dentist"] * 4
+             + ["Someone to come with me to the dentist"] * 3
+             + ["Getting to the dentist is tricky"] * 3)
+    _texts, labels = _labels({"queue": queue, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert labels["queue"].split()[0].lower() not in {"long", "too"}, labels
+
+
+def test_a_label_never_runs_from_a_cut_preposition_into_the_verb():
+    """"Getting to the doctor is hard" must not give "Doctor is hard"."""
+    reach = [f"Reaching the {place} from the village is tricky" for place in
+             ("pharmacy", "library")] + [f"Going out to the {place} is tricky" for place in
+                                         ("pharmacy", "pharmacy", "library", "pharmacy")]
+    _texts, labels = _labels({"reach": reach * 2, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert not re.match(r"^(pharmacy|library) is", labels["reach"].lower()), labels
+
+
+def test_welsh_and_english_sentence_openers_are_stripped_from_answers():
+    """A Welsh answer said word for word ("Rydw i'n …") labelled its theme with the opener;
+    the English "I am" is left out of labels, and so is the Welsh one."""
+    items = ([("Rydw i'n amyneddgar", "cy")] * 6 + [("Rydw i'n dda am dynnu lluniau", "cy")] * 4
+             + [("Dw i'n dda am dynnu lluniau", "cy")] * 2)
+    english = ["I am patient with people"] * 5 + ["I am good at drawing pictures"] * 3
+    texts = [t for t, _ in items] + CLUSTERS["bus"] + english
+    langs = [lang for _, lang in items] + ["en"] * (len(CLUSTERS["bus"]) + len(english))
+    n, m = len(items), len(items) + len(CLUSTERS["bus"])
+    groups = {"cy": list(range(n)), "bus": list(range(n, m)), "en": list(range(m, len(texts)))}
+    from reviewkit.nlp.masking import label_tokens
+
+    labels = label_themes(groups, label_tokens(texts, langs, "en"), "en")
+    _check(labels)
+    for opener in ("rydw", "dw i", "i am", "i'm"):
+        assert not labels["cy"].lower().startswith(opener), labels
+        assert not labels["en"].lower().startswith(opener), labels

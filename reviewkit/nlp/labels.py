@@ -45,6 +45,22 @@ _END_OK = {"it", "them", "me", "us", "you", "more"}
 # Words a label never starts with, even one made of small words: a verb cut from its subject.
 _NEVER_FIRST = {"is", "are", "was", "were", "be", "been", "am", "'s", "'re", "has", "have", "had",
                 "does", "do", "did"}
+# A word that modifies the word after it: a label never starts just after one ("wait too long
+# for the doctor" gave "Long for the doctor"), nor with one cut from the word it follows.
+_DEGREE = {"too", "so", "very", "quite", "rather", "really", "as", "how", "much", "far", "more",
+           "less", "most", "least", "even", "pretty"}
+_DEGREE_START = {"too", "so", "very", "quite", "rather", "really", "as", "even", "pretty"}
+# Sentence openers (surface words): a subject and "be" say nothing of what a theme is about.
+# A word-for-word answer loses them ("Rydw i'n dda am arddio" -> "Dda am arddio") as phrases
+# do, and no label starts with one.
+_OPENERS = {
+    "en": {("i", "am"), ("i", "'m"), ("i", "was"), ("we", "are"), ("we", "'re"), ("we", "were")},
+    "cy": {("rydw", "i'n"), ("dw", "i'n"), ("rwyf", "i'n"), ("roeddwn", "i'n"), ("rydyn", "ni'n"),
+           ("rydym", "ni'n"), ("ro'n", "i'n"), ("rwy'n",), ("dwi'n",), ("ydw", "i'n")},
+}
+_PREPOSITIONS = {"to", "for", "of", "at", "in", "on", "with", "from", "about", "by", "into"}
+_ARTICLES = {"the", "a", "an", "my", "your", "his", "her", "our", "their"}
+COMPOUND_SHARE = 0.5  # a word followed (preceded) by the same word this often is one unit
 WIDEN_SAMPLE = 3000  # statements of a theme read to widen a word (the first ones, stable)
 _INNER_OK = {"to", "of", "for", "and", "at", "in", "on", "with", "the", "a", "i", "o", "y", "yr",
              "ar", "a'r", "i'r", "o'r"}
@@ -85,6 +101,64 @@ class _Theme:
         self.scored, self.surface, self.tf = scored, surface, tf
         self.size = max(1, len(idx))
         self._stops: dict[int, list[bool]] = {}
+        self._pairs: tuple[Counter, Counter] | None = None
+
+    def pairs(self) -> tuple[Counter, Counter]:
+        """(lemma counts, counts of two content lemmas side by side) in the theme's statements."""
+        if self._pairs is None:
+            uni: Counter[str] = Counter()
+            bi: Counter[tuple[str, str]] = Counter()
+            for i in self.idx[:WIDEN_SAMPLE]:
+                lem, stop, breaks = self.tokens[i].lemmas, self.stop_flags(i), self.tokens[i].breaks
+                uni.update(lem)
+                bi.update((lem[m], lem[m + 1]) for m in range(len(lem) - 1)
+                          if not stop[m] and not stop[m + 1] and m + 1 not in breaks)
+            self._pairs = (uni, bi)
+        return self._pairs
+
+    def cuts(self, i: int, lo: int, hi: int) -> bool:
+        """Whether the words lo..hi of statement i cut a unit people wrote: a compound noun
+        ("day | centre", "day | centre is on time": "day" is nearly always followed by
+        "centre" in the theme) or a word from the degree word before it ("too | long")."""
+        tok, stop = self.tokens[i], self.stop_flags(i)
+        lem, words = tok.lemmas, tok.words
+        uni, bi = self.pairs()
+        if lo > 0 and lo not in tok.breaks:
+            if words[lo - 1] in _DEGREE:
+                return True  # "Long for the doctor"
+            if words[lo] in _DEGREE_START and not stop[lo - 1]:
+                return True  # "Too long for the doctor": "too" belongs to "wait"
+            if not stop[lo - 1] and not stop[lo] and self._unit(lem[lo - 1], lem[lo]):
+                return True  # "Centre is on time"
+            # the object of a cut preposition run into a verb: "(getting to the) doctor is hard"
+            p = lo - 1 - (lo >= 2 and words[lo - 1] in _ARTICLES)
+            if words[p] in _PREPOSITIONS and any(w in _NEVER_FIRST for w in words[lo + 1:hi]):
+                return True
+        if hi < len(lem) and hi not in tok.breaks and not stop[hi - 1] and not stop[hi] \
+                and self._unit(lem[hi - 1], lem[hi]):
+            return True  # "Bus to the day"
+        return False
+
+    def _unit(self, a: str, b: str) -> bool:
+        """Two words that nearly always come together in the theme ("day centre", "key
+        worker"), not a noun and the verb that often follows it ("house help")."""
+        uni, bi = self.pairs()
+        pair = bi[(a, b)]
+        return pair >= 2 and pair >= COMPOUND_SHARE * max(uni[a], uni[b])
+
+    def mostly_cut(self, key: tuple[str, ...]) -> bool:
+        """Whether the phrase ``key`` stands, in most of the places people wrote it, cut from a
+        unit (see ``cuts``): it is then widened rather than taken as it is."""
+        k, seen, cut = len(key), 0, 0
+        for i in self.idx[:WIDEN_SAMPLE]:
+            lem = self.tokens[i].lemmas
+            if key[0] not in lem:
+                continue
+            for s in range(len(lem) - k + 1):
+                if lem[s:s + k] == key:
+                    seen += 1
+                    cut += self.cuts(i, s, s + k)
+        return seen > 0 and 2 * cut > seen
 
     def words_of(self, key) -> tuple[str, ...]:
         return self.surface[key].most_common(1)[0][0]
@@ -139,6 +213,10 @@ class _Theme:
                             continue
                         if empty_ok and words[lo] in _NEVER_FIRST:
                             continue  # "Is coming to the house"
+                        if _opener(words[lo:hi], self.language):
+                            continue  # "Rydw i'n …", "I am …"
+                        if self.cuts(i, lo, hi):
+                            continue  # "Bus to the day", "Long for the doctor"
                         win = lem[lo:hi]
                         if win in seen or len(set(win)) < len(win):
                             continue
@@ -345,9 +423,16 @@ def _common_answer(theme: _Theme, used: _Used, share: float = 0.3) -> str | None
         theme.tokens[i].words for i in theme.idx
         if theme.tokens[i].words and not theme.tokens[i].breaks)
     for words, count in counts.most_common(3):
-        if len(words) > MAX_WORDS or count < max(2, share * len(theme.idx)):
+        if count < max(2, share * len(theme.idx)):
             continue
         lemmas = next(theme.tokens[i].lemmas for i in theme.idx if theme.tokens[i].words == words)
+        cut = _opener(words, theme.language)  # "Rydw i'n garedig" says "garedig"
+        if cut:
+            words, lemmas = words[cut:], lemmas[cut:]
+            if len(words) < MIN_WORDS:
+                continue
+        if len(words) > MAX_WORDS:
+            continue
         if len(words) == 1:
             refused = lambda _k, w: not _fits(_display(w, theme.language), theme, used)  # noqa: E731
             wide = theme.widen(lemmas, refused)
@@ -367,6 +452,15 @@ def _common_answer(theme: _Theme, used: _Used, share: float = 0.3) -> str | None
                 and _fits(label, theme, used):
             return label
     return None
+
+
+def _opener(words: Sequence[str], language: str) -> int:
+    """How many of ``words`` (from the start) are a sentence opener such as "I am" or "Rydw
+    i'n"; 0 if they do not start with one."""
+    for opener in _OPENERS.get(language, ()):
+        if tuple(words[:len(opener)]) == opener:
+            return len(opener)
+    return 0
 
 
 def _weak_word(lemma: str, surface: str, language: str) -> bool:
@@ -397,7 +491,7 @@ def _choose(theme: _Theme, used: _Used, *, empty_ok: bool = False) -> str | None
         if _only_empty(key, words, theme.stops, lang) and not empty_ok:
             continue
         label = _display(words, lang)
-        if len(key) > 1 and _fits(label, theme, used):
+        if len(key) > 1 and _fits(label, theme, used) and not theme.mostly_cut(key):
             return label
         wide = theme.widen(key, refused, empty_ok=empty_ok)
         if wide:
