@@ -385,6 +385,41 @@ def test_a_time_zone_not_known_is_shown_beside_the_time_zone_typed(admin_app):
     assert 'href="#other_zone"' in page.html and 'id="name-error"' not in page.html
 
 
+def test_every_problem_with_the_settings_is_shown_at_once(admin_app):
+    """An empty name with 0 days showed only the name's error; the days' error came after it
+    was put right (the service's rules ran only once the form passed). Every field's problem
+    is now shown together, each beside its field and in the summary."""
+    client = signed_in(admin_app, "admin")
+    page = post_form(client, "/staff/organisation/", settings_data(
+        name=" ", answer_days="0", languages=[], zone="other", other_zone="Nowhere/Town"))
+    assert page.status == 400
+    for field, message in [("name", "Enter the organisation's name"),
+                           ("answer_days", "Enter a number of days from 1 to 365."),
+                           ("other_zone", "Enter a time zone like Europe/London")]:
+        assert f'id="{field}-error">{message}<' in page.html, field
+        assert f'href="#{field}"' in page.html, field
+    assert "Choose at least one language<" in page.html and 'href="#languages"' in page.html
+    db.session.expire_all()
+    org = db.session.scalar(select(Organisation))
+    assert (org.name, org.answer_days) == ("Test Org", 28)
+
+
+def test_a_time_zone_typed_is_used_whatever_the_list_says(admin_app):
+    """A zone typed in "Another time zone" was dropped unless the list said "Another time
+    zone": a zone typed wins over the list, and the page says so."""
+    client = signed_in(admin_app, "admin")
+    form = Page(client.get("/staff/organisation/"))
+    assert "A time zone typed here is used instead of the one chosen in the list." in form
+    saved = post_form(client, "/staff/organisation/", settings_data(
+        zone="Europe/London", other_zone="America/New_York"))
+    assert saved.status == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(Organisation.timezone)) == "America/New_York"
+    refused = post_form(client, "/staff/organisation/", settings_data(
+        zone="Europe/London", other_zone="Nowhere/Town"))
+    assert refused.status == 400 and 'id="other_zone-error"' in refused.html
+
+
 # ---------------------------------------------------------------------------- the demo
 
 

@@ -11,7 +11,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..models import Organisation, Service
-from ..services.organisation import COMMON_ZONES
+from ..services.organisation import COMMON_ZONES, OrganisationError, checked_timezone
 from .questions import BaseForm, MultiCheckboxField
 
 OTHER_ZONE = "other"
@@ -36,7 +36,8 @@ class SettingsForm(BaseForm):
     zone = SelectField(_l("Local time zone"), validate_choice=False, description=_l(
         "Months and quarters in reports are counted in this time zone."))
     other_zone = StringField(_l("Another time zone (optional)"), description=_l(
-        "If it is not in the list: its name, like America/New_York."),
+        "If it is not in the list: its name, like America/New_York. A time zone typed here is "
+        "used instead of the one chosen in the list."),
         validators=[Optional(), Length(max=64)])
     languages = MultiCheckboxField(_l("Languages offered"), validate_choice=False, description=_l(
         "The languages people can choose on their phones and at events."))
@@ -60,6 +61,10 @@ class SettingsForm(BaseForm):
             "other_zone": "" if common else org.timezone, "answer_days": str(org.answer_days),
             "languages": org.languages or [code for code, _name in languages]})
 
+    # Every rule of the organisation service that what is typed can break is checked here
+    # too, so that all the problems are shown at once (the service's own checks run only
+    # when the form passes, and stop at the first).
+
     def validate_zone(self, field):
         if field.data not in [*COMMON_ZONES, OTHER_ZONE]:
             raise ValidationError(_l("Choose one from the list."))
@@ -67,11 +72,26 @@ class SettingsForm(BaseForm):
     def validate_other_zone(self, field):
         if self.zone.data == OTHER_ZONE and not field.data:
             raise ValidationError(_l("Enter a time zone like Europe/London"))
+        if field.data:
+            try:
+                checked_timezone(field.data)
+            except OrganisationError as error:
+                raise ValidationError(error.message) from None
+
+    def validate_languages(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one language"))
+        if any(code not in dict(field.choices) for code in field.data):
+            raise ValidationError(_l("Choose at least one language from the list."))
+
+    def validate_answer_days(self, field):
+        if field.data and field.data.isdigit() and not 1 <= int(field.data) <= 365:
+            raise ValidationError(_l("Enter a number of days from 1 to 365."))
 
     def fields(self) -> dict:
+        """What to save: a time zone typed wins over the list (whatever the list says)."""
         return {"name": self.name.data,
-                "timezone": self.other_zone.data if self.zone.data == OTHER_ZONE
-                else self.zone.data,
+                "timezone": self.other_zone.data or self.zone.data,
                 "languages": self.languages.data, "answer_days": int(self.answer_days.data)}
 
 
