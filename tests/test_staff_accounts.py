@@ -16,7 +16,7 @@ def test_admin_adds_an_account_and_the_one_time_link_sets_a_password(staff_app):
     sign_in(admin, "admin")
     page = Page(admin.post("/staff/users/", data={
         "name": "Nia", "email": "Nia@Example.org", "role": "facilitator",
-        "csrf_token": form_token(admin, "/staff/users/")}))
+        "csrf_token": form_token(admin, "/staff/users/")}, follow_redirects=True))
     link = re.search(r'href="(http://[^"]+/staff/reset/[^"]+)"', page.html).group(1)
     path = link.split("rk.test", 1)[-1].split("localhost", 1)[-1]
     newcomer = staff_app.test_client()
@@ -95,7 +95,7 @@ def test_after_an_account_is_made_the_form_is_empty_for_the_next(staff_app):
     sign_in(admin, "admin")
     page = Page(admin.post("/staff/users/", data={
         "name": "Nia Jones", "email": "nia@example.org", "role": "manager",
-        "csrf_token": form_token(admin, "/staff/users/")}))
+        "csrf_token": form_token(admin, "/staff/users/")}, follow_redirects=True))
     assert page.status == 200 and "Account made for Nia Jones" in page
     assert 'value="Nia Jones"' not in page.html and 'value="nia@example.org"' not in page.html
 
@@ -129,7 +129,8 @@ def test_services_are_boxes_to_tick_and_only_this_organisations(staff_app):
     assert db.session.scalar(select(User.id).filter_by(email="nia@example.org")) is None
     made = Page(admin.post("/staff/users/", data={
         "name": "Nia Jones", "email": "nia@example.org", "role": "facilitator",
-        "services": [str(oak.id)], "csrf_token": form_token(admin, "/staff/users/")}))
+        "services": [str(oak.id)], "csrf_token": form_token(admin, "/staff/users/")},
+        follow_redirects=True))
     assert made.status == 200
     nia = db.session.scalar(select(User).filter_by(email="nia@example.org"))
     assert [s.slug for s in nia.services] == ["oak"]
@@ -233,3 +234,44 @@ def test_an_admin_cannot_lock_themselves_out_and_bad_choices_keep_what_was_typed
     assert welsh.status == 400 and welsh.lang == "cy"
     db.session.refresh(fran)
     assert fran.name != "" and fran.services and fran.services[0].slug == "oak"
+
+
+def test_adding_an_account_redirects_and_the_link_is_shown_once(staff_app):
+    """Post, redirect, get: reloading the page after adding an account sent the form again
+    ("There is already an account"). The page now redirects; the one-time link is shown once
+    after the redirect (never in the address, nor kept in the cookie), and not on a reload."""
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    sent = admin.post("/staff/users/", data={
+        "name": "Nia", "email": "nia@example.org", "role": "facilitator",
+        "csrf_token": form_token(admin, "/staff/users/")})
+    assert sent.status_code == 303
+    assert sent.headers["Location"].rstrip("/").endswith("/staff/users")
+    assert "reset" not in sent.headers["Location"]
+    shown = admin.get(sent.headers["Location"])
+    page = Page(shown)
+    assert page.status == 200 and "Account made for Nia" in page
+    link = re.search(r'href="(http://[^"]+/staff/reset/([^"]+))"', page.html)
+    assert link is not None
+    token = link.group(2)
+    cookies = " ".join(sent.headers.getlist("Set-Cookie") + shown.headers.getlist("Set-Cookie"))
+    assert token not in cookies
+    again = Page(admin.get("/staff/users/"))
+    assert again.status == 200 and "/staff/reset/" not in again.html
+    assert "Account made for Nia" not in again and "already an account" not in again
+    # the link shown still works, once
+    path = link.group(1).split("rk.test", 1)[-1].split("localhost", 1)[-1]
+    newcomer = staff_app.test_client()
+    assert newcomer.get(path).status_code == 200
+
+
+def test_a_new_password_link_is_shown_once_after_a_redirect_too(staff_app):
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    manager = db.session.scalar(select(User).filter_by(role="manager"))
+    sent = admin.post(f"/staff/users/{manager.id}/reset",
+                      data={"csrf_token": form_token(admin, "/staff/users/")})
+    assert sent.status_code == 303
+    page = Page(admin.get(sent.headers["Location"]))
+    assert "/staff/reset/" in page.html and "set a new password" in page
+    assert "/staff/reset/" not in Page(admin.get("/staff/users/")).html

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -81,11 +81,24 @@ def _form(**kwargs) -> UserForm:
     return _with_services(UserForm(**kwargs))
 
 
+LINK_FOR = "password_link_for"  # the session key: whose link the next page view shows
+
+
+def _link_once() -> str | None:
+    """The one-time password link of the account just added (or given a new link), made for
+    the one page view after the redirect: the session keeps only whose link it is, never
+    the link, and forgets it as the link is shown, so a reload shows none."""
+    user_id = session.pop(LINK_FOR, None)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or user.organisation_id != current_user.organisation_id:
+        return None
+    return url_for("staff.reset", token=issue_reset_link_token(user), _external=True)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @requires(Permission.USERS)
 def index():
     form = _form()
-    link = None
     if form.validate_on_submit():
         user = User(organisation_id=current_user.organisation_id, name=form.name.data,
                     email=form.email.data.strip().lower(), role=form.role.data,
@@ -93,13 +106,13 @@ def index():
                                                  for i in form.services.data])
         db.session.add(user)
         db.session.commit()
-        link = url_for("staff.reset", token=issue_reset_link_token(user), _external=True)
+        session[LINK_FOR] = user.id
         flash(_("Account made for %(name)s. Give them this link to set a password (it works "
                 "once, for 24 hours).", name=user.name))
-        form = _form(formdata=None)  # empty for the next account
+        return redirect(url_for(".index"), 303)  # a reload does not send the form again
     users = db.session.scalars(select(User).filter_by(
         organisation_id=current_user.organisation_id).order_by(User.name)).all()
-    return render_template("staff/users.html", users=users, form=form, link=link,
+    return render_template("staff/users.html", users=users, form=form, link=_link_once(),
                            roles=ROLE_NAMES, small=BaseForm()), (400 if form.errors else 200)
 
 
@@ -111,13 +124,10 @@ def reset_link(user_id: int):
         abort(404)
     if not BaseForm().validate():
         abort(400)
-    link = url_for("staff.reset", token=issue_reset_link_token(user), _external=True)
-    users = db.session.scalars(select(User).filter_by(
-        organisation_id=current_user.organisation_id).order_by(User.name)).all()
+    session[LINK_FOR] = user.id
     flash(_("Give %(name)s this link to set a new password (it works once, for 24 hours).",
             name=user.name))
-    return render_template("staff/users.html", users=users, form=_form(formdata=None), link=link,
-                           roles=ROLE_NAMES, small=BaseForm())
+    return redirect(url_for(".index"), 303)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
