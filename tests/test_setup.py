@@ -176,6 +176,23 @@ def test_users_add_with_a_password_from_stdin_can_sign_in_at_once(fresh):
                                              "password": PASSWORD}).status == 302
 
 
+def test_names_given_on_the_command_line_lose_control_characters_as_in_the_web_form(fresh):
+    """``users add --name`` stored escape codes and bells (a name that recolours a terminal
+    or a log); the web form takes them out, and now the command line does too (and
+    ``setup``'s names); a name of nothing else is made from the email address."""
+    run(fresh, "setup", "--name", "Tŷ\x1b[2J Example\x07 Care", "--admin-email",
+        "boss@example.org", "--admin-name", "Bo\x08\x7f")
+    assert db.session.scalar(select(Organisation.name)) == "Tŷ[2J Example Care"
+    assert db.session.scalar(select(User.name).filter_by(email="boss@example.org")) == "Bo"
+    out = run(fresh, "users", "add", "ann@example.org", "--role", "manager",
+              "--name", "Ann\x1b[31m Jones\x07\t").stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert db.session.scalar(select(User.name).filter_by(email="ann@example.org")) == \
+        "Ann[31m Jones"
+    run(fresh, "users", "add", "cy@example.org", "--role", "manager", "--name", "\x1b\x07")
+    assert db.session.scalar(select(User.name).filter_by(email="cy@example.org")) == "cy"
+
+
 def test_invite_makes_links_for_the_organisation_it_is_told(fresh):
     """With several organisations (``setup --another``), ``invite`` asks which, as ``users
     add`` does, and never puts a link in the first organisation unasked."""

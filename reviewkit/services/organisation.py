@@ -58,8 +58,19 @@ def organisation_named(slug: str | None = None) -> Organisation:
     return chosen[0]
 
 
+# Characters nobody types (escape codes, bells, backspaces): taken out of a name, as the web
+# forms do (``reviewkit.forms.questions.CONTROL``), so a name from the command line cannot
+# recolour a terminal or a log either.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_name(name: str | None) -> str:
+    """``name`` without control characters and the spaces around it."""
+    return CONTROL.sub("", name or "").strip()
+
+
 def _name(field: str, name: str | None, what) -> str:
-    name = (name or "").strip()
+    name = clean_name(name)
     if not name:
         raise OrganisationError(field, what)
     if len(name) > 200:
@@ -116,7 +127,7 @@ def add_user(org: Organisation, *, email: str, name: str | None, role: str,
                                 + (", ".join(sorted(known)) or "none yet") + ")")
     if password is not None and len(password) < MIN_PASSWORD:
         raise OrganisationError("password", f"use at least {MIN_PASSWORD} characters")
-    name = (name or "").strip()
+    name = clean_name(name)
     if len(name) > 200:
         raise OrganisationError("name", _l("Use 200 characters or fewer."))
     user = User(organisation=org, email=address, name=name or address.split("@")[0], role=role,
