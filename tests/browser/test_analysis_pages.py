@@ -379,3 +379,124 @@ def test_on_a_phone_the_tables_scroll_sideways_and_the_page_does_not(site: Site,
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+
+
+# --- checking and correcting the themes on a phone ----------------------------------------------
+
+I_STATEMENT = "I want to know who is coming to support me at the weekend."
+
+# The quotes around each person's words in the curation table, where they are drawn: for words
+# written left to right the opening quote is left of the first letter and the closing one right
+# of the last, for words written right to left the other way round.
+QUOTES = """() => [...document.querySelectorAll("td.typical")].slice(0, 8).map(cell => {
+    const text = cell.querySelector("bdi").firstChild;
+    const s = text.data, rect = (i) => {
+        const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+        return r.getBoundingClientRect();
+    };
+    const ltr = /^[^\\p{L}]*[A-Za-z]/u.test(s);  // its first letter is a Latin one
+    const [open, first, last, close] = [rect(0), rect(1), rect(s.length - 2),
+                                        rect(s.length - 1)];
+    const ok = ltr ? open.right <= first.left + 1 && close.left >= last.right - 1
+                   : open.left >= first.right - 1 && close.right <= last.left + 1;
+    return {text: s, ltr, ok, lang: cell.querySelector("bdi").lang};
+})"""
+
+
+def _with_an_i_statement(site: Site) -> None:
+    """A long I statement for the chosen theme (as the form writes it), so the column has a
+    sentence in it."""
+    from sqlalchemy import select
+
+    from reviewkit.models import ThemeSet
+    from reviewkit.services.themes import add_edit
+
+    with site.app.app_context():
+        ts = db.session.scalar(select(ThemeSet).filter_by(
+            organisation_id=site.organisation_id, scope="all"))
+        add_edit(ts, {"op": "i_statement", "theme": site.theme, "text": I_STATEMENT})
+
+
+@pytest.mark.parametrize("width,lang", [(320, "en"), (320, "cy"), (320, "ur"),
+                                        (360, "en"), (360, "cy"), (360, "ur")])
+def test_the_curation_page_on_a_phone(site: Site, browser, width: int, lang: str):
+    """At 320 and 360 px in English, Welsh and Urdu: the page does not scroll sideways (its
+    lists of themes fit), the table scrolls inside its region with its sentences at a
+    readable width (not an I statement one word a line), the quotes around people's English
+    words are at their ends on the Urdu page too, and the forms are a few Tabs away (a
+    contents list before the table and its "look inside" links: GOV.UK style)."""
+    _with_an_i_statement(site)
+    context, page = _signed_in_page(browser, site, width, lang)
+    try:
+        url = f"{site.url}/staff/analysis/curate"
+        assert page.goto(url).status == 200
+        assert page.locator("html").get_attribute("lang") == lang
+        _check(site, url, page, width)  # axe, one h1, no sideways scroll of the page
+        widths = page.evaluate("""() => [...document.querySelectorAll(
+            ".curate-themes :is(td.i-statement, td.typical)")].map(c =>
+            c.getBoundingClientRect().width / parseFloat(getComputedStyle(c).fontSize))""")
+        assert widths and min(widths) >= 12, f"a sentence column {min(widths):.1f} em wide"
+        cell = page.locator("td.i-statement", has_text=I_STATEMENT)
+        assert cell.count() == 1
+        lines = cell.evaluate("""c => { const r = document.createRange();
+            r.selectNodeContents(c); return new Set([...r.getClientRects()]
+            .filter(x => x.width > 0).map(x => Math.round(x.top))).size; }""")
+        assert lines <= 5, f"the I statement takes {lines} lines at {width} px ({lang})"
+        broken = page.evaluate(BROKEN_WORDS, ".curate-themes th, .curate-themes td")
+        assert broken == [], f"words broken at {width} px ({lang}): {broken[:10]}"
+        quotes = page.evaluate(QUOTES)
+        assert quotes and any(q["ltr"] for q in quotes), quotes
+        assert all(q["ok"] for q in quotes), [q for q in quotes if not q["ok"]]
+
+        # Tab from the top to the contents list, Enter, and one Tab more is in the form
+        contents = page.locator("nav.contents a")
+        assert contents.count() == 7
+        first = contents.first
+        first.evaluate("el => el.setAttribute('data-first', '')")
+        page.evaluate("""() => { const s = document.createElement("span"); s.tabIndex = -1;
+            document.body.prepend(s); s.focus(); window.scrollTo(0, 0); }""")
+        tabs = 0
+        while not page.evaluate("() => document.activeElement.hasAttribute('data-first')"):
+            assert tabs < 40, "Tab never reached the contents list"
+            page.keyboard.press("Tab")
+            tabs += 1
+        links_before = page.evaluate("""() => [...document.querySelectorAll("main a")]
+            .indexOf(document.querySelector("nav.contents a"))""")
+        assert tabs <= 20 and links_before <= 6, (tabs, links_before)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == "rename-theme"
+    finally:
+        context.close()
+
+
+def test_an_i_statement_is_written_by_keyboard_from_the_contents_list(site: Site, browser):
+    """At 320 px in Urdu, keyboard only: the contents list's link to the I statement form,
+    Enter, then the form's fields in order; the statement is saved and shown in the table."""
+    context = browser.new_context(viewport={"width": 320, "height": 740}, locale="en-GB")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        keys = staff_sign_in(page, site.url, "manager@example.org")
+        url = f"{site.url}/staff/analysis/curate?lang=ur"
+        assert page.goto(url).status == 200
+        link = page.locator("nav.contents a[href='#op-i_statement']")
+        keys.focus(link)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == "i_statement-theme"
+        theme = page.locator("#i_statement-theme option").nth(1).inner_text().strip()
+        keys.choose(page.locator("#i_statement-theme"), theme)
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == "i_statement-i_statement"
+        said = "I want the bus to come on time."
+        page.keyboard.type(said)
+        page.keyboard.press("Tab")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("html").get_attribute("lang") == "ur"
+        row = page.locator(".curate-themes tr", has=page.locator("th", has_text=theme))
+        assert row.locator("td.i-statement").inner_text().strip() == said
+        _check(site, page.url, page, 320)
+    finally:
+        context.close()
