@@ -58,6 +58,33 @@ def check_command() -> None:
         sys.exit(1)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse (exit 2, in plain words) when the demo could not listen on ``host``:``port``:
+    another program has the port, the port needs the administrator, or no such address."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            # as the server will (a port left by a program that just stopped is free)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            problem = (f"Port {port} is in use: another program (or another reviewkit demo) "
+                       f"is listening on it. Stop it, or choose another port with --port N "
+                       f"(for example --port {port + 1 if port < 65535 else 5001}).")
+        elif error.errno == errno.EACCES:
+            problem = (f"Port {port} needs the administrator (ports below 1024 do): choose "
+                       f"another with --port N, like --port 5000.")
+        else:
+            problem = (f"Cannot listen on {host} port {port}: {error.strerror or error}. "
+                       f"Check --host, or choose another port with --port N.")
+        raise click.UsageError(problem) from None
+
+
 @main.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
@@ -69,6 +96,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     from .services.demo import build_demo
     from .services.setup import init_database
 
+    if not no_serve:
+        _check_port_free(host, port)  # before any work or anything printed as ready
     app = current_app._get_current_object()
     if "REVIEWKIT_BASE_URL" not in __import__("os").environ:
         shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host

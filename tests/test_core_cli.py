@@ -236,6 +236,32 @@ def test_demo_serves_on_an_empty_folder(tmp_path):
             proc.kill()
 
 
+def test_demo_says_plainly_when_its_port_is_in_use_before_anything_else(tmp_path):
+    """`reviewkit demo` printed "ready", the logins and the QR codes, then a traceback when
+    the port was taken. It checks the port first: which port, how to choose another, exit 2,
+    no traceback, nothing printed as ready."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from reviewkit.config import REPO_ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWKIT_")}
+    env["REVIEWKIT_INSTANCE_PATH"] = str(tmp_path / "instance")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "reviewkit.cli", "demo", "--port",
+                               str(port)], env=env, cwd=REPO_ROOT, capture_output=True,
+                              text=True, timeout=120)
+    said = done.stdout + done.stderr
+    assert done.returncode == 2, said
+    assert f"Port {port} is in use" in said and "--port" in said, said
+    assert "Traceback" not in said and "ready" not in said and "Staff logins" not in said
+
+
 def test_people_export_and_erase_on_request_from_the_command_line(app, cli, tmp_path):
     import json
 
