@@ -3,7 +3,6 @@ and how a stored value reads back. Adding a type is one class here."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -37,6 +36,7 @@ from wtforms.validators import (
 
 from ..banks import Question, QuestionType
 from ..banks.schema import number_text
+from ..text import without_control
 
 # The most a text field takes when it declares nothing shorter (a Length max): a line, or a
 # text area. A person can write a long story in a text area; a line holds a name or a title.
@@ -78,13 +78,8 @@ class BaseForm(FlaskForm):
             return field
 
 
-# Control characters nobody types (tab, line feed and carriage return stay): PostgreSQL refuses
-# a NUL in text outright, and a spreadsheet cell cannot hold the others.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _strip(value: Any) -> Any:
-    return CONTROL.sub("", value).strip() if isinstance(value, str) else value
+    return without_control(value) if isinstance(value, str) else value
 
 
 def _length_first(field: StringField, unbound: UnboundField) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Area, Organisation, Role, Service, User
+from ..text import without_control
 from .clock import Refused
 from .users import MIN_PASSWORD, hash_password, issue_reset_link_token
 
@@ -58,15 +59,10 @@ def organisation_named(slug: str | None = None) -> Organisation:
     return chosen[0]
 
 
-# Characters nobody types (escape codes, bells, backspaces): taken out of a name, as the web
-# forms do (``reviewkit.forms.questions.CONTROL``), so a name from the command line cannot
-# recolour a terminal or a log either.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def clean_name(name: str | None) -> str:
-    """``name`` without control characters and the spaces around it."""
-    return CONTROL.sub("", name or "").strip()
+    """``name`` without control characters and the spaces around it, as the web forms clean
+    what is typed (so a name from the command line cannot recolour a terminal or a log)."""
+    return without_control(name or "")
 
 
 def _name(field: str, name: str | None, what) -> str:
