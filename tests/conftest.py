@@ -7,6 +7,7 @@ import atexit
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -329,6 +330,30 @@ def sign_in(client: FlaskClient, role: str) -> None:
     r = client.post("/staff/login", data={"email": f"{role}@example.org",
                                           "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
+
+
+def themed_organisation(services: int, slug: str, statements: int, *, seed: int,
+                        manager: tuple[str, str] | None = None):
+    """An organisation with ``services`` services and ``statements`` made-up statements
+    (benchmarks/analysis.py, none of its special cases), its themes worked out, and a manager
+    (email, name) when given: for the report and curation tests. Call it in an app context
+    whose database is ready."""
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.models import Role
+    from reviewkit.services.themes import Scope, run_themes
+    from reviewkit.services.users import create_user
+
+    if str(REPO_ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    from analysis import generate, make_organisation
+
+    org = make_organisation(services, slug=slug)
+    generate(org, statements, seed=seed, special=False)
+    run_themes(org, Scope(org.id))
+    if manager:
+        create_user(org, *manager, PASSWORD, Role.MANAGER)
+        db.session.commit()
+    return org
 
 
 def signed_in(app: Flask, role: str) -> FlaskClient:

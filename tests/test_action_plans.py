@@ -15,14 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Page, make_app, sign_in, staff_per_role
+from conftest import PASSWORD, Page, make_app, sign_in, staff_per_role, themed_organisation
 from sqlalchemy import delete, select
 
 from reviewkit.extensions import db
 from reviewkit.models import AccessLog, Organisation, PlanAction, Role, ThemeSet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from analysis import INJECTION, generate, make_organisation  # noqa: E402
+from analysis import INJECTION, make_organisation  # noqa: E402
 
 Q = "from=2026-Q1&to=2026-Q4"
 TODAY = date.today()
@@ -32,15 +32,12 @@ NEXT_YEAR = date(TODAY.year + 1, 3, 31)
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     from reviewkit.services.setup import init_database
-    from reviewkit.services.themes import Scope, run_themes
     from reviewkit.services.users import create_user
 
     app = make_app(tmp_path_factory.mktemp("plans"), RATELIMIT_ENABLED=False)
     with app.app_context():
         assert not init_database().problems
-        org = make_organisation(4, slug="plan-org")
-        generate(org, 400, seed=5, special=False)
-        run_themes(org, Scope(org.id))
+        org = themed_organisation(4, "plan-org", 400, seed=5)
         staff_per_role(org)
         other = make_organisation(2, slug="other-org")
         create_user(other, "other@example.org", "Other Manager", PASSWORD,

@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Page, make_app, sign_in
+from conftest import Page, make_app, sign_in, themed_organisation
 
 from reviewkit.extensions import db
-from reviewkit.models import Role
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from analysis import generate, make_organisation  # noqa: E402
 
 THEME_ID = re.compile(r"\bt\d+(?:-[0-9a-f]{6})?\b")
 
@@ -27,20 +21,14 @@ THEME_ID = re.compile(r"\bt\d+(?:-[0-9a-f]{6})?\b")
 @pytest.fixture
 def site(tmp_path):
     from reviewkit.services.setup import init_database
-    from reviewkit.services.themes import Scope, run_themes
-    from reviewkit.services.users import create_user
     from reviewkit.tasks import huey
 
     huey.immediate = True
     app = make_app(tmp_path, RATELIMIT_ENABLED=False, HUEY_IMMEDIATE=True)
     with app.app_context():
         assert not init_database().problems
-        org = make_organisation(4, slug="names-org")
-        generate(org, 300, seed=5, special=False)
-        run_themes(org, Scope(org.id))
-        create_user(org, "names@example.org", "Nia Manager", PASSWORD, Role.MANAGER)
-        db.session.commit()
-        org_id = org.id
+        org_id = themed_organisation(4, "names-org", 300, seed=5, manager=(
+            "names@example.org", "Nia Manager")).id
     yield app, org_id
     huey.immediate = False
     with app.app_context():

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Page, make_app, sign_in
+from conftest import Page, make_app, sign_in, themed_organisation
 
 from reviewkit.extensions import db
-from reviewkit.models import Role
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from analysis import generate, make_organisation  # noqa: E402
 
 URDU = "منگل کو تیراکی"
 WHEN = "from=2020-01-01&to=2030-12-31"
@@ -27,17 +21,12 @@ WHEN = "from=2020-01-01&to=2030-12-31"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     from reviewkit.services.setup import init_database
-    from reviewkit.services.themes import Scope, run_themes
-    from reviewkit.services.users import create_user
 
     app = make_app(tmp_path_factory.mktemp("gap-pdf"), RATELIMIT_ENABLED=False)
     with app.app_context():
         assert not init_database().problems
-        org = make_organisation(3, slug="pdf-org")
-        generate(org, 200, seed=3, special=False)
-        run_themes(org, Scope(org.id))
-        create_user(org, "pdf@example.org", "Parveen Manager", PASSWORD, Role.MANAGER)
-        db.session.commit()
+        themed_organisation(3, "pdf-org", 200, seed=3,
+                            manager=("pdf@example.org", "Parveen Manager"))
     client = app.test_client()
     sign_in(client, "pdf")
     page = Page(client.get("/staff/analysis/curate"))

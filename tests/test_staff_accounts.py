@@ -11,12 +11,21 @@ from reviewkit.extensions import db
 from reviewkit.models import User
 
 
-def test_admin_adds_an_account_and_the_one_time_link_sets_a_password(staff_app):
-    admin = staff_app.test_client()
+def _as_admin(app):
+    admin = app.test_client()
     sign_in(admin, "admin")
-    page = Page(admin.post("/staff/users/", data={
-        "name": "Nia", "email": "Nia@Example.org", "role": "facilitator",
-        "csrf_token": form_token(admin, "/staff/users/")}, follow_redirects=True))
+    return admin
+
+
+def _add(admin, *, follow: bool = True, **data) -> Page:
+    """Send the staff accounts page's "Add an account" form (following its redirect)."""
+    return Page(admin.post("/staff/users/", data={
+        "csrf_token": form_token(admin, "/staff/users/"), **data}, follow_redirects=follow))
+
+
+def test_admin_adds_an_account_and_the_one_time_link_sets_a_password(staff_app):
+    admin = _as_admin(staff_app)
+    page = _add(admin, name="Nia", email="Nia@Example.org", role="facilitator")
     link = re.search(r'href="(http://[^"]+/staff/reset/[^"]+)"', page.html).group(1)
     path = link.split("rk.test", 1)[-1].split("localhost", 1)[-1]
     newcomer = staff_app.test_client()
@@ -35,11 +44,8 @@ def test_admin_adds_an_account_and_the_one_time_link_sets_a_password(staff_app):
 
 
 def test_duplicate_email_is_refused(staff_app):
-    admin = staff_app.test_client()
-    sign_in(admin, "admin")
-    page = Page(admin.post("/staff/users/", data={
-        "name": "Again", "email": "manager@example.org", "role": "manager",
-        "csrf_token": form_token(admin, "/staff/users/")}))
+    admin = _as_admin(staff_app)
+    page = _add(admin, follow=False, name="Again", email="manager@example.org", role="manager")
     assert page.status == 400 and "already an account" in page
 
 
@@ -91,11 +97,8 @@ def test_a_new_account_is_a_facilitator_unless_the_admin_chooses_otherwise(staff
 
 
 def test_after_an_account_is_made_the_form_is_empty_for_the_next(staff_app):
-    admin = staff_app.test_client()
-    sign_in(admin, "admin")
-    page = Page(admin.post("/staff/users/", data={
-        "name": "Nia Jones", "email": "nia@example.org", "role": "manager",
-        "csrf_token": form_token(admin, "/staff/users/")}, follow_redirects=True))
+    admin = _as_admin(staff_app)
+    page = _add(admin, name="Nia Jones", email="nia@example.org", role="manager")
     assert page.status == 200 and "Account made for Nia Jones" in page
     assert 'value="Nia Jones"' not in page.html and 'value="nia@example.org"' not in page.html
 
@@ -127,10 +130,8 @@ def test_services_are_boxes_to_tick_and_only_this_organisations(staff_app):
         assert "not a valid choice" not in sent.html.lower() and "coerce" not in sent.html
         assert 'value="Nia Jones"' in sent.html and 'value="nia@example.org"' in sent.html
     assert db.session.scalar(select(User.id).filter_by(email="nia@example.org")) is None
-    made = Page(admin.post("/staff/users/", data={
-        "name": "Nia Jones", "email": "nia@example.org", "role": "facilitator",
-        "services": [str(oak.id)], "csrf_token": form_token(admin, "/staff/users/")},
-        follow_redirects=True))
+    made = _add(admin, name="Nia Jones", email="nia@example.org", role="facilitator",
+                services=[str(oak.id)])
     assert made.status == 200
     nia = db.session.scalar(select(User).filter_by(email="nia@example.org"))
     assert [s.slug for s in nia.services] == ["oak"]
