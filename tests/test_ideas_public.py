@@ -447,3 +447,36 @@ def test_the_works_own_words_are_marked_english_inside_a_welsh_or_urdu_page(worl
     english = Page(client.get(f"/w/{ids['code']}?lang=en&easy=0"))
     assert '<p dir="auto">How we change day services.</p>' in english.html
     assert 'lang="en" dir="auto"' not in english.html
+
+
+@pytest.mark.parametrize("lang", ["cy", "ur"])
+def test_the_works_title_is_marked_english_on_every_public_page(world, lang, monkeypatch):
+    """The work's title (and summary) staff typed showed with no ``lang`` in the tracking
+    page's "For" row, the thank-you page, "you said, we did" and the poster: a screen reader
+    read them as Welsh or Urdu. They are marked as the idea page's heading is (the same
+    ``staff_lang`` macro), isolated (dir="auto" or <bdi>); an English page leaves them bare."""
+    app, ids = world
+    slug = _public_world(app, ids)
+    client = app.test_client()
+    code = _tracking_code(client, ids["code"], text="A Saturday club")
+    title = "Day opportunities"
+    tracking = Page(client.get(f"/t/{code}?lang={lang}"))
+    assert f'<bdi lang="en">{title}</bdi></a></dd>' in tracking.html
+    sent = Page(client.get(f"/t/{code}/sent?lang={lang}"))
+    assert f'<bdi lang="en">{title}</bdi>' in sent.html
+    one = Page(client.get(f"/o/{slug}/you-said-we-did/{ids['code']}?lang={lang}"))
+    assert f'<p lang="en" dir="auto"><strong>{title}</strong></p>' in one.html
+    assert '<p lang="en" dir="auto">How we change day services.</p>' in one.html
+    many = Page(client.get(f"/o/{slug}/you-said-we-did?lang={lang}"))
+    assert f'<bdi lang="en">{title}</bdi></a></li>' in many.html
+    import reviewkit.pdf
+    monkeypatch.setattr(reviewkit.pdf, "html_to_pdf", lambda html: html.encode())
+    manager = app.test_client()
+    sign_in(manager, "manager")
+    poster = manager.get(f"/staff/register/{ids['work']}/poster.pdf?lang={lang}").data.decode()
+    assert f'<h1 lang="en" dir="auto">{title}</h1>' in poster
+    assert '<p class="about" lang="en" dir="auto">We want to make day services better.' in poster
+    english = client.get(f"/t/{code}/sent?lang=en").data.decode()
+    assert f"<bdi>{title}</bdi>" in english
+    english = client.get(f"/o/{slug}/you-said-we-did/{ids['code']}?lang=en").data.decode()
+    assert f'<p dir="auto"><strong>{title}</strong></p>' in english
