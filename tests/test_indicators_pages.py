@@ -86,6 +86,22 @@ def test_a_target_that_is_not_a_number_keeps_what_was_typed(app):
         assert db.session.scalar(select(Indicator)) is None
 
 
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "A count target is 0 or more."), ("cy", "Mae targed cyfrif yn 0 neu fwy."),
+    ("ur", "گنتی کا ہدف 0 یا اس سے زیادہ ہوتا ہے۔")])
+def test_a_negative_target_for_a_count_is_refused_keeping_what_was_typed(app, lang, words):
+    """A count of people or things cannot go below 0: a target of -5 was saved."""
+    client = signed_in(app, "admin")
+    r = post_form(client, f"/staff/indicators/new?lang={lang}", {
+        "name": "Paid work", "measures": "outcome", "source": "entered", "unit": "count",
+        "target": "-5", "good": "up", "frequency": "quarter", "breakdown": "none"})
+    assert r.status == 400
+    assert f'<p class="error-message" id="target-error">{words}</p>' in r.html
+    assert 'value="-5"' in r.html and 'value="Paid work"' in r.html
+    with app.app_context():
+        assert db.session.scalar(select(Indicator)) is None
+
 def _entered(client) -> int:
     r = post_form(client, "/staff/indicators/new", {
         "name": "People in paid work", "measures": "outcome", "source": "entered",

@@ -155,6 +155,8 @@ def save_indicator(user: User, ind: Indicator | None = None, *, name: str,
                                           "1,000,000,000,000."))
     if target is not None and fields["unit"] == Unit.PERCENT.value and not 0 <= target <= 100:
         raise IndicatorError("target", _l("A percentage target is from 0 to 100."))
+    if target is not None and fields["unit"] == Unit.COUNT.value and target < 0:
+        raise IndicatorError("target", _l("A count target is 0 or more."))
     fields["target"] = target
     fields["service_id"], fields["area_id"] = _scope(user, service_id, area_id)
     if fields["service_id"] is not None and breakdown == Breakdown.AREA.value:
