@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from conftest import Page, make_app, sign_in, themed_organisation
+from markupsafe import escape
 
 from reviewkit.extensions import db
 
@@ -113,3 +114,26 @@ def test_history_of_edits_kept_before_names_were_kept(site):
     history = _history(client)
     assert history[0] == f"merged {third.label} into {second.label}", history
     assert history[1] == f"renamed {first.id} to “Parking”", history
+
+
+def test_the_theme_name_in_statements_in_is_isolated_on_an_urdu_page(site):
+    """"Statements in “%(theme)s”" (the heading) and the "Statements in …" links put the
+    theme's name into an Urdu sentence: an English name is isolated in <bdi> (its full stop
+    and quotes kept at its own ends), not left bare in the right-to-left sentence."""
+    app, org_id = site
+    client = app.test_client()
+    sign_in(client, "names")
+    themes = _themes(app, org_id)
+    chosen = themes[0]
+    page = Page(client.get(f"/staff/analysis/curate?scope=all&theme={chosen.id}&lang=ur"))
+    assert page.status == 200 and page.lang == "ur"
+    name = str(escape(chosen.label))
+    heading = re.search(r"<h2>(.*?)</h2>", page.html[page.html.index('id="curate-caption"'):])
+    assert re.fullmatch(rf"“<bdi( lang=\"[a-z]+\")?>{re.escape(name)}</bdi>” میں بیانات",
+                        heading.group(1)), heading.group(1)
+    links = re.findall(r'<a href="[^"]*theme=[^"]*">(.*?)</a>', page.html)
+    assert len(links) >= len(themes), links
+    for theme in themes:
+        label = re.escape(str(escape(theme.label)))
+        assert any(re.fullmatch(rf"<bdi( lang=\"[a-z]+\")?>{label}</bdi> میں بیانات", link)
+                   for link in links), (theme.label, links[:3])
