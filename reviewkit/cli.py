@@ -261,7 +261,7 @@ def users_add_command(email: str, role: str, name: str, services: tuple[str, ...
 def invite_command(bank, language, easy_read, person_ref, service, count, open_link,
                    expires_in_days, qr_path, card_path, card_size, slug) -> None:
     """Create invitation links for BANK and print them, one per line."""
-    from .i18n import normalise_language, offered_by
+    from .i18n import fallback_language, normalise_language, offered_by
     from .services import invitations as inv
     from .services.banks import latest_version
 
@@ -290,7 +290,7 @@ def invite_command(bank, language, easy_read, person_ref, service, count, open_l
         raise _refused(exc) from None
     offered = offered_by(org.languages)
     if lang is None:
-        lang = "en" if "en" in offered else next(iter(offered))
+        lang = fallback_language(offered)
     elif lang not in offered:
         raise click.BadParameter(
             f"{org.name} does not offer '{lang}' (its languages: {', '.join(offered)}); "

@@ -39,6 +39,12 @@ def offered_by(codes: list[str] | None) -> dict[str, tuple[str, str]]:
     return {code: languages[code] for code in languages if code in codes} or languages
 
 
+def fallback_language(languages: dict[str, tuple[str, str]]) -> str:
+    """What a page or an invitation is in when nothing asks for one of ``languages``: English
+    where it is offered, else the first of them."""
+    return "en" if "en" in languages else next(iter(languages))
+
+
 def offered() -> dict[str, tuple[str, str]]:
     """The languages this page may be in: on the pages of an organisation's own invitations
     (the phone views set ``g.offered_languages`` from its settings), the ones it offers;
@@ -57,8 +63,7 @@ def requested_language() -> str:
     for candidate in (g.get("forced_language"), session.get("lang"), g.get("invitation_language")):
         if (lang := normalise_language(candidate)) in languages:
             return lang
-    return request.accept_languages.best_match(list(languages)) or (
-        "en" if "en" in languages else next(iter(languages)))
+    return request.accept_languages.best_match(list(languages)) or fallback_language(languages)
 
 
 @cache

@@ -213,16 +213,25 @@ def words(bank: Bank, lang: str) -> Words:
     return Words(principles, groups, rungs)
 
 
-def round_name(survey: Survey) -> str:
-    """The round's day ('7 Dec 2026'), and its number among the rounds of the same scope when
+def round_names(surveys: list[Survey]) -> list[str]:
+    """Each round's day ('7 Dec 2026'), and its number among the rounds of its scope when
     another of them opened the same day ('7 Dec 2026 (round 3)'), so that no two columns
-    round by round have the same heading."""
-    day = format_date(survey.period_start, "d MMM y")
-    rounds = same_scope(survey)
-    if sum(one.period_start == survey.period_start for one in rounds) < 2:
-        return day
-    number = next((i for i, one in enumerate(rounds, 1) if one.id == survey.id), None)
-    return day if number is None else _("%(day)s (round %(n)d)", day=day, n=number)
+    round by round have the same heading. The rounds share a scope: it is read once."""
+    scope = same_scope(surveys[0]) if surveys else []
+    names = []
+    for survey in surveys:
+        day = format_date(survey.period_start, "d MMM y")
+        number = next((i for i, one in enumerate(scope, 1) if one.id == survey.id), None)
+        if number is None or sum(one.period_start == survey.period_start for one in scope) < 2:
+            names.append(day)
+        else:
+            names.append(_("%(day)s (round %(n)d)", day=day, n=number))
+    return names
+
+
+def round_name(survey: Survey) -> str:
+    """:func:`round_names` of one round."""
+    return round_names([survey])[0]
 
 
 def _hidden_or(value: Any, hidden: bool) -> Any:
@@ -282,7 +291,7 @@ def round_document(res: RoundResults, w: Words) -> Document:
 
 
 def history_tables(rounds: list[RoundResults], w: Words) -> list[Table]:
-    names = [round_name(r.survey) for r in rounds]
+    names = round_names([r.survey for r in rounds])
     principles = rounds[-1].principles if rounds else []
     scores = [[w.principles[p], w.groups[g],
                *(HIDDEN if r.cells.get((p, g)) is None or r.cells[(p, g)].hidden
@@ -306,11 +315,12 @@ def history_tables(rounds: list[RoundResults], w: Words) -> list[Table]:
 
 
 def history_document(rounds: list[RoundResults], w: Words) -> Document:
-    last = rounds[-1].survey
+    first, last = round_names([rounds[0].survey, rounds[-1].survey])
     return Document(
-        _("Self-audit over time: %(title)s", title=last.title), history_tables(rounds, w),
+        _("Self-audit over time: %(title)s", title=rounds[-1].survey.title),
+        history_tables(rounds, w),
         meta=_("%(n)d rounds, from %(first)s to %(last)s.", n=len(rounds),
-               first=round_name(rounds[0].survey), last=round_name(last)),
+               first=first, last=last),
         note=NOTE(), method=METHOD(), hidden_text=_("fewer than 5"),
         words={"summary": _("Summary"), "method": _("How these numbers were made")},
         landscape=len(rounds) > 4)

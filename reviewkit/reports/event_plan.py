@@ -135,7 +135,6 @@ class Published:
     and its count give the event's total back: 8 % of an event's 25 votes is 2)."""
 
     def __init__(self, plan: OrganisationPlan, suppress_small: bool) -> None:
-        self.suppress_small = suppress_small
         self.hidden: set[Key] = set()
         self._parts: dict[str, list[Key]] = {}  # theme -> the counts its share is made of
         if not suppress_small:

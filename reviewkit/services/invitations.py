@@ -28,14 +28,6 @@ def new_token() -> str:
     return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
-def default_organisation() -> Organisation:
-    """The (first) organisation; refuses when none is set up yet (``reviewkit setup``)."""
-    org = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
-    if org is None:
-        raise InvitationError("there is no organisation yet: run 'reviewkit setup' first")
-    return org
-
-
 def find_service(organisation: Organisation, slug_or_name: str) -> Service:
     service = db.session.scalar(
         select(Service).where(

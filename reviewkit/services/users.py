@@ -89,9 +89,14 @@ def user_for_reset(token: str) -> User | None:
     return user
 
 
-def revoke_sessions(user: User) -> None:
-    """Sign the user out everywhere: every session signed in before now stops working."""
+def _end_sessions(user: User) -> None:
+    """Every session the user signed in before now stops working (on the next commit)."""
     user.session_version = (user.session_version or 0) + 1
+
+
+def revoke_sessions(user: User) -> None:
+    """Sign the user out everywhere."""
+    _end_sessions(user)
     db.session.commit()
 
 
@@ -120,7 +125,7 @@ def change_account(admin: User, user: User, *, name: str, role: str,
         ("services", {s.id for s in user.services} != set(service_ids)),
         ("active", user.active != active)) if changed]
     if role != user.role or active != user.active:
-        user.session_version = (user.session_version or 0) + 1
+        _end_sessions(user)
     user.name, user.role, user.active, user.services = name, role, active, services
     if changes:
         log_access(admin, "change", "user", user.id, detail=", ".join(changes))
@@ -132,7 +137,7 @@ def set_password(user: User, password: str) -> None:
     """A new password; every session signed in with the old one stops working."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"use at least {MIN_PASSWORD} characters")
-    user.session_version = (user.session_version or 0) + 1
+    _end_sessions(user)
     user.password_hash = hash_password(password)
     user.reset_token_hash = None
     user.reset_expires_at = None

@@ -219,18 +219,16 @@ def _over_time(round_id: int, *, for_pdf: bool = False):
     survey = round_or_404(round_id)
     rounds = ar.history(survey)
     w = ar.words(survey.bank_version.bank, page_language())
-    periods = [ar.round_name(r.survey) for r in rounds]
+    periods = ar.round_names([r.survey for r in rounds])
     title = _("Everyone's score by principle, round by round (1 = not yet, 4 = leading)")
+    series = [Series(w.principles[p], [r.score(p, ar.EVERYONE) for r in rounds])
+              for p in rounds[-1].principles]
     if for_pdf:
-        chart = lines_as_bars_html(
-            periods, [Series(w.principles[p], [r.score(p, ar.EVERYONE) for r in rounds])
-                      for p in rounds[-1].principles],
-            title=title, y_max=4, value_format="{:.2f}", hidden_text=_("fewer than 5"))
+        chart = lines_as_bars_html(periods, series, title=title, y_max=4,
+                                   value_format="{:.2f}", hidden_text=_("fewer than 5"))
     else:
-        chart = line_chart_svg(
-            periods, [Series(str(w.principles[p]), [r.score(p, ar.EVERYONE) for r in rounds])
-                      for p in rounds[-1].principles],
-            title=title, y_min=1, y_max=4, rtl=_rtl())
+        chart = line_chart_svg(periods, [Series(str(s.name), s.values) for s in series],
+                               title=title, y_min=1, y_max=4, rtl=_rtl())
     return survey, rounds, ar.history_document(rounds, w), chart
 
 
