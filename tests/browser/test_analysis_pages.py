@@ -188,11 +188,8 @@ def test_an_action_is_started_changed_and_done_by_keyboard_at_360_px(site: Site,
 
     from reviewkit.models import PlanAction
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+    context, page, keys = _signed_in(browser, site, 360)
     try:
-        keys = staff_sign_in(page, site.url, "manager@example.org")
         start = f"{site.url}/staff/analysis/action?theme={site.theme}&{Q}"
         page.goto(start)
         _check(site, start, page, 360)
@@ -290,14 +287,20 @@ REPORT_PAGES = {"themes": f"/staff/analysis/?{Q}", "gaps": f"/staff/analysis/gap
                 "side by side": "/staff/analysis/compare?mode=periods&a=2026-Q1&b=2026-Q2"}
 
 
-def _signed_in_page(browser, site: Site, width: int, lang: str = "en"):
+def _signed_in(browser, site: Site, width: int, lang: str = "en"):
+    """A new browser context ``width`` px wide, signed in as the manager: (context, page, the
+    keyboard helper that signed in)."""
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-GB")
     context.set_default_timeout(20_000)
     page = context.new_page()
-    staff_sign_in(page, site.url, "manager@example.org")
+    keys = staff_sign_in(page, site.url, "manager@example.org")
     if lang != "en":
         assert page.goto(f"{site.url}/staff/?lang={lang}").status == 200
-    return context, page
+    return context, page, keys
+
+
+def _signed_in_page(browser, site: Site, width: int, lang: str = "en"):
+    return _signed_in(browser, site, width, lang)[:2]
 
 
 def test_report_tables_use_a_laptops_width_and_keep_every_word_whole(site: Site, browser):
@@ -473,11 +476,8 @@ def test_the_curation_page_on_a_phone(site: Site, browser, width: int, lang: str
 def test_an_i_statement_is_written_by_keyboard_from_the_contents_list(site: Site, browser):
     """At 320 px in Urdu, keyboard only: the contents list's link to the I statement form,
     Enter, then the form's fields in order; the statement is saved and shown in the table."""
-    context = browser.new_context(viewport={"width": 320, "height": 740}, locale="en-GB")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+    context, page, keys = _signed_in(browser, site, 320)
     try:
-        keys = staff_sign_in(page, site.url, "manager@example.org")
         url = f"{site.url}/staff/analysis/curate?lang=ur"
         assert page.goto(url).status == 200
         link = page.locator("nav.contents a[href='#op-i_statement']")
