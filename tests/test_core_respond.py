@@ -27,7 +27,7 @@ def test_whole_journey_stores_one_row_per_answer(page, invite):
     url = _start(page, invitation)
     assert url.endswith("/q/like")
     q1 = page(url)
-    assert q1.status == 200 and "Question 1 of 5" in q1 and q1.title.startswith("What do people")
+    assert q1.status == 200 and "Question 1 of 6" in q1 and q1.title.startswith("What do people")
     r = page(url, {"answer": "I am kind\n\n- I make people laugh\n", "action": "next"})
     assert r.status == 302 and r.response.headers["Location"].endswith("/q/name")
     key = url.split("/")[2]

@@ -200,6 +200,27 @@ def visible_questions(bank: Bank, values: dict[str, Any]) -> list[Question]:
     return shown
 
 
+def counted_questions(response: Sheet | Response) -> list[Question]:
+    """The questions "Question n of m" counts: those shown, and those whose condition waits on
+    a question not answered (or skipped) yet. So the total never grows as a person answers
+    (it said 14 of 19, then 15 of 20, when an answer brought a follow-up question); it only
+    shrinks when an answer leaves a follow-up out."""
+    bank = response.bank
+    if not bank.has_conditions:
+        return list(bank.questions)
+    answered = answers_by_question(response)
+    values = current_values(response)
+    counted: list[Question] = []
+    ids: set[str] = set()
+    for q in bank.questions:
+        cond = q.show_if
+        waiting = cond is not None and cond.question in ids and cond.question not in answered
+        if cond is None or waiting or is_visible(q, values):
+            counted.append(q)
+            ids.add(q.id)
+    return counted
+
+
 def current_values(response: Sheet | Response) -> dict[str, Any]:
     return {a.question_id: a.value for a in response.answers if not a.skipped}
 

@@ -154,11 +154,11 @@ def question(key: str, qid: str):
             if action == "later":
                 return redirect(url_for(".later", key=key))
             return _go_on(response, qid, change=change)
-    ids = [s.id for s in shown]
+    ids = [s.id for s in svc.counted_questions(response)]
     previous = svc.previous_question(response, qid)
     return render_template(
         "respond/question.html", response=response, q=q, view=view, form=form,
-        position=ids.index(qid) + 1, total=len(shown), previous=previous, change=change,
+        position=ids.index(qid) + 1, total=len(ids), previous=previous, change=change,
     ), (400 if form.errors else 200)
 
 
