@@ -1,0 +1,71 @@
+"""A review on a tablet done in a hurry, in a real browser: what a busy support worker does
+(pastes a long note, keeps two tabs open, works with JavaScript off) must never lose what they
+typed or leave them lost."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Statement
+
+from .browsing import staff_sign_in
+from .test_review_tablet import (  # noqa: F401  (app: the fixture the live server serves)
+    LANDSCAPE,
+    PERSON,
+    app,
+    stored_texts,
+)
+
+pytestmark = pytest.mark.browser
+
+# A note taken in the meeting, pasted in one go: longer than one statement may be (500).
+LONG_NOTE = ("Megan told us that the bus to the day centre is often late, sometimes by forty "
+             "minutes, and that when it is late she misses the start of the cooking group, "
+             "which is the thing she likes most in the week. Carys added that she has phoned "
+             "the transport office three times and nobody calls back. ") * 3
+LONG_NOTE = LONG_NOTE.strip()
+
+
+def review_page(base: str, contexts, section_id: str, *, javascript: bool = True):
+    """A review made through the services; the facilitator signed in by keyboard on the
+    heading ``section_id`` (landscape). Returns (page, keys, review id)."""
+    from datetime import date
+
+    from reviewkit.models import User
+    from reviewkit.services import people, reviews
+    from reviewkit.services.banks import latest_version
+
+    user = db.session.scalar(select(User).filter_by(email="facilitator@example.org"))
+    person = people.create_person(user, display_name=PERSON, reference=None,
+                                  service_id=user.services[0].id, language="en",
+                                  easy_read=False)
+    review = reviews.start_review(user, person, latest_version("person-centred-review"),
+                                  date.today())
+    page = contexts.page(**LANDSCAPE, java_script_enabled=javascript)
+    keys = staff_sign_in(page, base, "facilitator@example.org")
+    page.goto(f"{base}/staff/reviews/{review.id}/h/{section_id}")
+    return page, keys, review.id
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_long_pasted_note_is_refused_whole_not_cut_short(javascript, live_server,
+                                                           contexts):
+    """A 700-letter note pasted into the box was cut to 500 letters by the browser and stored
+    cut, without a word: the end of what was said was lost. Now the box takes all of it, Add
+    says to split it, and every letter is still in the box to split."""
+    assert len(LONG_NOTE) > 500
+    page, keys, review_id = review_page(live_server, contexts, "working-not-working",
+                                        javascript=javascript)
+    box = page.locator("#text")
+    keys.focus(box)
+    page.keyboard.insert_text(LONG_NOTE)  # as a paste
+    assert box.input_value() == LONG_NOTE, "the box cut the pasted note short"
+    with page.expect_navigation():  # with JavaScript, the refused add posts the form
+        page.keyboard.press("Enter")
+    error = page.locator("#text-error")
+    assert "Keep each statement under 500 characters" in error.inner_text()
+    assert page.locator("#text").input_value() == LONG_NOTE
+    assert stored_texts(review_id) == []
+    assert db.session.scalar(select(Statement.id).filter_by(review_id=review_id)) is None
