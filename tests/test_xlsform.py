@@ -529,3 +529,32 @@ def test_a_short_range_becomes_a_choice_of_its_numbers(tmp_path: Path):
         result.report
     assert [str(line) for line in result.skipped] == [
         "survey row 3: 'wide' (range) left out: reviewkit has no question of this type"]
+
+
+def test_a_form_that_opens_in_welsh_keeps_its_english_as_the_bank_text(tmp_path: Path):
+    """A bilingual form whose default_language is Welsh: English speakers must see its English
+    (a bank has no English translation), and Welsh speakers its Welsh."""
+    path = write_form(tmp_path / "sut.xlsx", [
+        ["type", "name", "label::Welsh (cy)", "label::English (en)", "hint::English (en)"],
+        ["select_one yn", "talk", "Hoffech chi siarad â rhywun?",
+         "Would you like to talk to someone?", "Pick one"],
+        ["text", "who", "Gyda phwy?", "Who with?"],
+    ], [["list_name", "name", "label::Welsh (cy)", "label::English (en)"],
+        ["yn", "yes", "Ydw", "Yes"], ["yn", "no", "Na", "No"]],
+        [["form_title", "default_language"], ["Sut wyt ti?", "Welsh (cy)"]])
+    result = import_xlsform(path)
+    bank = result.bank
+    assert bank.language == "en"
+    talk = bank.question("talk")
+    assert (talk.text, talk.help, [c.label for c in talk.choices]) == (
+        "Would you like to talk to someone?", "Pick one", ["Yes", "No"])
+    cy = result.translations["cy"]
+    assert (cy["talk.text"], cy["who.text"], cy["talk.yes.label"]) == (
+        "Hoffech chi siarad â rhywun?", "Gyda phwy?", "Ydw")
+    assert "the form opens in Welsh (cy); the bank is in English (its 'English (en)' column), " \
+        "with Welsh (cy) as a translation, as reviewkit keeps every bank" in result.report
+    # a form in Welsh only stays a Welsh bank
+    welsh = write_form(tmp_path / "cymraeg.xlsx", [
+        ["type", "name", "label::Welsh (cy)"], ["text", "who", "Gyda phwy?"]],
+        None, [["form_title", "default_language"], ["Sut wyt ti?", "Welsh (cy)"]])
+    assert import_xlsform(welsh).bank.language == "cy"

@@ -64,6 +64,18 @@ class _Mapper:
         keys = t.language_keys(form.get("children", []))
         self.default_key = t.default_key(form.get("default_language"), keys)
         self.default = t.language(self.default_key, settings.get("language") or "en")[0] or "en"
+        # A bank's translations are of English text (there is no English translation of a bank
+        # in another language), so a form that opens in Welsh but has English labels becomes
+        # an English bank with a Welsh translation; English speakers would see Welsh otherwise.
+        english = next((k for k in keys if k != "default" and t.language(k, "en") == ("en", False)),
+                       None)
+        if self.default != "en" and english is not None:
+            self.note(None, "", "", _(
+                "the form opens in %(language)s; the bank is in English (its '%(column)s' "
+                "column), with %(language)s as a translation, as reviewkit keeps every bank",
+                language=self.default_key if self.default_key != "default" else self.default,
+                column=english))
+            self.default_key, self.default = english, "en"
         self.langs = {k: t.language(k, self.default) for k in keys}
         for key, (code, _easy) in self.langs.items():
             if code is None:
