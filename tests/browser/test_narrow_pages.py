@@ -63,6 +63,22 @@ def _open(page, url: str) -> None:
         fits(page, url)
     except AssertionError as e:
         raise AssertionError(f"{e}; too wide: {_too_wide(page)}") from None
+    cut = _captions_cut_off(page)
+    assert not cut, f"{url}: table captions run past the edge of their scrolling region: {cut}"
+
+
+def _captions_cut_off(page) -> list[str]:
+    """The captions of tables in a region that scrolls sideways that reach past either side of
+    the region (so their end is cut off on a phone), with their box and the region's."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.table-scroll caption:not(.visually-hidden)')]
+            .map(c => [c, c.getBoundingClientRect(),
+                       c.closest('.table-scroll').getBoundingClientRect()])
+            .filter(([c, box, region]) => box.left < region.left - 0.5
+                                          || box.right > region.right + 0.5)
+            .map(([c, box, region]) => `"${c.textContent.trim()}" ${Math.round(box.left)}`
+                 + `..${Math.round(box.right)} px in ${Math.round(region.left)}`
+                 + `..${Math.round(region.right)} px`)""")
 
 
 def _too_wide(page) -> list[str]:
@@ -90,6 +106,22 @@ def test_translator_pages_fit_320_px(site, contexts):
     _open(page, f"{base}/preview/person-centred-review?language=ur&variant=easy")
     frame = page.locator("iframe.phone-preview").bounding_box()
     assert frame is not None and frame["x"] >= 0 and frame["x"] + frame["width"] <= 320, frame
+
+
+@pytest.mark.parametrize("lang", ["en", "cy", "ur"])
+def test_a_table_caption_wraps_inside_its_scrolling_region(site, contexts, lang):
+    """The caption "Translated out of all texts, per language and file" is as wide as its table
+    (over 700 px): at 320 px it wraps inside the region that scrolls the table, in English,
+    Welsh and Urdu (right to left), and stays in view when the table is scrolled to its end."""
+    page = _signed_in(contexts, site.url, "translator@example.org")
+    base = f"{site.url}/staff/translate"
+    _open(page, f"{base}/?lang={lang}")
+    _open(page, f"{base}/cy/?lang={lang}")
+    region = page.locator(".table-scroll").first
+    region.evaluate("el => { el.scrollLeft = (getComputedStyle(el).direction === 'rtl' ? -1 : 1)"
+                    " * el.scrollWidth; }")
+    assert region.evaluate("el => Math.abs(el.scrollLeft) > 0"), "the table does not scroll"
+    assert not _captions_cut_off(page), _captions_cut_off(page)
 
 
 def test_ballot_fits_320_px(site, contexts):
