@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..forms.questions import BaseForm
 from ..forms.staff import (
@@ -19,6 +30,7 @@ from ..forms.staff import (
     StatementEditForm,
     StatementForm,
 )
+from ..i18n import page_language
 from ..models import Review
 from ..services import people as people_svc
 from ..services import reviews as svc
@@ -227,8 +239,16 @@ def _summary_context(review: Review) -> dict:
 def summary(review_id: int):
     review = _review_or_404(review_id)
     people_svc.log_access(current_user, "view", "review", review.id)
-    with force_locale(review.language):  # the summary is for the person, in their language
-        return render_template("staff/review_summary.html", **_summary_context(review))
+    # The summary is the person's, in their language; the page around it (the menu, the
+    # buttons, "Add as an idea") stays in the language the support worker reads.
+    staff = {"idea_label": _("Add as an idea"), "staff_lang": page_language()}
+    with force_locale(review.language):
+        body = Markup(render_template("staff/_summary_body.html", **staff,
+                                      **_summary_context(review)))
+        lang = page_language()
+    return render_template("staff/review_summary.html", review=review, body=body,
+                           body_lang=lang, body_dir=current_app.config["LANGUAGES"].get(
+                               lang, ("", "ltr"))[1])
 
 
 @bp.get("/<int:review_id>/summary.pdf")

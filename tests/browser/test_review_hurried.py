@@ -4,6 +4,8 @@ typed or leave them lost."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -69,3 +71,44 @@ def test_a_long_pasted_note_is_refused_whole_not_cut_short(javascript, live_serv
     assert page.locator("#text").input_value() == LONG_NOTE
     assert stored_texts(review_id) == []
     assert db.session.scalar(select(Statement.id).filter_by(review_id=review_id)) is None
+
+
+def test_a_welsh_persons_summary_keeps_the_support_workers_buttons_in_english(live_server,
+                                                                              contexts):
+    """Megan reads Welsh: her summary is in Welsh. The whole page used to turn Welsh with it,
+    the menu, "Sign out", the download and back buttons and every "Add as an idea" link, so a
+    support worker who reads no Welsh could not find their way off the page. Now only her
+    summary is Welsh (and marked so); what the support worker presses is in English."""
+    from datetime import date
+
+    from reviewkit.models import User
+    from reviewkit.services import people, reviews
+    from reviewkit.services.banks import latest_version
+
+    user = db.session.scalar(select(User).filter_by(email="facilitator@example.org"))
+    person = people.create_person(user, display_name="Megan", reference=None,
+                                  service_id=user.services[0].id, language="cy",
+                                  easy_read=True)
+    people.record_consent(user, person, scope="pooled", given=True, note="")
+    review = reviews.start_review(user, person, latest_version("person-centred-review"),
+                                  date.today())
+    reviews.add_statement(review, "like-and-admire", review.contributors[0].id, "strength",
+                          "Dw i'n dda am bobi bara brith")
+    page = contexts.page(**LANDSCAPE)
+    keys = staff_sign_in(page, live_server, "facilitator@example.org")
+    page.goto(f"{live_server}/staff/reviews/{review.id}/summary")
+    assert page.locator("html").get_attribute("lang") == "en"
+    summary = page.locator(".summary-page")
+    assert summary.get_attribute("lang") == "cy"
+    assert summary.locator("h1").inner_text().startswith("Fy adolygiad")
+    assert "Dw i'n dda am bobi bara brith" in summary.inner_text()
+    # What the support worker presses reads in English, each control marked English.
+    idea = summary.get_by_role("link", name=re.compile(r"^Add as an idea\s?: Dw i'n dda"))
+    assert idea.get_attribute("lang") == "en"
+    page.get_by_role("button", name="Sign out").wait_for()
+    download = page.get_by_role("link", name="Download the summary (PDF)")
+    keys.focus(download)
+    with page.expect_download() as got:
+        page.keyboard.press("Enter")
+    assert got.value.suggested_filename == f"review-{review.id}-summary.pdf"
+    page.get_by_role("link", name="Back to actions").wait_for()
