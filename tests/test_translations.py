@@ -406,6 +406,33 @@ def test_compile_reports_too_few_plural_forms_with_file_and_line(work: Path):
     assert "2 problem(s)" in result.output
 
 
+def test_welsh_plural_forms_for_one_number_may_leave_the_number_out(work: Path):
+    """Welsh writes "Dim datganiadau" (0) and "Un datganiad" (1), as msgfmt allows for a plural
+    form used for one number only; the form for every other number must keep %(n)d, and a
+    problem in several forms is one line, not one per form."""
+    from reviewkit.translate.catalogs import check_file
+
+    cy = work / "cy" / "LC_MESSAGES" / "messages.po"
+    _words, dropped, positional = _append_plural(
+        cy,
+        'msgid "%(n)d statement"\nmsgid_plural "%(n)d statements"\n'
+        'msgstr[0] "Dim datganiadau"\nmsgstr[1] "Un datganiad"\nmsgstr[2] "Dau ddatganiad"\n'
+        'msgstr[3] "Tri datganiad"\nmsgstr[4] "Chwe datganiad"\nmsgstr[5] "%(n)d datganiad"\n',
+        'msgid "%(n)d theme"\nmsgid_plural "%(n)d themes"\n'
+        + "".join(f'msgstr[{i}] "Themâu"\n' for i in range(6)),
+        'msgid "%d area"\nmsgid_plural "%d areas"\nmsgstr[0] "Dim ardal"\n'
+        + "".join(f'msgstr[{i}] "%d ardal"\n' for i in range(1, 6)))
+    problems = [(p.line, p.reason) for p in check_file(cy, "cy")]
+    assert [line for line, _reason in problems] == [dropped, positional]
+    assert problems[0][1] == ("placeholders none do not match the English ['%(n)d'] in "
+                              "'%(n)d theme'")
+    pl = work / "pl" / "LC_MESSAGES" / "messages.po"
+    _append_plural(pl, 'msgid "%(n)d file"\nmsgid_plural "%(n)d files"\n'
+                       'msgstr[0] "Jeden plik"\nmsgstr[1] "%(n)d pliki"\n'
+                       'msgstr[2] "%(n)d plików"\n')
+    assert check_file(pl, "pl") == []
+
+
 # --- the shipped PO files ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)

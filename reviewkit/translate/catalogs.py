@@ -471,6 +471,27 @@ def check_plural_counts(path: Path, nplurals: int, text: str | None = None) -> l
     return problems
 
 
+def single_number_forms(expr: str, nplurals: int) -> set[int]:
+    """The plural forms used for one number only (Welsh: 0, 1, 2, 3 and 6; Polish: 1). As with
+    msgfmt, their translation may leave out a named placeholder: Welsh writes "Dim datganiadau"
+    for 0 and "Un datganiad" for 1, not "0 datganiadau" and "1 datganiad"."""
+    try:
+        plural = gettext.c2py(expr)
+        counts = [0] * nplurals
+        for n in range(1000):
+            counts[plural(n)] += 1
+    except Exception:  # noqa: BLE001 - a broken expression is reported where it compiles
+        return set()
+    return {form for form, count in enumerate(counts) if count == 1}
+
+
+def _leaves_out_named(got: list[str], want: list[str]) -> bool:
+    """Every placeholder of the translation is one of the English's, and those it leaves out
+    are named (``%(num)d``): the values are given by name, so one left out is never missed,
+    while a positional ``%d`` left out breaks the formatting."""
+    return set(got) <= set(want) and all(p.startswith(("%(", "{")) for p in set(want) - set(got))
+
+
 # gettext's languages have at most 6 plural forms (Arabic); more is a mistake or an attack
 # (Babel makes a list of that many strings for every plural entry: 50 million took 5.8 GB).
 MAX_PLURALS = 10
@@ -552,6 +573,7 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
         problems.append(Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'"))
     problems.extend(check_plural_counts(path, catalog.num_plurals, raw.decode("utf-8")))
     where = msg_lines(path)
+    single = single_number_forms(catalog.plural_expr, catalog.num_plurals)
     for m in catalog:
         if not m.id or not m.string:
             continue
@@ -564,16 +586,18 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
                                     f"{catalog.num_plurals}"))
         want_ph = placeholders(ids[0])
         want_named = sorted(set(want_ph) | set(placeholders(ids[-1])))
-        for s in strings:
+        found: list[str] = []  # one line per problem, not one per plural form that has it
+        for index, s in enumerate(strings):
             if not s:
                 continue
             got_ph = placeholders(s)
-            if got_ph != want_ph and sorted(set(got_ph)) != want_named:
-                problems.append(Problem(name, line, f"placeholders {got_ph or 'none'} do not match "
-                                        f"the English {want_ph or 'none'} in {ids[0]!r}"))
+            if got_ph != want_ph and sorted(set(got_ph)) != want_named and not (
+                    m.pluralizable and index in single and _leaves_out_named(got_ph, want_named)):
+                found.append(f"placeholders {got_ph or 'none'} do not match the English "
+                             f"{want_ph or 'none'} in {ids[0]!r}")
             if _MARKUP.search(s) and not _MARKUP.search(ids[0]):
-                problems.append(Problem(name, line, f"markup in the translation of {ids[0]!r} "
-                                        "(the English has none)"))
+                found.append(f"markup in the translation of {ids[0]!r} (the English has none)")
+        problems.extend(Problem(name, line, reason) for reason in dict.fromkeys(found))
     try:
         buf = io.BytesIO()
         write_mo(buf, catalog)
