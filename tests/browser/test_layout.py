@@ -1,0 +1,79 @@
+"""Layout as a person sees it on a phone and a tablet, in English, Welsh and Urdu (right to
+left): what the keyboard focus looks like, how big the controls are to tap, which way arrows
+point. Each test reads the page as drawn by a real browser (boxes, computed styles, pixels).
+
+One app with the shipped banks, the staff of "Test Org" and a person with a review at Oak
+House serves the module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from .browsing import staff_sign_in, staff_site
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"phone": 320, "tablet": 800}
+MADE: dict = {}
+
+
+def _review(_org, services, users) -> None:
+    from reviewkit.services import people as people_svc
+    from reviewkit.services import reviews as rv
+    from reviewkit.services.banks import latest_version
+
+    admin = users["admin"]
+    person = people_svc.create_person(admin, display_name="Jo", reference="OAK-7",
+                                      service_id=services["oak"].id, language="en",
+                                      easy_read=False)
+    review = rv.start_review(admin, person, latest_version("person-centred-review"),
+                             date.today())
+    MADE.update(review_id=review.id)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator:
+    yield from staff_site(tmp_path_factory.mktemp("layout"), _review)
+
+
+def _page(contexts, width: int):
+    return contexts.page(viewport={"width": width, "height": 800}, is_mobile=width < 700,
+                         has_touch=True, locale="en-GB")
+
+
+def _tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab from the top of the page until ``selector`` has the focus."""
+    page.evaluate("() => { window.scrollTo(0, 0); document.activeElement?.blur?.(); }")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+    raise AssertionError(f"{page.url}: Tab never reached {selector}")
+
+
+def _focus_ring(page) -> dict:
+    """The focused element's outline and shadow, as drawn."""
+    return page.evaluate("""() => {
+        const s = getComputedStyle(document.activeElement);
+        return {outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
+                width: parseFloat(s.outlineWidth), style: s.outlineStyle,
+                shadow: s.boxShadow};
+    }""")
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_a_folded_box_shows_the_same_focus_as_every_other_control(site, contexts, lang):
+    """'What to ask' on a review heading (the tablet) and 'Choose services, areas, …' above a
+    report open a folded box (<summary>): reached with Tab, it shows the yellow and black
+    focus of every link and button, not the browser's thin default ring."""
+    page = _page(contexts, WIDTHS["tablet"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    for path in (f"/staff/reviews/{MADE['review_id']}/h/like-and-admire", "/staff/analysis/"):
+        page.goto(f"{site.url}{path}?lang={lang}")
+        _tab_to(page, "summary")
+        ring = _focus_ring(page)
+        assert ring["style"] == "solid" and ring["width"] >= 3 and ring["shadow"] != "none", \
+            f"{path} ({lang}): the focused summary shows {ring}"
