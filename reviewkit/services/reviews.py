@@ -136,6 +136,8 @@ def review_statement(review: Review, statement_id: int) -> Statement:
 
 def update_statement(statement: Statement, *, text: str, section_id: str,
                      contributor_id: int | None, kind: str | None) -> None:
+    """Save an edit. A statement deleted since the edit began (from another tab) comes back
+    with the edit, rather than the words just typed going nowhere."""
     review = statement.review
     section = next((s for s in review.bank_version.bank.sections if s.id == section_id), None)
     if section is None:
@@ -147,6 +149,7 @@ def update_statement(statement: Statement, *, text: str, section_id: str,
     statement.contributor_id = contributor_id
     statement.kind = kind if kind in kinds else (kinds[0] if len(kinds) == 1 else None)
     statement.question_id = _question_for(section, statement.kind)
+    statement.deleted_at = None  # deleted in another tab while being edited: the edit keeps it
     db.session.commit()
 
 

@@ -158,6 +158,7 @@ def edit_statement(review_id: int, statement_id: int):
                       current)
         form.kind.choices = [(k, KIND_LABELS[k]) for k in target.kinds]
         if form.validate():
+            was_deleted = statement.deleted_at is not None
             try:
                 svc.update_statement(statement, text=form.text.data,
                                      section_id=form.section.data,
@@ -165,6 +166,9 @@ def edit_statement(review_id: int, statement_id: int):
             except svc.ReviewError:
                 form.contributor.errors = [_("Choose who said it")]
             else:
+                if was_deleted:
+                    flash(_("This statement had been deleted (in another tab or on another "
+                            "device). Saving your change brought it back."))
                 return redirect(url_for(".heading", review_id=review.id,
                                         section_id=form.section.data))
     return render_template("staff/review_statement.html", review=review, statement=statement,

@@ -112,3 +112,39 @@ def test_a_welsh_persons_summary_keeps_the_support_workers_buttons_in_english(li
         page.keyboard.press("Enter")
     assert got.value.suggested_filename == f"review-{review.id}-summary.pdf"
     page.get_by_role("link", name="Back to actions").wait_for()
+
+
+def test_an_edit_saved_after_another_tab_deleted_the_statement_is_not_lost(live_server,
+                                                                           contexts):
+    """Two tabs on the same review: in one the support worker starts correcting a statement;
+    in the other (or on a colleague's tablet) it is deleted. Saving the correction used to
+    go to the heading with the statement nowhere to be seen and no word why: what was typed
+    was lost. Now saving brings it back with the correction, and the page says so."""
+    page, keys, review_id = review_page(live_server, contexts, "like-and-admire")
+    keys.focus(page.locator("#text"))
+    page.keyboard.type("Good at jigsw puzzles")
+    page.keyboard.press("Enter")
+    page.locator("[data-list] li .text", has_text="jigsw").wait_for()
+    other = page.context.new_page()  # the second tab
+    other.goto(page.url)
+    keys.press(page.locator("[data-list]").get_by_role("link", name=re.compile("^Edit or move")))
+    assert page.locator("h1").inner_text() == "Edit a statement"
+    with other.expect_navigation():
+        other.locator("[data-list]").get_by_role(
+            "button", name=re.compile("^Delete")).click()
+    assert stored_texts(review_id) == []
+    keys.type(page.locator("#text"), "Good at jigsaw puzzles")
+    keys.press(keys.button("Save"))
+    assert "/h/like-and-admire" in page.url
+    listed = page.locator("[data-list] li .text").all_inner_texts()
+    assert [t.strip() for t in listed] == ["Good at jigsaw puzzles"]
+    assert "Saving your change brought it back" in page.locator("main").inner_text()
+    assert stored_texts(review_id) == ["Good at jigsaw puzzles"]
+    # Opening the edit of a deleted statement says so before anything is typed.
+    other.reload()
+    with other.expect_navigation():
+        other.locator("[data-list]").get_by_role(
+            "button", name=re.compile("^Delete")).click()
+    page.goto(f"{live_server}/staff/reviews/{review_id}/s/"
+              + str(db.session.scalar(select(Statement.id).filter_by(review_id=review_id))))
+    assert "This statement has been deleted" in page.locator("main").inner_text()
