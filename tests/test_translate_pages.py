@@ -274,6 +274,25 @@ def test_bad_upload_shows_the_line_and_changes_nothing(tc, root, case, needle, r
     assert not list(path.parent.glob(".upload-*"))
 
 
+def test_every_problem_of_an_upload_is_listed_at_once(tc, root):
+    """A file with a dropped placeholder and a plural entry whose last forms were left empty (as
+    Poedit and polib save it): both lines at once, not the second only after the first is put
+    right."""
+    path = _po(root, "cy", "messages")
+    original = path.read_bytes()
+    bad = BAD_CASES["placeholder"](original.decode()) + (
+        '\nmsgid "%(n)d answer"\nmsgid_plural "%(n)d answers"\nmsgstr[0] "%(n)d ateb"\n'
+        'msgstr[1] "%(n)d ateb"\n' + "".join(f'msgstr[{i}] ""\n' for i in range(2, 6)))
+    page = Page(_upload(tc, "cy", "messages", bad.encode()))
+    assert page.status == 400
+    text = html_text(page)
+    question = _entry_line(bad, 'msgid "Question %(n)d of %(total)d"')
+    answer = _entry_line(bad, 'msgid "%(n)d answer"')
+    assert f"Line {question}: placeholders" in text
+    assert f"Line {answer}: 2 plural forms, expected 6" in text
+    assert path.read_bytes() == original
+
+
 def html_text(page: Page) -> str:
     import html
 

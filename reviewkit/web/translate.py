@@ -373,6 +373,21 @@ def _extra_checks(raw: bytes, path: Path, lang: str, domain: str) -> list[catalo
     return problems
 
 
+_UNREADABLE = ("not UTF-8", "cannot be read", "nplurals=", "Plural-Forms is")
+
+
+def _more_problems(found: list[catalogs.Problem], raw: bytes, path: Path, lang: str,
+                   domain: str) -> list[catalogs.Problem]:
+    """The upload's own checks, beside what ``compile`` found, so that every problem is listed
+    at once (not the empty plural forms only after the placeholders are put right); none for a
+    file that cannot be read, and no second line for a plural entry already reported."""
+    if any(p.reason.startswith(_UNREADABLE) for p in found):
+        return []
+    plural_lines = {p.line for p in found if "plural forms" in p.reason}
+    return [p for p in _extra_checks(raw, path, lang, domain)
+            if not ("plural forms" in p.reason and p.line in plural_lines)]
+
+
 @bp.post("/<lang>/upload")
 @requires(Permission.BANKS)
 def upload(lang: str):
@@ -393,8 +408,7 @@ def upload(lang: str):
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
         problems = catalogs.check_file(tmp, lang)
-        if not problems:
-            problems = _extra_checks(raw, tmp, lang, domain)
+        problems += _more_problems(problems, raw, tmp, lang, domain)
         if problems:
             for p in problems:
                 reason = p.reason.replace(str(tmp), f"{domain}.po")
