@@ -31,7 +31,12 @@ def _review(_org, services, users) -> None:
                                       easy_read=False)
     review = rv.start_review(admin, person, latest_version("person-centred-review"),
                              date.today())
-    MADE.update(review_id=review.id)
+    from reviewkit.services import indicators
+
+    paid = indicators.save_indicator(
+        admin, name="People in paid work", easy_read=None, pictogram="tools",
+        measures="outcome", source="entered", unit="count", target=10, frequency="quarter")
+    MADE.update(review_id=review.id, indicator_id=paid.id)
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +82,23 @@ def test_a_folded_box_shows_the_same_focus_as_every_other_control(site, contexts
         ring = _focus_ring(page)
         assert ring["style"] == "solid" and ring["width"] >= 3 and ring["shadow"] != "none", \
             f"{path} ({lang}): the focused summary shows {ring}"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy", "ur"])
+def test_lists_to_choose_from_are_as_big_to_tap_and_read_as_the_text_boxes(site, contexts, lang):
+    """The services to compare side by side and the span of an indicator's chart ('Show the
+    last 12 quarters') were the browser's own small lists (22 px high, 13 px letters) at
+    320 px: each list to choose from is now at least 44 px high, in the page's text size."""
+    page = _page(contexts, WIDTHS["phone"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    for path in ("/staff/analysis/compare", f"/staff/indicators/{MADE['indicator_id']}"):
+        page.goto(f"{site.url}{path}?lang={lang}")
+        lists = page.evaluate("""() => [...document.querySelectorAll('main select')].map(el => {
+            const box = el.getBoundingClientRect();
+            return {id: el.id, height: box.height,
+                    size: parseFloat(getComputedStyle(el).fontSize),
+                    text: parseFloat(getComputedStyle(el.closest('main')).fontSize)};
+        })""")
+        assert lists, f"{path}: no list to choose from"
+        small = [x for x in lists if x["height"] < 44 or x["size"] < x["text"]]
+        assert not small, f"{path} ({lang}): small lists {small}"
