@@ -558,3 +558,31 @@ def test_a_form_that_opens_in_welsh_keeps_its_english_as_the_bank_text(tmp_path:
         ["type", "name", "label::Welsh (cy)"], ["text", "who", "Gyda phwy?"]],
         None, [["form_title", "default_language"], ["Sut wyt ti?", "Welsh (cy)"]])
     assert import_xlsform(welsh).bank.language == "cy"
+
+
+def test_a_question_with_its_own_relevant_inside_a_conditional_group_says_what_is_lost(
+        tmp_path: Path):
+    """KoboToolbox checks a group's relevant and the question's own; a bank question has one
+    condition. Where the question it asks about is in the same group, nothing is lost (hidden
+    with the group, it is never answered); otherwise the report says the group's is not
+    checked."""
+    path = write_form(tmp_path / "support.xlsx", [
+        ["type", "name", "label", "relevant"],
+        ["select_one yn", "consent", "Can we ask about your support?"],
+        ["select_one yn", "alone", "Do you live alone?"],
+        ["begin_group", "support", "Your support", "${consent} = 'yes'"],
+        ["select_one yn", "happy", "Are you happy with it?"],
+        ["text", "better", "What could be better?", "${happy} = 'no'"],
+        ["text", "neighbours", "Do neighbours help?", "${alone} = 'yes'"],
+        ["end_group"],
+    ], [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]])
+    result = import_xlsform(path)
+    bank = result.bank
+    assert bank.question("happy").show_if.question == "consent"
+    assert bank.question("better").show_if.question == "happy"
+    assert bank.question("neighbours").show_if.question == "alone"
+    notes = [line for line in result.report if "group's relevant" in line]
+    assert notes == [
+        "survey row 7: 'neighbours' (text): its group's relevant '${consent} = 'yes'' is not "
+        "checked as well: a bank question has one condition, so it is shown whenever "
+        "'${alone} = 'yes''"]

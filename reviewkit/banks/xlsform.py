@@ -56,7 +56,9 @@ class _Mapper:
         self.translations: dict[str, dict[str, str]] = {}
         # form name → (bank question, position, the form's values of its choices)
         self.questions: dict[str, tuple[dict[str, Any], int, list[str]]] = {}
-        self.pending: list[tuple[Line, dict[str, Any], str, str]] = []  # relevant to map last
+        # relevant to map last: the question's own and its groups' (innermost last)
+        self.pending: list[tuple[Line, dict[str, Any], str, tuple[str, ...]]] = []
+        self.under: dict[str, tuple[str, ...]] = {}  # form name → the relevants it is under
         self.found: Counter[str] = Counter()
         self.no_easy = self.no_picture = False
         self.loops: set[tuple[int | None, str]] = set()
@@ -185,7 +187,8 @@ class _Mapper:
         self.sections.append(new)
         return new
 
-    def walk(self, children: list[dict[str, Any]], path: tuple, relevant: str) -> None:
+    def walk(self, children: list[dict[str, Any]], path: tuple,
+             relevant: tuple[str, ...]) -> None:
         skip_next_other = None
         for el in children:
             kind = el.get("type", "")
@@ -195,7 +198,8 @@ class _Mapper:
                     self.other_question(el, path, skip_next_other[1])
                 continue  # pyxform's own elements (meta/instanceID)
             skip_next_other = None
-            own = (el.get("bind") or {}).get("relevant", "")
+            own = str((el.get("bind") or {}).get("relevant", "")).strip()
+            conditions = (*relevant, own) if own else relevant
             if kind == "group" and el.get(t.LOOP) and (row, el[t.LOOP]) not in self.loops:
                 self.loops.add((row, el[t.LOOP]))
                 self.note(row, el[t.LOOP], xtype, t.WHY["loop"])
@@ -206,7 +210,7 @@ class _Mapper:
                                               "form", file=el["itemset"]))
             if kind in ("group", "repeat"):  # a section; a repeat's questions asked once
                 before = len(self.lines), sum(len(s["questions"]) for s in self.sections)
-                self.walk(el.get("children", []), (*path, el), own or relevant)
+                self.walk(el.get("children", []), (*path, el), conditions)
                 empty = sum(len(s["questions"]) for s in self.sections) == before[1]
                 if empty or kind == "repeat":
                     why = t.WHY["empty_group" if empty else "repeat"]
@@ -218,7 +222,7 @@ class _Mapper:
             elif kind in t.CHOICE_TYPES and el.get("choices") is None:
                 self.skip(el, t.WHY["external"])
             elif kind in t.CHOICE_TYPES or kind in (*t.TEXT_TYPES, "range", "rank", *t.TYPED):
-                q = self.question(el, path, own or relevant)
+                q = self.question(el, path, conditions)
                 if q is not None and "other" in {c.get("name") for c in el.get("choices", [])
                                                  if c.get(t.ROW) is None}:
                     skip_next_other = (el["name"], q)
@@ -239,7 +243,8 @@ class _Mapper:
             sec = self.section(path, fresh=True)
         sec["_notes"].append((Line(*self.row_of(el), str(t.WHY["late_note"]), True), std, texts))
 
-    def question(self, el: dict[str, Any], path: tuple, relevant: str) -> dict[str, Any] | None:
+    def question(self, el: dict[str, Any], path: tuple,
+                 relevant: tuple[str, ...]) -> dict[str, Any] | None:
         row, name, xtype = self.row_of(el)
         kind = el["type"]
         std, easy, texts = self.wording(el)
@@ -305,6 +310,7 @@ class _Mapper:
             self.translate(hints, f"{qid}.help.text", help_std, help_easy, f"{qid}.help.easy_read")
         self.section(path)["questions"].append(q)
         self.questions[name] = (q, len(self.questions), values)
+        self.under[name] = relevant
         if relevant:
             self.pending.append((Line(row, name, xtype, ""), q, name, relevant))
         return q
@@ -371,7 +377,8 @@ class _Mapper:
         self.questions[el["name"]] = (q, len(self.questions), [])
 
     def conditions(self) -> None:
-        for line, q, name, relevant in self.pending:
+        for line, q, name, conditions in self.pending:
+            relevant = conditions[-1]  # a bank question has one: its own, else its group's
             parsed = t.parse_relevant(relevant)
             target = self.questions.get(parsed[0]) if parsed else None
             problem = None
@@ -398,13 +405,21 @@ class _Mapper:
             mapped = list(dict.fromkeys(slugs.get(v, t.slug(v)) for v in parsed[1]))
             q["show_if"] = ({"question": tq["id"], "equals": mapped[0]} if len(mapped) == 1
                             else {"question": tq["id"], "any_of": mapped})
+            # a group's relevant holds too where the question it asks about is in that group
+            # (hidden with it, so never answered); otherwise it is lost, and the report says so
+            for outer in dict.fromkeys(conditions[:-1]):
+                if outer != relevant and outer not in self.under.get(parsed[0], ()):
+                    self.note(line.row, line.name, line.type, _(
+                        "its group's relevant '%(outer)s' is not checked as well: a bank "
+                        "question has one condition, so it is shown whenever '%(expr)s'",
+                        outer=outer, expr=relevant))
 
     @property
     def title(self) -> str:
         return str(self.settings.get("form_title") or self.form.get("title") or self.path.stem)
 
     def bank(self, bank_id: str | None) -> ImportResult:
-        self.walk(t.expand_loops(self.form.get("children", [])), (), "")
+        self.walk(t.expand_loops(self.form.get("children", [])), (), ())
         self.conditions()
         for sec in self.sections:
             notes = sec["_notes"]
