@@ -180,7 +180,8 @@ def test_export_and_erase_on_request(staff_app):
     data = exported.get_json(force=True)
     assert data["person"]["display_name"] == "Sam"
     assert [s["text"] for s in data["statements"]] == ["Great laugh"]
-    client.post(f"/staff/people/{person_id}/erase", data={"csrf_token": token})
+    client.post(f"/staff/people/{person_id}/erase", data={"csrf_token": token,
+                                                          "confirm": "yes"})
     person = db.session.get(Person, person_id)
     assert person.erased_at is not None and person.display_name == "erased"
     assert db.session.scalar(select(func.count(Statement.id))) == 0
@@ -283,7 +284,8 @@ def test_erasing_a_person_removes_their_phone_answers_too(staff_app):
     sign_in(client, "admin")
     person_id = _add_person(client)  # reference R-1
     token = form_token(client, f"/staff/people/{person_id}")
-    client.post(f"/staff/people/{person_id}/erase", data={"csrf_token": token})
+    client.post(f"/staff/people/{person_id}/erase", data={"csrf_token": token,
+                                                          "confirm": "yes"})
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Answer.id))) == 0
     assert db.session.scalar(select(func.count(Statement.id))) == 0

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..forms.questions import BaseForm
@@ -104,12 +114,19 @@ def export(person_id: int):
                              f"attachment; filename=person-{person.id}.json"})
 
 
-@bp.post("/<int:person_id>/erase")
+@bp.route("/<int:person_id>/erase", methods=["GET", "POST"])
 @requires(Permission.PEOPLE)
 def erase(person_id: int):
+    """Erasing cannot be undone, so it is asked once more on a page of its own: one tap on
+    the tablet beside "Download everything we hold" must not erase a person's record."""
     person = _person_or_404(person_id, action="erase-request")
-    if not BaseForm().validate():
+    form = BaseForm()
+    if request.method == "POST" and not form.validate():
         abort(400)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        reviews = db.session.scalar(select(func.count(Review.id)).filter_by(
+            person_id=person.id)) or 0
+        return render_template("staff/erase.html", person=person, reviews=reviews, form=form)
     svc.erase_person(current_user, person)
     flash(_("Their record, reviews and statements have been erased."))
     return redirect(url_for(".index"))

@@ -148,3 +148,28 @@ def test_an_edit_saved_after_another_tab_deleted_the_statement_is_not_lost(live_
     page.goto(f"{live_server}/staff/reviews/{review_id}/s/"
               + str(db.session.scalar(select(Statement.id).filter_by(review_id=review_id))))
     assert "This statement has been deleted" in page.locator("main").inner_text()
+
+
+def test_erase_their_record_asks_first(live_server, contexts):
+    """"Erase their record" sat beside "Download everything we hold" and erased the person,
+    their reviews and every statement at the first tap. Now it asks on a page of its own,
+    which says what will go; Cancel keeps everything."""
+    from reviewkit.models import Person, Review
+
+    page, keys, review_id = review_page(live_server, contexts, "like-and-admire")
+    person_id = db.session.get(Review, review_id).person_id
+    page.goto(f"{live_server}/staff/people/{person_id}")
+    keys.press(keys.button("Erase their record"))
+    assert page.locator("h1").inner_text() == f"Erase {PERSON}'s record?"
+    assert "It cannot be undone." in page.locator("main").inner_text()
+    db.session.expire_all()
+    assert db.session.get(Person, person_id).erased_at is None
+    assert db.session.get(Review, review_id) is not None
+    keys.press(keys.link("Cancel: keep their record"))
+    assert page.locator("h1").inner_text() == PERSON
+    keys.press(keys.button("Erase their record"))
+    keys.press(keys.button(f"Erase {PERSON}'s record for good"))
+    assert "have been erased" in page.locator("main").inner_text()
+    db.session.expire_all()
+    assert db.session.get(Person, person_id).erased_at is not None
+    assert db.session.get(Review, review_id) is None

@@ -201,6 +201,9 @@ PAGES = [
         ("textbox", "Note (optional)"), ("button", "Record consent"),
         ("button", "Download everything we hold (JSON)"), ("button", "Erase their record"),
         *NAV)),
+    StaffPage("people.erase", (
+        ("button", re.compile(r"^Erase .*'s record for good$")),
+        ("link", "Cancel: keep their record"), *NAV)),
     StaffPage("conversation.contributors", (
         ("textbox", "Name"), ("combobox", "Who are they?"), ("button", "Add"),
         ("link", "Start the conversation"), *NAV)),
