@@ -127,16 +127,16 @@ SAID: dict[str, dict[str, dict[str, list[str]]]] = {
     },
     "staff": {
         "working": {
-            "en": ["The staff at {x} are kind", "My support worker listens to me",
-                   "Staff at {x} help me a lot", "I like my key worker"],
+            "en": ["The staff {x} are kind", "My support worker listens to me",
+                   "Staff {x} help me a lot", "I like my key worker"],
             "cy": ["Mae'r staff yn garedig", "Mae fy ngweithiwr cymorth yn gwrando arna i",
                    "Mae'r staff yn fy helpu llawer"],
             "ur": ["عملہ بہت مہربان ہے", "میرا معاون کارکن میری بات سنتا ہے"],
             "pl": ["Personel jest bardzo miły"],
         },
         "not_working": {
-            "en": ["Staff change too often at {x}", "I never know who is coming to {x}",
-                   "Too many agency staff at {x}", "My key worker left and nobody told me"],
+            "en": ["Staff change too often {x}", "I never know who is coming to help me {x}",
+                   "Too many agency staff {x}", "My key worker left and nobody told me"],
             "cy": ["Mae'r staff yn newid yn rhy aml", "Dydw i byth yn gwybod pwy sy'n dod"],
             "ur": ["عملہ بہت جلدی بدل جاتا ہے", "مجھے نہیں پتا کون آئے گا"],
             "pl": ["Personel zmienia się za często"],
@@ -152,7 +152,7 @@ SAID: dict[str, dict[str, dict[str, list[str]]]] = {
             "pl": ["Chcę nauczyć się gotować"],
         },
         "working": {
-            "en": ["I cooked {x} for my friends", "I make my own {x} now"],
+            "en": ["I cooked {x} for my friends", "I cook {x} on my own now"],
             "cy": ["Rydw i'n coginio {x} fy hun nawr"],
         },
     },
@@ -196,12 +196,12 @@ SAID: dict[str, dict[str, dict[str, list[str]]]] = {
     },
     "money": {
         "not_working": {
-            "en": ["Help with {x} is confusing", "I worry about {x}", "Nobody explains my {x}"],
+            "en": ["Help with {x} is confusing", "I worry about {x}", "Nobody explains {x} to me"],
             "cy": ["Rydw i'n poeni am arian", "Mae'r biliau yn ddryslyd"],
             "ur": ["مجھے {x} کی فکر ہے"],
         },
         "idea": {
-            "en": ["I would like help to understand my {x}"],
+            "en": ["I would like help to understand {x}"],
         },
     },
     "sport": {
@@ -212,7 +212,8 @@ SAID: dict[str, dict[str, dict[str, list[str]]]] = {
             "ur": ["میں {x} کو تیراکی کے لیے جاتا ہوں"],
         },
         "idea": {
-            "en": ["I want to join a football team", "I would like to try {x}"],
+            "en": ["I want to join a football team", "I would like to try climbing",
+                   "I would like to try swimming on {x}"],
         },
     },
     "doctor": {
@@ -251,7 +252,7 @@ WORDS: dict[str, dict[str, list[str]]] = {
     "transport": {"en": ["college", "town", "the day centre", "work", "the shops"],
                   "cy": ["coleg", "dref", "siopau", "gwaith", "ganolfan"],
                   "ur": ["کالج", "بازار", "کام"], "pl": ["pracy", "miasta"]},
-    "staff": {"en": ["night", "weekends", "home", "the house"]},
+    "staff": {"en": ["at night", "at weekends", "at home", "at the house"]},
     "cooking": {"en": ["pasta", "curry", "breakfast", "cakes", "a Sunday dinner"],
                 "cy": ["pasta", "cacennau", "brecwast", "cinio dydd Sul"],
                 "ur": ["بریانی", "روٹی", "کیک"]},
@@ -262,7 +263,7 @@ WORDS: dict[str, dict[str, list[str]]] = {
             "cy": ["caffi", "llyfrgell", "siop elusen"], "ur": ["کیفے", "لائبریری", "دکان"]},
     "weekends": {"en": ["at weekends", "in the evenings", "on Sundays"]},
     "money": {"en": ["money", "bills", "benefits", "my bank card"], "ur": ["پیسوں", "بلوں"]},
-    "sport": {"en": ["Tuesdays", "Saturdays", "Mondays", "climbing"],
+    "sport": {"en": ["Tuesdays", "Saturdays", "Mondays", "Sundays"],
               "cy": ["Mawrth", "Sadwrn", "Llun"], "ur": ["منگل", "ہفتے"]},
     "doctor": {"en": ["doctor", "dentist", "hospital"]},
     "say": {"en": ["meetings", "my review", "changes at home", "who supports me"],
