@@ -435,7 +435,7 @@ def test_import_refused_form_shows_pyxforms_message_and_saves_nothing(iapp, tmp_
     sign_in(client, "translator")
     page = _send_form(client, XLS / "refused.xls")
     assert page.status == 400 and page.title.startswith("Error:")
-    assert "[row : 3] List name not in choices sheet: colours" in page
+    assert "survey row 3: List name not in choices sheet: colours" in page
     assert "Traceback" not in page.html
     page = _send_form(client, XLS / "nothing.xls")
     assert page.status == 400

@@ -265,15 +265,30 @@ def test_a_form_of_one_repeat_imports_and_one_of_photos_is_refused(tmp_path: Pat
 
 @pytest.mark.parametrize("survey, choices, expected", [
     ([["type", "name", "label"], ["text", "a", "A?"], ["text", "a", "A again?"]],
-     None, "[row : 3] On the 'survey' sheet, the 'name' value 'a' is invalid"),
+     None, "survey row 3: On the 'survey' sheet, the 'name' value 'a' is invalid"),
     ([["type", "name", "label"], ["select_one yn", "a", "A?"]], None,
      "There should be a choices sheet in this xlsform"),
     ([["type", "name", "label"], ["select_one nope", "a", "A?"]],
      [["list_name", "name", "label"], ["yn", "y", "Yes"], ["yn", "n", "No"]],
-     "[row : 2] List name not in choices sheet: nope"),
+     "survey row 2: List name not in choices sheet: nope (the choices sheet has the lists yn)"),
+    ([["type", "name", "label"], ["text", "a", "A?"], ["select_one yesno", "b", "B?"]],
+     [["list_name", "name", "label"], ["yes_no", "yes", "Yes"], ["yes_no", "no", "No"],
+      ["faces", "1", "Sad"], ["faces", "3", "Happy"]],
+     "survey row 3: List name not in choices sheet: yesno (the choices sheet has the lists "
+     "yes_no, faces; did you mean 'yes_no'?)"),
+    ([["type", "name", "label"], ["text", "a", "A?"], ["txt", "b", "B?"]], None,
+     "survey row 3: Unknown question type 'txt'. (did you mean 'text'?)"),
+    ([["type", "name", "label"], ["select_one", "a", "A?"]],
+     [["list_name", "name", "label"], ["yn", "y", "Yes"], ["yn", "n", "No"]],
+     "survey row 2: Unknown question type 'select_one'. (a select needs the name of its list "
+     "of choices after a space, as in 'select_one yn')"),
+    ([["type", "name", "label"], ["select_multiple act", "a", "A?"]],
+     [["list_name", "name", "label"], ["act", "tv", "TV"], ["act", "going out", "Going out"]],
+     "choices row 3: Choice names with spaces cannot be added to multiple choice selects. See "
+     "[going out] in [act] (use 'going_out' instead: a choice name has no spaces)"),
     ([["type", "name", "label"], ["select_one yn", "a", "A?"]],
      [["list_name", "name", "label"], ["yn", "y", "Yes"], ["yn", "y", "Yes again"]],
-     "[row : 3] On the 'choices' sheet, the 'name' value is invalid"),
+     "choices row 3: On the 'choices' sheet, the 'name' value is invalid"),
     ([["type", "name", "label"], ["geopoint", "where", "Where?"]], None,
      "nothing in bad.xlsx can be shown in reviewkit"),
 ])
@@ -338,7 +353,7 @@ def test_import_command_writes_nothing_for_a_broken_form(app, tmp_path: Path):
     result = app.test_cli_runner().invoke(main, ["banks", "import-xlsform", str(path),
                                                  "--out", str(target)])
     assert result.exit_code == 1
-    assert "bad.xlsx: pyxform cannot convert bad.xlsx: [row : 3] On the 'survey' sheet" in \
+    assert "bad.xlsx: pyxform cannot convert bad.xlsx: survey row 3: On the 'survey' sheet" in \
         result.output
     assert "Traceback" not in result.output
     assert not target.exists()
@@ -475,8 +490,9 @@ def test_refused_with_pyxforms_message_or_when_nothing_can_be_shown(tmp_path: Pa
     refused = both(tmp_path, "refused")[kind == "xlsx"]
     with pytest.raises(XLSFormError) as info:
         import_xlsform(refused)
-    assert info.value.problems == [f"pyxform cannot convert refused.{kind}: [row : 3] List name "
-                                   "not in choices sheet: colours"]
+    assert info.value.problems == [f"pyxform cannot convert refused.{kind}: survey row 3: "
+                                   "List name not in choices sheet: colours (the choices sheet "
+                                   "has the lists sizes)"]
     nothing = both(tmp_path, "nothing")[kind == "xlsx"]
     with pytest.raises(XLSFormError) as info:
         import_xlsform(nothing)

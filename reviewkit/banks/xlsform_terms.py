@@ -185,9 +185,10 @@ def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, st
     from pyxform.xls2json_backends import get_xlsform
 
     path = Path(path)
+    data = None
+    raw: dict[int, tuple[str, str]] = {}
     try:
         data = get_xlsform(xlsform=str(path))
-        raw: dict[int, tuple[str, str]] = {}
         for sheet in ("survey", "choices"):
             rows, header = getattr(data, sheet), getattr(data, f"{sheet}_header")
             for number, row in enumerate(rows or [], start=2):
@@ -204,8 +205,77 @@ def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, st
     except Exception as exc:  # noqa: BLE001 - pyxform refuses a form with several classes
         message = str(exc).strip() or type(exc).__name__
         raise XLSFormError([_("pyxform cannot convert %(file)s: %(error)s", file=path.name,
-                              error=message)]) from None
+                              error=refusal(message, data, raw))]) from None
     return form, raw, (data.settings or [{}])[0]
+
+
+_PYXFORM_ROW = re.compile(r"^\[row : (\d+)\]\s*")
+_LIST_MISSING = re.compile(r"List name not in choices sheet: (.+)$")
+_UNKNOWN_TYPE = re.compile(r"^Unknown question type '(.+)'\.?$")
+_SPACES = re.compile(r"Choice names with spaces .* See \[(.*)\] in \[(.*)\]$")
+
+
+def refusal(message: str, data: Any, raw: dict[int, tuple[str, str]]) -> str:
+    """pyxform's message with where it is ("survey row 4", "choices row 7", found in the form
+    when pyxform gives no row) and what may be meant: the lists the choices sheet has, the
+    nearest type or list name."""
+    from difflib import get_close_matches
+
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    sheet, row = "survey", None
+    if m := _PYXFORM_ROW.match(message):
+        row, message = int(m.group(1)), message[m.end():]
+        if mm := re.search(r"On the '(\w+)' sheet", message):
+            sheet = mm.group(1).lower()
+    lists = _list_names(data)
+    hint = ""
+    if m := _LIST_MISSING.search(message):
+        wanted = m.group(1).strip()
+        if lists:
+            hint = _("the choices sheet has the lists %(lists)s", lists=", ".join(lists))
+            if near := get_close_matches(wanted, lists, n=1, cutoff=0.6) or [
+                    x for x in lists if x.lower() == wanted.lower()]:
+                hint += "; " + _("did you mean '%(name)s'?", name=near[0])
+        else:
+            hint = _("the form has no choices sheet, or no list_name column on it")
+    elif m := _UNKNOWN_TYPE.match(message):
+        wanted = m.group(1).strip()
+        row = row or next((r for r, (xtype, _n) in sorted(raw.items())
+                           if xtype.strip() == wanted), None)
+        if wanted.lower() in ("select_one", "select_multiple", "select one",
+                              "select all that apply", "select_one_from_file",
+                              "select_multiple_from_file"):
+            hint = _("a select needs the name of its list of choices after a space, as in "
+                     "'%(type)s %(list)s'", type=wanted, list=lists[0] if lists else "yes_no")
+        elif near := get_close_matches(wanted.lower(), list(QUESTION_TYPE_DICT), n=1):
+            hint = _("did you mean '%(name)s'?", name=near[0])
+    elif m := _SPACES.search(message):
+        sheet, row = "choices", row or _choice_row(data, m.group(2), m.group(1))
+        hint = _("use '%(name)s' instead: a choice name has no spaces", name=re.sub(
+            r"\s+", "_", m.group(1).strip()))
+    where = f"{sheet} row {row}: " if row else ""
+    return where + message + (f" ({hint})" if hint else "")
+
+
+def _list_names(data: Any) -> list[str]:
+    names = []
+    for c in getattr(data, "choices", None) or []:
+        if isinstance(c, dict):
+            cells = {str(k).strip().lower().replace(" ", "_"): v for k, v in c.items()}
+            if name := str(cells.get("list_name") or "").strip():
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _choice_row(data: Any, list_name: str, value: str) -> int | None:
+    for number, c in enumerate(getattr(data, "choices", None) or [], start=2):
+        if isinstance(c, dict):
+            cells = {str(k).strip().lower().replace(" ", "_"): str(v).strip()
+                     for k, v in c.items()}
+            if cells.get("list_name") == list_name and cells.get("name") == value:
+                return number
+    return None
 
 
 def language_keys(children: list[dict[str, Any]]) -> list[str]:
