@@ -102,3 +102,49 @@ def test_lists_to_choose_from_are_as_big_to_tap_and_read_as_the_text_boxes(site,
         assert lists, f"{path}: no list to choose from"
         small = [x for x in lists if x["height"] < 44 or x["size"] < x["text"]]
         assert not small, f"{path} ({lang}): small lists {small}"
+
+
+def _arrow_points(page, link) -> str:
+    """Which way ('left' or 'right') the arrow drawn before ``link``'s words points, read from
+    the pixels: the point of an arrow is one short stroke, its open side two strokes far apart
+    (the arrow is the part of the link's box beside its text, on the start side; the
+    link's underline is left out)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    link.scroll_into_view_if_needed()
+    box = link.evaluate("""el => {
+        const r = el.getBoundingClientRect(), range = document.createRange();
+        range.selectNodeContents(el);
+        const t = range.getBoundingClientRect(), rtl = getComputedStyle(el).direction === 'rtl';
+        return {x: rtl ? t.right : r.left, y: r.top, height: r.height,
+                width: rtl ? r.right - t.right : t.left - r.left};
+    }""")
+    assert box["width"] >= 4, f"no arrow beside the link's words: {box}"
+    shot = Image.open(BytesIO(page.screenshot(clip=box))).convert("L")
+    ink = [[shot.getpixel((x, y)) < 160 for y in range(shot.height)] for x in range(shot.width)]
+    # leave out the link's underline (a row inked across nearly the whole box)
+    underline = {y for y in range(shot.height) if sum(col[y] for col in ink) > 0.8 * len(ink)}
+    ink = [[on and y not in underline for y, on in enumerate(col)] for col in ink]
+    columns = [rows for rows in ink if any(rows)]
+    assert len(columns) >= 3, f"no arrow drawn beside the link's words: {box}"
+
+    def spread(rows):
+        marked = [y for y, on in enumerate(rows) if on]
+        return marked[-1] - marked[0]
+
+    return "left" if spread(columns[0]) < spread(columns[-1]) else "right"
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_a_back_link_arrow_points_back_to_where_the_page_starts(site, contexts, lang):
+    """'‹ All languages' above a language's translations (the phone's 'Back' has the same
+    arrow): on an Urdu page, read from the right, the arrow is at the right of the words and
+    points right. Noto Nastaliq Urdu drew the ‹ and › signs as a small hook, so the arrow
+    was a mark no bigger than a comma."""
+    page = _page(contexts, WIDTHS["phone"])
+    staff_sign_in(page, site.url, "translator@example.org")
+    page.goto(f"{site.url}/staff/translate/cy/?lang={lang}")
+    expected = "right" if lang == "ur" else "left"
+    assert _arrow_points(page, page.locator("main a.back")) == expected
