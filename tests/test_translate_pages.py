@@ -127,6 +127,25 @@ def test_bank_page_lists_missing_strings_and_easy_read_warnings(tc, root):
     assert tc.get("/staff/translate/pl/banks/no-such-bank").status_code == 404
 
 
+def test_bank_page_lists_outdated_texts_with_the_english_they_were_translated_from(tc, root):
+    """'Outdated 1' alone does not say which text: the page lists it, with its line, where it is,
+    the English now and the English the translation was made from."""
+    po = root / "translations" / "cy" / "LC_MESSAGES" / "banks.po"
+    text = po.read_text("utf-8")
+    entry = 'msgctxt "monthly-check-in:feel-safe.text"\n'
+    assert text.count(entry) == 1
+    po.write_text(text.replace(entry, '#, fuzzy\n#| msgid "Do you feel safe at home?"\n' + entry),
+                  "utf-8")
+    line = po.read_text("utf-8").splitlines().index(entry.strip()) + 1
+    page = get(tc, "/staff/translate/cy/banks/monthly-check-in")
+    assert "Outdated (1)" in page
+    rows = re.findall(r"<tr><td>(\d+)</td><td><code>([^<]+)</code></td><td lang=\"en\">([^<]+)"
+                      r"</td><td lang=\"en\">([^<]+)</td></tr>", html_text(page))
+    assert rows == [(str(line), "feel-safe.text", "Do you feel safe, at home and when you go out?",
+                     "Do you feel safe at home?")]
+    assert "Nothing is outdated." in get(tc, "/staff/translate/cy/banks/co-production-audit")
+
+
 # --- preview ----------------------------------------------------------------------------------
 
 def test_preview_page_frames_the_phone_page(tc):

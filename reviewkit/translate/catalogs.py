@@ -629,6 +629,8 @@ class Coverage:
     missing: int = 0
     outdated: int = 0
     missing_items: list[tuple[int, str | None, str]] = field(default_factory=list)
+    # (line, context, English now, English it was translated from or "") of each fuzzy text
+    outdated_items: list[tuple[int, str | None, str, str]] = field(default_factory=list)
 
 
 def coverage(translations_dir: Path, langs: Iterable[str] | None = None) -> list[Coverage]:
@@ -659,13 +661,16 @@ def coverage(translations_dir: Path, langs: Iterable[str] | None = None) -> list
                 row.total += 1
                 string = m.string
                 has = any(string) if isinstance(string, (list, tuple)) else bool(string)
+                key = m.id if isinstance(m.id, str) else m.id[0]
                 if has and m.fuzzy:
                     row.outdated += 1
+                    before = m.previous_id[0] if m.previous_id else ""
+                    row.outdated_items.append((where.get((m.context, key), 0), m.context, key,
+                                               before))
                 elif has:
                     row.translated += 1
                 else:
                     row.missing += 1
-                    key = m.id if isinstance(m.id, str) else m.id[0]
                     row.missing_items.append((where.get((m.context, key), 0), m.context, key))
             rows.extend(sorted(by_file.values(), key=lambda r: r.file))
     return rows
