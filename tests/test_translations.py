@@ -433,6 +433,21 @@ def test_welsh_plural_forms_for_one_number_may_leave_the_number_out(work: Path):
     assert check_file(pl, "pl") == []
 
 
+def test_bank_text_with_a_percent_sign_is_not_a_placeholder(work: Path):
+    """Bank text is shown as written, never formatted: an answer 'More than 50% of days' (from
+    an XLSForm) translated without the number must not stop every later banks.po upload; the
+    interface text, which is formatted, is still checked."""
+    from reviewkit.translate.catalogs import check_file
+
+    banks = work / "cy" / "LC_MESSAGES" / "banks.po"
+    _append_plural(banks, 'msgctxt "going-out:often.most.label"\n'
+                          'msgid "More than 50% of days"\nmsgstr "Mwy na hanner y dyddiau"\n')
+    assert check_file(banks, "cy") == []
+    messages = work / "cy" / "LC_MESSAGES" / "messages.po"
+    line, = _append_plural(messages, 'msgid "%(n)d%% of days"\nmsgstr "Mwy na hanner"\n')
+    assert [p.line for p in check_file(messages, "cy")] == [line]
+
+
 # --- the shipped PO files ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
