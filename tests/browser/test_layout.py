@@ -36,7 +36,13 @@ def _review(_org, services, users) -> None:
     paid = indicators.save_indicator(
         admin, name="People in paid work", easy_read=None, pictogram="tools",
         measures="outcome", source="entered", unit="count", target=10, frequency="quarter")
-    MADE.update(review_id=review.id, indicator_id=paid.id)
+    from reviewkit.services import register as reg
+
+    work = reg.save_work(admin, title="Visiting policy", kind="policy",
+                         review_on=date(2026, 12, 1))
+    reg.save_work(admin, work, title="Visiting policy", kind="policy",
+                  review_on=date(2027, 3, 31))
+    MADE.update(review_id=review.id, indicator_id=paid.id, work_id=work.id)
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +154,42 @@ def test_a_back_link_arrow_points_back_to_where_the_page_starts(site, contexts, 
     page.goto(f"{site.url}/staff/translate/cy/?lang={lang}")
     expected = "right" if lang == "ur" else "left"
     assert _arrow_points(page, page.locator("main a.back")) == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_a_change_in_the_history_reads_from_what_it_was_to_what_it_is(site, contexts, lang):
+    """A piece of work's history shows 'Review date: 2026-12-01 → 2027-03-31'. On an Urdu
+    page the dates were turned round and broken ('-12-2026' with '01' on the next line) and
+    the arrow pointed back at the old date: each value is now set in its own direction, and
+    the arrow points from the old value to the new one."""
+    page = _page(contexts, WIDTHS["phone"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    page.goto(f"{site.url}/staff/register/{MADE['work_id']}/history?lang={lang}")
+    change = page.locator("ul.changes li", has=page.locator("del")).filter(
+        has_text="2027-03-31").first
+    drawn = change.evaluate("""li => {
+        const box = (el) => el.getBoundingClientRect();
+        const parts = (el, text) => {  // where each letter of ``text`` in ``el`` is drawn
+            const node = [...el.querySelectorAll('*'), el].flatMap(e => [...e.childNodes])
+                .find(n => n.nodeType === 3 && n.data.includes(text));
+            const start = node.data.indexOf(text), range = document.createRange();
+            return [...text].map((_, i) => { range.setStart(node, start + i);
+                range.setEnd(node, start + i + 1); const r = range.getBoundingClientRect();
+                return {x: r.left, y: r.top}; });
+        };
+        const arrow = [...li.childNodes].find(n => n.nodeType === 3 && /[→←]/.test(n.data));
+        return {before: box(li.querySelector('del')), after: box(li.querySelector('ins')),
+                rtl: getComputedStyle(li).direction === 'rtl',
+                arrow: arrow.data.trim(), old: parts(li.querySelector('del'), '2026-12-01'),
+                now: parts(li.querySelector('ins'), '2027-03-31')};
+    }""")
+    for date_letters in (drawn["old"], drawn["now"]):
+        xs = [p["x"] for p in date_letters]
+        assert xs == sorted(xs) and len({round(p["y"]) for p in date_letters}) == 1, \
+            f"{lang}: a date is not drawn left to right on one line: {date_letters}"
+    if round(drawn["after"]["top"]) == round(drawn["before"]["top"]):  # on one line
+        towards_new = "right" if drawn["after"]["left"] >= drawn["before"]["right"] else "left"
+    else:  # the new value on the next line: it is further on in the page's direction
+        towards_new = "left" if drawn["rtl"] else "right"
+    points = {"→": "right", "←": "left"}[drawn["arrow"]]
+    assert points == towards_new, f"{lang}: the arrow {drawn['arrow']} points at the old value"
