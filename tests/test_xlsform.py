@@ -602,3 +602,33 @@ def test_a_question_with_its_own_relevant_inside_a_conditional_group_says_what_i
         "survey row 7: 'neighbours' (text): its group's relevant '${consent} = 'yes'' is not "
         "checked as well: a bank question has one condition, so it is shown whenever "
         "'${alone} = 'yes''"]
+
+
+def test_kobo_formatting_is_taken_out_of_the_words_with_a_line_per_row(tmp_path: Path):
+    """KoboToolbox shows markdown and <span style> in labels; a bank shows plain words, so the
+    person would read '**' and tags. Numbers typed into Excel as numbers, and required 0, are
+    read as written."""
+    path = write_form(tmp_path / "kobo.xlsx", [
+        ["type", "name", "label::English (en)", "label::Welsh (cy)", "required"],
+        ["note", "intro", "**Please read:** this is about <span style=\"color:red\">your</span> "
+         "support", "**Darllenwch:** mae hyn am eich cymorth"],
+        ["select_one n", "score", "# Score\nHow *many* stars?", "Sawl seren?", 1],
+        ["integer", "days", "How many days? See [our page](https://example.org)", None, 0],
+    ], [["list_name", "name", "label::English (en)", "label::Welsh (cy)"],
+        ["n", 1, "__One__", "Un"], ["n", 2, 2, 2]])
+    result = import_xlsform(path)
+    bank = result.bank
+    assert bank.sections[0].intro == "Please read: this is about your support"
+    score = bank.question("score")
+    assert (score.text, score.required) == ("Score\nHow many stars?", True)
+    assert [(c.value, c.label) for c in score.choices] == [("1", "One"), ("2", "2")]
+    days = bank.question("days")
+    assert (days.text, days.required) == ("How many days? See our page (https://example.org)",
+                                          False)
+    assert result.translations["cy"][f"{bank.sections[0].id}.intro"] == \
+        "Darllenwch: mae hyn am eich cymorth"
+    why = ("its bold, italics, headings, colours and links (markdown or HTML) are taken out: a "
+           "bank shows plain words")
+    assert [line for line in result.report if why in line or "required" in line] == [
+        f"survey row 2: 'intro' (note): {why}", f"survey row 3: 'score' (select_one n): {why}",
+        f"survey row 4: 'days' (integer): {why}", f"choices row 2: '1': {why}"]

@@ -59,6 +59,7 @@ class _Mapper:
         # relevant to map last: the question's own and its groups' (innermost last)
         self.pending: list[tuple[Line, dict[str, Any], str, tuple[str, ...]]] = []
         self.under: dict[str, tuple[str, ...]] = {}  # form name → the relevants it is under
+        self.markup: set[tuple[str, int | None, str]] = set()  # rows whose formatting went
         self.found: Counter[str] = Counter()
         self.no_easy = self.no_picture = False
         self.loops: set[tuple[int | None, str]] = set()
@@ -111,9 +112,25 @@ class _Mapper:
         out: dict[tuple[str, bool], str] = {}
         for key, text in value.items():
             code, easy = self.langs.get(key) or t.language(key, self.default)
-            if code and str(text).strip():
-                out.setdefault((code, easy), str(text).strip())
+            text = str(text).strip()
+            if part != "image" and (plain := t.plain_text(text)) != text:
+                self.formatted(el)
+                text = plain
+            if code and text:
+                out.setdefault((code, easy), text)
         return out
+
+    def formatted(self, el: dict[str, Any]) -> None:
+        """One line for a row whose text had formatting taken out."""
+        if "type" in el:
+            row, name, xtype = self.row_of(el)
+            sheet = "survey"
+        else:  # a choice
+            row, name, xtype, sheet = (int(el[t.ROW]) if el.get(t.ROW) else None,
+                                       str(el.get("name", "")), "", "choices")
+        if (sheet, row, name) not in self.markup:
+            self.markup.add((sheet, row, name))
+            self.note(row, name, xtype, t.WHY["formatting"], sheet=sheet)
 
     def wording(self, el: dict[str, Any], part: str = "label") -> tuple[str, str | None, dict]:
         """(standard text, easy read or None, all texts) in the default language; a text only in
@@ -292,7 +309,7 @@ class _Mapper:
         required = str(bind.get("required", "")).strip()
         if required.lower() in t.TRUE:
             q["required"] = True
-        elif required and required.lower() not in ("no", "false", "false()"):
+        elif required and required.lower() not in ("no", "false", "false()", "0"):
             self.note(row, name, xtype, _("required '%(expr)s' cannot be expressed; the question "
                                           "is optional", expr=required))
         if constraint := str(bind.get("constraint", "")).strip():

@@ -51,6 +51,8 @@ WHY = {
     "empty_group": _l("no question in this group can be shown"),
     "late_note": _l("a note with no question after it: a bank shows notes before questions"),
     "other": _l("reviewkit has no question of this type"),
+    "formatting": _l("its bold, italics, headings, colours and links (markdown or HTML) are "
+                     "taken out: a bank shows plain words"),
 }
 KIND_OF = {"geopoint": "geopoint", "geotrace": "geopoint", "geoshape": "geopoint",
            "barcode": "barcode", "image": "media", "photo": "media", "audio": "media",
@@ -135,6 +137,25 @@ def language(key: str, default: str) -> tuple[str | None, bool]:
         return m.group(1).lower(), easy
     bare = re.sub(r"easy[\s_-]*read", "", key, flags=re.I).strip(" -_").lower()
     return (bare if re.fullmatch(r"[a-z]{2,3}", bare) else language_names().get(bare)), easy
+
+
+_SPAN = re.compile(r"</?(?:span|font|b|strong|i|em|u)\b[^>]*>", re.I)
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])"
+                 r"|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
+_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M)
+
+
+def plain_text(text: str) -> str:
+    """A label's words without the formatting ODK and KoboToolbox show (their markdown:
+    ``**bold**``, ``*italic*``, ``_italic_``, ``# heading``, ``[words](link)``, and
+    ``<span style="color:red">``): a bank shows plain words, and would show the marks."""
+    text = _SPAN.sub("", text)
+    text = _STRONG.sub(lambda m: m.group(2), text)
+    text = _EM.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)
+    return _HEADING.sub("", text).strip()
 
 
 def slug(name: str) -> str:
