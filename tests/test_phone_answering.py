@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import re
 
-from conftest import start_journey
+from conftest import Page, start_journey
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Answer
 
 PROGRESS = re.compile(r"Question (\d+) of (\d+)")
 
@@ -34,3 +38,91 @@ def test_the_question_count_never_grows_as_answers_bring_follow_up_questions(pag
     assert seen == [(n, 6) for n in range(1, 7)]
     page(f"/a/{key}/q/anything-wrong?change=1", {"answer": "no", "action": "next"})
     assert _progress(page, f"/a/{key}/q/activities") == (5, 5)
+
+
+def _send(page, client, key: str):
+    """Send the answers; returns ``post(qid, data)``: a question page left open, sent."""
+    page(f"/a/{key}/q/name", {"answer": "Sam", "action": "next"})
+    token = page(f"/a/{key}/check").csrf
+    r = client.post(f"/a/{key}/send", data={"csrf_token": token})
+    assert r.headers["Location"].endswith("/done")
+    return lambda qid, data: Page(client.post(f"/a/{key}/q/{qid}",
+                                              data={**data, "csrf_token": token}))
+
+
+def test_an_answer_from_a_tab_left_open_after_sending_is_shown_back_not_lost(page, client, invite):
+    """Answers sent in one tab; in another tab, still on a question, the person types and
+    presses Continue: they were shown 'Thank you. We have your answers.' and what they typed
+    was gone without a word. Now the thank-you page says it was not added and shows it."""
+    key = _key(page, invite)
+    left_open = _send(page, client, key)
+    late = left_open("like", {"answer": "Please call my mum\nShe worries",
+                                     "action": "next"})
+    assert late.status == 409
+    assert "This answer was not added" in late and "Thank you" in late
+    assert "Please call my mum" in late and "She worries" in late
+    choice = left_open("happy", {"answer": "1", "action": "next"})
+    assert choice.status == 409 and "Sad" in choice  # the face's words, not its value
+    # the same answer again (a double tap) or a skip lost nothing: the usual thank-you page
+    assert left_open("name", {"answer": "Sam", "action": "next"}).status == 302
+    assert left_open("like", {"answer": "", "action": "skip"}).status == 302
+    stored = db.session.scalars(select(Answer.question_id)).all()
+    assert stored == ["name"]  # nothing sent late was saved
+
+
+def test_only_bullets_is_not_an_answer_and_empty_reads_as_skipped(page, invite):
+    """'- •' passed as an answer to a question that needs one (stored as no statements at
+    all); spaces in an optional box were stored as an empty answer that read as nothing."""
+    from conftest import TEST_BANKS
+
+    key = _key(page, invite)
+    required = page(f"/a/{key}/q/name", {"answer": "   ", "action": "next"})
+    assert required.status == 400 and "Please answer this question" in required
+    page(f"/a/{key}/q/like", {"answer": "- \n• \n*", "action": "next"})
+    row = db.session.scalar(select(Answer).filter_by(question_id="like"))
+    assert row.skipped and row.value is None
+    assert "Skipped" in page(f"/a/{key}/check")
+    assert "required: true" not in (TEST_BANKS / "test-bank.yaml").read_text().split(
+        "id: like", 1)[1].split("- id:", 1)[0]  # 'like' is optional in the test bank
+
+
+def test_a_required_statements_question_refuses_only_bullets(app, page, tmp_path):
+    from conftest import TEST_BANKS, initialised_app, pages_of, the_organisation
+
+    from reviewkit.services import invitations as inv
+    from reviewkit.services.banks import latest_version
+
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    text = (TEST_BANKS / "test-bank.yaml").read_text(encoding="utf-8")
+    text = text.replace("kinds: [strength]", "kinds: [strength]\n        required: true", 1)
+    (banks / "test-bank.yaml").write_text(text, encoding="utf-8")
+    with initialised_app(tmp_path / "app", BANKS_PATH=str(banks)) as other:
+        pages = pages_of(other.test_client())
+        survey = inv.survey_for(latest_version("test-bank"), None, the_organisation())
+        key = start_journey(pages, inv.create_invitations(survey)[0]).split("/")[2]
+        r = pages(f"/a/{key}/q/like", {"answer": "- \n• \n*", "action": "next"})
+        assert r.status == 400 and "Please answer this question" in r
+        assert "- \n• \n*" in r  # what was typed is kept
+        db.session.rollback()
+        assert db.session.scalar(select(Answer.id)) is None
+
+
+def test_sending_with_a_question_to_answer_says_why_on_that_question(page, client, invite):
+    """'Send my answers' brought the person to a question with no word of why."""
+    key = _key(page, invite)
+    check = page(f"/a/{key}/check")
+    assert "Please answer this before you send." in check
+    r = client.post(f"/a/{key}/send", data={"csrf_token": check.csrf})
+    where = r.headers["Location"]
+    assert "/q/name" in where
+    shown = page(where)
+    assert "Please answer this question before you send your answers." in shown
+    on = page(where, {"answer": "Sam", "action": "next"})  # the questions not seen yet, then
+    assert on.response.headers["Location"] == f"/a/{key}/q/happy?change=1"  # back to check
+    assert "Please answer this before you send." not in page(f"/a/{key}/check")
+
+
+def test_a_code_of_only_spaces_asks_for_the_code(page):
+    r = page("/resume", {"code": "    "})
+    assert r.status == 400 and "Enter your code." in r and "We could not find" not in r

@@ -193,6 +193,15 @@ class Statements(QuestionKind):
 
     type = QuestionType.STATEMENTS
 
+    def required(self) -> list:
+        # "- •" is not an answer either: only its bullets, which to_value() takes away
+        return [*super().required(), self._has_words] if self.question.required else \
+            super().required()
+
+    def _has_words(self, form, field):
+        if not self.to_value(field.data):
+            raise StopValidation(_l("Please answer this question, or go back."))
+
     def field(self, label, choices):
         return TextAreaField(
             label, validators=[*self.required(), _MaxLength(self.question.default_max_length)]

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..banks.schema import TEXT_TYPES
 from ..extensions import limiter
@@ -32,6 +42,17 @@ class ConsentForm(BaseForm):
                  ("no", _l("No. Only use my answers for my own review."))],
         validators=[InputRequired(_l("Please choose yes or no."))],
     )
+
+
+@bp.after_request
+def _next_for_script(response):
+    """A form sent by the page's script (respond.js) is told where to go next as JSON, not
+    with a redirect: fetch would follow a redirect and load the next page only to throw it
+    away, and on a weak signal every page counts."""
+    if (request.method == "POST" and request.headers.get("X-Requested-With") == "respond.js"
+            and response.status_code in (302, 303) and response.location):
+        return jsonify(next=response.location)
+    return response
 
 
 def _response_or_404(key: str) -> svc.Sheet:
@@ -105,7 +126,8 @@ def easy_read(key: str):
 
 
 _OWN_PAGE = re.compile(r"/a/(?P<key>[A-Za-z0-9_-]{1,64})/(?:q/[a-z0-9_-]{1,64}|[a-z-]{1,20})")
-_OWN_QUERY = {"change": re.compile(r"1"), "lang": re.compile(r"[A-Za-z_-]{2,10}")}
+_OWN_QUERY = {"change": re.compile(r"1"), "needed": re.compile(r"1"),
+              "lang": re.compile(r"[A-Za-z_-]{2,10}")}
 
 
 def _own_page(key: str, back: str) -> str:
@@ -128,6 +150,9 @@ def _own_page(key: str, back: str) -> str:
 def question(key: str, qid: str):
     response = _response_or_404(key)
     if response.submitted_at is not None:
+        late = _not_added(response, qid) if request.method == "POST" else None
+        if late:  # not a silent "Thank you": say this answer was not added, and show it
+            return _thank_you(response, not_added=late), 409
         return redirect(url_for(".done", key=key))
     if response.consent_pooled is None:
         return redirect(url_for(".start", key=key))
@@ -150,7 +175,9 @@ def question(key: str, qid: str):
             svc.save_answer(response, qid, None, skipped=True)
             return _go_on(response, qid, change=change)
         if valid:
-            svc.save_answer(response, qid, kind.to_value(form.answer.data))
+            value = kind.to_value(form.answer.data)
+            # nothing but spaces or bullets: as skipped, so "Check your answers" says so
+            svc.save_answer(response, qid, value, skipped=kind.is_empty(value))
             if action == "later":
                 return redirect(url_for(".later", key=key))
             return _go_on(response, qid, change=change)
@@ -159,7 +186,31 @@ def question(key: str, qid: str):
     return render_template(
         "respond/question.html", response=response, q=q, view=view, form=form,
         position=ids.index(qid) + 1, total=len(ids), previous=previous, change=change,
+        needed=request.args.get("needed") == "1" and qid not in svc.current_values(response),
     ), (400 if form.errors else 200)
+
+
+def _not_added(response: svc.Sheet, qid: str) -> list[str] | None:
+    """The answer sent from a page left open after the answers were sent (another tab, or
+    the back button), as the person reads it, when it is not what was sent; else None. It is
+    never saved: what was sent stays as it was sent."""
+    q = response.bank.question(qid)
+    if q is None or request.form.get("action") == "skip":
+        return None
+    view = question_view(response.bank, q, response.easy_read, page_language())
+    kind = question_type_for(q)
+    form = answer_form(q, view.text, view.choice_pairs)
+    form.validate()
+    data = form.answer.data
+    if "csrf_token" in form.errors or kind.is_empty(data):  # not from this person's page
+        return None
+    stored = svc.answers_by_question(response).get(qid)
+    if stored is not None and not stored.skipped and stored.value == kind.to_value(data):
+        return None  # the same answer again (a double tap): nothing was lost
+    given = data if isinstance(data, list) else [data]
+    if view.choices:
+        return [view.choice_label(v) for v in given]
+    return [line for line in "\n".join(given).splitlines() if line.strip()]
 
 
 @bp.post("/a/<key>/q/<qid>/draft")
@@ -201,8 +252,8 @@ def send(key: str):
     if not BaseForm().validate():
         return redirect(url_for(".check", key=key))
     missing = svc.missing_required(response)
-    if missing:
-        return redirect(url_for(".question", key=key, qid=missing[0].id))
+    if missing:  # the question says why the person was brought to it
+        return redirect(url_for(".question", key=key, qid=missing[0].id, change=1, needed=1))
     svc.submit(response)
     return redirect(url_for(".done", key=key))
 
@@ -210,8 +261,11 @@ def send(key: str):
 @bp.get("/a/<key>/done")
 @public
 def done(key: str):
-    response = _response_or_404(key)
-    return render_template("respond/done.html", response=response,
+    return _thank_you(_response_or_404(key))
+
+
+def _thank_you(response: svc.Sheet, not_added: list[str] | None = None) -> str:
+    return render_template("respond/done.html", response=response, not_added=not_added,
                            organisation=svc.record(response).survey.organisation)
 
 
@@ -234,7 +288,7 @@ def resume_link(key: str):
 
 
 class ResumeForm(BaseForm):
-    code = StringField(_l("Your code"), validators=[InputRequired(_l("Enter your code.")),
+    code = StringField(_l("Your code"), validators=[DataRequired(_l("Enter your code.")),
                                                     Length(max=40)])
 
 

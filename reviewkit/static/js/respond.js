@@ -1,69 +1,119 @@
 /* reviewkit phone journey: only enhances pages that work without it.
-   Listen (speech synthesis), drafts saved while typing, a local copy, and a clear message when
-   there is no signal. Re-sending is safe: the server keeps one row per answer. */
+   Listen (speech synthesis), drafts saved while typing, a copy on the phone of what is not
+   saved yet, and a clear message when there is no signal. Re-sending is safe: the server
+   keeps one row per answer. */
 (function () {
   "use strict";
   var listen = document.querySelector("[data-listen]");
+  var lang = document.documentElement.lang;
+  // A voice for the page's language, when the phone says which voices it has (none listed
+  // yet: the browser's own choice). Urdu read by an English voice is no help: no button then.
+  var voice = function () {
+    var voices = window.speechSynthesis.getVoices() || [];
+    var mine = voices.filter(function (v) {
+      return (v.lang || "").toLowerCase().split(/[-_]/)[0] === lang;
+    });
+    return voices.length && !mine.length ? false : (mine[0] || null);
+  };
   if (listen && "speechSynthesis" in window && window.SpeechSynthesisUtterance) {
-    listen.hidden = false;
+    var offer = function () { listen.hidden = voice() === false; };
+    offer();
+    if (window.speechSynthesis.addEventListener) {
+      window.speechSynthesis.addEventListener("voiceschanged", offer);
+    }
     listen.addEventListener("click", function () {
-      var parts = [document.getElementById("q-title").textContent.trim()];
-      document.querySelectorAll(".choice label").forEach(function (l) {
-        parts.push(l.textContent.trim());
+      // What the page says, in order: the heading, its hints, and each choice.
+      var parts = [];
+      document.querySelectorAll("#q-title, [data-speak], .choice label").forEach(function (el) {
+        var text = el.textContent.replace(/\s+/g, " ").trim();
+        if (text) parts.push(text);
       });
       var say = new SpeechSynthesisUtterance(parts.join(". "));
-      say.lang = document.documentElement.lang;
+      say.lang = lang;
+      if (voice()) say.voice = voice();
       window.speechSynthesis.cancel();
       window.speechSynthesis.speak(say);
     });
   }
 
-  var form = document.querySelector("form[data-draft]");
-  if (!form) return;
-  var status = form.querySelector("[data-status]");
-  var field = form.querySelector("textarea#answer, input#answer[type=text]");
-  var token = form.querySelector("[name=csrf_token]");
-  var store = "rk:" + location.pathname;
-  var say = function (key) { status.textContent = status.getAttribute("data-" + key); };
-  var keep = function () { try { localStorage.setItem(store, field.value); } catch (e) {} };
+  // A form whose page may be left without signal: pressing its button sends it in the page,
+  // so that with no signal the page stays, with what was typed, and says so.
+  document.querySelectorAll("main form[data-guard]").forEach(guard);
 
-  if (field) {
-    var saved = null;
-    try { saved = localStorage.getItem(store); } catch (e) {}
-    if (saved && !field.value) { field.value = saved; say("restored"); }
-    var timer;
-    field.addEventListener("input", function () {
-      keep();
-      clearTimeout(timer);
-      if (!form.getAttribute("data-draft")) return;
-      timer = setTimeout(function () {
-        var body = new FormData();
-        body.append("answer", field.value);
-        if (token) body.append("csrf_token", token.value);
-        fetch(form.getAttribute("data-draft"), {method: "POST", body: body, credentials: "same-origin"})
-          .then(function (r) { if (r.ok) say("saved"); })
-          .catch(function () {});
-      }, 1500);
-    });
-  }
+  function guard(form) {
+    var status = form.querySelector("[data-status]");
+    var say = function (key) {
+      if (status) status.textContent = status.getAttribute("data-" + key);
+    };
+    var field = form.querySelector("textarea#answer, input#answer[type=text]");
+    var token = form.querySelector("[name=csrf_token]");
+    var draft = form.getAttribute("data-draft");
+    // The copy on this phone of what is typed and not yet saved on the server: kept while
+    // typing, dropped once the server has the same text.
+    var store = "rk:" + location.pathname;
+    var local = function () { try { return localStorage.getItem(store); } catch (e) { return null; } };
+    var keep = function () { try { localStorage.setItem(store, field.value); } catch (e) {} };
+    var drop = function () { try { localStorage.removeItem(store); } catch (e) {} };
 
-  var native = false;
-  form.addEventListener("submit", function (event) {
-    if (native || !window.fetch) return;
-    event.preventDefault();
-    var submitter = event.submitter;
-    var body = new FormData(form);
-    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
-    fetch(form.getAttribute("action") || location.href, {method: "POST", body: body, credentials: "same-origin"})
-      .then(function (r) {
-        if (r.redirected) {
-          try { localStorage.removeItem(store); } catch (e) {}
-          location.assign(r.url);
-        } else {  // a message from the server (e.g. too long): let the page show it
+    var saveDraft = function () {
+      var sent = field.value;
+      var body = new FormData();
+      body.append("answer", sent);
+      if (token) body.append("csrf_token", token.value);
+      fetch(draft, {method: "POST", body: body, credentials: "same-origin"})
+        .then(function (r) {
+          if (!r.ok) return;  // refused (too long…): Continue shows why; the copy stays
+          if (field.value === sent) drop();
+          say("saved");
+        })
+        .catch(function () { say("unsaved"); });
+    };
+
+    if (field) {
+      var before = local();
+      // What was typed here and never reached the server (the signal dropped, the tab was
+      // closed): newer than what the server has, so it is brought back, and saved.
+      if (before !== null && before !== field.value) {
+        field.value = before;
+        say("restored");
+        if (draft) saveDraft();
+      } else if (before !== null) {
+        drop();
+      }
+      var timer;
+      field.addEventListener("input", function () {
+        keep();
+        clearTimeout(timer);
+        if (draft) timer = setTimeout(saveDraft, 1500);
+      });
+      window.addEventListener("online", function () {
+        if (draft && local() !== null) saveDraft();
+      });
+    }
+
+    var native = false;
+    form.addEventListener("submit", function (event) {
+      if (native || !window.fetch) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      var body = new FormData(form);
+      if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+      fetch(form.getAttribute("action") || location.href,
+            {method: "POST", body: body, credentials: "same-origin",
+             headers: {"X-Requested-With": "respond.js"}})
+        .then(function (r) {
+          var type = r.headers.get("Content-Type") || "";
+          if (r.ok && type.indexOf("application/json") === 0) {  // saved: where to go next
+            return r.json().then(function (data) {
+              if (field) drop();
+              location.assign(data.next);
+            });
+          }
+          // a message from the server (too long, already sent…): let the page show it
           native = true;
           form.requestSubmit ? form.requestSubmit(submitter) : form.submit();
-        }
-      })
-      .catch(function () { if (field) keep(); say("offline"); });
-  });
+        })
+        .catch(function () { if (field) keep(); say("offline"); });
+    });
+  }
 })();

@@ -1,0 +1,180 @@
+"""Answering on a phone whose signal drops, with two tabs open, and by ear: found by answering
+as a person would (Debian chromium at 360 px, JavaScript on)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Answer, Response
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+SAVED = "Saved as you type."
+UNSAVED = "Not saved yet, because there is no signal. What you type stays on this phone."
+NO_SIGNAL = "You seem to have no signal. Your answer is still here. Try again when you have signal."
+RESTORED = "We brought back what you typed before."
+
+
+def _begin(page, base: str, invitation) -> str:
+    """Open the link, say yes to sharing, start; returns the first question's URL (like)."""
+    page.goto(f"{base}/r/{invitation.token}")
+    page.check("#share")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/q/like")
+    return page.url
+
+
+def _stored(qid: str):
+    db.session.rollback()  # see what the server's threads committed
+    return db.session.scalar(select(Answer.value).filter_by(question_id=qid))
+
+
+def test_signal_lost_while_typing_then_the_tab_closed_keeps_every_word(
+        live_server, invite, contexts):
+    """Typed, saved as a draft, then more typed with no signal, Continue pressed, the tab
+    closed: the page said 'Saved as you type.' all along, and on coming back the box held only
+    the older draft from the server (' and funny' was gone)."""
+    context = contexts.new(**PHONE)
+    page = context.new_page()
+    url = _begin(page, live_server, invite())
+    status = page.locator("[data-status]")
+    page.locator("#answer").click()
+    page.keyboard.type("I am kind")
+    expect(status).to_have_text(SAVED)
+    assert _stored("like") == ["I am kind"]
+
+    context.set_offline(True)
+    page.keyboard.type(" and funny")
+    expect(status).to_have_text(UNSAVED)  # not 'Saved as you type.'
+    page.get_by_role("button", name="Continue").click()
+    expect(status).to_have_text(NO_SIGNAL)
+    assert page.url == url and page.locator("#answer").input_value() == "I am kind and funny"
+    page.close()
+
+    context.set_offline(False)
+    later = context.new_page()
+    later.goto(url)
+    expect(later.locator("#answer")).to_have_value("I am kind and funny")
+    expect(later.locator("[data-status]")).to_have_text(SAVED)  # brought back, and saved
+    assert _stored("like") == ["I am kind and funny"]
+    later.get_by_role("button", name="Continue").click()
+    later.wait_for_url("**/q/name")
+
+
+def test_continue_with_no_signal_then_again_with_signal(live_server, invite, contexts):
+    context = contexts.new(**PHONE)
+    page = context.new_page()
+    _begin(page, live_server, invite())
+    page.get_by_role("button", name="Skip this question").click()
+    page.wait_for_url("**/q/name")
+    page.locator("#answer").fill("Sam")
+    context.set_offline(True)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("[data-status]")).to_have_text(NO_SIGNAL)
+    context.set_offline(False)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/q/happy")
+    assert _stored("name") == "Sam"
+
+
+def test_send_with_no_signal_says_so_and_sends_when_it_is_back(live_server, invite, contexts):
+    """Send pressed with no signal showed the browser's own 'No internet' page."""
+    context = contexts.new(**PHONE)
+    page = context.new_page()
+    url = _begin(page, live_server, invite())
+    page.goto(url.replace("/q/like", "/q/name"))
+    page.locator("#answer").fill("Sam")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/q/happy")
+    page.goto(url.replace("/q/like", "/check"))
+    context.set_offline(True)
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator("form [data-status]")).to_have_text(
+        "You seem to have no signal. Nothing is lost. Try again when you have signal.")
+    assert page.url.endswith("/check")
+    context.set_offline(False)
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url("**/done")
+    db.session.rollback()
+    assert db.session.scalar(select(Response.submitted_at)) is not None
+
+
+def test_an_answer_typed_in_a_second_tab_after_sending_is_shown_not_dropped(
+        live_server, invite, contexts):
+    context = contexts.new(**PHONE)
+    first = context.new_page()
+    url = _begin(first, live_server, invite())
+    second = context.new_page()
+    second.goto(url.replace("/q/like", "/q/what-wrong"))  # hidden until 'yes': goes on
+    second.goto(url)
+    first.goto(url.replace("/q/like", "/q/name"))
+    first.locator("#answer").fill("Sam")
+    first.get_by_role("button", name="Continue").click()
+    first.wait_for_url("**/q/happy")
+    first.goto(url.replace("/q/like", "/check"))
+    first.get_by_role("button", name="Send my answers").click()
+    first.wait_for_url("**/done")
+
+    second.locator("#answer").fill("Please call my mum")
+    second.get_by_role("button", name="Continue").click()
+    expect(second.locator(".notice")).to_contain_text("This answer was not added.")
+    expect(second.locator(".notice blockquote")).to_have_text("Please call my mum")
+    expect(second.get_by_role("heading", level=1)).to_have_text("Thank you")
+
+
+def test_continue_loads_the_next_question_once(live_server, invite, contexts):
+    """With JavaScript the answer is sent in the page; the next page was loaded twice (fetch
+    followed the redirect, then the page went there): twice the data on a weak signal."""
+    page = contexts.page(**PHONE)
+    _begin(page, live_server, invite())
+    loads: list[str] = []
+    page.on("request", lambda r: loads.append(r.url) if r.method == "GET" else None)
+    page.get_by_role("button", name="Skip this question").click()
+    page.wait_for_url("**/q/name")
+    page.wait_for_load_state()
+    assert [u for u in loads if re.search(r"/q/name$", u)] == [page.url]
+
+
+SPEECH = """
+    window.__spoken = [];
+    window.speechSynthesis.speak = (u) => window.__spoken.push([u.text, u.lang]);
+"""
+
+
+def test_listen_reads_the_hints_and_is_on_the_start_and_thank_you_pages(
+        live_server, invite, contexts):
+    """Listen read the question's title and choices, not its hint ('Write each thing on a
+    new line'), and the start page (the privacy choice) and the end had no Listen at all."""
+    page = contexts.page(**PHONE)
+    page.add_init_script(SPEECH)
+    page.goto(f"{live_server}/r/{invite().token}")
+    page.get_by_role("button", name="Listen").click()
+    start = page.evaluate("window.__spoken[0][0]")
+    for said in ("Before you start", "Can we use your answers to help plan services?",
+                 "Yes. You can use my answers", "No. Only use my answers"):
+        assert said in start
+    page.check("#share")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/q/like")
+    page.get_by_role("button", name="Listen").click()
+    assert "Write each thing on a new line." in page.evaluate("window.__spoken[0][0]")  # a new page
+
+
+def test_no_listen_button_when_the_phone_has_no_voice_for_the_language(
+        live_server, invite, contexts):
+    """An Urdu page read by the phone's only (English) voice is no help."""
+    page = contexts.page(**PHONE)
+    page.add_init_script(SPEECH + """
+        window.speechSynthesis.getVoices = () => [{lang: "en-GB", name: "English"}];
+    """)
+    url = _begin(page, live_server, invite())
+    expect(page.get_by_role("button", name="Listen")).to_be_visible()
+    page.goto(url + "?lang=ur")
+    assert page.locator("[data-listen]").is_hidden()
