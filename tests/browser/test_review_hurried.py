@@ -173,3 +173,46 @@ def test_erase_their_record_asks_first(live_server, contexts):
     db.session.expire_all()
     assert db.session.get(Person, person_id).erased_at is not None
     assert db.session.get(Review, review_id) is None
+
+
+def test_the_summary_says_which_things_are_working_and_which_are_not(live_server, contexts,
+                                                                     tmp_path):
+    """Under "What is working and not working" the summary listed everything in one list:
+    "I like my key worker" and "The bus is late most days" read the same, and the person
+    could not tell from their summary which was which. Now each kind has its own list, on the
+    page and in the PDF they keep."""
+    from reviewkit.models import Review
+    from reviewkit.services import reviews
+
+    from .test_review_tablet import pdf_text
+
+    page, keys, review_id = review_page(live_server, contexts, "working-not-working")
+    for text, kind in [("I like my key worker", "Working"),
+                       ("The bus is late most days", "Not working"),
+                       ("Swimming on Fridays is great", "Working")]:
+        keys.choose(page.locator("#kind"), kind)
+        keys.focus(page.locator("#text"))
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        page.locator("[data-list] li .text", has_text=text).wait_for()
+    review = db.session.get(Review, review_id)
+    reviews.add_statement(review, "like-and-admire", None, None, "Kind to everyone")
+    page.goto(f"{live_server}/staff/reviews/{review_id}/summary")
+    section = page.locator(".sum-section", has_text="The bus is late most days")
+    lists = {section.locator("h3").nth(i).inner_text():
+             [t.strip() for t in section.locator("ul").nth(i).locator("li").all_inner_texts()]
+             for i in range(section.locator("h3").count())}
+    assert lists == {"Working": ["I like my key worker", "Swimming on Fridays is great"],
+                     "Not working": ["The bus is late most days"]}
+    # A heading of one kind keeps its one list, without a kind's heading.
+    admire = page.locator(".sum-section", has_text="Kind to everyone")
+    assert admire.locator("h3").count() == 0
+    keys.focus(keys.link("Download the summary (PDF)"))
+    with page.expect_download() as got:
+        page.keyboard.press("Enter")
+    pdf = tmp_path / "summary.pdf"
+    got.value.save_as(pdf)
+    text = pdf_text(pdf)
+    assert re.search(r"Working • I like my key worker • Swimming on Fridays is great "
+                     r"Not working • The bus is late most days", text), text
+
