@@ -80,13 +80,17 @@ def start(person_id: int):
 @requires(Permission.REVIEWS)
 def contributors(review_id: int):
     review = _review_or_404(review_id)
-    form = ContributorForm()
+    form = ContributorForm(role="family")  # the person is there already: others come next
+    all_headings = svc.headings(review)
+    # Reached from a heading (someone arrived late): the way back is to that heading.
+    back = next((h for h in all_headings if h.section.id == request.args.get("back")), None)
     if form.validate_on_submit():
         svc.add_contributor(review, form.name.data, form.role.data)
-        return redirect(url_for(".contributors", review_id=review.id))
-    first = svc.headings(review)[0].section.id
+        return redirect(url_for(".contributors", review_id=review.id,
+                                back=back.section.id if back else None))
     return render_template("staff/review_people.html", review=review, form=form,
-                           roles=ROLE_LABELS, first=first), (400 if form.errors else 200)
+                           roles=ROLE_LABELS, first=all_headings[0].section.id, back=back), (
+        400 if form.errors else 200)
 
 
 @bp.route("/<int:review_id>/h/<section_id>", methods=["GET", "POST"])

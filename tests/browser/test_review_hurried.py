@@ -216,3 +216,28 @@ def test_the_summary_says_which_things_are_working_and_which_are_not(live_server
     assert re.search(r"Working • I like my key worker • Swimming on Fridays is great "
                      r"Not working • The bus is late most days", text), text
 
+
+def test_someone_who_arrives_late_is_added_without_losing_the_place(live_server, contexts):
+    """Mid-review, the advocate arrives. The heading pages had no way back to "Who is taking
+    part" (only the address bar), and from there "Start the conversation" went back to the
+    first heading. Now "Who is taking part" is in the headings list; after adding them, one
+    button goes back to the heading the conversation was on, with them to choose."""
+    page, keys, review_id = review_page(live_server, contexts, "important-for-me")
+    steps = page.get_by_role("navigation", name="Headings")
+    keys.press(steps.get_by_role("link", name="Who is taking part"))
+    assert page.locator("h1").inner_text() == "Who is taking part"
+    # The person is on the list already: the next one in is not "The person" again.
+    assert page.locator("#role").input_value() == "family"
+    keys.type(page.locator("#name"), "Alun")
+    keys.choose(page.locator("#role"), "Advocate")
+    keys.press(keys.button("Add"))
+    assert "Alun Advocate" in " ".join(page.locator("ul.people").inner_text().split())
+    keys.press(keys.link("Back to the conversation: What is important for me"))
+    assert f"/staff/reviews/{review_id}/h/important-for-me" in page.url
+    keys.choose(page.locator("#contributor"), "Alun (Advocate)")
+    keys.focus(page.locator("#text"))
+    page.keyboard.type("Needs an interpreter at the GP")
+    page.keyboard.press("Enter")
+    page.locator("[data-list] li", has_text="Needs an interpreter").wait_for()
+    added = db.session.scalar(select(Statement).filter_by(review_id=review_id))
+    assert added.contributor.name == "Alun" and added.section_id == "important-for-me"
