@@ -632,3 +632,22 @@ def test_kobo_formatting_is_taken_out_of_the_words_with_a_line_per_row(tmp_path:
     assert [line for line in result.report if why in line or "required" in line] == [
         f"survey row 2: 'intro' (note): {why}", f"survey row 3: 'score' (select_one n): {why}",
         f"survey row 4: 'days' (integer): {why}", f"choices row 2: '1': {why}"]
+
+
+def test_a_misspelt_list_name_on_the_choices_sheet_is_reported(tmp_path: Path):
+    """'facse' for 'faces' on one choices row: pyxform and KoboToolbox show the list without
+    that choice and say nothing; the report names the row and the list probably meant."""
+    path = write_form(tmp_path / "typo.xlsx", [
+        ["type", "name", "label"], ["select_one yes_no", "talk", "Talk?"],
+        ["select_one faces", "mood", "Mood?"], ["select_multiple faces", "days", "Days?"]],
+        [["list_name", "name", "label"], ["yes_no", "yes", "Yes"], ["yes_noo", "no", "No"],
+         ["faces", "1", "Sad"], ["faces", "2", "OK"], ["facse", "3", "Happy"],
+         ["spare", "a", "A"], ["spare", "b", "B"]])
+    result = import_xlsform(path)
+    assert [c.value for c in result.bank.question("mood").choices] == ["1", "2"]
+    assert [line for line in result.report if line.startswith("choices")] == [
+        "choices row 3: 'yes_noo': no question uses this list, so its choices are not shown; "
+        "did you mean 'yes_no'?",
+        "choices row 6: 'facse': no question uses this list, so its choices are not shown; "
+        "did you mean 'faces'?",
+        "choices row 7: 'spare': no question uses this list, so its choices are not shown"]

@@ -431,6 +431,32 @@ class _Mapper:
                         "question has one condition, so it is shown whenever '%(expr)s'",
                         outer=outer, expr=relevant))
 
+    def unused_lists(self) -> None:
+        """A list of the choices sheet no question uses, often a misspelt list_name (its rows
+        are missing from the list meant, and KoboToolbox says nothing either): one line each."""
+        from difflib import get_close_matches
+
+        used: set[str] = set()
+
+        def visit(el: dict[str, Any]) -> None:
+            used.update(str(el[k]) for k in ("list_name", "itemset") if el.get(k))
+            for child in el.get("children", []):
+                visit(child)
+
+        visit(self.form)
+        for xtype, _name in self.raw.values():  # loops and rank name their list last
+            words = [w for w in xtype.split() if w != "or_other"]
+            if len(words) > 1 and words[0].lower().startswith(("select", "rank", "begin")):
+                used.add(words[-1])
+        for name, items in (self.form.get("choices") or {}).items():
+            if name in used or not items:
+                continue
+            rows = [int(c[t.ROW]) for c in items if c.get(t.ROW)]
+            why = _("no question uses this list, so its choices are not shown")
+            if near := get_close_matches(name, sorted(used), n=1, cutoff=0.6):
+                why += "; " + _("did you mean '%(name)s'?", name=near[0])
+            self.note(min(rows) if rows else None, name, "", why, sheet="choices")
+
     @property
     def title(self) -> str:
         return str(self.settings.get("form_title") or self.form.get("title") or self.path.stem)
@@ -438,6 +464,7 @@ class _Mapper:
     def bank(self, bank_id: str | None) -> ImportResult:
         self.walk(t.expand_loops(self.form.get("children", [])), (), ())
         self.conditions()
+        self.unused_lists()
         for sec in self.sections:
             notes = sec["_notes"]
             if not sec["questions"]:
