@@ -255,8 +255,19 @@ def summary(review_id: int):
                                       **_summary_context(review)))
         lang = page_language()
     return render_template("staff/review_summary.html", review=review, body=body,
+                           small=BaseForm(),
                            body_lang=lang, body_dir=current_app.config["LANGUAGES"].get(
                                lang, ("", "ltr"))[1])
+
+
+@bp.post("/<int:review_id>/finish")
+@requires(Permission.REVIEWS)
+def finish(review_id: int):
+    review = _review_or_404(review_id)
+    if BaseForm().validate():
+        svc.finish_review(review)
+        flash(_("The review is finished. Its summary is below, to print or download for them."))
+    return redirect(url_for(".summary", review_id=review.id))
 
 
 @bp.get("/<int:review_id>/summary.pdf")

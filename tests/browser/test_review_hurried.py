@@ -241,3 +241,34 @@ def test_someone_who_arrives_late_is_added_without_losing_the_place(live_server,
     page.locator("[data-list] li", has_text="Needs an interpreter").wait_for()
     added = db.session.scalar(select(Statement).filter_by(review_id=review_id))
     assert added.contributor.name == "Alun" and added.section_id == "important-for-me"
+
+
+def test_a_review_can_be_carried_on_later_and_finished(live_server, contexts):
+    """The tablet went to sleep mid-review; the next day the person's page offered only the
+    summary (and from there, back through the actions). There was no way to finish a review
+    either, so nobody could tell a finished review from one stopped half way. Now the
+    person's page says which reviews are not finished with a link to carry on, and the
+    summary has "Finish the review"."""
+    from reviewkit.models import Review
+
+    page, keys, review_id = review_page(live_server, contexts, "like-and-admire")
+    person_id = db.session.get(Review, review_id).person_id
+    page.goto(f"{live_server}/staff/people/{person_id}")
+    reviews_list = page.locator("main ul").first
+    assert "not finished" in reviews_list.inner_text()
+    keys.press(reviews_list.get_by_role("link", name=re.compile("^Carry on with this review")))
+    assert page.locator("h1").inner_text() == "Who is taking part"
+    keys.press(keys.link("Start the conversation"))
+    keys.press(page.get_by_role("navigation", name="Headings").get_by_role(
+        "link", name="Actions"))
+    keys.press(keys.link("See the summary"))
+    keys.press(keys.button("Finish the review"))
+    assert "The review is finished." in page.locator("main").inner_text()
+    assert keys.button("Finish the review").count() == 0
+    db.session.expire_all()
+    assert db.session.get(Review, review_id).finished_at is not None
+    page.goto(f"{live_server}/staff/people/{person_id}")
+    reviews_list = page.locator("main ul").first
+    assert "finished" in reviews_list.inner_text()
+    assert "not finished" not in reviews_list.inner_text()
+    assert reviews_list.get_by_role("link", name=re.compile("^Carry on")).count() == 0
