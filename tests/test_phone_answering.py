@@ -126,3 +126,12 @@ def test_sending_with_a_question_to_answer_says_why_on_that_question(page, clien
 def test_a_code_of_only_spaces_asks_for_the_code(page):
     r = page("/resume", {"code": "    "})
     assert r.status == 400 and "Enter your code." in r and "We could not find" not in r
+
+
+def test_check_your_answers_keeps_the_lines_of_a_written_answer(page, invite):
+    """'I like swimming' and 'I like music' on two lines read back as one sentence."""
+    key = _key(page, invite)
+    page(f"/a/{key}/q/anything-wrong", {"answer": "yes", "action": "next"})
+    page(f"/a/{key}/q/what-wrong", {"answer": "The bus is late\nNobody rings back",
+                                    "action": "next"})
+    assert "The bus is late<br>Nobody rings back" in page(f"/a/{key}/check").html

@@ -178,3 +178,22 @@ def test_no_listen_button_when_the_phone_has_no_voice_for_the_language(
     expect(page.get_by_role("button", name="Listen")).to_be_visible()
     page.goto(url + "?lang=ur")
     assert page.locator("[data-listen]").is_hidden()
+
+
+def test_a_long_paste_is_kept_whole_and_said_to_be_too_long(live_server, invite, contexts):
+    """The answer box had maxlength: a 6,000-character paste into a 5,000-character box was
+    cut at 5,000 without a word, the end of it lost."""
+    page = contexts.page(**PHONE)
+    _begin(page, live_server, invite())
+    pasted = ("I like my garden and I like to talk about it. " * 140)[:6000]
+    page.locator("#answer").fill(pasted)
+    too_long = "Your answer is too long. Please keep it under 5000 characters."
+    expect(page.locator("[data-status]")).to_have_text(too_long)
+    assert page.locator("#answer").input_value() == pasted
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#answer-error")).to_have_text(too_long)
+    assert page.locator("#answer").input_value() == pasted.strip()
+    page.locator("#answer").fill(pasted[:4000])
+    expect(page.locator("[data-status]")).not_to_have_text(too_long)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/q/name")

@@ -43,7 +43,7 @@
   function guard(form) {
     var status = form.querySelector("[data-status]");
     var say = function (key) {
-      if (status) status.textContent = status.getAttribute("data-" + key);
+      if (status) status.textContent = status.getAttribute("data-" + key) || "";
     };
     var field = form.querySelector("textarea#answer, input#answer[type=text]");
     var token = form.querySelector("[name=csrf_token]");
@@ -81,8 +81,16 @@
         drop();
       }
       var timer;
+      var max = parseInt(field.getAttribute("data-max"), 10);
+      var long = false;
       field.addEventListener("input", function () {
         keep();
+        // Too long is said as it happens (a paste, not only at Continue); nothing is cut.
+        if (max && (field.value.length > max) !== long) {
+          long = !long;
+          if (long) say("long");
+          else if (status.textContent === status.getAttribute("data-long")) say("none");
+        }
         clearTimeout(timer);
         if (draft) timer = setTimeout(saveDraft, 1500);
       });
