@@ -237,7 +237,12 @@ BROKEN = {
                      ONE_CHOICE).replace("equals: yes", "equals: x"),
         15, ["single_choice", "at least two choices"]),
     "unknown-pictogram": (
-        GOOD.replace("pictogram: question", "pictogram: unicorn"), 24, ["unicorn"]),
+        GOOD.replace("pictogram: question", "pictogram: unicorn"), 24,
+        ["no pictogram called 'unicorn' (see reviewkit/static/pictograms/)"]),
+    # an easy-read editor changing a picture types a near name: say which ones there are
+    "misspelt-pictogram": (
+        GOOD.replace("pictogram: question", "pictogram: questions"), 24,
+        ["no pictogram called 'questions' (did you mean 'question'?)"]),
 }
 
 def problems_for(text: str, path: Path) -> list:

@@ -100,21 +100,29 @@ def _lint(bank: Bank) -> Iterator[tuple[tuple[Any, ...], str]]:
     known = {p.stem for p in PICTOGRAM_DIR.glob("*.svg")}
     if not known:
         return
+
+    def missing(name: str) -> str:
+        """The reason, with the nearest names there are ('ears': did you mean 'ear'?)."""
+        from difflib import get_close_matches
+
+        near = get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+        maybe = " or ".join(f"'{n}'" for n in near)
+        return f"no pictogram called '{name}'" + (f" (did you mean {maybe}?)" if near else
+                                                  " (see reviewkit/static/pictograms/)")
+
     for si, section in enumerate(bank.sections):
         if section.pictogram not in known:
-            yield ("sections", si, "pictogram"), f"no pictogram called '{section.pictogram}'"
+            yield ("sections", si, "pictogram"), missing(section.pictogram)
         for qi, q in enumerate(section.questions):
             base = ("sections", si, "questions", qi)
             if q.pictogram not in known:
-                yield (*base, "pictogram"), f"no pictogram called '{q.pictogram}'"
+                yield (*base, "pictogram"), missing(q.pictogram)
             for ci, choice in enumerate(q.choices):
                 if choice.pictogram and choice.pictogram not in known:
-                    yield (*base, "choices", ci, "pictogram"), (
-                        f"no pictogram called '{choice.pictogram}'"
-                    )
+                    yield (*base, "choices", ci, "pictogram"), missing(choice.pictogram)
             for choice in q.effective_choices():
                 if q.type.value in ("scale", "yes_no") and choice.pictogram not in known:
-                    yield (*base, "type"), f"no pictogram called '{choice.pictogram}'"
+                    yield (*base, "type"), missing(choice.pictogram)
 
 
 def parse_bank(text: str, filename: str = "<bank>") -> Bank:
