@@ -42,7 +42,21 @@ def _review(_org, services, users) -> None:
                          review_on=date(2026, 12, 1))
     reg.save_work(admin, work, title="Visiting policy", kind="policy",
                   review_on=date(2027, 3, 31))
-    MADE.update(review_id=review.id, indicator_id=paid.id, work_id=work.id)
+    from datetime import UTC, datetime
+
+    from reviewkit.services import events as ev
+
+    event = ev.save_event(admin, name="What next at Tŷ Celyn?", place="Tŷ Celyn lounge",
+                          starts_at=datetime(2026, 6, 20, 10, 30, tzinfo=UTC),
+                          service_id=services["oak"].id, languages=["en", "cy", "ur"])
+    planned = indicators.save_indicator(
+        admin, name="Actions done when we said?", easy_read="We do things when we said we would.",
+        pictogram="calendar", measures="outcome", source="entered", unit="count", target=10,
+        frequency="quarter", chosen_by="People we support, at the planning meeting.")
+    reg.save_work(admin, work, title="Visiting policy: who, and when?", kind="policy",
+                  review_on=date(2027, 3, 31))
+    MADE.update(review_id=review.id, indicator_id=paid.id, work_id=work.id,
+                event_id=event.id, planned_id=planned.id)
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +207,42 @@ def test_a_change_in_the_history_reads_from_what_it_was_to_what_it_is(site, cont
         towards_new = "left" if drawn["rtl"] else "right"
     points = {"→": "right", "←": "left"}[drawn["arrow"]]
     assert points == towards_new, f"{lang}: the arrow {drawn['arrow']} points at the old value"
+
+
+def _last_mark_at_the_end(page, element) -> bool:
+    """Whether the last sign of ``element``'s text (a ? or .) is drawn after its last letter
+    in English reading order (to its right)."""
+    return element.evaluate("""el => {
+        const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let node, last = null;
+        while ((node = walk.nextNode())) if (node.data.trim()) last = node;
+        const end = last.data.trimEnd().length, range = document.createRange();
+        const x = (i) => { range.setStart(last, i); range.setEnd(last, i + 1);
+                           return range.getBoundingClientRect().left; };
+        return x(end - 2) < x(end - 1);
+    }""")
+
+
+def test_english_titles_typed_by_staff_keep_their_own_direction_on_urdu_pages(site, contexts):
+    """On an Urdu page (right to left) a title typed in English ("What next at Tŷ Celyn?")
+    was set right to left: its question mark jumped to its start ("?What next at Tŷ Celyn"),
+    in the headings of an event, a piece of work and an indicator, and the
+    links back to them; an indicator's English sentences lost their full stop to the
+    start too. Each is now set in its own direction."""
+    page = _page(contexts, WIDTHS["phone"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    checks = [
+        (f"/staff/events/{MADE['event_id']}", ["h1", "nav.breadcrumbs li:last-child a"]),
+        (f"/staff/events/{MADE['event_id']}/ballot", ["nav.breadcrumbs li:last-child a"]),
+        (f"/staff/register/{MADE['work_id']}", ["h1", "nav.breadcrumbs li:last-child a"]),
+        (f"/staff/indicators/{MADE['planned_id']}",
+         ["h1", "p.lead", "dl.summary div:last-child dd"]),
+    ]
+    turned = []
+    for path, selectors in checks:
+        page.goto(f"{site.url}{path}?lang=ur")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        for selector in selectors:
+            if not _last_mark_at_the_end(page, page.locator(selector).first):
+                turned.append(f"{path} {selector}: {page.locator(selector).first.inner_text()!r}")
+    assert not turned, "English titles turned round: " + "; ".join(turned)
