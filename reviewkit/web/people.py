@@ -45,7 +45,7 @@ def _person_form(**kwargs) -> PersonForm:
 
 def start_review_form() -> StartReviewForm:
     """The "start a review conversation" form, offering the conversation banks."""
-    form = StartReviewForm()
+    form = StartReviewForm(bank="person-centred-review")  # offered first: the usual one
     form.bank.choices = [(v.bank_id, v.title) for v in all_latest()
                          if v.bank_id in CONVERSATION_BANKS]
     return form

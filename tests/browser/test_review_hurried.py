@@ -272,3 +272,30 @@ def test_a_review_can_be_carried_on_later_and_finished(live_server, contexts):
     assert "finished" in reviews_list.inner_text()
     assert "not finished" not in reviews_list.inner_text()
     assert reviews_list.get_by_role("link", name=re.compile("^Carry on")).count() == 0
+
+
+def test_the_persons_page_offers_the_usual_review_and_says_what_consent_was_for(live_server,
+                                                                                contexts):
+    """The consent list showed the code "pooled" (words nobody at the service uses), and the
+    conversation offered first was the appreciative inquiry, so a hurried Enter started the
+    wrong conversation. Now the consent reads as it was asked, and the person-centred review
+    is the one chosen."""
+    from reviewkit.models import Review
+
+    page, keys, review_id = review_page(live_server, contexts, "like-and-admire")
+    person_id = db.session.get(Review, review_id).person_id
+    page.goto(f"{live_server}/staff/people/{person_id}")
+    keys.radio(page.locator("input[name=scope]"), 1)  # shared to help plan services
+    keys.radio(page.locator("input[name=given]"), 0)  # yes
+    keys.press(keys.button("Record consent"))
+    consents = page.locator("h2:has-text('Record consent') + ul").inner_text()
+    assert ("Their statements, without their name, are shared to help plan services – yes"
+            in consents), consents
+    assert "pooled" not in consents
+    chosen = page.locator("#bank").evaluate("el => el.options[el.selectedIndex].text")
+    assert chosen == "My person-centred review"
+    keys.press(keys.button("Start a review conversation"))
+    started = db.session.scalars(select(Review).filter_by(person_id=person_id)
+                                 .order_by(Review.id.desc())).first()
+    assert started.id != review_id
+    assert started.bank_version.bank_id == "person-centred-review"
