@@ -312,6 +312,23 @@ def test_every_problem_of_an_upload_is_listed_at_once(tc, root):
     assert path.read_bytes() == original
 
 
+def test_a_file_saved_by_notepad_with_a_byte_order_mark_or_windows_line_ends_is_taken(tc, root):
+    """Notepad saves UTF-8 with a byte-order mark first, which PO readers refused as 'Unknown or
+    misformatted keyword on 0'; Windows line ends are fine too."""
+    path = _po(root, "cy", "messages")
+    text = path.read_text("utf-8").replace('msgid "Continue"\nmsgstr "Parhau"',
+                                           'msgid "Continue"\nmsgstr "Ymlaen"')
+    r = _upload(tc, "cy", "messages", b"\xef\xbb\xbf" + text.encode())
+    assert r.status_code == 302, html_text(Page(r))
+    assert path.read_bytes() == text.encode()  # kept without the mark
+    page = get(tc, "/staff/translate/phone/monthly-check-in/feel-safe?language=cy")
+    assert ">Ymlaen</button>" in page.html
+    crlf = text.replace("Ymlaen", "Parhau").replace("\n", "\r\n").encode()
+    assert _upload(tc, "cy", "messages", crlf).status_code == 302
+    assert ">Parhau</button>" in get(
+        tc, "/staff/translate/phone/monthly-check-in/feel-safe?language=cy").html
+
+
 def html_text(page: Page) -> str:
     import html
 

@@ -400,6 +400,7 @@ def upload(lang: str):
     if len(raw) > MAX_UPLOAD:
         form.po_file.errors.append(_("The file is too big: it must be 1 MB or less"))
         return _language_page(lang, form, 400)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # the byte-order mark Notepad puts first
     target = source_dir() / lang / "LC_MESSAGES" / f"{domain}.po"
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".upload-", suffix=".po", dir=target.parent)
