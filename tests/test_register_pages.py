@@ -144,8 +144,8 @@ def test_an_included_idea_becomes_an_action_that_stalls_is_looked_into_and_moves
     assert early.status == 400 and "Answer the idea first" in early
     reg.answer_idea(manager, idea, decision="included", today=TODAY)
     late = post_form(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {
-        "change": "Ask for an earlier bus", "owner": "Priya Shah", "starts_on": "2026-06-15",
-        "due_on": "2026-06-01", "status": "planned", "public_sentence": ""})
+        "change": "Ask for an earlier bus", "owner": "Priya Shah", "starts_on": "2026-07-01",
+        "due_on": "2026-06-20", "status": "planned", "public_sentence": ""})
     assert late.status == 400 and "The finish date must be on or after the start date" in late
     assert "Ask for an earlier bus" in late
     added = post_form(client, f"/staff/register/{work.id}/ideas/{idea.id}/action", {

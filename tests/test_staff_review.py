@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date, timedelta
 
 from conftest import Page, form_token, sign_in
 from sqlalchemy import func, select
@@ -45,10 +46,10 @@ def _facilitator_review(staff_app):
     return client, _start(client, _add_person(client))
 
 
-def _start(client, person_id, bank="person-centred-review"):
+def _start(client, person_id, bank="person-centred-review", held_on="2026-11-20"):
     token = form_token(client, f"/staff/people/{person_id}")
     r = client.post(f"/staff/reviews/start/{person_id}", data={
-        "bank": bank, "held_on": "2026-11-20", "csrf_token": token})
+        "bank": bank, "held_on": held_on, "csrf_token": token})
     assert r.status_code == 302 and r.headers["Location"].endswith("/people")
     return int(r.headers["Location"].split("/")[3])
 
@@ -138,11 +139,19 @@ def test_an_empty_statement_gets_a_message_and_keeps_the_choices(staff_app):
     assert "selected" in chosen
 
 
+def _agreed_long_ago(review_id: int, what: str) -> None:
+    """An action of the review due 12 days ago (the form takes no past date: the action was
+    agreed when that date was still ahead)."""
+    from reviewkit.services import reviews as rv
+
+    rv.add_action(db.session.get(Review, review_id), what=what, who="Alex",
+                  due_on=date.today() - timedelta(days=12))
+
+
 def test_overdue_actions_are_marked(staff_app):
     client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/actions"
-    client.post(url, data={"what": "Book the dentist", "who": "Alex", "due_on": "2026-11-25",
-                           "csrf_token": form_token(client, url)})
+    _agreed_long_ago(review_id, "Book the dentist")
     assert "overdue" in Page(client.get(url))
     bad = Page(client.post(url, data={"what": "", "who": "Alex", "due_on": "31/02/2026",
                                       "csrf_token": form_token(client, url)}))
@@ -239,9 +248,7 @@ def test_invitation_languages_are_the_ones_the_organisation_offers(staff_app):
 
 def test_dashboard_shows_overdue_actions_to_facilitators_and_managers(staff_app):
     client, review_id = _facilitator_review(staff_app)
-    url = f"/staff/reviews/{review_id}/actions"
-    client.post(url, data={"what": "Ring Jo's GP on 07700 900123", "who": "Alex",
-                           "due_on": "2026-11-25", "csrf_token": form_token(client, url)})
+    _agreed_long_ago(review_id, "Ring Jo's GP on 07700 900123")
     assert "Ring Jo&#39;s GP on 07700 900123" in Page(client.get("/staff/")).html
     manager = staff_app.test_client()
     sign_in(manager, "manager")
@@ -323,18 +330,29 @@ def _add_action(client, review_id: int, due_on: str):
                                   "csrf_token": form_token(client, url)})
 
 
-def test_an_action_due_before_the_review_is_refused_and_kept(staff_app):
-    """The review was held on 2026-11-20: an action due on 2020-01-01 would be overdue at
-    once, so it is refused with a message, and what was typed stays in the boxes."""
+def test_an_action_due_in_the_past_or_before_the_review_is_refused_and_kept(staff_app):
+    """An action due on a day that has passed would be overdue at once, so it is refused with
+    a message, and what was typed stays in the boxes; a review set for next week takes no
+    action due before it, and one due on its day."""
+    from reviewkit.services.clock import today_
+
     client, review_id = _facilitator_review(staff_app)
-    early = Page(_add_action(client, review_id, "2020-01-01"))
+    today = today_(db.session.get(Review, review_id).organisation_id)  # the organisation's day
+    yesterday = (today - timedelta(days=1)).isoformat()
+    early = Page(_add_action(client, review_id, yesterday))
     assert early.status == 400
-    assert "This date is before the review (2026-11-20)" in early
-    assert 'value="2020-01-01"' in early.html and "Book the dentist" in early
+    assert "This date has passed: choose today" in early
+    assert f'value="{yesterday}"' in early.html and "Book the dentist" in early
     assert db.session.scalar(select(func.count(Action.id))) == 0
-    same_day = _add_action(client, review_id, "2026-11-20")
-    assert same_day.status_code == 302
-    assert db.session.scalar(select(func.count(Action.id))) == 1
+    assert _add_action(client, review_id, today.isoformat()).status_code == 302
+
+    next_week = today + timedelta(days=7)
+    ahead = _start(client, _add_person(client, "Sam"), held_on=next_week.isoformat())
+    before = Page(_add_action(client, ahead, today.isoformat()))
+    assert before.status == 400
+    assert f"This date is before the review ({next_week.isoformat()})" in before
+    assert _add_action(client, ahead, next_week.isoformat()).status_code == 302
+    assert db.session.scalar(select(func.count(Action.id))) == 2
 
 
 def test_an_unreadable_action_date_gets_the_apps_own_message(staff_app):

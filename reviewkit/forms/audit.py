@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from .plans import PlanDateField
+from .dates import PlanDateField
 from .questions import BaseForm
 
 WHOLE_ORGANISATION = ""
@@ -19,7 +19,7 @@ class RoundForm(BaseForm):
                           description=_l("One service, or the whole organisation."))
     closes_on = PlanDateField(_l("Closing date"), validators=[
         InputRequired(_l("Enter the closing date, for example 2027-03-31."))],
-        description=_l("The last day people can answer. For example 2027-03-31."))
+        description=_l("The last day people can answer. For example 2027-03-31."), when="future")
     title = StringField(_l("Name of the round (optional)"), validators=[
         Optional(), Length(max=300, message=_l("Keep this under %(max)d characters."))],
         description=_l("For example “Spring 2027”. Left empty, it is named after the service."))

@@ -33,7 +33,7 @@ from wtforms.validators import (
 
 from ..models import BallotItem, Event
 from ..models.events import RANKS
-from .plans import PlanDateField
+from .dates import PlanDateField
 from .questions import BaseForm, MultiCheckboxField
 from .register import FROM_THE_LIST, scope_ids
 
@@ -117,10 +117,16 @@ class EventForm(BaseForm):
         description=_l("For example “Oak House big day”."))
     starts_on = PlanDateField(_l("Date"), validators=[InputRequired(
         _l("Enter the date of the event, for example 2027-03-31."))],
-        description=_l("For example 2027-03-31."))
+        description=_l("For example 2027-03-31."), when="future",
+        past_ok=lambda form: form.already_held.data,
+        too_soon=_l("This date has passed. Choose today (%(today)s) or a later date; for an "
+                    "event that has already happened, tick “It has already happened”."))
     starts_time = StringField(_l("Time it starts"), validators=[
         DataRequired(_l("Enter the time it starts, for example 10:30"))],
         description=_l("On the 24-hour clock, for example 10:30 or 14:00."))
+    already_held = BooleanField(_l("It has already happened"), description=_l(
+        "Tick this to record an event held on an earlier day, with its paper votes or sticky "
+        "dots."))
     place = StringField(_l("Place"), validators=[
         DataRequired(_l("Enter where the event is")), _too_long(300)],
         description=_l("The venue and its address, as people will look for it."))

@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..services import indicators as svc
 from .questions import BaseForm, MultiCheckboxField
 from .register import scope_ids
 
@@ -56,6 +57,14 @@ class NumberField(StringField):
         if self.data is None:
             return ""
         return f"{self.data:g}"
+
+
+def _rule(check, *args) -> None:
+    """A rule of the indicators service, as a problem of the field being checked."""
+    try:
+        check(*args)
+    except svc.IndicatorError as exc:
+        raise ValidationError(str(exc.message)) from exc
 
 
 def _labels(mapping: dict) -> list[tuple[str, object]]:
@@ -113,6 +122,20 @@ class IndicatorForm(BaseForm):
         self.work.choices = [none, *[(str(w.id), w.title) for w in works]]
         self.owner.choices = [("", _l("Nobody yet")), *[(str(u.id), u.name) for u in staff]]
 
+    # The indicator's rules that need nothing stored, checked with the other problems of the
+    # form rather than one at a time after them (saving checks them again).
+    def validate_figure(self, field) -> None:
+        if self.source.data == "figure":
+            _rule(svc.check_figure, field.data)
+
+    def validate_target(self, field) -> None:
+        if not field.process_errors:
+            _rule(svc.check_target, field.data, svc.unit_of(
+                self.source.data, self.figure.data, self.unit.data))
+
+    def validate_breakdown(self, field) -> None:
+        _rule(svc.check_breakdown, scope_ids(self.scope.data)[0], field.data)
+
     def fields(self) -> dict:
         service_id, area_id = scope_ids(self.scope.data)
 
@@ -139,9 +162,18 @@ class ValueForm(BaseForm):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)],
                        description=_l("For example where the number came from."))
 
-    def __init__(self, *args, places, **kwargs):
+    def __init__(self, *args, places, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.where.choices = places
+        self.indicator = indicator
+
+    def validate_period(self, field) -> None:
+        if self.indicator is not None and field.data:
+            _rule(svc.checked_period, self.indicator, field.data)
+
+    def validate_value(self, field) -> None:
+        if self.indicator is not None and not field.process_errors:
+            _rule(svc.check_value, self.indicator, field.data)
 
     def fields(self) -> dict:
         service_id, area_id = scope_ids(self.where.data)

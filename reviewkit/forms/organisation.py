@@ -6,6 +6,8 @@ rules are the organisation service's own (:mod:`reviewkit.services.organisation`
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
@@ -15,6 +17,7 @@ from ..services.organisation import COMMON_ZONES, OrganisationError, checked_tim
 from .questions import BaseForm, MultiCheckboxField
 
 OTHER_ZONE = "other"
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # as the organisation service takes it
 
 
 def whole_number(value) -> int:
@@ -111,6 +114,15 @@ class ServiceForm(BaseForm):
     def of(cls, service: Service, areas: list[tuple[int, str]]) -> ServiceForm:
         return cls(areas=areas, data={"name": service.name, "slug": service.slug,
                                       "area_id": service.area_id or 0})
+
+    def validate_slug(self, field):
+        if field.data and not SLUG.fullmatch(field.data.lower()):
+            raise ValidationError(_l("Use lower-case letters, digits and hyphens only, like "
+                                     "oak-house"))
+
+    def validate_area_id(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose an area from the list"))
 
     def fields(self) -> dict:
         return {"name": self.name.data, "slug": self.slug.data, "area_id": self.area_id.data}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..models import PlanStatus
+from .dates import PlanDateField
 from .questions import BaseForm
 
 STATUS_LABELS = {
@@ -17,22 +15,10 @@ STATUS_LABELS = {
     PlanStatus.IN_PROGRESS.value: _l("In progress"),
     PlanStatus.DONE.value: _l("Done"),
 }
-LONGEST_PLAN_YEARS = 10
 
 
 def _too_long(limit: int):
     return Length(max=limit, message=_l("Keep this under %(max)d characters."))
-
-
-class PlanDateField(DateField):
-    """A date with a message people understand when it cannot be read."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(gettext("Enter the date as year, month and day, for example "
-                                     "2027-03-31.")) from exc
 
 
 class PlanActionForm(BaseForm):
@@ -52,7 +38,9 @@ class PlanActionForm(BaseForm):
     due_on = PlanDateField(_l("By when"), validators=[
         InputRequired(_l("Enter the date it should be done by, for example 2027-03-31."))],
         description=_l("For example 2027-03-31. A date in the past only for an action that "
-                       "is done."))
+                       "is done."), when="future", past_ok=lambda form: form.done(),
+        too_soon=_l("This date has passed. Choose a date from today on, or set the status to "
+                    "done."))
     status = RadioField(_l("Status"), choices=list(STATUS_LABELS.items()),
                         default=PlanStatus.PLANNED.value, validate_choice=False,
                         validators=[InputRequired(_l("Choose planned, in progress or done"))])
@@ -61,12 +49,9 @@ class PlanActionForm(BaseForm):
         description=_l("One sentence for the public “You said, we did” page, shown once the "
                        "action is done. No names, and no numbers of people."))
 
-    def __init__(self, *args, scopes: list[tuple[str, str]], stored_due: date | None = None,
-                 today: date | None = None, **kwargs):
+    def __init__(self, *args, scopes: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.scope.choices = [("", _l("The whole organisation")), *scopes]
-        self.stored_due = stored_due
-        self.today = today or date.today()
 
     def validate_scope(self, field):
         if (field.data or "") not in {value for value, _label in field.choices}:
@@ -77,19 +62,9 @@ class PlanActionForm(BaseForm):
         if field.data not in STATUS_LABELS:
             raise ValidationError(_l("Choose planned, in progress or done"))
 
-    def validate_due_on(self, field):
-        day = field.data
-        if day is None:
-            return
-        if day.year > self.today.year + LONGEST_PLAN_YEARS:
-            raise ValidationError(_l("Choose a date within the next %(n)d years.",
-                                     n=LONGEST_PLAN_YEARS))
-        # A past date is for recording work already done; an overdue action keeps its date
-        # when other things about it are changed.
-        if (day < self.today and day != self.stored_due
-                and self.status.data != PlanStatus.DONE.value):
-            raise ValidationError(_l("This date has passed. Choose a date from today on, or "
-                                     "set the status to done."))
+    def done(self) -> bool:
+        """A past date is for recording work already done."""
+        return self.status.data == PlanStatus.DONE.value
 
     def validate_public_sentence(self, field):
         from ..nlp import mask_personal

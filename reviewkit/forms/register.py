@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..services.clock import today_
-from ..services.register import LONGEST_TEXT
+from ..models import PlanStatus
+from ..services.register import LONGEST_TEXT, RegisterError, parse_cost
 from ..services.register_history import (
     ACTION_STATUS_LABELS,
     CREDIT_LABELS,
@@ -24,7 +24,7 @@ from ..services.register_history import (
     KIND_LABELS,
     PARTNER_KIND_LABELS,
 )
-from .plans import PlanDateField
+from .dates import PlanDateField
 from .questions import BaseForm
 
 FROM_THE_LIST = _l("Choose one from the list.")
@@ -37,10 +37,30 @@ def _too_long(limit: int) -> Length:
                                         max=limit))
 
 
-def _date(label, message=None, **kwargs) -> PlanDateField:
+def _date(label, message=None, *, later_than: str | None = None, **kwargs) -> PlanDateField:
+    """A date field (required with ``message``, else optional); ``later_than`` names the
+    field of the same form it may not come before (a finish and its start)."""
     check = [InputRequired(message)] if message else [Optional()]
+    if later_than:
+        check.append(_not_before(later_than))
     return PlanDateField(label, validators=check, description=kwargs.pop(
         "description", _l("For example 2027-03-31.")), **kwargs)
+
+
+FINISH_AFTER_START = _l("The finish date must be on or after the start date.")
+
+
+def _not_before(other: str, message=FINISH_AFTER_START):
+    """This date may not come before the date of the form's field ``other`` (checked with the
+    other problems of the form, not after them)."""
+
+    def check(form, field) -> None:
+        first = form[other].data
+        if field.data is not None and first is not None and not form[other].errors \
+                and field.data < first:
+            raise ValidationError(message)
+
+    return check
 
 
 def scope_choices(areas, services, *, services_first: bool = False) -> list[tuple[str, str]]:
@@ -99,7 +119,8 @@ class WorkForm(_ChoiceChecks, BaseForm):
     facilitator = SelectField(_l("Facilitator"), validate_choice=False)
     manager = SelectField(_l("Manager"), validate_choice=False)
     review_on = _date(_l("Review date"), _l("Enter the review date, for example 2027-03-31."),
-                      description=_l("A year on, unless you choose another date."))
+                      description=_l("A year on, unless you choose another date."),
+                      when="future")
     parent = SelectField(_l("Part of (for a local plan)"), validate_choice=False,
                          description=_l("A local plan is part of the organisation plan unless "
                                         "you choose another piece of work."))
@@ -130,7 +151,8 @@ class PartForm(BaseForm):
     title = StringField(_l("Part or milestone"), validators=[
         DataRequired(_l("Enter what this part is")), _too_long(200)])
     starts_on = _date(_l("Starts"), _l("Enter the start date, for example 2027-01-31."))
-    finishes_on = _date(_l("Finishes"), _l("Enter the finish date, for example 2027-03-31."))
+    finishes_on = _date(_l("Finishes"), _l("Enter the finish date, for example 2027-03-31."),
+                        later_than="starts_on")
 
 
 class PartnerForm(_ChoiceChecks, BaseForm):
@@ -147,6 +169,10 @@ class PartnerForm(_ChoiceChecks, BaseForm):
                         choices=list(CREDIT_LABELS.items()), default="name",
                         validate_choice=False)
 
+    def validate_organisation(self, field) -> None:
+        if self.kind.data == "person" and self.credit.data == "organisation" and not field.data:
+            raise ValidationError(_l("Enter their organisation, to credit it."))
+
 
 class SignatureForm(BaseForm):
     name = StringField(_l("Who signed"), validators=[DataRequired(_l("Enter who signed")),
@@ -154,7 +180,7 @@ class SignatureForm(BaseForm):
     capacity = StringField(_l("Signed as (optional)"), validators=[_too_long(200)],
                            description=_l("For example “for Riverside People First”."))
     signed_on = _date(_l("Signed on"), _l("Enter the date they signed, for example "
-                                          "2027-03-31."))
+                                          "2027-03-31."), when="past")
 
 
 class StaffIdeaForm(_ChoiceChecks, BaseForm):
@@ -162,7 +188,8 @@ class StaffIdeaForm(_ChoiceChecks, BaseForm):
     text = TextAreaField(_l("The idea, in their words"), validators=[
         DataRequired(_l("Write the idea here")), _too_long(LONGEST_TEXT)])
     raised_on = _date(_l("When they raised it"), _l("Enter the date they raised it, for "
-                                                    "example 2027-03-31."))
+                                                    "example 2027-03-31."), when="past",
+                      too_late=_l("The date they raised it cannot be after today."))
     language = SelectField(_l("Language it was given in"), validate_choice=False)
     raised_by = StringField(_l("Their name (optional)"), validators=[_too_long(200)],
                             description=_l("Kept for staff who may see names, and only if they "
@@ -179,9 +206,10 @@ class StaffIdeaForm(_ChoiceChecks, BaseForm):
         super().__init__(*args, **kwargs)
         self.language.choices = languages
 
-    def validate_raised_on(self, field) -> None:
-        if field.data is not None and field.data > today_():
-            raise ValidationError(_l("The date they raised it cannot be after today."))
+    def validate_credit_as(self, field) -> None:
+        if self.credit.data in ("name", "organisation") and not field.data:
+            raise ValidationError(_l("Write the name to credit, or choose not to be "
+                                     "credited."))
 
     def validate_name_agreed(self, field) -> None:
         if self.raised_by.data and not field.data:
@@ -204,7 +232,7 @@ class AnswerForm(_ChoiceChecks, BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[_too_long(LONGEST_TEXT)],
                            description=_l("Needed for every answer but “included”. The person "
                                           "who sent the idea will read it."))
-    decide_by = _date(_l("Date to decide by (for “not yet”)"))
+    decide_by = _date(_l("Date to decide by (for “not yet”)"), when="after_today")
     cost = StringField(_l("Cost in pounds (optional)"), validators=[_too_long(20)],
                        description=_l("For example 1500 or 1500.50."))
     cost_note = StringField(_l("About the cost (optional)"), validators=[_too_long(300)])
@@ -214,6 +242,12 @@ class AnswerForm(_ChoiceChecks, BaseForm):
                 and not field.data:
             raise ValidationError(_l("Give the reason: it is needed for every answer but "
                                      "“included”."))
+
+    def validate_cost(self, field) -> None:
+        try:
+            parse_cost(field.data)
+        except RegisterError as exc:
+            raise ValidationError(str(exc.message)) from exc
 
     def validate_decide_by(self, field) -> None:
         if self.decision.data == "not_yet" and field.data is None and not field.errors:
@@ -234,12 +268,19 @@ class WorkActionForm(_ChoiceChecks, BaseForm):
     success = TextAreaField(_l("What success looks like (optional)"), validators=[
         _too_long(LONGEST_TEXT)])
     starts_on = _date(_l("Starts"), _l("Enter the start date, for example 2027-01-31."))
-    due_on = _date(_l("Finishes"), _l("Enter the finish date, for example 2027-03-31."))
+    due_on = _date(_l("Finishes"), _l("Enter the finish date, for example 2027-03-31."),
+                   later_than="starts_on", when="future", past_ok=lambda form: form.done(),
+                   too_soon=_l("This date has passed. Choose a date from today on, or set the "
+                               "status to done."))
     status = RadioField(_l("Status"), choices=list(ACTION_STATUS_LABELS.items()),
                         default="planned", validate_choice=False)
     public_sentence = TextAreaField(_l("You said, we did (optional)"), validators=[
         _too_long(300)], description=_l("One sentence for the public page, shown once the "
                                         "action is done. No names."))
+
+    def done(self) -> bool:
+        """A past finish date is for recording an action already done."""
+        return self.status.data == PlanStatus.DONE.value
 
 
 class InvestigationForm(BaseForm):
@@ -248,17 +289,30 @@ class InvestigationForm(BaseForm):
     next_steps = TextAreaField(_l("What will be done"), validators=[
         DataRequired(_l("Say what will be done")), _too_long(LONGEST_TEXT)])
     new_date = _date(_l("New date (optional)"),
-                     description=_l("When it should move by. For example 2027-03-31."))
+                     description=_l("When it should move by. For example 2027-03-31."),
+                     when="after_today")
 
 
 class ReviewForm(BaseForm):
     reviewed_on = _date(_l("Date of the review"), _l("Enter the date of the review, for "
-                                                     "example 2027-03-31."))
+                                                     "example 2027-03-31."), when="past",
+                        too_late=_l("The review date cannot be after today."))
     what_changed = TextAreaField(_l("What changed"), validators=[
         DataRequired(_l("Say what changed since the last review")), _too_long(LONGEST_TEXT)])
     ideas_until = _date(_l("Open for new ideas until (optional)"),
                         description=_l("The public link shows this date. Leave it empty to "
-                                       "keep taking ideas."))
+                                       "keep taking ideas."), when="future")
     next_review_on = _date(_l("Next review"), _l("Enter the date of the next review, for "
                                                  "example 2028-03-31."),
-                           description=_l("A year on, unless you choose another date."))
+                           description=_l("A year on, unless you choose another date."),
+                           when="future")
+
+    def validate_ideas_until(self, field) -> None:
+        if field.data is not None and self.reviewed_on.data is not None \
+                and not self.reviewed_on.errors and field.data < self.reviewed_on.data:
+            raise ValidationError(_l("Ideas can be sent until a date on or after the review."))
+
+    def validate_next_review_on(self, field) -> None:
+        if field.data is not None and self.reviewed_on.data is not None \
+                and not self.reviewed_on.errors and field.data <= self.reviewed_on.data:
+            raise ValidationError(_l("The next review must be after this one."))

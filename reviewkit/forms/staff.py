@@ -7,7 +7,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -16,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from .plans import PlanDateField
+from ..services.clock import today_
+from .dates import PlanDateField
 from .questions import BaseForm
 
 ROLE_LABELS = {
@@ -55,8 +55,9 @@ class StaffConsentForm(BaseForm):
 
 class StartReviewForm(BaseForm):
     bank = SelectField(_l("Conversation"), validators=[InputRequired()])
-    held_on = DateField(_l("Date"), default=date.today,
-                        validators=[InputRequired(_l("Enter the date as day, month and year"))])
+    held_on = PlanDateField(_l("Date"), default=today_,
+                            validators=[InputRequired(_l("Enter the date as day, month and "
+                                                         "year"))])
 
 
 class ContributorForm(BaseForm):
@@ -90,15 +91,13 @@ class ActionForm(BaseForm):
     who = StringField(_l("Who will do it"), validators=[
         DataRequired(_l("Say who will do it")), Length(max=120)])
     due_on = PlanDateField(_l("By when"), validators=[Optional()], description=_l(
-        "For example 2027-03-31. Leave empty if there is no date."))
+        "For example 2027-03-31. Leave empty if there is no date."), when="future")
 
     def __init__(self, *args, held_on: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.held_on = held_on  # the day of the review: nothing agreed there is due before it
 
     def validate_due_on(self, field):
-        if field.data and field.data < date(2000, 1, 1):
-            raise ValidationError(_l("Enter a real date"))
         if field.data and self.held_on and field.data < self.held_on:
             raise ValidationError(_l("This date is before the review (%(day)s). Choose the "
                                      "day of the review or a later date.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
 
@@ -21,14 +21,33 @@ class Refused(ValueError):
         self.message = message
 
 
-def today_() -> date:
-    """Today, for the register's dates and flags: the app's ``TODAY`` setting when a test sets
-    one (so a browser test can see work stall), else the calendar's."""
+def today_(organisation_id: int | None = None) -> date:
+    """Today, for the dates staff type and the register's flags: the app's ``TODAY`` setting
+    when a test sets one (so a browser test can see work stall), else the day it is in the
+    organisation's own time zone (its settings; ``organisation_id``, or the signed-in member
+    of staff's), else the server's calendar."""
     from flask import current_app, has_app_context
 
     if has_app_context() and isinstance(current_app.config.get("TODAY"), date):
         return current_app.config["TODAY"]
-    return date.today()
+    zone = _organisation_zone(organisation_id) if has_app_context() else None
+    return datetime.now(zone).date() if zone is not None else date.today()
+
+
+def _organisation_zone(organisation_id: int | None):
+    """The time zone of the organisation (or of the signed-in member of staff's), or None."""
+    from flask import has_request_context
+
+    from ..extensions import db
+    from ..models import Organisation
+    from .periods import zone
+
+    if organisation_id is None and has_request_context():
+        from flask_login import current_user
+
+        organisation_id = getattr(current_user, "organisation_id", None)
+    org = db.session.get(Organisation, organisation_id) if organisation_id else None
+    return zone(org.timezone) if org is not None else None
 
 
 def new_code() -> str:

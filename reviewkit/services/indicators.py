@@ -142,26 +142,17 @@ def save_indicator(user: User, ind: Indicator | None = None, *, name: str,
     fields.update(measures=measures, source=source, frequency=frequency, breakdown=breakdown,
                   good=good, bank_id=None, question_id=None, options=[], figure=None)
     if source == Source.ANSWERS.value:
-        fields.update(_question(question, options), unit=Unit.PERCENT.value)
+        fields.update(_question(question, options))
     elif source == Source.FIGURE.value:
-        if figure not in FIGURES:
-            raise IndicatorError("figure", _l("Choose a figure from the list."))
-        fields.update(figure=figure, unit=FIGURES[figure][0].value)
+        check_figure(figure)
+        fields["figure"] = figure
     else:
         _one_of("unit", unit, Unit)
-        fields["unit"] = unit
-    if target is not None and not -LARGEST < target < LARGEST:
-        raise IndicatorError("target", _l("Enter a target between -1,000,000,000,000 and "
-                                          "1,000,000,000,000."))
-    if target is not None and fields["unit"] == Unit.PERCENT.value and not 0 <= target <= 100:
-        raise IndicatorError("target", _l("A percentage target is from 0 to 100."))
-    if target is not None and fields["unit"] == Unit.COUNT.value and target < 0:
-        raise IndicatorError("target", _l("A count target is 0 or more."))
+    fields["unit"] = unit_of(source, figure, unit)
+    check_target(target, fields["unit"])
     fields["target"] = target
     fields["service_id"], fields["area_id"] = _scope(user, service_id, area_id)
-    if fields["service_id"] is not None and breakdown == Breakdown.AREA.value:
-        raise IndicatorError("breakdown", _l("An indicator of one service cannot be split by "
-                                             "area."))
+    check_breakdown(fields["service_id"], breakdown)
     fields["event_id"] = _own(Event, event_id, org, "event", ind and ind.event_id,
                               lambda event: event in linkable_events(user))
     fields["work_id"] = _own(Work, work_id, org, "work", ind and ind.work_id,
@@ -178,6 +169,39 @@ def save_indicator(user: User, ind: Indicator | None = None, *, name: str,
         setattr(ind, key, value)
     db.session.commit()
     return ind
+
+
+def unit_of(source: str | None, figure: str | None, unit: str | None) -> str | None:
+    """The kind of number of an indicator: a percentage of answers, a figure's own, or the one
+    chosen for numbers entered by hand."""
+    if source == Source.ANSWERS.value:
+        return Unit.PERCENT.value
+    if source == Source.FIGURE.value:
+        return FIGURES[figure][0].value if figure in FIGURES else None
+    return unit
+
+
+def check_figure(figure: str | None) -> None:
+    if figure not in FIGURES:
+        raise IndicatorError("figure", _l("Choose a figure from the list."))
+
+
+def check_target(target: float | None, unit: str | None) -> None:
+    """A target a number of this kind can reach (the form checks it with the other problems;
+    saving checks it again)."""
+    if target is not None and not -LARGEST < target < LARGEST:
+        raise IndicatorError("target", _l("Enter a target between -1,000,000,000,000 and "
+                                          "1,000,000,000,000."))
+    if target is not None and unit == Unit.PERCENT.value and not 0 <= target <= 100:
+        raise IndicatorError("target", _l("A percentage target is from 0 to 100."))
+    if target is not None and unit == Unit.COUNT.value and target < 0:
+        raise IndicatorError("target", _l("A count target is 0 or more."))
+
+
+def check_breakdown(service_id: int | None, breakdown: str | None) -> None:
+    if service_id is not None and breakdown == Breakdown.AREA.value:
+        raise IndicatorError("breakdown", _l("An indicator of one service cannot be split by "
+                                             "area."))
 
 
 def set_archived(user: User, ind: Indicator, archived: bool) -> None:
@@ -260,24 +284,8 @@ def enter_value(user: User, ind: Indicator, *, period: str, value: float | None,
     if not may_enter(user, ind):
         raise IndicatorError("value", _l("Only the indicator's owner or its managers can "
                                          "enter its numbers."))
-    period = (period or "").strip().upper()
-    if not P.is_period(period, ind.frequency):
-        raise IndicatorError("period", _l("Enter the month like 2026-03.")
-                             if ind.frequency == Frequency.MONTH.value
-                             else _l("Enter the quarter like 2026-Q1."))
-    org = db.session.get(Organisation, ind.organisation_id)
-    now = datetime.combine(today_(), time(12), UTC)
-    if P.bounds(period)[0] > P.bounds(P.current(ind.frequency, P.zone(org.timezone), now))[0]:
-        raise IndicatorError("period", _l("This period has not started yet: enter numbers "
-                                          "for this period or earlier ones."))
-    if value is None:
-        raise IndicatorError("value", _l("Enter a number, for example 12 or 3.5."))
-    if not -LARGEST < value < LARGEST:
-        raise IndicatorError("value", _l("This number is too large."))
-    if ind.unit == Unit.PERCENT.value and not 0 <= value <= 100:
-        raise IndicatorError("value", _l("A percentage is from 0 to 100."))
-    if ind.unit == Unit.COUNT.value and (value < 0 or value != int(value)):
-        raise IndicatorError("value", _l("Enter a whole number, for example 3."))
+    period = checked_period(ind, period)
+    check_value(ind, value)
     if ind.breakdown == Breakdown.SERVICE.value and service_id is not None:
         _scope_of_value(ind, Service, service_id)
     elif ind.breakdown == Breakdown.AREA.value and area_id is not None:
@@ -291,6 +299,33 @@ def enter_value(user: User, ind: Indicator, *, period: str, value: float | None,
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def checked_period(ind: Indicator, period: str | None) -> str:
+    """A month or quarter (as ``ind`` counts) that has started, as stored (2026-Q1)."""
+    period = (period or "").strip().upper()
+    if not P.is_period(period, ind.frequency):
+        raise IndicatorError("period", _l("Enter the month like 2026-03.")
+                             if ind.frequency == Frequency.MONTH.value
+                             else _l("Enter the quarter like 2026-Q1."))
+    org = db.session.get(Organisation, ind.organisation_id)
+    now = datetime.combine(today_(ind.organisation_id), time(12), UTC)
+    if P.bounds(period)[0] > P.bounds(P.current(ind.frequency, P.zone(org.timezone), now))[0]:
+        raise IndicatorError("period", _l("This period has not started yet: enter numbers "
+                                          "for this period or earlier ones."))
+    return period
+
+
+def check_value(ind: Indicator, value: float | None) -> None:
+    """A number of the kind ``ind`` counts."""
+    if value is None:
+        raise IndicatorError("value", _l("Enter a number, for example 12 or 3.5."))
+    if not -LARGEST < value < LARGEST:
+        raise IndicatorError("value", _l("This number is too large."))
+    if ind.unit == Unit.PERCENT.value and not 0 <= value <= 100:
+        raise IndicatorError("value", _l("A percentage is from 0 to 100."))
+    if ind.unit == Unit.COUNT.value and (value < 0 or value != int(value)):
+        raise IndicatorError("value", _l("Enter a whole number, for example 3."))
 
 
 def _scope_of_value(ind: Indicator, model, row_id: int) -> None:

@@ -185,7 +185,7 @@ def enter(indicator_id: int):
     ind = _indicator_or_404(indicator_id)
     if not svc.may_enter(current_user, ind):
         abort(403)
-    form = ValueForm(places=_places(ind))
+    form = ValueForm(places=_places(ind), indicator=ind)
     if (form.where.data or "") not in {value for value, _label in form.where.choices}:
         form.validate()
         form.where.errors = [_("Choose one from the list.")]

@@ -87,7 +87,7 @@ def _action_or_404(plan_action_id: int) -> PlanAction:
 @requires(Permission.REPORTS)
 def plan_edit(plan_action_id: int):
     action = _action_or_404(plan_action_id)
-    form = PlanActionForm(scopes=_scopes(), stored_due=action.due_on, obj=action,
+    form = PlanActionForm(scopes=_scopes(), obj=action,
                           scope=scope_value(action.service_id, action.area_id))
     if form.validate_on_submit():
         svc.update_action(action, **form.fields())

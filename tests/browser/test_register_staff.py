@@ -21,6 +21,7 @@ from reviewkit.services import register as reg
 
 from .browsing import (
     LiveServer,
+    attribute_of_each,
     axe,
     catalogue,
     describe_violations,
@@ -140,6 +141,50 @@ def test_an_action_stalls_on_the_date_is_looked_into_and_moves(site, contexts):
         assert "Added an investigation" in history and "In progress" in history
     finally:
         site.app.config["TODAY"] = TODAY
+
+
+def test_the_action_form_lists_every_problem_at_once(site, contexts):
+    """Nothing said, no owner, a finish before the start: the three problems come together
+    (they came one at a time), listed at the top with links to their fields; a finish that has
+    passed is refused beside its field; what was typed is kept throughout."""
+    with site.app.app_context():
+        idea = db.session.get(PlanAction, site.action).idea_id
+    page = contexts.page(**TABLET)
+    keys = staff_sign_in(page, site.url, "facilitator@example.org")
+    url = f"{site.url}/staff/register/{site.work}/ideas/{idea}/action"
+    page.goto(url)
+    keys.type(page.locator("#root_cause"), "The first bus leaves at ten")
+    page.locator("#starts_on").fill("2026-09-01")  # a native date field, set as a picker does
+    page.locator("#due_on").fill("2026-08-01")
+    keys.press(keys.button("Add the action"))
+    summary = page.locator(".error-summary")
+    assert summary.locator("li").all_inner_texts() == [
+        "Say what will change", "Name who owns this action",
+        "The finish date must be on or after the start date."]
+    assert attribute_of_each(summary.locator("a"), "href") == ["#change", "#owner", "#due_on"]
+    for field in ("change", "owner", "due_on"):
+        assert page.locator(f"#{field}-error").is_visible()
+    assert page.locator("#root_cause").input_value() == "The first bus leaves at ten"
+    assert page.locator("#due_on").input_value() == "2026-08-01"
+    keys.press(summary.get_by_role("link", name="Name who owns this action"))
+    assert page.url.endswith("#owner") and page.locator("#owner").is_visible()
+    violations = axe(page)
+    assert not violations, describe_violations(violations, "an action with three problems")
+
+    keys.type(page.locator("#change"), "Ask for an earlier bus")
+    keys.type(page.locator("#owner"), "Priya Shah")
+    page.locator("#starts_on").fill("2026-06-01")
+    page.locator("#due_on").fill("2026-06-14")  # the day before today: passed
+    keys.press(keys.button("Add the action"))
+    assert page.locator(".error-summary li").all_inner_texts() == [
+        "This date has passed. Choose a date from today on, or set the status to done."]
+    page.locator("#due_on").fill("2026-07-31")
+    keys.press(keys.button("Add the action"))
+    assert page.locator(".error-summary").count() == 0, page.locator("main").inner_text()
+    with site.app.app_context():
+        saved = db.session.scalar(select(PlanAction).filter_by(owner="Priya Shah",
+                                                               due_on=date(2026, 7, 31)))
+        assert saved.root_cause == "The first bus leaves at ten"
 
 
 PAGES = ["/staff/register/", "/staff/register/{work}", "/staff/register/{work}/ideas/{idea}",
