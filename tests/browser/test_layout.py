@@ -55,6 +55,11 @@ def _review(_org, services, users) -> None:
         frequency="quarter", chosen_by="People we support, at the planning meeting.")
     reg.save_work(admin, work, title="Visiting policy: who, and when?", kind="policy",
                   review_on=date(2027, 3, 31))
+    idea = reg.raise_idea(work, "Visits after 8 pm", source="staff", entered_by=admin)
+    reg.answer_idea(admin, idea, decision="included")
+    for status in ("in_progress", "planned"):  # ½ and 0: a quarter done
+        reg.add_action(admin, work, idea, change="Change the visiting hours", owner="Sam",
+                       starts_on=date(2026, 1, 5), due_on=date(2027, 1, 5), status=status)
     MADE.update(review_id=review.id, indicator_id=paid.id, work_id=work.id,
                 event_id=event.id, planned_id=planned.id)
 
@@ -246,3 +251,25 @@ def test_english_titles_typed_by_staff_keep_their_own_direction_on_urdu_pages(si
             if not _last_mark_at_the_end(page, page.locator(selector).first):
                 turned.append(f"{path} {selector}: {page.locator(selector).first.inner_text()!r}")
     assert not turned, "English titles turned round: " + "; ".join(turned)
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_a_progress_bar_is_filled_as_far_as_the_work_has_come(site, contexts, lang):
+    """'25% done' beside a piece of work showed a bar filled to the end: its width was set in
+    a style attribute, which the pages' Content-Security-Policy does not allow. The bar is
+    now filled a quarter of the way, from the start side (the right on an Urdu page)."""
+    page = _page(contexts, WIDTHS["tablet"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    for path in ("/staff/register/", f"/staff/register/{MADE['work_id']}"):
+        page.goto(f"{site.url}{path}?lang={lang}")
+        meter = page.locator(".meter").first
+        bar, fill = meter.evaluate("""el => {
+            const box = (e) => { const r = e.getBoundingClientRect();
+                                 return {left: r.left, right: r.right, width: r.width}; };
+            return [box(el), box(el.querySelector('rect, span'))];
+        }""")
+        assert fill["width"] == pytest.approx(bar["width"] * 0.25, abs=3), (path, lang, bar, fill)
+        if lang == "ur":
+            assert fill["right"] == pytest.approx(bar["right"], abs=2), (path, bar, fill)
+        else:
+            assert fill["left"] == pytest.approx(bar["left"], abs=2), (path, bar, fill)
