@@ -75,7 +75,7 @@ def test_send_with_a_required_question_unanswered_goes_to_it(page, invite, clien
     check = page(f"/a/{key}/check")
     assert "Some questions still need an answer" in check
     r = client.post(f"/a/{key}/send", data={"csrf_token": check.csrf})
-    assert r.headers["Location"].endswith(f"/a/{key}/q/name")
+    assert r.headers["Location"].endswith(f"/a/{key}/q/name?change=1&needed=1")
 
 
 def test_resubmitting_the_same_answer_does_not_duplicate(page, invite):

@@ -31,6 +31,16 @@ def _begin(page, base: str, invitation) -> str:
     return page.url
 
 
+def _begin_keys(page, base: str, invitation) -> str:
+    """As :func:`_begin`, with or without JavaScript."""
+    page.goto(f"{base}/r/{invitation.token}")
+    page.check("#share")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/q/like")
+    return page.url
+
+
 def _stored(qid: str):
     db.session.rollback()  # see what the server's threads committed
     return db.session.scalar(select(Answer.value).filter_by(question_id=qid))
@@ -197,3 +207,19 @@ def test_a_long_paste_is_kept_whole_and_said_to_be_too_long(live_server, invite,
     expect(page.locator("[data-status]")).not_to_have_text(too_long)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/q/name")
+
+
+@pytest.mark.parametrize("javascript", [
+    pytest.param(True, id="js"), pytest.param(False, id="nojs")])
+def test_switching_to_easy_read_keeps_what_was_typed(javascript, live_server, invite, contexts):
+    """Typed, then 'Easy read' pressed: the page came back in easy words with the box empty
+    (without JavaScript the words were gone)."""
+    page = contexts.page(**PHONE, java_script_enabled=javascript)
+    url = _begin_keys(page, live_server, invite())
+    page.goto(url.replace("/q/like", "/q/name"))
+    page.locator("#answer").fill("Samira")
+    page.get_by_role("button", name="Easy read").click()
+    expect(page.get_by_role("button", name="Standard words")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("What is your name?")  # the easy-read words
+    expect(page.locator("#answer")).to_have_value("Samira")
+    assert _stored("name") == "Samira"
