@@ -299,3 +299,39 @@ def test_the_service_form_shows_every_problem_at_once(app):
                               "Use lower-case letters, digits and hyphens only, like oak-house",
                               "Choose an area from the list"]
     assert 'value="Birch Lodge!"' in page.html
+
+
+def test_overdue_is_counted_from_the_same_today_as_the_forms(staff_app):
+    """An action due 10 days ago by the calendar is not yet overdue on a day 30 days ago (the
+    app's today): the review's actions, the dashboard and the action plan agree with the
+    forms (they counted from the server's UTC calendar)."""
+    from reviewkit.models import Person
+    from reviewkit.services import plans as plans_svc
+    from reviewkit.services import reviews as rv
+    from reviewkit.services.banks import latest_version
+
+    today = date.today() - timedelta(days=30)
+    due = date.today() - timedelta(days=10)
+    staff_app.config["TODAY"] = today
+    with staff_app.app_context():
+        manager = db.session.scalar(select(User).filter_by(role="manager"))
+        person = Person(organisation_id=_oak().organisation_id, service=_oak(),
+                        display_name="Al")
+        db.session.add(person)
+        db.session.commit()
+        review = rv.start_review(manager, person, latest_version("person-centred-review"),
+                                 today)
+        rv.add_action(review, what="Book the dentist", who="Alex", due_on=due)
+        plans_svc.create_action(manager, None, change="Earlier buses", owner="Transport team",
+                                due_on=due, status="planned")
+        facilitator, client = signed_in(staff_app, "facilitator"), signed_in(staff_app, "manager")
+        url = f"/staff/reviews/{review.id}/actions"
+        actions = Page(facilitator.get(url))
+        assert "Book the dentist" in actions and "overdue" not in actions.html.split("<h2")[0]
+        assert "Overdue actions" not in Page(facilitator.get("/staff/"))
+        plan = Page(client.get("/staff/analysis/plan"))
+        assert "Earlier buses" in plan and "overdue" not in plan.html.lower()
+        staff_app.config["TODAY"] = due + timedelta(days=1)
+        assert "overdue" in Page(facilitator.get(url)).html.split("<h2")[0]
+        assert "Overdue actions" in Page(facilitator.get("/staff/"))
+        assert "overdue" in Page(client.get("/staff/analysis/plan")).html

@@ -34,8 +34,8 @@ def plan_table(actions: list[PlanAction], today: date | None = None) -> Table:
          a.updated_at.isoformat(timespec="seconds")] for a in actions])
 
 
-def workbook(actions: list[PlanAction]) -> Document:
-    return Document("Action plan", [plan_table(actions)])
+def workbook(actions: list[PlanAction], today: date | None = None) -> Document:
+    return Document("Action plan", [plan_table(actions, today)])
 
 
 def pdf_document(groups, *, title: str, labels: dict, today: date | None = None) -> Document:

@@ -23,6 +23,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from .clock import today_
 
 CONTRIBUTOR_ROLES = ("person", "family", "staff", "advocate", "other")
 
@@ -204,7 +205,7 @@ def set_action_done(action: Action, done: bool) -> None:
 
 
 def overdue_actions(user: User, today: date | None = None) -> list[Action]:
-    today = today or date.today()
+    today = today or today_(user.organisation_id)
     query = (select(Action).join(Action.review)
              .where(Review.organisation_id == user.organisation_id, Action.done_at.is_(None),
                     Action.due_on < today).order_by(Action.due_on))

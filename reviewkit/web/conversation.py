@@ -35,6 +35,7 @@ from ..models import Review
 from ..services import people as people_svc
 from ..services import reviews as svc
 from ..services.banks import latest_version
+from ..services.clock import today_
 from .auth import Permission, requires
 from .people import start_review_form
 
@@ -216,7 +217,8 @@ def actions(review_id: int):
         svc.add_action(review, what=form.what.data, who=form.who.data, due_on=form.due_on.data)
         return redirect(url_for(".actions", review_id=review.id) + "#what")
     return render_template("staff/review_actions.html", review=review, form=form,
-                           small=BaseForm(), last=svc.headings(review)[-1]), (
+                           small=BaseForm(), last=svc.headings(review)[-1],
+                           today=today_(review.organisation_id)), (
         400 if form.errors else 200)
 
 

@@ -3,8 +3,6 @@ start an action from a theme, the plan by status, edit, mark done, download."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +16,7 @@ from ..reports.gap import build_report
 from ..reports.gap_report import UNASSIGNED
 from ..reports.themes import theme_set_for
 from ..services import plans as svc
+from ..services.clock import today_
 from .analysis import (
     bp,
     page_names,
@@ -70,10 +69,10 @@ def action():
 @bp.get("/plan")
 @requires(Permission.REPORTS)
 def plan():
-    actions = svc.plan(current_user.organisation_id)
+    actions, today = svc.plan(current_user.organisation_id), today_()
     return render_template("analysis/plan.html", groups=svc.by_status(actions),
-                           overdue=svc.overdue(actions), statuses=STATUS_LABELS,
-                           where=svc.where, small=BaseForm(), today=date.today())
+                           overdue=svc.overdue(actions, today), statuses=STATUS_LABELS,
+                           where=svc.where, small=BaseForm(), today=today)
 
 
 def _action_or_404(plan_action_id: int) -> PlanAction:
@@ -119,7 +118,7 @@ def plan_download(fmt: str):
     actions = svc.plan(current_user.organisation_id)
     if fmt == "pdf":
         document = plan_report.pdf_document(svc.by_status(actions), title=_("Action plan"),
-                                            labels=STATUS_LABELS)
+                                            labels=STATUS_LABELS, today=today_())
     else:
-        document = plan_report.workbook(actions)
+        document = plan_report.workbook(actions, today_())
     return send_document(fmt, document, "action-plan", name="plan")
