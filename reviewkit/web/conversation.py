@@ -51,6 +51,9 @@ def _review_or_404(review_id: int) -> Review:
 
 def _statement_form(review: Review, heading: svc.Heading, form_cls=StatementForm, **kw):
     form = form_cls(**kw)
+    # No maxlength on the box: a browser cuts a longer paste short without a word; the form
+    # says to split it instead, and keeps every letter.
+    form.text.render_kw = {"maxlength": False}
     form.contributor.choices = [(c.id, f"{c.name} ({ROLE_LABELS[c.role]})")
                                 for c in review.contributors]
     form.kind.choices = [(k, KIND_LABELS[k]) for k in heading.kinds]

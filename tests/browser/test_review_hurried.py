@@ -299,3 +299,23 @@ def test_the_persons_page_offers_the_usual_review_and_says_what_consent_was_for(
                                  .order_by(Review.id.desc())).first()
     assert started.id != review_id
     assert started.bank_version.bank_id == "person-centred-review"
+
+
+def test_a_long_note_pasted_into_an_edit_is_kept_whole(live_server, contexts):
+    """The edit page's box cut a pasted note at 500 letters too, and saved it cut. Now Save
+    says to split it and the whole note stays in the box."""
+    page, keys, review_id = review_page(live_server, contexts, "working-not-working")
+    keys.focus(page.locator("#text"))
+    page.keyboard.type("Bus late")
+    page.keyboard.press("Enter")
+    page.locator("[data-list] li .text", has_text="Bus late").wait_for()
+    keys.press(page.locator("[data-list]").get_by_role("link", name=re.compile("^Edit or move")))
+    box = page.locator("#text")
+    keys.focus(box)
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(LONG_NOTE)
+    assert box.input_value() == LONG_NOTE, "the box cut the pasted note short"
+    keys.press(keys.button("Save"))
+    assert "Keep each statement under 500 characters" in page.locator("main").inner_text()
+    assert page.locator("#text").input_value() == LONG_NOTE
+    assert stored_texts(review_id) == ["Bus late"]
