@@ -120,27 +120,9 @@ def start(key: str):
 def easy_read(key: str):
     response = _response_or_404(key)
     form = BaseForm()
-    back = _own_page(key, request.values.get("next", ""))
     if form.validate():
-        svc.set_easy_read(response, request.values.get("easy_read") == "1")
-        if "answer" in request.form:  # sent from a question: keep what was typed there
-            _keep_typed(response, back)
-    return redirect(back)
-
-
-def _keep_typed(response: svc.Sheet, page: str) -> None:
-    """Save the answer sent with the easy-read switch from question ``page``, when it passes
-    that question's checks (as a draft does); anything else is left as it was."""
-    qid = re.search(r"/q/([a-z0-9_-]+)", page)
-    q = response.bank.question(qid[1]) if qid else None
-    if q is None or response.submitted_at is not None or response.consent_pooled is None \
-            or q not in svc.visible_questions(response.bank, svc.current_values(response)):
-        return
-    form = answer_form(q, q.text, question_view(response.bank, q, response.easy_read,
-                                                page_language()).choice_pairs)
-    kind = question_type_for(q)
-    if form.validate() and not kind.is_empty(value := kind.to_value(form.answer.data)):
-        svc.save_answer(response, q.id, value)
+        svc.set_easy_read(response, request.form.get("easy_read") == "1")
+    return redirect(_own_page(key, request.form.get("next", "")))
 
 
 _OWN_PAGE = re.compile(r"/a/(?P<key>[A-Za-z0-9_-]{1,64})/(?:q/[a-z0-9_-]{1,64}|[a-z-]{1,20})")

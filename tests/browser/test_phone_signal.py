@@ -209,12 +209,12 @@ def test_a_long_paste_is_kept_whole_and_said_to_be_too_long(live_server, invite,
     page.wait_for_url("**/q/name")
 
 
-@pytest.mark.parametrize("javascript", [
-    pytest.param(True, id="js"), pytest.param(False, id="nojs")])
-def test_switching_to_easy_read_keeps_what_was_typed(javascript, live_server, invite, contexts):
-    """Typed, then 'Easy read' pressed: the page came back in easy words with the box empty
-    (without JavaScript the words were gone)."""
-    page = contexts.page(**PHONE, java_script_enabled=javascript)
+def test_switching_to_easy_read_keeps_what_was_typed(live_server, invite, contexts):
+    """Typed, then 'Easy read' pressed at once: the page comes back in easy words with what
+    was typed, from the copy on the phone, and saved. (Without JavaScript it is lost: the
+    switch is a form of its own; sending the answer with it made Enter in the box press
+    'Easy read', the first button of the answer's form.)"""
+    page = contexts.page(**PHONE)
     url = _begin_keys(page, live_server, invite())
     page.goto(url.replace("/q/like", "/q/name"))
     page.locator("#answer").fill("Samira")
@@ -223,3 +223,23 @@ def test_switching_to_easy_read_keeps_what_was_typed(javascript, live_server, in
     expect(page.locator("h1")).to_have_text("What is your name?")  # the easy-read words
     expect(page.locator("#answer")).to_have_value("Samira")
     assert _stored("name") == "Samira"
+
+
+@pytest.mark.parametrize("javascript", [
+    pytest.param(True, id="js"), pytest.param(False, id="nojs")])
+def test_a_refused_answer_puts_the_focus_on_what_is_wrong(javascript, live_server, invite,
+                                                         contexts):
+    """After Continue with a problem the focus was at the top of the page: a keyboard or
+    screen reader user had to find 'There is a problem' past the header and the Back link."""
+    page = contexts.page(**PHONE, java_script_enabled=javascript)
+    url = _begin_keys(page, live_server, invite())
+    page.goto(url.replace("/q/like", "/q/name"))
+    page.locator("#answer").focus()
+    page.keyboard.press("Enter")  # nothing typed
+    expect(page.locator(".error-summary")).to_be_focused()
+    page.keyboard.press("Tab")
+    message = page.get_by_role("link", name="Please answer this question, or go back.")
+    expect(message).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Sam")
+    expect(page.locator("#answer")).to_have_value("Sam")

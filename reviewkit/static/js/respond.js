@@ -101,10 +101,9 @@
 
     var native = false;
     form.addEventListener("submit", function (event) {
-      var submitter = event.submitter;
-      // another page's button (the easy-read switch): the browser sends it there
-      if (native || !window.fetch || (submitter && submitter.hasAttribute("formaction"))) return;
+      if (native || !window.fetch) return;
       event.preventDefault();
+      var submitter = event.submitter;
       var body = new FormData(form);
       if (submitter && submitter.name) body.append(submitter.name, submitter.value);
       fetch(form.getAttribute("action") || location.href,
