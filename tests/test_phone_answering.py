@@ -135,3 +135,20 @@ def test_check_your_answers_keeps_the_lines_of_a_written_answer(page, invite):
     page(f"/a/{key}/q/what-wrong", {"answer": "The bus is late\nNobody rings back",
                                     "action": "next"})
     assert "The bus is late<br>Nobody rings back" in page(f"/a/{key}/check").html
+
+
+def test_finish_later_with_nothing_typed_stops_there_and_comes_back_there(page, invite):
+    """'Save and finish later' on a question that needs an answer said 'Please answer this
+    question'; on an optional one it stored the question as skipped, so coming back started
+    after it."""
+    key = _key(page, invite)
+    stop = page(f"/a/{key}/q/like", {"answer": "", "action": "later"})
+    assert stop.response.headers["Location"] == f"/a/{key}/later"
+    assert db.session.scalar(select(Answer.id)) is None
+    assert page(f"/k/{key}").response.headers["Location"] == f"/a/{key}/q/like"
+    page(f"/a/{key}/q/like", {"answer": "Kind", "action": "next"})
+    required = page(f"/a/{key}/q/name", {"answer": "  ", "action": "later"})
+    assert required.response.headers["Location"] == f"/a/{key}/later"
+    assert page(f"/k/{key}").response.headers["Location"] == f"/a/{key}/q/name"
+    too_long = page(f"/a/{key}/q/name", {"answer": "S" * 41, "action": "later"})
+    assert too_long.status == 400 and "S" * 41 in too_long  # typed, refused, kept

@@ -174,6 +174,11 @@ def question(key: str, qid: str):
         if action == "skip" and not q.required and "csrf_token" not in form.errors:
             svc.save_answer(response, qid, None, skipped=True)
             return _go_on(response, qid, change=change)
+        if action == "later" and kind.is_empty(form.answer.data) \
+                and "csrf_token" not in form.errors:
+            # stopping with nothing typed here: not "Please answer this question", and not
+            # "skipped" either (coming back starts at this question)
+            return redirect(url_for(".later", key=key))
         if valid:
             value = kind.to_value(form.answer.data)
             # nothing but spaces or bullets: as skipped, so "Check your answers" says so
