@@ -651,3 +651,19 @@ def test_a_misspelt_list_name_on_the_choices_sheet_is_reported(tmp_path: Path):
         "choices row 6: 'facse': no question uses this list, so its choices are not shown; "
         "did you mean 'faces'?",
         "choices row 7: 'spare': no question uses this list, so its choices are not shown"]
+
+
+def test_a_label_excel_turned_into_a_date_is_reported(tmp_path: Path):
+    """Typing '3-5' as a choice label in Excel stores 3 May: the person would read
+    '2026-05-03 00:00:00'; the report says so, with the row, so it can be typed again."""
+    from datetime import datetime
+
+    path = write_form(tmp_path / "times.xlsx", [
+        ["type", "name", "label"], ["select_one times", "times", "How many times a week?"]],
+        [["list_name", "name", "label"], ["times", "few", datetime(2026, 5, 3)],
+         ["times", "many", "6 or more"]])
+    result = import_xlsform(path)
+    assert "choices row 2: 'few': its text is a date in the spreadsheet ('2026-05-03 00:00:00'): " \
+        "Excel turns some typing, such as '3-5' or '1/2', into a date; type it again as text " \
+        "(with ' in front)" in result.report
+    assert not any("row 3" in line for line in result.report)

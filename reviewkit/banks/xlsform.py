@@ -59,7 +59,7 @@ class _Mapper:
         # relevant to map last: the question's own and its groups' (innermost last)
         self.pending: list[tuple[Line, dict[str, Any], str, tuple[str, ...]]] = []
         self.under: dict[str, tuple[str, ...]] = {}  # form name → the relevants it is under
-        self.markup: set[tuple[str, int | None, str]] = set()  # rows whose formatting went
+        self.markup: set[tuple[str, int | None, str, str]] = set()  # rows noted for their text
         self.found: Counter[str] = Counter()
         self.no_easy = self.no_picture = False
         self.loops: set[tuple[int | None, str]] = set()
@@ -114,23 +114,27 @@ class _Mapper:
             code, easy = self.langs.get(key) or t.language(key, self.default)
             text = str(text).strip()
             if part != "image" and (plain := t.plain_text(text)) != text:
-                self.formatted(el)
+                self.row_note(el, t.WHY["formatting"])
                 text = plain
+            if part != "image" and t.EXCEL_DATE.match(text):
+                self.row_note(el, _("its text is a date in the spreadsheet ('%(text)s'): Excel "
+                                    "turns some typing, such as '3-5' or '1/2', into a date; "
+                                    "type it again as text (with ' in front)", text=text))
             if code and text:
                 out.setdefault((code, easy), text)
         return out
 
-    def formatted(self, el: dict[str, Any]) -> None:
-        """One line for a row whose text had formatting taken out."""
+    def row_note(self, el: dict[str, Any], why: str) -> None:
+        """One line for a row (of the survey or the choices sheet) about its text."""
         if "type" in el:
             row, name, xtype = self.row_of(el)
             sheet = "survey"
         else:  # a choice
             row, name, xtype, sheet = (int(el[t.ROW]) if el.get(t.ROW) else None,
                                        str(el.get("name", "")), "", "choices")
-        if (sheet, row, name) not in self.markup:
-            self.markup.add((sheet, row, name))
-            self.note(row, name, xtype, t.WHY["formatting"], sheet=sheet)
+        if (sheet, row, name, str(why)) not in self.markup:
+            self.markup.add((sheet, row, name, str(why)))
+            self.note(row, name, xtype, why, sheet=sheet)
 
     def wording(self, el: dict[str, Any], part: str = "label") -> tuple[str, str | None, dict]:
         """(standard text, easy read or None, all texts) in the default language; a text only in

@@ -65,6 +65,8 @@ _ATOM = re.compile(r"""^(?:\$\{(?P<a>[^}]+)\}\s*=\s*(?P<q1>['"])(?P<v1>.*?)(?P=q
                     |(?P<q2>['"])(?P<v2>.*?)(?P=q2)\s*=\s*\$\{(?P<b>[^}]+)\}
                     |selected\(\s*\$\{(?P<c>[^}]+)\}\s*,\s*(?P<q3>['"])(?P<v3>.*?)(?P=q3)\s*\))$""",
                    re.X)
+# How pyxform writes a cell Excel keeps as a date: typing "3-5" or "1/2" in Excel gives one.
+EXCEL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 MAXLEN = re.compile(r"^string-length\(\s*\.\s*\)\s*<=?\s*(\d+)$")
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
 _BOUND = re.compile(rf"^\(?\s*\.\s*(>=|<=|>|<)\s*{_NUMBER}\s*\)?$")
