@@ -152,3 +152,17 @@ def test_finish_later_with_nothing_typed_stops_there_and_comes_back_there(page, 
     assert page(f"/k/{key}").response.headers["Location"] == f"/a/{key}/q/name"
     too_long = page(f"/a/{key}/q/name", {"answer": "S" * 41, "action": "later"})
     assert too_long.status == 400 and "S" * 41 in too_long  # typed, refused, kept
+
+
+def test_the_privacy_choice_in_easy_read_is_in_short_sentences(page, invite):
+    """In easy read the privacy choice kept its standard words: a 17-word 'Yes' with three
+    commas, and a hint about 'the council and your support provider'."""
+    start = page(f"/r/{invite(easy_read=True).token}").response.headers["Location"]
+    shown = page(start)
+    assert "Yes. You can use my answers. Do not use my name." in shown
+    assert "We put answers from many people together. We do not show names." in shown
+    assert "support provider" not in shown
+    for sentence in re.findall(r"[^.?!]+[.?!]", re.sub(r"<[^>]+>", " ", shown.html.split(
+            "<main", 1)[1].split("</form>", 1)[0])):
+        assert len(sentence.split()) <= 15, sentence
+    assert "support provider" in page(f"/r/{invite().token}", follow=True)  # standard words
