@@ -10,7 +10,7 @@ from conftest import Page, start_journey
 from sqlalchemy import select
 
 from reviewkit.extensions import db
-from reviewkit.models import Answer
+from reviewkit.models import Answer, Response
 
 PROGRESS = re.compile(r"Question (\d+) of (\d+)")
 
@@ -166,3 +166,16 @@ def test_the_privacy_choice_in_easy_read_is_in_short_sentences(page, invite):
             "<main", 1)[1].split("</form>", 1)[0])):
         assert len(sentence.split()) <= 15, sentence
     assert "support provider" in page(f"/r/{invite().token}", follow=True)  # standard words
+
+
+def test_a_code_typed_with_urdu_digits_or_full_width_letters_is_found(page, client, invite):
+    """K7PQ-4XR9-MN3T typed on an Urdu keyboard's digits (۷, ۴, ۹, ۳) was 'not found'."""
+    from reviewkit.services.responses import short_code_for
+
+    key = _key(page, invite)
+    code = short_code_for(db.session.scalar(select(Response).filter_by(resume_key=key)))
+    urdu = "".join("۰۱۲۳۴۵۶۷۸۹"[int(c)] if c.isdigit() else c for c in code)
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code)
+    for typed in (urdu, wide.lower()):
+        r = page("/resume", {"code": typed})
+        assert r.response.headers["Location"] == f"/k/{key}", typed
