@@ -4,6 +4,7 @@ the same answer again (a double tap, a retry after a dropped connection) updates
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -153,7 +154,11 @@ def short_code_for(response: Response) -> str:
 def find_by_short_code(code: str) -> Response | None:
     """The response with ``code`` as a person types it: any case, with or without spaces and
     dashes between the characters."""
-    cleaned = "".join(ch for ch in (code or "")[:100].upper() if ch.isalnum())
+    # as typed on any keyboard: full-width letters (a Chinese or Japanese keyboard) and
+    # another script's digits (۲ on an Urdu keyboard) read as the code's own
+    typed = unicodedata.normalize("NFKC", (code or "")[:100]).upper()
+    cleaned = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+                      for ch in typed if ch.isalnum())
     if len(cleaned) not in (SHORT_CODE_LENGTH, OLD_SHORT_CODE_LENGTH) \
             or any(ch not in SHORT_CODE_ALPHABET for ch in cleaned):
         return None
