@@ -273,3 +273,41 @@ def test_a_progress_bar_is_filled_as_far_as_the_work_has_come(site, contexts, la
             assert fill["right"] == pytest.approx(bar["right"], abs=2), (path, bar, fill)
         else:
             assert fill["left"] == pytest.approx(bar["left"], abs=2), (path, bar, fill)
+
+
+def _name_kept_whole(element, name: str) -> bool:
+    """Whether ``name``'s last sign (a ? or :) is drawn after its last letter (to its right)
+    where ``name`` stands inside ``element``'s sentence."""
+    return element.evaluate("""(el, name) => {
+        const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walk.nextNode()) && !node.data.includes(name)) {}
+        if (!node) return false;
+        const end = node.data.indexOf(name) + name.length, range = document.createRange();
+        const x = (i) => { range.setStart(node, i); range.setEnd(node, i + 1);
+                           return range.getBoundingClientRect().left; };
+        return x(end - 2) < x(end - 1);
+    }""", name)
+
+
+def test_an_english_name_inside_an_urdu_heading_keeps_its_own_direction(site, contexts):
+    """'Paper votes for “What next at Tŷ Celyn?”' in Urdu: the English name inside the
+    translated sentence was set right to left with it, so its question mark jumped to its
+    start and its words split around the quotes. The name is now isolated in the headings
+    of an event's pages, a piece of work's pages and an indicator's form."""
+    page = _page(contexts, WIDTHS["phone"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    event, work = "What next at Tŷ Celyn?", "Visiting policy: who, and when?"
+    checks = [(f"/staff/events/{MADE['event_id']}/{end}", event)
+              for end in ("ballot", "tally", "codes")]
+    checks += [(f"/staff/register/{MADE['work_id']}/{end}", work)
+               for end in ("history", "review", "edit")]
+    checks += [(f"/staff/indicators/{MADE['planned_id']}/edit", "Actions done when we said?")]
+    turned = []
+    for path, name in checks:
+        page.goto(f"{site.url}{path}?lang=ur")
+        h1 = page.locator("h1")
+        assert name in h1.inner_text(), (path, h1.inner_text())
+        if not _name_kept_whole(h1, name):
+            turned.append(f"{path}: {h1.inner_text()!r}")
+    assert not turned, "English names turned round in Urdu headings: " + "; ".join(turned)
