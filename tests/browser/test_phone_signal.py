@@ -160,8 +160,9 @@ SPEECH = """
 
 def test_listen_reads_the_hints_and_is_on_the_start_and_thank_you_pages(
         live_server, invite, contexts):
-    """Listen read the question's title and choices, not its hint ('Write each thing on a
-    new line'), and the start page (the privacy choice) and the end had no Listen at all."""
+    """Listen read the question's title and choices, not where the person is ('Question 1 of
+    6'), its hint ('Write each thing on a new line') or what is wrong with an answer, and the
+    start page (the privacy choice) and the end had no Listen at all."""
     page = contexts.page(**PHONE)
     page.add_init_script(SPEECH)
     page.goto(f"{live_server}/r/{invite().token}")
@@ -174,7 +175,13 @@ def test_listen_reads_the_hints_and_is_on_the_start_and_thank_you_pages(
     page.get_by_role("button", name="Start").click()
     page.wait_for_url("**/q/like")
     page.get_by_role("button", name="Listen").click()
-    assert "Write each thing on a new line." in page.evaluate("window.__spoken[0][0]")  # a new page
+    said = page.evaluate("window.__spoken[0][0]")  # a new page
+    assert said.startswith("Question 1 of 6") and "Write each thing on a new line." in said
+    page.goto(page.url.replace("/q/like", "/q/name"))
+    page.get_by_role("button", name="Continue").click()  # nothing typed: a message
+    expect(page.locator("#answer-error")).to_be_visible()
+    page.get_by_role("button", name="Listen").click()
+    assert "Please answer this question, or go back." in page.evaluate("window.__spoken[0][0]")
 
 
 def test_no_listen_button_when_the_phone_has_no_voice_for_the_language(
