@@ -179,3 +179,28 @@ def test_a_code_typed_with_urdu_digits_or_full_width_letters_is_found(page, clie
     for typed in (urdu, wide.lower()):
         r = page("/resume", {"code": typed})
         assert r.response.headers["Location"] == f"/k/{key}", typed
+
+
+def test_numbers_typed_with_the_arabic_decimal_mark_or_a_minus_sign_are_read(tmp_path):
+    """'٢٫٥' (2.5 as an Arabic keyboard types it) and '−3' (a phone's minus sign) were
+    'Please enter a number'."""
+    from conftest import initialised_app, pages_of, the_organisation
+    from test_xlsform_types import BANK
+
+    from reviewkit.services import invitations as inv
+    from reviewkit.services.banks import latest_version
+
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    (banks / "typed.yaml").write_text(BANK, encoding="utf-8")
+    with initialised_app(tmp_path / "app", BANKS_PATH=str(banks)) as app:
+        pages = pages_of(app.test_client())
+        survey = inv.survey_for(latest_version("typed"), None, the_organisation())
+        key = start_journey(pages, inv.create_invitations(survey)[0]).split("/")[2]
+        for qid, typed, lang, stored in (("hours", "٢٫٥", "ar", 2.5),
+                                          ("owed", "١٬٢٠٠", "ar", 1200),
+                                          ("owed", "−3", "en", -3)):
+            r = pages(f"/a/{key}/q/{qid}?lang={lang}", {"answer": typed, "action": "next"})
+            assert r.status == 302, (typed, r.html[-3000:])
+            db.session.rollback()
+            assert db.session.scalar(select(Answer.value).filter_by(question_id=qid)) == stored

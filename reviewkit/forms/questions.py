@@ -250,12 +250,17 @@ class MultipleChoice(_Choice):
     missing = _l("Please choose at least one answer, or go back.")
 
 
+_NUMBER_MARKS = str.maketrans({"\u066b": ".", "\u066c": None, "\u2212": "-"})
+
+
 def parse_number(text: str, locale: str = "en") -> Decimal | None:
     """A typed number: ``12``, ``-3.5``, or as the page's language writes it (``2,5`` in Polish,
     ``1,200`` in English, read by Babel); None when it is not one."""
     from babel.numbers import NumberFormatError, parse_decimal
 
-    text = text.replace(" ", "").replace("\u00a0", "")
+    # the Arabic decimal and thousands marks (٢٫٥, ١٬٢٠٠) and the minus sign (−3) as an
+    # Arabic or a phone's keyboard types them
+    text = text.replace(" ", "").replace("\u00a0", "").translate(_NUMBER_MARKS)
     try:
         value = Decimal(text)
     except InvalidOperation:
