@@ -8,9 +8,10 @@ House serves the module."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from conftest import add_checkins
 
 from .browsing import staff_sign_in, staff_site
 
@@ -60,6 +61,9 @@ def _review(_org, services, users) -> None:
     for status in ("in_progress", "planned"):  # ½ and 0: a quarter done
         reg.add_action(admin, work, idea, change="Change the visiting hours", owner="Sam",
                        starts_on=date(2026, 1, 5), due_on=date(2027, 1, 5), status=status)
+    last_month = date.today().replace(day=1) - timedelta(days=1)
+    add_checkins(services["oak"], _org, 6, last_month)
+    add_checkins(services["oak"], _org, 8)
     MADE.update(review_id=review.id, indicator_id=paid.id, work_id=work.id,
                 event_id=event.id, planned_id=planned.id)
 
@@ -311,3 +315,34 @@ def test_an_english_name_inside_an_urdu_heading_keeps_its_own_direction(site, co
         if not _name_kept_whole(h1, name):
             turned.append(f"{path}: {h1.inner_text()!r}")
     assert not turned, "English names turned round in Urdu headings: " + "; ".join(turned)
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_monthly_check_ins_keep_months_whole_and_signs_before_numbers(site, contexts, lang):
+    """Monthly check-ins by team at 320 px: a month ('2026-07') broke after its hyphen onto
+    two lines, and on an Urdu page a change since last month ('-0.3') showed its sign after
+    the number ('0.3-'). A month stays on one line and a signed number reads left to right."""
+    page = _page(contexts, WIDTHS["phone"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    page.goto(f"{site.url}/staff/reports/check-ins?lang={lang}")
+    drawn = page.evaluate(r"""() => {
+        const lines = (el) => { const r = document.createRange(); r.selectNodeContents(el);
+            return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; };
+        const months = [...document.querySelectorAll('.checkin-service tbody th[scope=row]')]
+            .map(th => [th.textContent.trim(), lines(th)]);
+        const signs = [...document.querySelectorAll('.checkin-service tbody td')]
+            .filter(td => /^[+-]\d/.test(td.textContent.trim())).map(td => {
+                const node = [...td.querySelectorAll('*'), td].flatMap(e => [...e.childNodes])
+                    .find(n => n.nodeType === 3 && /[+-]\d/.test(n.data));
+                const at = node.data.search(/[+-]\d/), r = document.createRange();
+                const x = (i) => { r.setStart(node, i); r.setEnd(node, i + 1);
+                                   return r.getBoundingClientRect().left; };
+                return [td.textContent.trim(), x(at) < x(at + 1)];
+            });
+        return {months, signs};
+    }""")
+    assert drawn["months"] and drawn["signs"], drawn
+    broken = [m for m, n in drawn["months"] if n != 1]
+    assert not broken, f"{lang}: months broken over two lines: {broken}"
+    turned = [v for v, before in drawn["signs"] if not before]
+    assert not turned, f"{lang}: the sign is drawn after the number: {turned}"
