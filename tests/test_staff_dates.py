@@ -335,3 +335,23 @@ def test_overdue_is_counted_from_the_same_today_as_the_forms(staff_app):
         assert "overdue" in Page(facilitator.get(url)).html.split("<h2")[0]
         assert "Overdue actions" in Page(facilitator.get("/staff/"))
         assert "overdue" in Page(client.get("/staff/analysis/plan")).html
+
+
+def test_the_event_form_shows_every_problem_at_once_once_voting_has_started(app):
+    """No name and a change to how people vote once voting is open: both at once (the vote's
+    rule came only after the name was given)."""
+    event = ev.save_event(_admin(), name="Big day", starts_at=datetime(2026, 6, 20, 10, 30,
+                                                                       tzinfo=UTC),
+                          place="The hall", service_id=_oak().id)
+    for label in ("Buses", "Cooking"):
+        ev.add_item(_admin(), event, label=label)
+    ev.set_voting(_admin(), event, "open")
+    client = signed_in(app, "facilitator")
+    url = f"/staff/events/{event.id}/edit"
+    page = post_form(client, url, _event_fields(name="", starts_on="2026-06-20",
+                                                method="rank"))
+    assert problems(page) == ["Enter the name of the event",
+                              "Voting has started, so how people vote cannot change."]
+    assert summary_links(page) == ["name", "method"]
+    assert post_form(client, url, _event_fields(name="Oak House big day",
+                                                starts_on="2026-06-20")).status == 302

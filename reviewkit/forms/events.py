@@ -31,7 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..models import BallotItem, Event
+from ..models import BallotItem, Event, VotingState
 from ..models.events import RANKS
 from .dates import PlanDateField
 from .questions import BaseForm, MultiCheckboxField
@@ -163,6 +163,16 @@ class EventForm(BaseForm):
         if self.method.data == "dots" and field.data is None and not field.errors:
             raise ValidationError(_l("Enter how many dots each person has, from 1 to 20."))
 
+    def validate_method(self, field) -> None:
+        # the events service's rule, checked here too so that it comes with the other problems
+        event = getattr(self, "event", None)
+        if event is None or event.voting == VotingState.DRAFT.value or field.errors:
+            return
+        dots = (self.dots.data if field.data == "dots" else None) or 3
+        if (field.data, dots, bool(self.several_on_one.data)) != (
+                event.method, event.dots, event.several_on_one):
+            raise ValidationError(_l("Voting has started, so how people vote cannot change."))
+
     def starts_at(self) -> datetime | None:
         match = TIME.match(self.starts_time.data or "")
         if self.starts_on.data is None or match is None:
@@ -185,7 +195,9 @@ class EventForm(BaseForm):
         when = event.starts_at
         kwargs.setdefault("scope", f"service:{event.service_id}" if event.service_id
                           else f"area:{event.area_id}")
-        return cls(obj=event, starts_on=when.date(), starts_time=f"{when:%H:%M}", **kwargs)
+        form = cls(obj=event, starts_on=when.date(), starts_time=f"{when:%H:%M}", **kwargs)
+        form.event = event
+        return form
 
 
 class ThemesForm(BaseForm):
