@@ -329,6 +329,22 @@ def test_a_file_saved_by_notepad_with_a_byte_order_mark_or_windows_line_ends_is_
         tc, "/staff/translate/phone/monthly-check-in/feel-safe?language=cy").html
 
 
+def test_upload_problems_are_in_the_pages_language(tc, root):
+    """A Welsh translator with the staff pages in Welsh reads why the file was refused in Welsh,
+    not 'Llinell 98: placeholders … do not match the English'."""
+    path = _po(root, "cy", "messages")
+    original = path.read_bytes()
+    bad = BAD_CASES["markup"](BAD_CASES["placeholder"](original.decode()))
+    tc.get("/staff/translate/cy/?lang=cy")
+    text = html_text(Page(_upload(tc, "cy", "messages", bad.encode())))
+    question = _entry_line(bad, 'msgid "Question %(n)d of %(total)d"')
+    assert (f"Llinell {question}: nid yw'r dalfannau ['%(n)d'] yn cyfateb i'r Saesneg "
+            "['%(n)d', '%(total)d'] yn 'Question %(n)d of %(total)d'") in text
+    cont = _entry_line(bad, 'msgid "Continue"')
+    assert f"Llinell {cont}: marcio yn y cyfieithiad o 'Continue' (does dim gan y Saesneg)" in text
+    assert path.read_bytes() == original
+
+
 def html_text(page: Page) -> str:
     import html
 

@@ -21,6 +21,7 @@ class Problem:
     file: str
     line: int
     reason: str
+    kind: str = ""  # for PO files: "unreadable" (nothing else can be checked), "plural"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"

@@ -23,6 +23,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
+from flask_babel import gettext as _
 
 from ..banks.loader import Problem
 from ..config import LANGUAGES, REPO_ROOT
@@ -464,10 +465,11 @@ def check_plural_counts(path: Path, nplurals: int, text: str | None = None) -> l
         absent = [n for n in range(nplurals) if n not in entry.forms]
         if absent:
             have = len([n for n in entry.forms if n < nplurals])
-            problems.append(Problem(str(path), entry.line, (
-                f"{have} plural forms, expected {nplurals} (the header's nplurals): "
-                + ", ".join(f"msgstr[{n}]" for n in absent)
-                + f" missing in the translation of {entry.msgid!r}")))
+            problems.append(Problem(str(path), entry.line, _(
+                "%(have)d plural forms, expected %(expected)d (the header's nplurals): "
+                "%(forms)s missing in the translation of %(msgid)s", have=have,
+                expected=nplurals, forms=", ".join(f"msgstr[{n}]" for n in absent),
+                msgid=repr(entry.msgid)), "plural"))
     return problems
 
 
@@ -539,8 +541,9 @@ def check_plural_header(path: Path, text: str) -> list[Problem]:
         return []
     header = _header_lines(text)
     line = next((no for no, part in header if "plural-forms" in part.lower()), header[0][0])
-    return [Problem(str(path), line, f"nplurals={int(match.group(1))} is more plural forms than "
-                                     f"any language has (at most {MAX_PLURALS})")]
+    return [Problem(str(path), line, _("nplurals=%(n)d is more plural forms than any language "
+                                       "has (at most %(max)d)", n=int(match.group(1)),
+                                       max=MAX_PLURALS), "unreadable")]
 
 
 def check_file(path: Path, lang: str | None = None) -> list[Problem]:
@@ -552,25 +555,29 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return [Problem(name, line, f"not UTF-8: byte {raw[exc.start]:#04x} cannot be read")]
+        return [Problem(name, line, _("not UTF-8: byte %(byte)s cannot be read",
+                                      byte=f"{raw[exc.start]:#04x}"), "unreadable")]
     # The header first: with a wrong nplurals, Babel cannot read the plural entries at all.
     if too_many := check_plural_header(path, raw.decode("utf-8")):
         return too_many
     want = expected_plural_forms(lang)
     got = header_plural_forms(raw.decode("utf-8"))
     if got is not None and re.sub(r"\s", "", got) != re.sub(r"\s", "", want):
-        return [Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'")]
+        return [Problem(name, 1, _("Plural-Forms is '%(got)s', expected '%(want)s'", got=got,
+                                   want=want), "unreadable")]
     try:
         catalog = read_catalog(path, locale=lang, abort_invalid=True)
     except PoFileError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        return [Problem(name, int(match.group(1)) if match else 1, f"cannot be read: {exc}")]
+        return [Problem(name, int(match.group(1)) if match else 1,
+                        _("cannot be read: %(error)s", error=str(exc)), "unreadable")]
     except Exception as exc:  # noqa: BLE001 - any parser failure is a problem to report
-        return [Problem(name, 1, f"cannot be read: {exc}")]
+        return [Problem(name, 1, _("cannot be read: %(error)s", error=str(exc)), "unreadable")]
     problems: list[Problem] = []
     got = catalog.plural_forms
     if re.sub(r"\s", "", got) != re.sub(r"\s", "", want):
-        problems.append(Problem(name, 1, f"Plural-Forms is '{got}', expected '{want}'"))
+        problems.append(Problem(name, 1, _("Plural-Forms is '%(got)s', expected '%(want)s'",
+                                           got=got, want=want), "unreadable"))
     problems.extend(check_plural_counts(path, catalog.num_plurals, raw.decode("utf-8")))
     where = msg_lines(path)
     single = single_number_forms(catalog.plural_expr, catalog.num_plurals)
@@ -582,8 +589,9 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
         ids = [m.id] if isinstance(m.id, str) else list(m.id)
         strings = [m.string] if isinstance(m.string, str) else list(m.string)
         if m.pluralizable and len(strings) != catalog.num_plurals:
-            problems.append(Problem(name, line, f"{len(strings)} plural forms, expected "
-                                    f"{catalog.num_plurals}"))
+            problems.append(Problem(name, line, _("%(have)d plural forms, expected %(expected)d",
+                                                  have=len(strings),
+                                                  expected=catalog.num_plurals), "plural"))
         want_ph = placeholders(ids[0])
         want_named = sorted(set(want_ph) | set(placeholders(ids[-1])))
         # Bank text (context "<bank>:<where>") is shown as it is, never formatted: the "% o" of
@@ -596,10 +604,12 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
             got_ph = placeholders(s)
             if formatted and got_ph != want_ph and sorted(set(got_ph)) != want_named and not (
                     m.pluralizable and index in single and _leaves_out_named(got_ph, want_named)):
-                found.append(f"placeholders {got_ph or 'none'} do not match the English "
-                             f"{want_ph or 'none'} in {ids[0]!r}")
+                found.append(_("placeholders %(got)s do not match the English %(want)s in "
+                               "%(msgid)s", got=got_ph or _("none"), want=want_ph or _("none"),
+                               msgid=repr(ids[0])))
             if _MARKUP.search(s) and not _MARKUP.search(ids[0]):
-                found.append(f"markup in the translation of {ids[0]!r} (the English has none)")
+                found.append(_("markup in the translation of %(msgid)s (the English has none)",
+                               msgid=repr(ids[0])))
         problems.extend(Problem(name, line, reason) for reason in dict.fromkeys(found))
     try:
         buf = io.BytesIO()
@@ -610,7 +620,7 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
             if not 0 <= trans.plural(n) < catalog.num_plurals:
                 raise ValueError(f"plural form {trans.plural(n)} for n={n} does not exist")
     except Exception as exc:  # noqa: BLE001
-        problems.append(Problem(name, 1, f"does not compile: {exc}"))
+        problems.append(Problem(name, 1, _("does not compile: %(error)s", error=str(exc))))
     return problems
 
 

@@ -362,7 +362,7 @@ def _extra_checks(raw: bytes, path: Path, lang: str, domain: str) -> list[catalo
             given = sum(1 for s in m.string if s)
             problems.append(catalogs.Problem(path.name, where.get((m.context, m.id[0]), 1), _(
                 "%(given)d plural forms, expected %(expected)d for %(name)s",
-                given=given, expected=cat.num_plurals, name=_name(lang))))
+                given=given, expected=cat.num_plurals, name=_name(lang)), "plural"))
     with_bank_context = sum(1 for m in messages if m.context and ":" in m.context)
     if domain == "banks" and with_bank_context < len(messages) / 2:
         problems.append(catalogs.Problem(path.name, 1, _(
@@ -373,19 +373,16 @@ def _extra_checks(raw: bytes, path: Path, lang: str, domain: str) -> list[catalo
     return problems
 
 
-_UNREADABLE = ("not UTF-8", "cannot be read", "nplurals=", "Plural-Forms is")
-
-
 def _more_problems(found: list[catalogs.Problem], raw: bytes, path: Path, lang: str,
                    domain: str) -> list[catalogs.Problem]:
     """The upload's own checks, beside what ``compile`` found, so that every problem is listed
     at once (not the empty plural forms only after the placeholders are put right); none for a
     file that cannot be read, and no second line for a plural entry already reported."""
-    if any(p.reason.startswith(_UNREADABLE) for p in found):
+    if any(p.kind == "unreadable" for p in found):
         return []
-    plural_lines = {p.line for p in found if "plural forms" in p.reason}
+    plural_lines = {p.line for p in found if p.kind == "plural"}
     return [p for p in _extra_checks(raw, path, lang, domain)
-            if not ("plural forms" in p.reason and p.line in plural_lines)]
+            if not (p.kind == "plural" and p.line in plural_lines)]
 
 
 @bp.post("/<lang>/upload")
