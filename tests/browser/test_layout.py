@@ -64,7 +64,11 @@ def _review(_org, services, users) -> None:
     last_month = date.today().replace(day=1) - timedelta(days=1)
     add_checkins(services["oak"], _org, 6, last_month)
     add_checkins(services["oak"], _org, 8)
+    from reviewkit.services import demo_audit
+
+    audit_round = demo_audit.build(_org, [services["oak"]], date.today())[2]
     MADE.update(review_id=review.id, indicator_id=paid.id, work_id=work.id,
+                round_id=audit_round.id,
                 event_id=event.id, planned_id=planned.id)
 
 
@@ -346,3 +350,26 @@ def test_monthly_check_ins_keep_months_whole_and_signs_before_numbers(site, cont
     assert not broken, f"{lang}: months broken over two lines: {broken}"
     turned = [v for v, before in drawn["signs"] if not before]
     assert not turned, f"{lang}: the sign is drawn after the number: {turned}"
+
+
+@pytest.mark.parametrize("path", ["results", "over-time"])
+def test_negative_scores_in_the_self_audit_tables_read_with_their_sign_first(site, contexts,
+                                                                            path):
+    """The self-audit's results: how far staff and people supported see things differently
+    ('-0.79') showed as '0.79-' on an Urdu page, in every table built from a report. A number
+    in a report table is now set left to right."""
+    page = _page(contexts, WIDTHS["tablet"])
+    staff_sign_in(page, site.url, "admin@example.org")
+    page.goto(f"{site.url}/staff/audit/{MADE['round_id']}/{path}?lang=ur")
+    signs = page.evaluate(r"""() => [...document.querySelectorAll('.table-scroll td')]
+        .filter(td => /^[+-]\d/.test(td.textContent.trim())).map(td => {
+            const node = [...td.querySelectorAll('*'), td].flatMap(e => [...e.childNodes])
+                .find(n => n.nodeType === 3 && /[+-]\d/.test(n.data));
+            const at = node.data.search(/[+-]\d/), r = document.createRange();
+            const x = (i) => { r.setStart(node, i); r.setEnd(node, i + 1);
+                               return r.getBoundingClientRect().left; };
+            return [td.textContent.trim(), x(at) < x(at + 1)];
+        })""")
+    assert signs, "no signed number in the tables"
+    turned = [v for v, before in signs if not before]
+    assert not turned, f"the sign is drawn after the number: {turned}"
