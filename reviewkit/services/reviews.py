@@ -77,6 +77,15 @@ def add_contributor(review: Review, name: str, role: str) -> Contributor:
     return contributor
 
 
+def update_contributor(contributor: Contributor, name: str, role: str) -> None:
+    """Correct a name typed wrong or who someone is: what they said stays theirs."""
+    if role not in CONTRIBUTOR_ROLES:
+        raise ReviewError("choose who this person is")
+    contributor.name = name.strip()
+    contributor.role = role
+    db.session.commit()
+
+
 def section_kinds(section: Section) -> list[str]:
     kinds: list[str] = []
     for q in section.questions:

@@ -97,6 +97,22 @@ def contributors(review_id: int):
         400 if form.errors else 200)
 
 
+@bp.route("/<int:review_id>/people/<int:contributor_id>", methods=["GET", "POST"])
+@requires(Permission.REVIEWS)
+def edit_contributor(review_id: int, contributor_id: int):
+    review = _review_or_404(review_id)
+    contributor = next((c for c in review.contributors if c.id == contributor_id), None)
+    if contributor is None:
+        abort(404)
+    form = ContributorForm(obj=contributor)
+    back = request.args.get("back") or None
+    if form.validate_on_submit():
+        svc.update_contributor(contributor, form.name.data, form.role.data)
+        return redirect(url_for(".contributors", review_id=review.id, back=back))
+    return render_template("staff/review_contributor.html", review=review, form=form,
+                           back=back), (400 if form.errors else 200)
+
+
 @bp.route("/<int:review_id>/h/<section_id>", methods=["GET", "POST"])
 @requires(Permission.REVIEWS)
 def heading(review_id: int, section_id: str):

@@ -319,3 +319,32 @@ def test_a_long_note_pasted_into_an_edit_is_kept_whole(live_server, contexts):
     assert "Keep each statement under 500 characters" in page.locator("main").inner_text()
     assert page.locator("#text").input_value() == LONG_NOTE
     assert stored_texts(review_id) == ["Bus late"]
+
+
+def test_a_name_typed_wrong_can_be_put_right(live_server, contexts, tmp_path):
+    """"Cayrs" typed in a hurry for Carys stayed on every statement she made and in the
+    summary the person keeps: there was no way to correct a name. Now each person on "Who is
+    taking part" has "Change"; what they said stays theirs, under the right name."""
+    page, keys, review_id = review_page(live_server, contexts, "like-and-admire")
+    steps = page.get_by_role("navigation", name="Headings")
+    keys.press(steps.get_by_role("link", name="Who is taking part"))
+    keys.type(page.locator("#name"), "Cayrs")
+    keys.press(keys.button("Add"))
+    keys.press(keys.link("Back to the conversation: What people like and admire about me"))
+    keys.choose(page.locator("#contributor"), "Cayrs (Family)")
+    keys.focus(page.locator("#text"))
+    page.keyboard.type("Always makes us laugh")
+    page.keyboard.press("Enter")
+    page.locator("[data-list] li .tag", has_text="Cayrs").wait_for()
+    keys.press(page.get_by_role("navigation", name="Headings").get_by_role(
+        "link", name="Who is taking part"))
+    keys.press(page.locator("ul.people").get_by_role(
+        "link", name=re.compile(r"^Change\s?: Cayrs$")))
+    keys.type(page.locator("#name"), "Carys")
+    keys.press(keys.button("Save"))
+    assert "Carys" in page.locator("ul.people").inner_text()
+    assert "Cayrs" not in page.locator("ul.people").inner_text()
+    keys.press(keys.link("Back to the conversation: What people like and admire about me"))
+    assert page.locator("[data-list] li .tag").inner_text().strip() == "Carys"
+    page.goto(f"{live_server}/staff/reviews/{review_id}/summary")
+    assert "Always makes us laugh – Carys" in page.locator(".summary-page").inner_text()

@@ -160,7 +160,9 @@ def add_person_and_start_review(page, keys: Keys) -> int:
         keys.type(page.locator("#name"), name)
         keys.choose(page.locator("#role"), role)
         keys.press(keys.button("Add"))
-    people = [norm(t) for t in page.locator("ul.people li").all_inner_texts()]
+    # each with its name, who they are, and "Change: <name>" to correct it
+    people = [re.sub(r" Change ?: .*$", "", norm(t))
+              for t in page.locator("ul.people li").all_inner_texts()]
     assert people == [f"{n} {r}" for n, r in CONTRIBUTORS], people
     return int(m.group(1))
 

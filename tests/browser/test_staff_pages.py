@@ -131,6 +131,7 @@ def seed(app: Flask) -> dict:
     return {"round_id": audit_round.id, "indicator_id": paid.id,
             "service_id": oak.id, "area_id": oak.area_id,
             "person_id": person.id, "review_id": review.id, "statement_id": first.id,
+            "contributor_id": review.contributors[0].id,
             "event_id": event.id, "item_id": buses.id, "sheet_id": sheet.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
             "question_id": "admire", "token": issue_reset_link_token(users["translator"]),
@@ -207,6 +208,9 @@ PAGES = [
     StaffPage("conversation.contributors", (
         ("textbox", "Name"), ("combobox", "Who are they?"), ("button", "Add"),
         ("link", "Start the conversation"), *NAV)),
+    StaffPage("conversation.edit_contributor", (
+        ("textbox", "Name"), ("combobox", "Who are they?"), ("button", "Save"),
+        ("link", "Cancel"), *NAV)),
     StaffPage("conversation.heading", (
         ("link", "What is working and not working"), ("link", "Actions"),
         ("combobox", "Who said it"), ("textbox", "What they said"), ("button", "Add"),
