@@ -373,3 +373,22 @@ def test_negative_scores_in_the_self_audit_tables_read_with_their_sign_first(sit
     assert signs, "no signed number in the tables"
     turned = [v for v, before in signs if not before]
     assert not turned, f"the sign is drawn after the number: {turned}"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy", "ur"])
+def test_the_language_names_stand_on_one_line(site, contexts, lang):
+    """The list of languages at the foot of every page: 'اردو' (set in Nastaliq, with its
+    taller lines) sat about half a line below English, Cymraeg and the others. The names
+    in one row now share one baseline."""
+    page = _page(contexts, WIDTHS["tablet"])
+    page.goto(f"{site.url}/about?lang={lang}")
+    baselines = page.evaluate("""() => [...document.querySelectorAll('.langs a')].map(a => {
+        const mark = document.createElement('span');  // an empty inline-block sits on the baseline
+        mark.style.cssText = 'display:inline-block;width:0;height:0';
+        a.append(mark);
+        const at = mark.getBoundingClientRect().top;
+        mark.remove();
+        return [a.textContent.trim(), Math.round(at)];
+    })""")
+    # one row at 800 px: every name on the first one's baseline
+    assert len({y for _, y in baselines}) == 1, f"{lang}: baselines differ: {baselines}"
