@@ -137,3 +137,49 @@ def test_the_theme_name_in_statements_in_is_isolated_on_an_urdu_page(site):
         label = re.escape(str(escape(theme.label)))
         assert any(re.fullmatch(rf"<bdi( lang=\"[a-z]+\")?>{label}</bdi> میں بیانات", link)
                    for link in links), (theme.label, links[:3])
+
+
+def _curate_table(client) -> list[list[str]]:
+    page = Page(client.get("/staff/analysis/curate"))
+    table = page.html[page.html.index('class="curate-themes"'):]
+    table = table[:table.index("</table>")]
+    return [[_text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def test_curation_table_shows_each_themes_languages_once_there_is_more_than_one(site):
+    """A theme mostly in Welsh beside an English one on the same topic is one merge away at the
+    event, if people can see it: with statements in two languages, each theme lists its
+    languages by their own names and how many statements each has (1 to 4: "fewer than 5")."""
+    from sqlalchemy import select
+
+    from reviewkit.models import Organisation, Statement
+    from reviewkit.services.themes import Scope, run_themes
+
+    app, org_id = site
+    client = app.test_client()
+    sign_in(client, "names")
+    assert "Languages" not in _curate_table(client)[0]  # all in English: no column
+    welsh = ["Mae'r bws i'r coleg yn hwyr yn aml", "Does dim bws i'r dref rhagor",
+             "Mae'r staff yn garedig iawn", "Hoffwn i ddysgu coginio", "Mae'r bwyd yn flasus",
+             "Rydw i'n mwynhau gweithio yn y caffi"]
+    with app.app_context():
+        model = db.session.scalars(select(Statement).where(Statement.pooled.is_(True))).first()
+        skip = {"id", "text", "language", "client_key", "position"}
+        for n, text in enumerate(welsh * 2):
+            db.session.add(Statement(**{c.key: getattr(model, c.key)
+                                        for c in Statement.__table__.columns
+                                        if c.key not in skip}, text=text, language="cy",
+                                     position=100 + n))
+        db.session.commit()
+        run_themes(db.session.get(Organisation, org_id), Scope(org_id))
+    rows = _curate_table(client)
+    assert rows[0][4] == "Languages", rows[0]
+    cells = [row[4].replace(" :", ":") for row in rows[1:]]
+    assert all(c.startswith("English: ") or c.startswith("Cymraeg: ") for c in cells), cells
+    welsh_cells = [c for c in cells if "Cymraeg" in c]
+    assert welsh_cells, cells
+    shown = sum(int(m) for c in welsh_cells for m in re.findall(r"Cymraeg: (\d+)", c))
+    small = sum("Cymraeg: fewer than 5" in c for c in welsh_cells)
+    assert shown + 4 * small >= 12 and shown <= 12, cells  # the 12 Welsh statements
+    assert not any(re.search(r": [1-4]\b", c) for c in cells), cells

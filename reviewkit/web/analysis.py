@@ -7,9 +7,10 @@ see counts and masked statements only, never a person's record.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -334,6 +335,7 @@ def curation():
     sizes: dict[str | None, int] = {}
     for tid in curated.assign.values():
         sizes[tid] = sizes.get(tid, 0) + 1
+    languages = _languages_of_themes(rows, curated.assign)
     chosen = request.args.get("theme", "")
     shown = [(r[0], mask_personal(r[2][:300], r[3])) for r in rows
              if curated.assign.get(r[0]) == chosen][:200] if chosen in curated.labels else []
@@ -352,7 +354,26 @@ def curation():
     return render_template("analysis/curate.html", ts=ts, scope=scope, scopes=scopes,
                            labels=curated.labels, sizes=sizes, chosen=chosen, shown=shown,
                            i_statements=curated.i_statements, typical=curated.typical,
-                           history=history, form=form, compute=ComputeForm())
+                           theme_languages=languages, history=history, form=form,
+                           compute=ComputeForm())
+
+
+def _languages_of_themes(rows, assign: dict) -> dict[str, list[tuple[str, str, int]]]:
+    """For a set of statements in more than one language: each theme's languages, most
+    statements first, as (code, the language's own name, count); empty when all are in one
+    language. A theme mostly in Welsh beside one mostly in English on the same topic is then
+    plain to see, and one merge away."""
+    codes = {r[3] or "en" for r in rows}
+    if len(codes) < 2:
+        return {}
+    names = current_app.config["LANGUAGES"]
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        tid = assign.get(r[0])
+        if tid is not None:
+            counts[tid][r[3] or "en"] += 1
+    return {tid: [(code, names.get(code, (code, "ltr"))[0], n) for code, n in c.most_common()]
+            for tid, c in counts.items()}
 
 
 def _curated(ts: ThemeSet):
