@@ -299,6 +299,15 @@ def test_the_service_form_shows_every_problem_at_once(app):
                               "Use lower-case letters, digits and hyphens only, like oak-house",
                               "Choose an area from the list"]
     assert 'value="Birch Lodge!"' in page.html
+    taken = post_form(client, "/staff/organisation/services", {
+        "name": "oak house", "slug": "ELM", "area_id": "999999"})
+    assert problems(taken) == ["Another service has that name",
+                               "Another service has that short name",
+                               "Choose an area from the list"]
+    oak = _oak()
+    kept = post_form(client, f"/staff/organisation/services/{oak.id}", {
+        "name": "Oak House", "slug": "oak", "area_id": str(oak.area_id)})
+    assert kept.status == 302  # its own names are not taken
 
 
 def test_overdue_is_counted_from_the_same_today_as_the_forms(staff_app):

@@ -13,7 +13,12 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..models import Organisation, Service
-from ..services.organisation import COMMON_ZONES, OrganisationError, checked_timezone
+from ..services.organisation import (
+    COMMON_ZONES,
+    OrganisationError,
+    check_service_unique,
+    checked_timezone,
+)
 from .questions import BaseForm, MultiCheckboxField
 
 OTHER_ZONE = "other"
@@ -106,19 +111,33 @@ class ServiceForm(BaseForm):
         "the name."), validators=[Optional(), Length(max=64)])
     area_id = SelectField(_l("Area"), coerce=whole_number, validate_choice=False)
 
-    def __init__(self, *args, areas: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, areas: list[tuple[int, str]], user=None,
+                 service: Service | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.area_id.choices = [(0, _l("No area"))] + areas
+        self.user, self.service = user, service  # to check the names are not taken
 
     @classmethod
-    def of(cls, service: Service, areas: list[tuple[int, str]]) -> ServiceForm:
-        return cls(areas=areas, data={"name": service.name, "slug": service.slug,
-                                      "area_id": service.area_id or 0})
+    def of(cls, service: Service, areas: list[tuple[int, str]], **kwargs) -> ServiceForm:
+        return cls(areas=areas, service=service, **kwargs, data={
+            "name": service.name, "slug": service.slug, "area_id": service.area_id or 0})
+
+    def _not_taken(self, field) -> None:
+        if self.user is not None and field.data:
+            try:
+                check_service_unique(self.user, self.service, field.name,
+                                     field.data.lower() if field.name == "slug" else field.data)
+            except OrganisationError as error:
+                raise ValidationError(error.message) from None
+
+    def validate_name(self, field):
+        self._not_taken(field)
 
     def validate_slug(self, field):
         if field.data and not SLUG.fullmatch(field.data.lower()):
             raise ValidationError(_l("Use lower-case letters, digits and hyphens only, like "
                                      "oak-house"))
+        self._not_taken(field)
 
     def validate_area_id(self, field):
         if field.data not in {value for value, _label in field.choices}:

@@ -206,6 +206,15 @@ def _unique(model, user: User, field: str, value: str, own_id: int | None, messa
         raise OrganisationError(field, message)
 
 
+SERVICE_CLASH = {"slug": _l("Another service has that short name"),
+                 "name": _l("Another service has that name")}
+
+
+def check_service_unique(user: User, service: Service | None, field: str, value: str) -> None:
+    """No other service of the organisation has this name (or short name), in any case."""
+    _unique(Service, user, field, value, service.id if service else None, SERVICE_CLASH[field])
+
+
 def save_service(user: User, service: Service | None = None, *, name: str, slug: str | None,
                  area_id: int | None) -> Service:
     """A new service, or a change to one: its name, short name (made from the name when left
@@ -215,9 +224,8 @@ def save_service(user: User, service: Service | None = None, *, name: str, slug:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", slug):
         raise OrganisationError("slug", _l("Use lower-case letters, digits and hyphens only, "
                                            "like oak-house"))
-    own = service.id if service else None
-    _unique(Service, user, "slug", slug, own, _l("Another service has that short name"))
-    _unique(Service, user, "name", name, own, _l("Another service has that name"))
+    check_service_unique(user, service, "slug", slug)
+    check_service_unique(user, service, "name", name)
     area = _area_id(user, area_id)
     if service is None:
         service = Service(organisation_id=user.organisation_id)

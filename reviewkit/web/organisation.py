@@ -50,7 +50,7 @@ def settings():
 @bp.route("/services", methods=["GET", "POST"])
 @requires(Permission.ORGANISATION)
 def services():
-    form = ServiceForm(areas=_area_choices())
+    form = ServiceForm(areas=_area_choices(), user=current_user)
     if (service := submitted(form, lambda: orgs.save_service(current_user, **form.fields()))):
         flash(_("%(name)s is added.", name=service.name))
         return redirect(url_for("organisation.services"))
@@ -64,9 +64,9 @@ def services():
 @requires(Permission.ORGANISATION)
 def service(service_id: int):
     found = orgs.service_of(current_user, service_id) or abort(404)
-    form = ServiceForm(areas=_area_choices())
+    form = ServiceForm(areas=_area_choices(), user=current_user, service=found)
     if not form.is_submitted():
-        form = ServiceForm.of(found, _area_choices())
+        form = ServiceForm.of(found, _area_choices(), user=current_user)
     if submitted(form, lambda: orgs.save_service(current_user, found, **form.fields())):
         flash(_("The changes to %(name)s are saved.", name=found.name))
         return redirect(url_for("organisation.services"))
