@@ -240,13 +240,17 @@ def test_english_titles_typed_by_staff_keep_their_own_direction_on_urdu_pages(si
     """On an Urdu page (right to left) a title typed in English ("What next at Tŷ Celyn?")
     was set right to left: its question mark jumped to its start ("?What next at Tŷ Celyn"),
     in the headings of an event, a piece of work and an indicator, and the
-    links back to them; an indicator's English sentences lost their full stop to the
+    links back to them, and in the lists of events, pieces of work and indicators; an
+    indicator's English sentences lost their full stop to the
     start too. Each is now set in its own direction."""
     page = _page(contexts, WIDTHS["phone"])
     staff_sign_in(page, site.url, "admin@example.org")
     checks = [
         (f"/staff/events/{MADE['event_id']}", ["h1", "nav.breadcrumbs li:last-child a"]),
         (f"/staff/events/{MADE['event_id']}/ballot", ["nav.breadcrumbs li:last-child a"]),
+        ("/staff/events/", [f"a[href$='/events/{MADE['event_id']}']"]),
+        ("/staff/register/", [f"tbody a[href$='/register/{MADE['work_id']}']"]),
+        ("/staff/indicators/", [f"tbody a[href$='/indicators/{MADE['planned_id']}']"]),
         (f"/staff/register/{MADE['work_id']}", ["h1", "nav.breadcrumbs li:last-child a"]),
         (f"/staff/indicators/{MADE['planned_id']}",
          ["h1", "p.lead", "dl.summary div:last-child dd"]),
