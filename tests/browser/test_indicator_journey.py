@@ -151,3 +151,19 @@ def test_the_easy_read_version_reads_as_easy_read(site, contexts):
     main = " ".join(page.locator("main").inner_text().split())
     assert "How are we doing?" in main and "We want 70 out of every 100." in main
     assert "The number is 12. We want 10. We got there." in main
+
+
+def test_the_details_of_an_indicator_are_set_apart_on_a_phone_in_urdu(site, contexts):
+    """Measures, Numbers from, Target…: each entry of an indicator's details stands apart from
+    the one above (they ran together, each bold name touching the line above it)."""
+    with site.app.app_context():
+        ids = db.session.scalars(select(Indicator.id)).all()
+    page = contexts.page(viewport={"width": 320, "height": 640})
+    staff_sign_in(page, site.url, "admin@example.org")
+    page.goto(f"{site.url}/staff/indicators/{ids[0]}?lang=ur")
+    gaps = page.evaluate("""() => [...document.querySelectorAll('dl.summary > div')].map(d =>
+        [d.querySelector('dt').getBoundingClientRect().top,
+         d.querySelector('dd').getBoundingClientRect().bottom])""")
+    assert len(gaps) >= 5, gaps
+    for (_top, above_bottom), (top, _bottom) in zip(gaps, gaps[1:], strict=False):
+        assert top - above_bottom >= 8, gaps
