@@ -12,6 +12,7 @@ from sqlalchemy import select
 from reviewkit.extensions import db
 from reviewkit.models import Answer, Response
 
+from .browsing import axe, describe_violations
 from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
@@ -106,9 +107,12 @@ def test_send_with_no_signal_says_so_and_sends_when_it_is_back(live_server, invi
     page.goto(url.replace("/q/like", "/check"))
     context.set_offline(True)
     page.get_by_role("button", name="Send my answers").click()
-    expect(page.locator("form [data-status]")).to_have_text(
+    status = page.locator("form [data-status]")
+    expect(status).to_have_text(
         "You seem to have no signal. Nothing is lost. Try again when you have signal.")
     assert page.url.endswith("/check")
+    violations = axe(page)
+    assert not violations, describe_violations(violations, page.url)
     context.set_offline(False)
     page.get_by_role("button", name="Send my answers").click()
     page.wait_for_url("**/done")
@@ -137,6 +141,8 @@ def test_an_answer_typed_in_a_second_tab_after_sending_is_shown_not_dropped(
     expect(second.locator(".notice")).to_contain_text("This answer was not added.")
     expect(second.locator(".notice blockquote")).to_have_text("Please call my mum")
     expect(second.get_by_role("heading", level=1)).to_have_text("Thank you")
+    violations = axe(second)
+    assert not violations, describe_violations(violations, second.url)
 
 
 def test_continue_loads_the_next_question_once(live_server, invite, contexts):
