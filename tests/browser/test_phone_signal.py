@@ -64,8 +64,11 @@ def test_signal_lost_while_typing_then_the_tab_closed_keeps_every_word(
     context.set_offline(True)
     page.keyboard.type(" and funny")
     expect(status).to_have_text(UNSAVED)  # not 'Saved as you type.'
+    red = "rgb(176, 0, 32)"  # the error colour, not the green of 'saved'
+    assert status.evaluate("el => getComputedStyle(el).color") == red
     page.get_by_role("button", name="Continue").click()
     expect(status).to_have_text(NO_SIGNAL)
+    assert status.evaluate("el => getComputedStyle(el).color") == red
     assert page.url == url and page.locator("#answer").input_value() == "I am kind and funny"
     page.close()
 
@@ -74,6 +77,7 @@ def test_signal_lost_while_typing_then_the_tab_closed_keeps_every_word(
     later.goto(url)
     expect(later.locator("#answer")).to_have_value("I am kind and funny")
     expect(later.locator("[data-status]")).to_have_text(SAVED)  # brought back, and saved
+    assert later.locator("[data-status]").evaluate("el => getComputedStyle(el).color") != red
     assert _stored("like") == ["I am kind and funny"]
     later.get_by_role("button", name="Continue").click()
     later.wait_for_url("**/q/name")

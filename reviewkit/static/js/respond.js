@@ -43,7 +43,10 @@
   function guard(form) {
     var status = form.querySelector("[data-status]");
     var say = function (key) {
-      if (status) status.textContent = status.getAttribute("data-" + key) || "";
+      if (!status) return;
+      status.textContent = status.getAttribute("data-" + key) || "";
+      // not saved, no signal, too long: not in the green of "saved"
+      status.classList.toggle("warn", key === "offline" || key === "unsaved" || key === "long");
     };
     var field = form.querySelector("textarea#answer, input#answer[type=text]");
     var token = form.querySelector("[name=csrf_token]");
