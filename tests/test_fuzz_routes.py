@@ -52,7 +52,7 @@ REFUSED = {400, 403, 404, 413}
 # Ids in the URLs that point at records of the first service ("oak") or that service itself.
 OAK_IDS = {"person_id", "review_id", "statement_id", "action_id", "work_id", "idea_id",
            "part_id", "event_id", "item_id", "sheet_id", "plan_action_id", "indicator_id",
-           "round_id", "service_id", "area_id"}
+           "round_id", "service_id", "area_id", "contributor_id"}
 # Words only the first service's records hold (the person's name is set by the test).
 OAK_WORDS = (b"Oak plan", b"Oak day", b"A Saturday club", b"Earlier buses", b"Ozymandias")
 SEED = 19

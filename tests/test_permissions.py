@@ -37,6 +37,7 @@ def objects(staff_app):
                                      __import__("datetime").date(2026, 11, 1))
     statement = review_svc.add_statement(review, "like-and-admire", None, None, "Kind")
     action = review_svc.add_action(review, what="Call", who="Al", due_on=None)
+    contributor = review_svc.add_contributor(review, "Gwen", "family")
 
     from reviewkit.services import register
 
@@ -73,6 +74,7 @@ def objects(staff_app):
             "event_id": event.id, "item_id": item.id, "sheet_id": sheet.id,
             "person_id": person.id, "review_id": review.id, "section_id": "like-and-admire",
             "statement_id": statement.id, "action_id": action.id, "token": "nope",
+            "contributor_id": contributor.id,
             "plan_action_id": plan_action.id, "indicator_id": indicator.id,
             "key": "nope", "qid": "nope", "user_id": admin.id,
             "service_id": service.id, "area_id": service.area_id,
