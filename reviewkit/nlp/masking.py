@@ -202,3 +202,41 @@ def _with_breaks(tokens: list, start: int, pieces: dict[int, list[str]],
         if breaks:
             out[i - start] = replace(tok, breaks=tuple(breaks))
     return out
+
+
+# Words a name typed for someone taking part may hold that are not their name ("Mum", "Staff",
+# "Key worker"): never masked as a name, so a statement keeps its topic.
+_NOT_NAME_PARTS = frozenset(w.lower() for w in _NOT_NAMES) | frozenset(
+    "me myself staff carer carers worker key support family friend advocate person manager "
+    "nurse doctor the and of his her their my".split())
+
+
+def mask_known_names(text: str, names: Sequence[str]) -> str:
+    """``text`` with the names in ``names`` (a person's, the people at their review) replaced by
+    ``[name]``: each whole name and each word of it ("Jordan Taylor", "Jordan", "Taylor"), as a
+    whole word in any case, with "'s" kept. A word that is also an ordinary English word ("Rose",
+    "Will") is masked only where it is written with a capital. The rules of ``mask_personal``
+    cannot know a name such as "Zuri" or "JT" at the start of a sentence; the review can."""
+    if not text or not names:
+        return text or ""
+    any_case: set[str] = set()
+    capitalised: set[str] = set()
+    for name in names:
+        name = " ".join((name or "").split())
+        parts = [p for p in re.split(r"[\s,()/&]+", name) if len(p.strip(".'’-")) >= 2]
+        for part in {name, *parts}:
+            bare = part.strip()
+            if len(bare) < 2 or bare.lower() in _NOT_NAME_PARTS:
+                continue
+            if " " not in bare and bare.lower() in _english_words():
+                capitalised.add(bare[:1].upper() + bare[1:])
+            else:
+                any_case.add(bare)
+    alternatives = [(sorted(any_case, key=len, reverse=True), re.IGNORECASE),
+                    (sorted(capitalised, key=len, reverse=True), 0)]
+    for words, flags in alternatives:
+        if words:
+            pattern = re.compile(r"(?<![\w\[])(?:" + "|".join(map(re.escape, words))
+                                 + r")(?=(?:['’]s)?(?![\w\]]))", flags)
+            text = pattern.sub("[name]", text)
+    return re.sub(r"\[name\](?:\s+\[name\])+", "[name]", text)

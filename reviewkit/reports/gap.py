@@ -26,6 +26,7 @@ from sqlalchemy import and_, select
 from ..extensions import db
 from ..localise import InLanguage
 from ..models import Area, Service, Statement, ThemeAssignment
+from ..services.known_names import KnownNames
 from . import suppression
 from .audit import ALL, Key
 from .filters import Filters, previous_period, quarter_bounds, quarter_of, quarters_between
@@ -132,7 +133,7 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
     ts = theme_set_for(filters)
     query = (select(Statement.id, Statement.text, Statement.language, Statement.kind,
                     Statement.said_on, Statement.service_id, ThemeAssignment.theme_id,
-                    ThemeAssignment.kind, ThemeAssignment.id)
+                    ThemeAssignment.kind, ThemeAssignment.id, Statement.review_id)
              .outerjoin(ThemeAssignment, and_(ThemeAssignment.statement_id == Statement.id,
                                               ThemeAssignment.theme_set_id == (
                                                   ts.id if ts else -1)))
@@ -148,6 +149,7 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
     if until:
         query = query.where(Statement.said_on <= until)
     rows = db.session.execute(query).all()
+    known = KnownNames(r[9] for r in rows)  # the names a review knows, out of every text
 
     assign = {r[0]: r[6] for r in rows}
     not_themed = sum(1 for r in rows if r[8] is None)
@@ -164,7 +166,7 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
     prev_atoms: Counter[str] = Counter()
     current: list[tuple] = []
     in_view: set[int] = set()  # statements this report counts (a typical one is shown if here)
-    for sid, text, language, kind, said_on, service_id, _tid, akind, _aid in rows:
+    for sid, text, language, kind, said_on, service_id, _tid, akind, _aid, review_id in rows:
         tid = curated.assign.get(sid)
         tid = tid if tid in labels else UNASSIGNED
         if since and said_on < since:
@@ -173,7 +175,8 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
         s_key, _a = place(service_id)
         k = _kind(kind or akind)
         atoms[(tid, s_key, quarter_of(said_on), k)] += 1
-        current.append((tid, s_key, quarter_of(said_on), k, text, language))
+        current.append((tid, s_key, quarter_of(said_on), k, known.mask(text, review_id),
+                        language))
         in_view.add(sid)
 
     quarters = (quarters_between(since, until) if since and until

@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select
 from ..extensions import db
 from ..models import Organisation, Statement, ThemeAssignment, ThemeEdit, ThemeSet
 from ..models.base import utcnow
+from .known_names import KnownNames
 
 
 class ThemingError(ValueError):
@@ -81,15 +82,17 @@ def run_themes(organisation: Organisation, scope: Scope, *, n_themes: int | None
     # The columns only (an organisation may have a million statements: no ORM object each).
     statements = db.session.execute(_pooled(select(
         Statement.id, Statement.text, Statement.kind, Statement.language, Statement.service_id,
-        Statement.said_on), scope)).all()
+        Statement.said_on, Statement.review_id), scope)).all()
     if not statements:
         raise ThemingError("there are no shared (consented) statements for this choice yet")
     # Look the set up without making it yet: a flush here would hold SQLite's write lock
     # for the whole (long) theming, and every phone saving an answer would wait for it.
     ts = db.session.scalar(select(ThemeSet).filter_by(organisation_id=organisation.id,
                                                       scope=scope.key))
+    known = KnownNames(s.review_id for s in statements)  # names never make a theme or label
     items = ({
-        "id": str(s.id), "text": s.text, "kind": s.kind, "language": s.language,
+        "id": str(s.id), "text": known.mask(s.text, s.review_id), "kind": s.kind,
+        "language": s.language,
         "service": s.service_id, "period": _quarter(s.said_on),
     } for s in statements)
     result = theme_statements(

@@ -40,6 +40,7 @@ from ..reports.formats import (
 from ..reports.gap import build_report
 from ..reports.gap_report import KINDS, PAGE_WORDS, UNASSIGNED, summary_sentences
 from ..reports.themes import curate
+from ..services.known_names import KnownNames
 from .auth import Permission, requires
 from .downloads import send_download
 from .ideas import page_language
@@ -337,8 +338,10 @@ def curation():
         sizes[tid] = sizes.get(tid, 0) + 1
     languages = _languages_of_themes(rows, curated.assign)
     chosen = request.args.get("theme", "")
-    shown = [(r[0], mask_personal(r[2][:300], r[3])) for r in rows
-             if curated.assign.get(r[0]) == chosen][:200] if chosen in curated.labels else []
+    mine = [r for r in rows if curated.assign.get(r[0]) == chosen][:200] \
+        if chosen in curated.labels else []
+    known = KnownNames(r[4] for r in mine)
+    shown = [(r[0], mask_personal(known.mask(r[2][:300], r[4]), r[3])) for r in mine]
     users = {u.id: u.name for u in db.session.scalars(select(User).where(
         User.organisation_id == current_user.organisation_id))}
     # themes merged away or hidden are named too (edits made before edits kept their names)
@@ -377,13 +380,13 @@ def _languages_of_themes(rows, assign: dict) -> dict[str, list[tuple[str, str, i
 
 
 def _curated(ts: ThemeSet):
-    """The theme set's shared statements (id, theme id, text, language) and the themes with
-    people's edits applied."""
+    """The theme set's shared statements (id, theme id, text, language, review id) and the
+    themes with people's edits applied."""
     from ..models import ThemeAssignment
 
     rows = db.session.execute(
         select(ThemeAssignment.statement_id, ThemeAssignment.theme_id, Statement.text,
-               Statement.language)
+               Statement.language, Statement.review_id)
         .join(Statement, Statement.id == ThemeAssignment.statement_id)
         .where(ThemeAssignment.theme_set_id == ts.id, Statement.pooled.is_(True),
                Statement.deleted_at.is_(None))).all()
