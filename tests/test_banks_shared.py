@@ -104,7 +104,7 @@ def test_a_bank_file_not_imported_there_is_never_written_over(tmp_path: Path, ca
         _close([a, b, c])
 
 
-def test_an_id_imported_through_another_server_is_refused_before_this_one_has_it(
+def test_an_id_imported_through_another_server_is_offered_for_replacing(
         tmp_path: Path):
     a = _first_server(tmp_path)
     b = _server(a, tmp_path, "b")
@@ -112,9 +112,10 @@ def test_an_id_imported_through_another_server_is_refused_before_this_one_has_it
         assert _translator_pages(b)["listed"] is False
         b.config["TRANSLATIONS_CHECK_SECONDS"] = 3600  # B does not look again meanwhile
         assert _import(a).status_code == 302
-        refused = _import(b)
-        assert refused.status_code == 400
-        assert f"There is already a bank called {BANK}" in refused.get_data(as_text=True)
+        # B knows it was imported (it is stored): it offers to replace it, and saves nothing
+        offered = _import(b)
+        assert offered.status_code == 200
+        assert f"{BANK} was imported from a form before" in offered.get_data(as_text=True)
         assert not _bank_file(b).exists()
         assert _import(b, "home-support-2").status_code == 302
     finally:

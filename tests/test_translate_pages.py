@@ -459,7 +459,7 @@ def test_import_shows_the_report_and_saves_only_when_confirmed(iapp, tmp_path, r
     # an id that is taken is refused, with what was typed kept
     r = Page(client.post(f"/staff/translate/import/{key}",
                          data={"csrf_token": page.csrf, "bank_id": "monthly-check-in"}))
-    assert r.status == 400 and "There is already a bank called monthly-check-in" in r
+    assert r.status == 400 and "monthly-check-in is a bank that comes with reviewkit" in r
     assert 'value="monthly-check-in"' in r.html
     r = Page(client.post(f"/staff/translate/import/{key}",
                          data={"csrf_token": page.csrf, "bank_id": "Not A Slug"}))

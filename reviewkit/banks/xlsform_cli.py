@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..config import LANGUAGES
+from ..config import LANGUAGES, REPO_ROOT
 from .loader import BankError
 
 
@@ -26,8 +26,12 @@ from .loader import BankError
               help="Also write the other languages' labels to DIR/<lang>.po (marked fuzzy), "
                    "to merge into translations/<lang>/LC_MESSAGES/banks.po.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@with_appcontext
+@click.option("--replace", is_flag=True, help="Save the form as the next version of the bank "
+              "--id (or the form's id) imported before, in the banks folder, the database and "
+              "the translations; prints what changes. A shipped bank is refused.")
 def import_command(file: Path, out: Path | None, bank_id: str | None, po_dir: Path | None,
-                   force: bool) -> None:
+                   force: bool, replace: bool) -> None:
     """Turn an XLSForm (KoboToolbox, ODK; .xls or .xlsx) into a question bank.
 
     pyxform reads the form. Groups become sections; text, integer, decimal, date, select_one
@@ -35,9 +39,19 @@ def import_command(file: Path, out: Path | None, bank_id: str | None, po_dir: Pa
     label::<language> columns become the bank text, its easy read (a language whose name says
     "easy read") and translations; relevant conditions of the form ${q} = 'x',
     selected(${q}, 'x') and 'or' chains become show_if. Every row left out is listed with its
-    row, name, type and why. Nothing is written when pyxform refuses the form."""
+    row, name, type and why. Nothing is written when pyxform refuses the form.
+
+    With --replace, the form replaces a bank imported before (on the translator pages or with
+    --replace) as its next version: answers already given stay with their version, and
+    translations of changed wording are marked outdated. Nothing is written when it is refused."""
     with force_locale("en"):  # no request to choose a language from
-        _import(file, out, bank_id, po_dir, force)
+        if replace:
+            if out is not None or po_dir is not None:
+                raise click.UsageError(_("--replace saves into the banks folder and the "
+                                         "translations; leave out --out and --po-dir"))
+            _replace(file, bank_id)
+        else:
+            _import(file, out, bank_id, po_dir, force)
 
 
 def _import(file: Path, out: Path | None, bank_id: str | None, po_dir: Path | None,
@@ -116,3 +130,67 @@ def export_command(bank: str, out: Path, langs: tuple[str, ...]) -> None:
     for warning in warnings:
         click.secho(f"{out}: pyxform warning: {warning}", fg="yellow", err=True)
     click.echo(f"{loaded.id} written to {out} (pyxform converts it)")
+
+
+def _replace(file: Path, bank_id: str | None) -> None:
+    from ..services.saved_files import store
+    from ..translate.xlsform_import import (
+        FREE,
+        IMPORTED,
+        ReplaceRefused,
+        bank_origin,
+        replacement,
+        save_replacement,
+    )
+    from .xlsform import XLSFormError, import_xlsform
+
+    def refuse(reason: str) -> None:
+        click.secho(f"{file}: {reason}", fg="red", err=True)
+        click.echo(_("%(file)s: not imported", file=file), err=True)
+        sys.exit(1)
+
+    try:
+        result = import_xlsform(file, bank_id)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.secho(f"{file}: {problem}", fg="red", err=True)
+        refuse(_("pyxform cannot read the form"))
+    bank_id = result.bank.id
+    banks_dir = Path(current_app.config["BANKS_PATH"])
+    origin = bank_origin(bank_id, banks_dir)
+    if origin == FREE:
+        refuse(_("there is no bank called %(id)s to replace; import it without --replace",
+                 id=bank_id))
+    if origin != IMPORTED:
+        refuse(_("%(id)s comes with reviewkit: it is kept in its YAML file and cannot be "
+                 "replaced by a form", id=bank_id))
+    changes, _bank = replacement(result, bank_id)
+    for line in result.lines:
+        click.secho(f"{file}: {line}", fg="yellow" if line.skipped else None, err=True)
+    for qid, text in changes.added:
+        click.echo(_("added: %(id)s: %(text)s", id=qid, text=text))
+    for qid, text in changes.removed:
+        click.echo(_("removed: %(id)s: %(text)s", id=qid, text=text))
+    for qid, was, now in changes.reworded:
+        click.echo(_("wording changed: %(id)s: %(was)s -> %(now)s", id=qid, was=was, now=now))
+    if changes.other:
+        click.echo(_("other changes (titles, choices, easy read, help, conditions): %(n)d",
+                     n=changes.other))
+    try:
+        replaced = save_replacement(result, bank_id, changes.replaces, banks_dir,
+                                    Path(current_app.config.get("TRANSLATIONS_SOURCE")
+                                         or REPO_ROOT / "translations"), file.name)
+    except ReplaceRefused as refused:
+        reason = str(refused)
+        refuse({"same": _("the form gives the questions %(id)s has already; nothing to "
+                          "replace", id=bank_id),
+                "shipped": _("%(id)s comes with reviewkit", id=bank_id),
+                "moved": _("%(id)s was replaced meanwhile; run the command again",
+                           id=bank_id)}.get(reason, reason))
+    for kind, name, data in replaced.files:  # for every app server
+        store(kind, name, data, None)
+    click.echo(_("%(id)s replaced: version %(new)d is in use for new answers; answers "
+                 "already given stay with version %(old)d", id=bank_id, new=changes.version,
+                 old=changes.replaces))
+    for lang, n in sorted(replaced.outdated.items()):
+        click.echo(_("%(lang)s: %(n)d translation(s) marked outdated", lang=lang, n=n))

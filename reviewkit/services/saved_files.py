@@ -34,6 +34,11 @@ IMPORT_HEADER = "# Imported from {source} on the translator's pages.\n"
 _IMPORTED = re.compile(rb"# Imported from .* on the translator's pages\.\r?\n")
 
 
+def imported_file(content: bytes) -> bool:
+    """Whether a bank file's bytes are those of a bank imported from a form (replaceable)."""
+    return bool(_IMPORTED.match(content))
+
+
 def po_name(lang: str, domain: str) -> str:
     """Where the PO file of ``lang`` and ``domain`` is in the translations folder."""
     return f"{lang}/LC_MESSAGES/{domain}.po"

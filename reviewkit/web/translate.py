@@ -33,10 +33,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import RadioField, StringField
+from wtforms import HiddenField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from ..banks import Bank, BankError, bank_files, load_bank
@@ -462,6 +462,8 @@ class XLSFormSaveForm(BaseForm):
                     Regexp(SLUG, message=_l("Use lowercase letters, digits, - and _ only, "
                                             "starting with a letter or digit")),
                     Length(max=64, message=_l("64 characters at most"))])
+    # the version of the bank whose changes the person read before replacing it
+    replace = HiddenField()
 
 
 def _import_page(form: BaseForm, status: int = 200, **context):
@@ -512,9 +514,16 @@ def import_upload():
 @bp.post("/import/<key>")
 @requires(Permission.BANKS)
 def import_save(key: str):
-    """Save the bank the person has read the report of, under the id they chose."""
-    from ..services.banks import latest_version, sync_banks
-    from ..translate.xlsform_import import forget_upload, kept_upload, save_import
+    """Save the bank the person has read the report of, under the id they chose; an id of a
+    bank imported before is replaced as its next version once they have read what changes."""
+    from ..services.banks import sync_banks
+    from ..translate.xlsform_import import (
+        FREE,
+        IMPORTED,
+        forget_upload,
+        kept_upload,
+        save_import,
+    )
 
     if kept_upload(current_app.instance_path, key) is None:  # saved already, or too old
         flash(_("That upload is no longer here: it was saved, or it waited too long. Upload "
@@ -526,10 +535,13 @@ def import_save(key: str):
     if result is None:
         abort(400)  # the same file imported a moment ago
     banks_dir = Path(current_app.config["BANKS_PATH"])
-    if valid and (result.bank.id in _banks() or (banks_dir / f"{result.bank.id}.yaml").exists()
-                  or latest_version(result.bank.id) is not None):  # on another server too
-        form.bank_id.errors.append(_("There is already a bank called %(id)s; choose another id",
-                                     id=result.bank.id))
+    origin = _origin(result.bank.id, banks_dir) if valid else FREE
+    if origin == IMPORTED:
+        return _import_replace(form, key, path, result, banks_dir)
+    if origin != FREE:
+        form.bank_id.errors.append(_("%(id)s is a bank that comes with reviewkit: it is kept "
+                                     "in its YAML file and cannot be replaced by a form. "
+                                     "Choose another id", id=result.bank.id))
         valid = False
     if not valid:
         return _import_page(form, 400, key=key, file=path.name, result=result)
@@ -541,7 +553,67 @@ def import_save(key: str):
              for lang in saved))
     reload_catalogs(source_dir())
     forget_upload(current_app.instance_path, key)
-    flash(_("%(bank)s is saved: %(n)d questions, %(skipped)d rows left out, translations in "
-            "%(langs)d languages.", bank=result.bank.id, n=len(result.bank.questions),
-            skipped=len(result.skipped), langs=len(saved)))
+    flash(_saved_message(result.bank.id, len(result.bank.questions), len(result.skipped),
+                         len(saved)))
+    return redirect(url_for(".index"))
+
+
+def _origin(bank_id: str, banks_dir: Path) -> str:
+    """FREE, SHIPPED or IMPORTED (see ``bank_origin``); a bank in the folder that the loader
+    reads is never FREE."""
+    from ..translate.xlsform_import import FREE, SHIPPED, bank_origin
+
+    origin = bank_origin(bank_id, banks_dir)
+    return SHIPPED if origin == FREE and bank_id in _banks() else origin
+
+
+def _saved_message(bank_id: str, questions: int, skipped: int, langs: int) -> str:
+    """The flash after saving, each count in its own plural form."""
+    return " ".join((
+        _("%(bank)s is saved:", bank=bank_id),
+        ngettext("%(num)d question,", "%(num)d questions,", questions),
+        ngettext("%(num)d row left out,", "%(num)d rows left out,", skipped),
+        ngettext("translations in %(num)d language.", "translations in %(num)d languages.",
+                 langs)))
+
+
+def _import_replace(form: XLSFormSaveForm, key: str, path: Path, result, banks_dir: Path):
+    """Show what replacing the imported bank changes; replace it once the person confirms
+    against the version they read the changes of."""
+    from ..translate.xlsform_import import (
+        ReplaceRefused,
+        forget_upload,
+        replacement,
+        save_replacement,
+    )
+
+    bank_id = result.bank.id
+    changes, _bank = replacement(result, bank_id)
+    page = {"key": key, "file": path.name, "result": result, "changes": changes}
+    if form.replace.data != str(changes.replaces) or changes.same:
+        return _import_page(form, 200, **page)  # the confirmation step: nothing saved yet
+    try:
+        replaced = save_replacement(result, bank_id, changes.replaces, banks_dir, source_dir(),
+                                    path.name)
+    except ReplaceRefused as refused:
+        why = {"moved": _("it was replaced through another page a moment ago; read what "
+                          "changes again"),
+               "shipped": _("it comes with reviewkit"),
+               "same": _("the form gives the questions it has already")}.get(str(refused),
+                                                                          str(refused))
+        form.bank_id.errors.append(_("%(id)s cannot be replaced with this form: %(why)s",
+                                     id=bank_id, why=why))
+        return _import_page(form, 400, **page)
+    _share(*replaced.files)
+    reload_catalogs(source_dir())
+    forget_upload(current_app.instance_path, key)
+    flash(_("%(bank)s is replaced: version %(new)d is in use for new answers; answers already "
+            "given stay with version %(old)d.", bank=bank_id, new=changes.version,
+            old=changes.replaces))
+    flash(_saved_message(bank_id, len(result.bank.questions), len(result.skipped),
+                         len(replaced.saved)))
+    if replaced.outdated:
+        flash(ngettext("%(num)d translation is marked outdated for the translators.",
+                       "%(num)d translations are marked outdated for the translators.",
+                       sum(replaced.outdated.values())))
     return redirect(url_for(".index"))
