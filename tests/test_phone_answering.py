@@ -204,3 +204,25 @@ def test_numbers_typed_with_the_arabic_decimal_mark_or_a_minus_sign_are_read(tmp
             assert r.status == 302, (typed, r.html[-3000:])
             db.session.rollback()
             assert db.session.scalar(select(Answer.value).filter_by(question_id=qid)) == stored
+
+
+def test_the_self_audit_ends_without_talk_of_a_review_or_supporters(tmp_path):
+    """A member of staff or a partner sending the self-audit read 'The people who support you
+    will read your answers. They will talk with you about them, at your next review', and on
+    the check page 'only use your answers for your own review'."""
+    from conftest import initialised_app, pages_of, the_organisation
+
+    from reviewkit.config import REPO_ROOT
+    from reviewkit.services import invitations as inv
+    from reviewkit.services.banks import latest_version
+
+    with initialised_app(tmp_path, BANKS_PATH=str(REPO_ROOT / "question_banks")) as app:
+        pages = pages_of(app.test_client())
+        survey = inv.survey_for(latest_version("co-production-audit"), None, the_organisation())
+        key = start_journey(pages, inv.create_invitations(survey)[0], "no").split("/")[2]
+        check = pages(f"/a/{key}/check")
+        assert "only use your answers in this audit" in check
+        assert "your own review" not in check
+        done = pages(f"/a/{key}/done")
+        assert "Your answers are counted with everyone else's" in done
+        assert "people who support you" not in done and "next review" not in done
