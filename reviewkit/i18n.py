@@ -9,7 +9,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
 
@@ -73,7 +73,10 @@ def _locale(code: str) -> Locale:
 
 def select_locale() -> Locale:
     """Flask-Babel's locale selector: the :func:`requested_language` as a Locale, parsed
-    once per language rather than on every request."""
+    once per language rather than on every request. Outside a request (a command, a task
+    checking a file), English."""
+    if not has_request_context():
+        return _locale("en")
     return _locale(requested_language())
 
 
