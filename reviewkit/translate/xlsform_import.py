@@ -71,12 +71,7 @@ def save_import(result: ImportResult, banks_dir: Path, translations_dir: Path,
         if lang not in catalogs.languages():
             continue
         po = Path(translations_dir) / lang / "LC_MESSAGES" / "banks.po"
-        if po.exists():
-            cat = catalogs.read_catalog(po, locale=lang)
-        else:
-            cat = catalogs.PoCatalog(locale=lang, domain="banks", project="reviewkit",
-                                     fuzzy=False)
-            cat.set_plural_forms(lang)
+        cat = _banks_catalog(po, lang)
         for context, english, comments in messages:
             key = context.split(":", 1)[1]
             if key in texts:
@@ -254,12 +249,7 @@ def save_replacement(result: ImportResult, bank_id: str, replaces: int, banks_di
     outdated: dict[str, int] = {}
     for lang in catalogs.languages():
         po = Path(translations_dir) / po_name(lang, "banks")
-        if po.exists():
-            cat = catalogs.read_catalog(po, locale=lang)
-        else:
-            cat = catalogs.PoCatalog(locale=lang, domain="banks", project="reviewkit",
-                                     fuzzy=False)
-            cat.set_plural_forms(lang)
+        cat = _banks_catalog(po, lang)
         saved[lang], outdated[lang] = _merge_bank_texts(
             cat, bank, result.translations.get(lang, {}), source_name)
         files.append((PO, po_name(lang, "banks"), catalogs.render(cat)))
@@ -275,3 +265,12 @@ def save_replacement(result: ImportResult, bank_id: str, replaces: int, banks_di
         write_file(target if name == target.name else Path(translations_dir) / name, data)
     return Replaced(target, files, {k: v for k, v in saved.items() if v},
                     {k: v for k, v in outdated.items() if v})
+
+
+def _banks_catalog(po: Path, lang: str):
+    """The language's banks catalogue: the file's, or a new empty one with its plural forms."""
+    if po.exists():
+        return catalogs.read_catalog(po, locale=lang)
+    cat = catalogs.PoCatalog(locale=lang, domain="banks", project="reviewkit", fuzzy=False)
+    cat.set_plural_forms(lang)
+    return cat

@@ -18,6 +18,17 @@ from .browsing import staff_sign_in, staff_site
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"phone": 320, "tablet": 800}
+# For each cell (of the selector given) holding a signed number: its text, and whether the sign
+# is drawn before the first digit (left of it), as "-0.79" must be on a right-to-left page too.
+SIGN_FIRST = r"""(selector) => [...document.querySelectorAll(selector)]
+    .filter(td => /^[+-]\d/.test(td.textContent.trim())).map(td => {
+        const node = [...td.querySelectorAll('*'), td].flatMap(e => [...e.childNodes])
+            .find(n => n.nodeType === 3 && /[+-]\d/.test(n.data));
+        const at = node.data.search(/[+-]\d/), r = document.createRange();
+        const x = (i) => { r.setStart(node, i); r.setEnd(node, i + 1);
+                           return r.getBoundingClientRect().left; };
+        return [td.textContent.trim(), x(at) < x(at + 1)];
+    })"""
 MADE: dict = {}
 
 
@@ -338,21 +349,13 @@ def test_monthly_check_ins_keep_months_whole_and_signs_before_numbers(site, cont
             return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; };
         const months = [...document.querySelectorAll('.checkin-service tbody th[scope=row]')]
             .map(th => [th.textContent.trim(), lines(th)]);
-        const signs = [...document.querySelectorAll('.checkin-service tbody td')]
-            .filter(td => /^[+-]\d/.test(td.textContent.trim())).map(td => {
-                const node = [...td.querySelectorAll('*'), td].flatMap(e => [...e.childNodes])
-                    .find(n => n.nodeType === 3 && /[+-]\d/.test(n.data));
-                const at = node.data.search(/[+-]\d/), r = document.createRange();
-                const x = (i) => { r.setStart(node, i); r.setEnd(node, i + 1);
-                                   return r.getBoundingClientRect().left; };
-                return [td.textContent.trim(), x(at) < x(at + 1)];
-            });
-        return {months, signs};
+        return months;
     }""")
-    assert drawn["months"] and drawn["signs"], drawn
-    broken = [m for m, n in drawn["months"] if n != 1]
+    signs = page.evaluate(SIGN_FIRST, ".checkin-service tbody td")
+    assert drawn and signs, (drawn, signs)
+    broken = [m for m, n in drawn if n != 1]
     assert not broken, f"{lang}: months broken over two lines: {broken}"
-    turned = [v for v, before in drawn["signs"] if not before]
+    turned = [v for v, before in signs if not before]
     assert not turned, f"{lang}: the sign is drawn after the number: {turned}"
 
 
@@ -365,15 +368,7 @@ def test_negative_scores_in_the_self_audit_tables_read_with_their_sign_first(sit
     page = _page(contexts, WIDTHS["tablet"])
     staff_sign_in(page, site.url, "admin@example.org")
     page.goto(f"{site.url}/staff/audit/{MADE['round_id']}/{path}?lang=ur")
-    signs = page.evaluate(r"""() => [...document.querySelectorAll('.table-scroll td')]
-        .filter(td => /^[+-]\d/.test(td.textContent.trim())).map(td => {
-            const node = [...td.querySelectorAll('*'), td].flatMap(e => [...e.childNodes])
-                .find(n => n.nodeType === 3 && /[+-]\d/.test(n.data));
-            const at = node.data.search(/[+-]\d/), r = document.createRange();
-            const x = (i) => { r.setStart(node, i); r.setEnd(node, i + 1);
-                               return r.getBoundingClientRect().left; };
-            return [td.textContent.trim(), x(at) < x(at + 1)];
-        })""")
+    signs = page.evaluate(SIGN_FIRST, ".table-scroll td")
     assert signs, "no signed number in the tables"
     turned = [v for v, before in signs if not before]
     assert not turned, f"the sign is drawn after the number: {turned}"
