@@ -226,3 +226,16 @@ def test_the_self_audit_ends_without_talk_of_a_review_or_supporters(tmp_path):
         done = pages(f"/a/{key}/done")
         assert "Your answers are counted with everyone else's" in done
         assert "people who support you" not in done and "next review" not in done
+
+
+def test_the_finish_later_page_gives_a_code_page_in_the_persons_language(page, invite, app):
+    """The address to type the code at opened in English on a new phone: it now carries the
+    language the person answers in, so the code page opens in Urdu for an Urdu speaker."""
+    key = _key(page, invite)
+    page(f"/a/{key}/q/like", {"answer": "میں مہربان ہوں", "action": "later"})
+    later = page(f"/a/{key}/later?lang=ur")
+    links = re.findall(r'href="([^"]*/resume[^"]*)"', later.html)
+    assert links and all(link.endswith("?lang=ur") for link in links), links
+    other = app.test_client()  # another phone, which has never seen the app
+    code_page = Page(other.get(links[0]))
+    assert code_page.status == 200 and '<html lang="ur"' in code_page.html
