@@ -108,3 +108,16 @@ def test_every_staff_route_for_every_role(staff_app, objects):
                 assert status == 403, (who, url, status)
             checked += 1
     assert checked >= 5 * 10
+
+
+def test_a_member_of_staff_refused_a_page_is_told_to_ask_an_administrator(staff_app):
+    """There is no link to ask about: a facilitator opening the staff accounts page is told
+    their account cannot do it and whom to ask, not 'Ask the person who gave you the link'."""
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    r = client.get("/staff/users/")
+    page = r.get_data(as_text=True).replace("&#39;", "'")
+    assert r.status_code == 403
+    assert "Your account cannot do this" in page and "an administrator of your organisation" \
+        in page
+    assert "Ask the person who gave you the link" not in page

@@ -52,6 +52,13 @@ def _kept_form() -> list[tuple[str, str]]:
             if "password" not in name]
 
 
+def _signed_in_staff() -> bool:
+    """Whether a member of staff is signed in (without asking the database again if the
+    request has not loaded them)."""
+    user = g.get("_login_user")
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.before_request
     def refuse_nul():
@@ -84,6 +91,9 @@ def register_error_handlers(app: Flask) -> None:
         title, body = messages.get(
             exc.code or 500, (_("Something went wrong"), _("Please try again in a moment."))
         )
+        if exc.code == 403 and _signed_in_staff():  # no link to ask about: their role
+            body = _("Your account cannot do this. If you need to, ask an administrator of "
+                     "your organisation.")
         return render_template("errors/error.html", title=title, body=body), exc.code or 500
 
     @app.errorhandler(Exception)
