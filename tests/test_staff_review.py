@@ -381,3 +381,94 @@ def test_the_page_after_an_add_says_what_was_added(staff_app):
                          headers={"X-Requested-With": "fetch"}))
     assert r.status == 201 and "Added: Great at jigsaws" in r
     assert "There is a problem" not in r and 'data-region="count">(2)' in r.html
+
+
+def test_an_action_can_be_changed_with_the_rules_of_adding_one(staff_app):
+    """A typo in who or a wrong date stayed on the review for ever. "Change" opens the form of
+    adding, filled in: its rules hold (all problems at once, nothing typed lost), and an
+    overdue action keeps its date when only who changes."""
+    client, review_id = _facilitator_review(staff_app)
+    _agreed_long_ago(review_id, "Book the dentist")
+    action = db.session.scalar(select(Action).filter_by(what="Book the dentist"))
+    listing = Page(client.get(f"/staff/reviews/{review_id}/actions"))
+    edit = f"/staff/reviews/{review_id}/actions/{action.id}"
+    assert f'href="{edit}"' in listing.html and f'href="{edit}/delete"' in listing.html
+    page = Page(client.get(edit))
+    assert page.status == 200 and page.title.startswith("Change an action")
+    assert 'value="Alex"' in page.html and action.due_on.isoformat() in page.html
+
+    kept = action.due_on
+    r = client.post(edit, data={"what": "Book the dentist", "who": "Alix",
+                                "due_on": kept.isoformat(), "csrf_token": page.csrf})
+    assert r.status_code == 302 and r.headers["Location"].endswith(
+        f"/staff/reviews/{review_id}/actions")
+    db.session.expire_all()
+    assert (db.session.get(Action, action.id).who, db.session.get(Action, action.id).due_on) \
+        == ("Alix", kept)
+
+    yesterday = (kept + timedelta(days=3)).isoformat()  # another past day is a new date
+    bad = Page(client.post(edit, data={"what": "", "who": "Sam", "due_on": yesterday,
+                                       "csrf_token": page.csrf}))
+    assert bad.status == 400 and bad.title.startswith("Error:")
+    assert "Say what will happen" in bad and "This date has passed: choose today" in bad
+    assert 'value="Sam"' in bad.html and f'value="{yesterday}"' in bad.html
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).who == "Alix"
+
+    later = (date.today() + timedelta(days=30)).isoformat()
+    client.post(edit, data={"what": "Book the dentist in town", "who": "Sam",
+                            "due_on": later, "csrf_token": page.csrf})
+    db.session.expire_all()
+    changed = db.session.get(Action, action.id)
+    assert (changed.what, changed.who, changed.due_on.isoformat()) == (
+        "Book the dentist in town", "Sam", later)
+    summary = Page(client.get(f"/staff/reviews/{review_id}/summary"))
+    assert "Sam" in summary and "Alex" not in summary
+
+
+def test_an_action_agreed_by_mistake_is_deleted_after_asking(staff_app):
+    client, review_id = _facilitator_review(staff_app)
+    _agreed_long_ago(review_id, "Ring the wrong college")
+    action = db.session.scalar(select(Action).filter_by(what="Ring the wrong college"))
+    url = f"/staff/reviews/{review_id}/actions/{action.id}/delete"
+    ask = Page(client.get(url))
+    assert ask.status == 200 and ask.title.startswith("Delete this action?")
+    assert "Ring the wrong college" in ask and "It cannot be undone." in ask
+    assert db.session.get(Action, action.id) is not None
+    r = client.post(url, data={"csrf_token": ask.csrf})  # the button was not pressed
+    assert r.status_code == 200 and db.session.get(Action, action.id) is not None
+    assert client.post(url, data={"confirm": "yes"}).status_code == 400  # no CSRF token
+    r = client.post(url, data={"confirm": "yes", "csrf_token": ask.csrf})
+    assert r.headers["Location"].endswith(f"/staff/reviews/{review_id}/actions")
+    after = Page(client.get(r.headers["Location"]))
+    assert "The action “Ring the wrong college” has been deleted." in after
+    assert "Ring the wrong college" not in Page(client.get(f"/staff/reviews/{review_id}/actions"))
+    assert db.session.scalar(select(func.count(Action.id))) == 0
+    assert "Ring the wrong college" not in Page(client.get(f"/staff/reviews/{review_id}/summary"))
+
+
+def test_an_action_is_changed_only_through_its_own_review_and_service(staff_app):
+    """Action ids are global: one of another review is 404 under this review's URL, and a
+    facilitator of another service gets 403 or 404, never the action."""
+    client, review_id = _facilitator_review(staff_app)
+    other = _start(client, _add_person(client, "Sam"))
+    _agreed_long_ago(other, "Visit the college")
+    action = db.session.scalar(select(Action).filter_by(what="Visit the college"))
+    for path in (f"/staff/reviews/{review_id}/actions/{action.id}",
+                 f"/staff/reviews/{review_id}/actions/{action.id}/delete"):
+        assert client.get(path).status_code == 404
+        token = form_token(client, f"/staff/reviews/{review_id}/actions")
+        assert client.post(path, data={"what": "X", "who": "Y", "confirm": "yes",
+                                       "csrf_token": token}).status_code == 404
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    elm = _start(admin, _add_person(admin, "Kim", service="Elm Court"))
+    _agreed_long_ago(elm, "Ring Kim's sister")
+    theirs = db.session.scalar(select(Action).filter_by(what="Ring Kim's sister"))
+    for path in (f"/staff/reviews/{elm}/actions/{theirs.id}",
+                 f"/staff/reviews/{elm}/actions/{theirs.id}/delete"):
+        assert client.get(path).status_code in (403, 404)
+        assert admin.get(path).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).what == "Visit the college"
+    assert db.session.get(Action, theirs.id).what == "Ring Kim's sister"

@@ -208,6 +208,27 @@ def add_action(review: Review, *, what: str, who: str, due_on: date | None,
     return action
 
 
+def review_action(review: Review, action_id: int) -> Action:
+    """One of this review's own actions: action ids are global, so one from another review
+    (perhaps of a service the user may not see) is refused."""
+    action = db.session.get(Action, action_id)
+    if action is None or action.review_id != review.id:
+        raise ReviewError("that action is not part of this review")
+    return action
+
+
+def update_action(action: Action, *, what: str, who: str, due_on: date | None) -> None:
+    """Put right what was agreed: a typo in who, a wrong date."""
+    action.what, action.who, action.due_on = what.strip(), who.strip(), due_on
+    db.session.commit()
+
+
+def delete_action(action: Action) -> None:
+    """An action agreed by mistake goes from the review and the person's summary."""
+    db.session.delete(action)
+    db.session.commit()
+
+
 def set_action_done(action: Action, done: bool) -> None:
     action.done_at = utcnow() if done else None
     db.session.commit()

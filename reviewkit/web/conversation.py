@@ -241,13 +241,53 @@ def actions(review_id: int):
         400 if form.errors else 200)
 
 
+def _action_or_404(review: Review, action_id: int):
+    try:
+        return svc.review_action(review, action_id)
+    except svc.ReviewError:
+        abort(404)
+
+
+@bp.route("/<int:review_id>/actions/<int:action_id>", methods=["GET", "POST"])
+@requires(Permission.REVIEWS)
+def edit_action(review_id: int, action_id: int):
+    """The form and rules of adding an action; a date that has passed since is kept when
+    only what or who changes."""
+    review = _review_or_404(review_id)
+    action = _action_or_404(review, action_id)
+    form = ActionForm(obj=action, held_on=review.held_on)
+    if form.validate_on_submit():
+        svc.update_action(action, what=form.what.data, who=form.who.data,
+                          due_on=form.due_on.data)
+        return redirect(url_for(".actions", review_id=review.id))
+    return render_template("staff/review_action.html", review=review, action=action,
+                           form=form), (400 if form.errors else 200)
+
+
+@bp.route("/<int:review_id>/actions/<int:action_id>/delete", methods=["GET", "POST"])
+@requires(Permission.REVIEWS)
+def delete_action(review_id: int, action_id: int):
+    """Asked once more on a page of its own, as erasing a record is: a deleted action cannot
+    be brought back, and one tap beside "Mark done" must not delete it."""
+    review = _review_or_404(review_id)
+    action = _action_or_404(review, action_id)
+    form = BaseForm()
+    if request.method == "POST" and not form.validate():
+        abort(400)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("staff/review_action_delete.html", review=review,
+                               action=action, form=form)
+    what = action.what
+    svc.delete_action(action)
+    flash(_("The action “%(what)s” has been deleted.", what=what))
+    return redirect(url_for(".actions", review_id=review.id))
+
+
 @bp.post("/<int:review_id>/actions/<int:action_id>/done")
 @requires(Permission.REVIEWS)
 def action_done(review_id: int, action_id: int):
     review = _review_or_404(review_id)
-    action = next((a for a in review.actions if a.id == action_id), None)
-    if action is None:
-        abort(404)
+    action = _action_or_404(review, action_id)
     if BaseForm().validate():
         svc.set_action_done(action, request.form.get("done") == "1")
     return redirect(url_for(".actions", review_id=review.id))

@@ -348,3 +348,47 @@ def test_a_name_typed_wrong_can_be_put_right(live_server, contexts, tmp_path):
     assert page.locator("[data-list] li .tag").inner_text().strip() == "Carys"
     page.goto(f"{live_server}/staff/reviews/{review_id}/summary")
     assert "Always makes us laugh – Carys" in page.locator(".summary-page").inner_text()
+
+
+def test_an_actions_who_and_date_can_be_put_right_by_keyboard(live_server, contexts):
+    """"Pryia" typed in a hurry and the wrong month stayed on the action, the review and the
+    person's summary for ever: an action could not be changed or deleted. Now each action has
+    "Change" (the form of adding it, filled in) and "Delete" (which asks first)."""
+    from datetime import date
+
+    from reviewkit.models import Action, Review
+    from reviewkit.services import reviews
+
+    page, keys, review_id = review_page(live_server, contexts, "like-and-admire")
+    year = date.today().year + 1
+    review = db.session.get(Review, review_id)
+    reviews.add_action(review, what="Ring the GP", who="Pryia", due_on=date(year, 3, 3))
+    reviews.add_action(review, what="Ring the wrong college", who="Ann", due_on=None)
+    keys.press(page.get_by_role("navigation", name="Headings").get_by_role(
+        "link", name="Actions"))
+    keys.press(page.get_by_role("link", name=re.compile(r"^Change\s?: Ring the GP$")))
+    assert page.locator("h1").inner_text() == "Change an action"
+    assert page.locator("#what").input_value() == "Ring the GP"
+    keys.type(page.locator("#who"), "Priya")
+    keys.focus(page.locator("#due_on"))
+    page.keyboard.type(f"0404{year}")  # dd mm yyyy or mm dd yyyy: 04 04 either way
+    assert page.locator("#due_on").input_value() == f"{year}-04-04"
+    keys.press(keys.button("Save"))
+    assert page.locator("h1").inner_text() == "What happens next"
+    row = page.locator("table tbody tr", has_text="Ring the GP").inner_text()
+    assert "Priya" in row and f"{year}-04-04" in row and "Pryia" not in row
+
+    keys.press(page.get_by_role("link", name=re.compile(r"^Delete\s?: Ring the wrong college$")))
+    assert page.locator("h1").inner_text() == "Delete this action?"
+    keys.press(keys.link("Cancel: keep the action"))
+    assert page.locator("table tbody tr", has_text="Ring the wrong college").count() == 1
+    keys.press(page.get_by_role("link", name=re.compile(r"^Delete\s?: Ring the wrong college$")))
+    keys.press(keys.button("Delete the action"))
+    assert "has been deleted" in page.locator("main").inner_text()
+    assert page.locator("table tbody tr", has_text="Ring the wrong college").count() == 0
+    db.session.expire_all()
+    assert [(a.what, a.who, a.due_on) for a in db.session.scalars(
+        select(Action).filter_by(review_id=review_id))] == [
+        ("Ring the GP", "Priya", date(year, 4, 4))]
+    page.goto(f"{live_server}/staff/reviews/{review_id}/summary")
+    assert "Priya" in page.locator(".summary-page").inner_text()

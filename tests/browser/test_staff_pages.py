@@ -70,8 +70,8 @@ def seed(app: Flask) -> dict:
             ("working-not-working", "working", "Day centre is good", family)]:
         s = rv.add_statement(review, section, who.id, kind, text)
         first = first or s
-    rv.add_action(review, what="Ring the GP about the new tablets", who="Priya",
-                  due_on=date(2020, 1, 1))  # overdue: shown on the dashboard
+    gp = rv.add_action(review, what="Ring the GP about the new tablets", who="Priya",
+                       due_on=date(2020, 1, 1))  # overdue: shown on the dashboard
     rv.add_action(review, what="Visit the college open day", who="Ann",
                   due_on=date.today() + timedelta(days=60))
     from reviewkit.services import plans
@@ -131,6 +131,7 @@ def seed(app: Flask) -> dict:
     return {"round_id": audit_round.id, "indicator_id": paid.id,
             "service_id": oak.id, "area_id": oak.area_id,
             "person_id": person.id, "review_id": review.id, "statement_id": first.id,
+            "action_id": gp.id,
             "contributor_id": review.contributors[0].id,
             "event_id": event.id, "item_id": buses.id, "sheet_id": sheet.id,
             "section_id": "like-and-admire", "lang": "cy", "bank_id": "person-centred-review",
@@ -222,8 +223,15 @@ PAGES = [
         ("button", "Save"), ("link", "Cancel"), *NAV)),
     StaffPage("conversation.actions", (
         ("button", re.compile(r"^Mark done\s?: Ring the GP")), ("textbox", "What will happen"),
+        ("link", re.compile(r"^Change\s?: Ring the GP")),
+        ("link", re.compile(r"^Delete\s?: Ring the GP")),
         ("textbox", "Who will do it"), ("button", "Add action"), ("link", "See the summary"),
         *NAV)),
+    StaffPage("conversation.edit_action", (
+        ("textbox", "What will happen"), ("textbox", "Who will do it"), ("textbox", "By when"),
+        ("button", "Save"), ("link", "Cancel"), *NAV)),
+    StaffPage("conversation.delete_action", (
+        ("button", "Delete the action"), ("link", "Cancel: keep the action"), *NAV)),
     StaffPage("conversation.summary", (
         ("link", "Download the summary (PDF)"), ("link", "Back to actions"), *NAV)),
     StaffPage("reports.checkins", NAV),
