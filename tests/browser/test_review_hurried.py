@@ -17,6 +17,7 @@ from .test_review_tablet import (  # noqa: F401  (app: the fixture the live serv
     LANDSCAPE,
     PERSON,
     app,
+    open_review_heading,
     stored_texts,
 )
 
@@ -31,24 +32,8 @@ LONG_NOTE = LONG_NOTE.strip()
 
 
 def review_page(base: str, contexts, section_id: str, *, javascript: bool = True):
-    """A review made through the services; the facilitator signed in by keyboard on the
-    heading ``section_id`` (landscape). Returns (page, keys, review id)."""
-    from datetime import date
-
-    from reviewkit.models import User
-    from reviewkit.services import people, reviews
-    from reviewkit.services.banks import latest_version
-
-    user = db.session.scalar(select(User).filter_by(email="facilitator@example.org"))
-    person = people.create_person(user, display_name=PERSON, reference=None,
-                                  service_id=user.services[0].id, language="en",
-                                  easy_read=False)
-    review = reviews.start_review(user, person, latest_version("person-centred-review"),
-                                  date.today())
-    page = contexts.page(**LANDSCAPE, java_script_enabled=javascript)
-    keys = staff_sign_in(page, base, "facilitator@example.org")
-    page.goto(f"{base}/staff/reviews/{review.id}/h/{section_id}")
-    return page, keys, review.id
+    """The facilitator on heading ``section_id`` of a new review (see open_review_heading)."""
+    return open_review_heading(None, base, contexts, section_id, javascript=javascript)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

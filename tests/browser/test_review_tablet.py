@@ -415,9 +415,11 @@ def test_adding_statements_without_javascript(app, live_server, contexts):
 
 # --- a slow or dropped connection (JavaScript on) ------------------------------------------------
 
-def open_review_heading(app: Flask, base: str, contexts, section_id: str):
+def open_review_heading(app: Flask | None, base: str, contexts, section_id: str, *,
+                        javascript: bool = True):
     """A review made through the services; the facilitator signed in by keyboard and on the
-    heading ``section_id`` (landscape, JavaScript on). Returns (page, keys, review id)."""
+    heading ``section_id`` (landscape; JavaScript on unless ``javascript`` is False).
+    Returns (page, keys, review id)."""
     from reviewkit.models import User
     from reviewkit.services import people, reviews
     from reviewkit.services.banks import latest_version
@@ -428,7 +430,7 @@ def open_review_heading(app: Flask, base: str, contexts, section_id: str):
                                   easy_read=False)
     review = reviews.start_review(user, person, latest_version("person-centred-review"),
                                   date.today())
-    page = contexts.page(**LANDSCAPE)
+    page = contexts.page(**LANDSCAPE, java_script_enabled=javascript)
     keys = staff_sign_in(page, base, "facilitator@example.org")
     page.goto(f"{base}/staff/reviews/{review.id}/h/{section_id}")
     return page, keys, review.id
