@@ -436,6 +436,8 @@ def test_the_thank_you_page_links_to_the_public_page(plan_world):
         with app.app_context():
             org = db.session.get(Organisation, ids["org"])
             html = render_template("respond/done.html", organisation=org,
-                                   response=type("R", (), {"consent_pooled": True})(),
+                                   response=type("R", (), {
+                                       "consent_pooled": True,
+                                       "bank": type("B", (), {"purpose": "review"})()})(),
                                    easy_read=False)
     assert f'href="/o/{org.slug}/you-said-we-did"' in html
