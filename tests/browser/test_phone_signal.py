@@ -239,6 +239,10 @@ def test_switching_to_easy_read_keeps_what_was_typed(live_server, invite, contex
     expect(page.get_by_role("button", name="Standard words")).to_be_visible()
     expect(page.locator("h1")).to_have_text("What is your name?")  # the easy-read words
     expect(page.locator("#answer")).to_have_value("Samira")
+    for _ in range(100):  # the phone sends its copy after the page has come back
+        if _stored("name") == "Samira":
+            break
+        page.wait_for_timeout(100)
     assert _stored("name") == "Samira"
 
 
