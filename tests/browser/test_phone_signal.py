@@ -226,6 +226,30 @@ def test_a_long_paste_is_kept_whole_and_said_to_be_too_long(live_server, invite,
     page.wait_for_url("**/q/name")
 
 
+def test_typing_before_the_script_has_loaded_is_not_replaced_by_the_older_copy(
+        live_server, invite, contexts):
+    """On a slow phone a person can type before respond.js has run. It then found the copy
+    of what was typed on the page before (refused as too long) and put that back over the new
+    words, so Continue sent the old text and was refused again (seen in a loaded CI run)."""
+    page = contexts.page(**PHONE)
+    url = _begin(page, live_server, invite())
+    page.locator("#answer").fill("The old words, kept on the phone")
+    page.evaluate("localStorage.setItem('rk:' + location.pathname, 'The old words, kept on the phone')")
+    held = []
+    page.route("**/js/respond.js", lambda route: held.append(route))
+    page.goto(url, wait_until="commit")
+    page.locator("#answer").fill("My new words")
+    assert held, "the script was not held back"
+    held[0].continue_()
+    page.unroute("**/js/respond.js")
+    page.wait_for_load_state("load")
+    expect(page.locator("#answer")).to_have_value("My new words")
+    expect(page.locator("[data-status]")).not_to_have_text(RESTORED)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/q/name")
+    assert _stored("like") == ["My new words"]
+
+
 def test_switching_to_easy_read_keeps_what_was_typed(live_server, invite, contexts):
     """Typed, then 'Easy read' pressed at once: the page comes back in easy words with what
     was typed, from the copy on the phone, and saved. (Without JavaScript it is lost: the

@@ -74,9 +74,13 @@
 
     if (field) {
       var before = local();
-      // What was typed here and never reached the server (the signal dropped, the tab was
-      // closed): newer than what the server has, so it is brought back, and saved.
-      if (before !== null && before !== field.value) {
+      if (field.value !== field.defaultValue) {
+        // Typed on this page before this script ran (a slow phone): newer than any copy.
+        keep();
+        if (draft) saveDraft();
+      } else if (before !== null && before !== field.value) {
+        // What was typed here and never reached the server (the signal dropped, the tab was
+        // closed): newer than what the server has, so it is brought back, and saved.
         field.value = before;
         say("restored");
         if (draft) saveDraft();
