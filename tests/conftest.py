@@ -325,6 +325,18 @@ def staff_app(tmp_path: Path) -> Iterator[Flask]:
         yield app
 
 
+STAFF_TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def staff_app_today(staff_app: Flask) -> Iterator[Flask]:
+    """:func:`staff_app` on a fixed day, :data:`STAFF_TODAY` (the organisation's today), inside
+    an app context: for the pages and services whose checks depend on the date."""
+    staff_app.config["TODAY"] = STAFF_TODAY
+    with staff_app.app_context():
+        yield staff_app
+
+
 def sign_in(client: FlaskClient, role: str) -> None:
     token = Page(client.get("/staff/login")).csrf
     r = client.post("/staff/login", data={"email": f"{role}@example.org",

@@ -10,21 +10,19 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from conftest import Page, post_form, signed_in
+from conftest import STAFF_TODAY, Page, post_form, signed_in
 from sqlalchemy import select
 
 from reviewkit.extensions import db
 from reviewkit.models import Idea, Investigation, PlanAction, Service, User, Work, WorkReview
 from reviewkit.services import register as reg
 
-TODAY = date(2026, 6, 15)
+TODAY = STAFF_TODAY
 
 
 @pytest.fixture
-def app(staff_app):
-    staff_app.config["TODAY"] = TODAY
-    with staff_app.app_context():
-        yield staff_app
+def app(staff_app_today):
+    return staff_app_today
 
 
 

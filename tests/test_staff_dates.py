@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Page, post_form, signed_in
+from conftest import STAFF_TODAY, Page, post_form, signed_in
 from sqlalchemy import select
 
 from reviewkit.extensions import db
@@ -22,14 +22,12 @@ from reviewkit.models import Event, Organisation, PlanAction, Service, User
 from reviewkit.services import events as ev
 from reviewkit.services import register as reg
 
-TODAY = date(2026, 6, 15)
+TODAY = STAFF_TODAY
 
 
 @pytest.fixture
-def app(staff_app):
-    staff_app.config["TODAY"] = TODAY
-    with staff_app.app_context():
-        yield staff_app
+def app(staff_app_today):
+    return staff_app_today
 
 
 def _admin() -> User:
