@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .db import configure_engine
     from .extensions import SessionInterface, babel, db, limiter, login_manager, migrate
     from .i18n import init_i18n, select_locale
+    from .services.clock import timezone_name
     from .web import register_blueprints
     from .web.errors import register_error_handlers
 
@@ -42,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
     init_i18n(app)  # compiles catalogues first: Flask-Babel reads their folder in init_app
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=timezone_name)
     login_manager.init_app(app)
     limiter.init_app(app)
     register_blueprints(app)

@@ -381,10 +381,12 @@ def _vote_rows():
 
     from .extensions import db
     from .models import Ballot, BallotItem, Event, TallyCount, TallySheet, Vote
+    from .services.clock import local_time
 
     def start(event: Event, item: BallotItem) -> dict:
+        day = local_time(event.starts_at, event.organisation_id).date()  # its own calendar's
         return {"event_id": event.id, "event_name": event.name,
-                "event_date": event.starts_at.date().isoformat(), "item_id": item.id,
+                "event_date": day.isoformat(), "item_id": item.id,
                 "item_label": item.label, "method": event.method}
 
     for vote, ballot, item, event in db.session.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import Page, pooled_themes, post_form, signed_in
@@ -109,7 +109,7 @@ def test_a_facilitator_makes_an_event_and_what_was_typed_is_kept_when_it_is_refu
     event = db.session.scalar(select(Event))
     assert made.response.headers["Location"].endswith(f"/staff/events/{event.id}/ballot")
     assert (event.starts_at, event.service_id, event.languages, event.access, event.dots) == (
-        WHEN, oak.id, ["en", "cy"], ["step_free"], 3)
+        WHEN - timedelta(hours=1), oak.id, ["en", "cy"], ["step_free"], 3)  # 10:30 in London
     assert event.created_by_id == _user("facilitator").id
 
     page = Page(client.get(f"/staff/events/{event.id}"))

@@ -9,7 +9,7 @@ rules of an event are the events service's own (:mod:`reviewkit.services.events`
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,7 @@ from wtforms.validators import (
 
 from ..models import BallotItem, Event, VotingState
 from ..models.events import RANKS
+from ..services.clock import NoSuchTime, instant, local_time, organisation_zone
 from .dates import PlanDateField
 from .questions import BaseForm, MultiCheckboxField
 from .register import FROM_THE_LIST, scope_ids
@@ -149,8 +150,9 @@ class EventForm(BaseForm):
     codes_required = BooleanField(_l("Ask for a single-use code from a card (one vote a "
                                      "person)"))
 
-    def __init__(self, *args, scopes, languages, **kwargs):
+    def __init__(self, *args, scopes, languages, zone=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = zone or organisation_zone()  # the date and time typed are its clocks'
         self.scope.choices = [("", _l("Choose one")), *scopes]
         self.languages.choices = languages
         self.access.choices = [(k, label) for k, (label, _means) in ACCESS_LABELS.items()]
@@ -158,6 +160,13 @@ class EventForm(BaseForm):
     def validate_starts_time(self, field) -> None:
         if field.data and not TIME.match(field.data):
             raise ValidationError(_l("Enter the time as hours and minutes, for example 10:30."))
+        try:
+            self.starts_at()
+        except NoSuchTime as gap:
+            raise ValidationError(_l(
+                "The clocks go forward on %(date)s, so there is no %(time)s that day. Choose "
+                "another time, for example %(later)s.", date=self.starts_on.data.isoformat(),
+                time=self.starts_time.data, later=f"{gap.later:%H:%M}")) from None
 
     def validate_dots(self, field) -> None:
         if self.method.data == "dots" and field.data is None and not field.errors:
@@ -174,10 +183,12 @@ class EventForm(BaseForm):
             raise ValidationError(_l("Voting has started, so how people vote cannot change."))
 
     def starts_at(self) -> datetime | None:
+        """The instant the event starts: the date and time typed, on the organisation's
+        clocks (:class:`NoSuchTime` for a time they skip)."""
         match = TIME.match(self.starts_time.data or "")
         if self.starts_on.data is None or match is None:
             return None
-        return datetime.combine(self.starts_on.data, time(int(match[1]), int(match[2])), UTC)
+        return instant(self.starts_on.data, time(int(match[1]), int(match[2])), self.zone)
 
     def fields(self) -> dict:
         service_id, area_id = scope_ids(self.scope.data)
@@ -192,7 +203,8 @@ class EventForm(BaseForm):
     @classmethod
     def of(cls, event: Event, **kwargs) -> EventForm:
         """The form filled in from ``event`` (on a GET; what was typed on a POST)."""
-        when = event.starts_at
+        when = local_time(event.starts_at, event.organisation_id)  # as it was typed
+        kwargs.setdefault("zone", when.tzinfo)
         kwargs.setdefault("scope", f"service:{event.service_id}" if event.service_id
                           else f"area:{event.area_id}")
         form = cls(obj=event, starts_on=when.date(), starts_time=f"{when:%H:%M}", **kwargs)

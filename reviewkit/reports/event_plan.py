@@ -14,12 +14,13 @@ event's votes that involves a hidden count (see :class:`Published`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Event, Idea, PlanAction, VotingState, Work
+from ..services.clock import instant, local_time, organisation_zone
 from .audit import ALL, Key
 from .event_results import TOP, EventResults, ItemResult, results
 from .suppression import suppress
@@ -63,11 +64,13 @@ class OrganisationPlan:
 
 
 def build(organisation_id: int, since: date, until: date) -> OrganisationPlan:
-    """The closed events that took place from ``since`` to ``until`` (inclusive)."""
+    """The closed events that took place from ``since`` to ``until`` (inclusive), days of
+    the organisation's own calendar."""
     from ..services.plans import organisation_plan
 
-    start = datetime.combine(since, time.min, UTC)
-    end = datetime.combine(until + timedelta(days=1), time.min, UTC)
+    zone = organisation_zone(organisation_id)
+    start, end = instant(since, time.min, zone), instant(until + timedelta(days=1), time.min,
+                                                         zone)
     events = db.session.scalars(select(Event).where(
         Event.organisation_id == organisation_id, Event.voting == VotingState.CLOSED.value,
         Event.starts_at >= start, Event.starts_at < end).order_by(Event.starts_at)).all()
@@ -196,7 +199,8 @@ def workbook(plan: OrganisationPlan, *, suppress_small: bool) -> Document:
         Column("status")], [])
     for t in plan.themes:
         for p in t.priorities:
-            head = [t.label, f"{p.event.name} ({p.event.starts_at:%Y-%m-%d})", p.result.place,
+            day = local_time(p.event.starts_at, p.event.organisation_id)
+            head = [t.label, f"{p.event.name} ({day:%Y-%m-%d})", p.result.place,
                     published.priority_votes(t, p)]
             for a in p.actions or [None]:
                 local.rows.append(head + (

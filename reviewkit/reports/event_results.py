@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Ballot, BallotItem, Event, TallyCount, TallySheet, Vote
 from ..models.events import RANKS
+from ..services.clock import local_time
 from .suppression import is_small
 from .table import HIDDEN, Column, Document, Table
 
@@ -138,7 +139,8 @@ def table(res: EventResults, *, suppress_small: bool = True) -> Table:
     how = ("Ranking: a first choice 3 points, a second 2, a third 1." if res.ranked
            else f"Dot voting: {event.dots} dots each.")
     return Table("Results", cols, rows, heading=f"{event.name}: results",
-                 intro=[f"{event.starts_at:%Y-%m-%d}, {event.place}. {how}"])
+                 intro=[f"{local_time(event.starts_at, event.organisation_id):%Y-%m-%d}, "
+                        f"{event.place}. {how}"])
 
 
 def workbook(res: EventResults, *, suppress_small: bool = True) -> Document:

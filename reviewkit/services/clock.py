@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import calendar
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
 
@@ -21,17 +22,76 @@ class Refused(ValueError):
         self.message = message
 
 
+def now_() -> datetime:
+    """Now, as an instant (UTC): the app's ``NOW`` setting when a test sets one (an aware
+    datetime), else the clock."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and isinstance(current_app.config.get("NOW"), datetime):
+        return current_app.config["NOW"].astimezone(UTC)
+    return datetime.now(UTC)
+
+
 def today_(organisation_id: int | None = None) -> date:
     """Today, for the dates staff type and the register's flags: the app's ``TODAY`` setting
-    when a test sets one (so a browser test can see work stall), else the day it is in the
-    organisation's own time zone (its settings; ``organisation_id``, or the signed-in member
-    of staff's), else the server's calendar."""
+    when a test sets one (so a browser test can see work stall), else the day it is (``NOW``
+    when a test sets it) in the organisation's own time zone (its settings;
+    ``organisation_id``, or the signed-in member of staff's), else the server's calendar."""
     from flask import current_app, has_app_context
 
     if has_app_context() and isinstance(current_app.config.get("TODAY"), date):
         return current_app.config["TODAY"]
     zone = _organisation_zone(organisation_id) if has_app_context() else None
-    return datetime.now(zone).date() if zone is not None else date.today()
+    return now_().astimezone(zone).date() if zone is not None else date.today()
+
+
+def organisation_zone(organisation_id: int | None = None) -> ZoneInfo:
+    """The organisation's time zone (``organisation_id``'s, or the signed-in member of
+    staff's), or the default one (Europe/London) when there is no organisation."""
+    from .periods import zone
+
+    return _organisation_zone(organisation_id) or zone(None)
+
+
+def local_time(value: datetime, organisation_id: int | None = None) -> datetime:
+    """A stored instant as the organisation's clocks show it (UTC when it has no zone)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(organisation_zone(organisation_id))
+
+
+def timezone_name() -> str | None:
+    """Flask-Babel's time zone selector: the organisation's zone, so that every
+    ``datetimeformat`` shows the time as its clocks show it. The organisation is the one a
+    public page is about (``g.organisation_id``, set by its view) or the signed-in member of
+    staff's; None (the app's default) when there is neither."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None
+    zone = _organisation_zone(g.get("organisation_id"))
+    return zone.key if zone is not None else None
+
+
+class NoSuchTime(ValueError):
+    """A wall-clock time that the clocks skip on that day (they go forward over it);
+    ``later`` is the same moment as the clocks show it, just after the gap."""
+
+    def __init__(self, later: datetime):
+        super().__init__(later)
+        self.later = later
+
+
+def instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The true instant (UTC) of the time ``at`` on ``day`` as the clocks in ``zone`` show
+    it. A time the clocks skip (spring forward) raises :class:`NoSuchTime`. A time they show
+    twice (autumn, when they go back) is the first of the two, still in summer time
+    (``fold=0``), so an event typed as 01:30 on that night starts at the first 01:30."""
+    wall = datetime.combine(day, at, zone)  # fold=0: the first of two, in the autumn
+    utc = wall.astimezone(UTC)
+    shown = utc.astimezone(zone)
+    if shown.replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise NoSuchTime(shown)
+    return utc
 
 
 def _organisation_zone(organisation_id: int | None):

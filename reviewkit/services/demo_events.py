@@ -35,6 +35,7 @@ from ..reports.event_results import results
 from . import events as ev
 from . import plans
 from . import register as reg
+from .clock import instant, organisation_zone
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _ballot(spec: Day, keys: list[str], rnd: random.Random, dots: int) -> dict |
 
 def _event(spec: Day, org: Organisation, user: User, today: date, rnd: random.Random
            ) -> Event:
-    when = datetime.combine(today + timedelta(days=spec.day), time(10, 30), UTC)
+    when = instant(today + timedelta(days=spec.day), time(10, 30), organisation_zone(org.id))
     if spec.day == 0:  # open now: it started an hour ago
         when = datetime.now(UTC).replace(microsecond=0, second=0) - timedelta(hours=1)
     scope = ({"service_id": db.session.scalar(select(Service.id).filter_by(

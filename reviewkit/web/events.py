@@ -13,7 +13,6 @@ event a URL names is checked against the organisation and what the user may see
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import wraps
 
 from flask import (
@@ -37,7 +36,7 @@ from ..forms.register import scope_choices
 from ..models import Area, Ballot, Event, Organisation, Service, VotingCode, Work
 from ..reports import event_results
 from ..services import events as ev
-from ..services.clock import Refused
+from ..services.clock import Refused, local_time, now_, organisation_zone, today_
 from .auth import Permission, requires
 from .downloads import send_document
 from .saving import submitted
@@ -101,13 +100,15 @@ def index():
     if allowed is not None:
         query = query.where(Event.id.in_(allowed or {-1}))
     events = db.session.scalars(query.order_by(Event.starts_at, Event.id)).all()
-    now = datetime.now(UTC)
+    now, today = now_(), today_()  # instants compared; "never opened" on the local calendar
     groups = {"open": [e for e in events if e.voting == "open"],
               "upcoming": [e for e in events if e.voting == "draft" and e.starts_at >= now],
               "past": [e for e in reversed(events) if e.voting == "closed"
                        or (e.voting == "draft" and e.starts_at < now)]}
+    never_opened = {e.id for e in groups["past"] if e.voting == "draft"
+                    and local_time(e.starts_at, e.organisation_id).date() < today}
     return render_template("events/index.html", groups=groups, access=ACCESS_LABELS,
-                           can_run=runner(), today=now.date())
+                           can_run=runner(), never_opened=never_opened)
 
 
 # ---------------------------------------------------------------------------- an event
@@ -132,7 +133,7 @@ def _event_form(event: Event | None = None) -> EventForm:
                  if code in offered or code in kept]
     if event is not None:
         return EventForm.of(event, scopes=scopes, languages=languages)
-    return EventForm(scopes=scopes, languages=languages)
+    return EventForm(scopes=scopes, languages=languages, zone=organisation_zone(org))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -91,6 +92,7 @@ def event_or_404(code: str) -> Event:
     event = ev.event_by_code(code)
     if event is None:
         abort(404)
+    g.organisation_id = event.organisation_id  # its times in its own time zone
     return event
 
 
