@@ -73,6 +73,9 @@ class QuestionView:
     section_pictogram: str
     choices: list[ChoiceView] = field(default_factory=list)
     easy_read: bool = False
+    # the bank author's own words when the answer breaks its limits / a required one is empty
+    constraint_message: Localised | None = None
+    required_message: Localised | None = None
 
     @property
     def text(self) -> str:
@@ -87,6 +90,15 @@ class QuestionView:
         return self.title.lang != self.page_lang
 
     page_lang: str = "en"
+
+    def form(self, **kwargs):
+        """The answer form of this question as the person sees it: its wording, choices and
+        the bank's own messages for a broken limit or a missing answer."""
+        from .forms.questions import answer_form
+
+        return answer_form(self.question, self.text, self.choice_pairs, bank_messages=(
+            self.constraint_message.text if self.constraint_message else None,
+            self.required_message.text if self.required_message else None), **kwargs)
 
     def choice_label(self, value: str) -> str:
         return next((c.label.text for c in self.choices if c.value == value), value)
@@ -127,6 +139,12 @@ def question_view(bank: Bank, q: Question, easy_read: bool, lang: str) -> Questi
     assert section is not None
     variant = "easy_read" if easy_read else "text"
     help_text = (q.easy_read_help or q.help) if easy_read else q.help
+
+    def message(part: str) -> Localised | None:
+        text = (getattr(q, f"easy_read_{part}") or getattr(q, part)) if easy_read else \
+            getattr(q, part)
+        return translate(bank, text, f"{q.id}.{part}.{variant}", lang) if text else None
+
     choices = q.effective_choices()
     # the page's catalogue, looked up once per question, and only where a choice needs it
     interface = get_translations().gettext if choices and q.type in (
@@ -141,5 +159,7 @@ def question_view(bank: Bank, q: Question, easy_read: bool, lang: str) -> Questi
         section_pictogram=section.pictogram,
         choices=[_choice(bank, q, c, easy_read, lang, interface) for c in choices],
         easy_read=easy_read,
+        constraint_message=message("constraint_message"),
+        required_message=message("required_message"),
         page_lang=lang,
     )

@@ -247,6 +247,10 @@ def easy_read_texts(bank: Bank) -> Iterator[tuple[tuple[Any, ...], str, str, str
             if q.easy_read_help:
                 yield ((*base, "easy_read_help"), f"{q.id}.help.easy_read",
                        f"question {q.id} help (easy read)", q.easy_read_help)
+            for part in ("constraint_message", "required_message"):
+                if text := getattr(q, f"easy_read_{part}"):
+                    yield ((*base, f"easy_read_{part}"), f"{q.id}.{part}.easy_read",
+                           f"question {q.id} {part.replace('_', ' ')} (easy read)", text)
             for ci, c in enumerate(q.choices):
                 if c.easy_read:
                     yield ((*base, "choices", ci, "easy_read"), f"{q.id}.{c.value}.easy_read",

@@ -113,6 +113,13 @@ class Question(_Strict):
     decimal: bool = False  # a number question: True allows decimals, False whole numbers
     min: float | None = None  # a number question's smallest and largest allowed answers
     max: float | None = None
+    # What the person reads when the answer breaks max_length, min or max, and when a required
+    # question is left unanswered, as the bank's author wrote it (an XLSForm's
+    # constraint_message and required_message); reviewkit's own message when there is none.
+    constraint_message: Text | None = None
+    easy_read_constraint_message: Text | None = None
+    required_message: Text | None = None
+    easy_read_required_message: Text | None = None
     show_if: Condition | None = None
 
     @model_validator(mode="after")
@@ -137,6 +144,11 @@ class Question(_Strict):
             raise ValueError("min must not be more than max")
         if not self.decimal and any(v is not None and v != int(v) for v in (self.min, self.max)):
             raise ValueError("a whole-number question needs whole-number min and max")
+        if (self.constraint_message or self.easy_read_constraint_message) and not (
+                self.max_length or self.min is not None or self.max is not None):
+            raise ValueError("a constraint_message needs max_length, min or max to be about")
+        if (self.required_message or self.easy_read_required_message) and not self.required:
+            raise ValueError("a required_message needs required: true")
         return self
 
     @property

@@ -3,7 +3,8 @@ aliases, the settings sheet, ``default_language``, ``choice_filter``); this modu
 read into a bank.
 
 What a bank can show is imported: text, integer and decimal (number questions, a simple
-``constraint`` range as min and max), date, time and dateTime, select_one, select_multiple (with
+``constraint`` range as min and max; ``constraint_message`` and ``required_message`` in every
+language), date, time and dateTime, select_one, select_multiple (with
 ``or_other``; from a CSV file beside the form), rank (its first answer), notes as section
 introductions, groups as sections (nested groups flattened, their labels joined), repeats as
 sections whose questions are asked once, loops over a list as a section per choice,
@@ -149,6 +150,10 @@ class _Mapper:
             english = (easy or std) if is_easy else std
             if code != self.default and text != english:
                 self.translations.setdefault(code, {})[easy_ctx if is_easy else ctx] = text
+                # with no easy read of its own the easy read is the standard text, and so is
+                # its translation: a Welsh reader of easy read sees the form's Welsh words
+                if easy is None and not is_easy and (code, True) not in texts:
+                    self.translations[code][easy_ctx] = text
 
     def picture(self, el: dict[str, Any], fallback: str, row: int | None, name: str,
                 xtype: str) -> str:
@@ -326,6 +331,7 @@ class _Mapper:
                 self.note(row, name, xtype, _("constraint '%(expr)s' is not checked",
                                               expr=constraint))
         qid = q["id"]
+        self.messages(el, q, row, name, xtype)
         self.translate(texts, f"{qid}.text", std, easy, f"{qid}.easy_read")
         if help_std:
             self.translate(hints, f"{qid}.help.text", help_std, help_easy, f"{qid}.help.easy_read")
@@ -335,6 +341,35 @@ class _Mapper:
         if relevant:
             self.pending.append((Line(row, name, xtype, ""), q, name, relevant))
         return q
+
+    def messages(self, el: dict[str, Any], q: dict[str, Any], row: int | None, name: str,
+                 xtype: str) -> None:
+        """The form's constraint_message and required_message (every language column), said
+        on the phone when the answer breaks the limits reviewkit checks / is left empty."""
+        bind = el.get("bind") or {}
+        checked = {"constraint_message": bool(q.get("max_length") or "min" in q or "max" in q),
+                   "required_message": bool(q.get("required"))}
+        for part, key in (("constraint_message", "jr:constraintMsg"),
+                          ("required_message", "jr:requiredMsg")):
+            texts = self.texts({**el, part: bind.get(key)}, part)
+            if not texts:
+                continue
+            std, easy = texts.get((self.default, False)), texts.get((self.default, True))
+            if not checked[part]:
+                self.note(row, name, xtype, _(
+                    "its constraint_message is not shown: reviewkit does not check its "
+                    "constraint") if part == "constraint_message" else _(
+                    "its required_message is not shown: the question is optional"))
+            elif not std:
+                self.note(row, name, xtype, _(
+                    "its %(column)s has no text in the default language (%(language)s); "
+                    "reviewkit's own message is shown", column=part, language=self.default))
+            else:
+                q[part] = std
+                if easy and easy != std:  # the same words: easy read shows the standard ones
+                    q[f"easy_read_{part}"] = easy
+                self.translate(texts, f"{q['id']}.{part}.text", std, easy,
+                               f"{q['id']}.{part}.easy_read")
 
     def question_id(self, name: str, row: int | None, xtype: str) -> str:
         qid = t.unique(t.slug(name) or "question", {q["id"] for q, *_x in self.questions.values()})

@@ -4,13 +4,16 @@ Export writes a ``survey``, ``choices`` and ``settings`` sheet that pyxform conv
 error. Each language is an XLSForm language column, ``label::English (en)``; easy read is a
 language of its own, ``label::English - easy read (en)``, so an ODK or Kobo user can pick it
 from the language menu. Translations come from ``translations/<lang>/LC_MESSAGES/banks.po``
-(and the face and yes/no answers from ``messages.po``); a text with no translation is written
-in English. Sections become groups, a section introduction a ``note``, ``show_if`` a
-``relevant`` (``${q} = 'x'``, ``selected(${q}, 'x')``, joined with ``or``), ``max_length`` a
-``string-length(.) <= N`` constraint and pictograms ``media::image`` files. What XLSForm has no
-place for (pictogram names, statement kinds, facilitator prompts, the bank's purpose) is kept
-in extra columns (``pictogram``, ``kinds``, ``prompt``, ``reviewkit``), which pyxform and ODK
-ignore, so the form imports back to an equal bank (:mod:`reviewkit.banks.xlsform`).
+(and the face and yes/no answers from ``messages.po``); a text with no translation in a
+language leaves that language's cell empty (never English words in a Welsh column), so each
+easy-read column carries that language's easy read or nothing. Sections become groups, a
+section introduction a ``note``, ``show_if`` a ``relevant`` (``${q} = 'x'``,
+``selected(${q}, 'x')``, joined with ``or``), ``max_length`` a ``string-length(.) <= N``
+constraint, the bank's own ``constraint_message`` and ``required_message`` those columns, and
+pictograms ``media::image`` files. What XLSForm has no place for (pictogram names, statement
+kinds, facilitator prompts, the bank's purpose) is kept in extra columns (``pictogram``,
+``kinds``, ``prompt``, ``reviewkit``), which pyxform and ODK ignore, so the form imports back
+to an equal bank (:mod:`reviewkit.banks.xlsform`).
 """
 
 from __future__ import annotations
@@ -75,18 +78,13 @@ XLSFORM_TYPES = {QuestionType.NUMBER: "integer", QuestionType.DATE: "date",
                  QuestionType.TIME: "time", QuestionType.DATETIME: "dateTime"}
 
 
-def _constraint(q: Question) -> tuple[str, str]:
-    """The XLSForm constraint of ``q`` and its message (English): ``max_length`` as
-    ``string-length(.) <= N``, a number's ``min`` and ``max`` as ``. >= a and . <= b``."""
+def _constraint(q: Question) -> str:
+    """The XLSForm constraint of ``q``: ``max_length`` as ``string-length(.) <= N``, a number's
+    ``min`` and ``max`` as ``. >= a and . <= b``."""
     if q.max_length:
-        return f"string-length(.) <= {q.max_length}", f"{q.max_length} characters at most"
-    ends = [(op, number_text(v))
-            for op, v in ((">=", q.min), ("<=", q.max)) if v is not None]
-    if not ends:
-        return "", ""
-    said = {">=": "at least", "<=": "at most"}
-    return (" and ".join(f". {op} {v}" for op, v in ends),
-            " and ".join(f"{said[op]} {v}" for op, v in ends))
+        return f"string-length(.) <= {q.max_length}"
+    return " and ".join(f". {op} {number_text(v)}"
+                        for op, v in ((">=", q.min), ("<=", q.max)) if v is not None)
 
 
 def bank_languages(bank: Bank, lookup: Callable = _po_lookup) -> list[str]:
@@ -110,11 +108,19 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
     cols = [(code, easy) for code in langs for easy in (False, True)]
 
     def tr(code: str, context: str, text: str | None) -> str:
+        """``text`` in ``code``; empty when it has no translation (not another language's)."""
         if not text:
             return ""
         if code == bank.language:
             return text
-        return lookup(code, bank.id, context, text) or text
+        return lookup(code, bank.id, context, text) or ""
+
+    def said(q: Question, part: str, code: str, easy: bool) -> str:
+        """The question's own message (``part``) in ``code``, standard or easy read (the
+        standard message where it has no easy read)."""
+        text = (getattr(q, f"easy_read_{part}") or getattr(q, part)) if easy \
+            else getattr(q, part)
+        return tr(code, f"{q.id}.{part}.{'easy_read' if easy else 'text'}", text)
 
     def fixed(code: str, text: str) -> str:
         return text if code == "en" else _interface(code).get(text, text)
@@ -124,6 +130,7 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
                    *[f"media::image::{_lang_column(c, e)}" for c, e in cols],
                    "required", "relevant", "appearance", "constraint",
                    *[f"constraint_message::{_lang_column(c, e)}" for c, e in cols],
+                   *[f"required_message::{_lang_column(c, e)}" for c, e in cols],
                    "reviewkit", "pictogram", "kinds", "prompt"]
     survey: list[list[Any]] = [survey_head]
     choices: list[list[Any]] = [["list_name", "name",
@@ -184,7 +191,7 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
                 appearance = "multiline"
             elif kind == QuestionType.SCALE:
                 appearance = "likert"
-            constraint, says = _constraint(q)
+            constraint = _constraint(q)
             relevant = ""
             if q.show_if and (target := bank.question(q.show_if.question)) is not None:
                 relevant = _relevant(q, target)
@@ -200,7 +207,10 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
                     c, f"{q.id}.help.{'easy_read' if e else 'text'}", h if e else q.help))
                    if help_easy else {}),
                 **per_lang("media::image", lambda c, e, q=q: f"{q.pictogram}.svg"),
-                **(per_lang("constraint_message", lambda c, e, m=says: m) if says else {}),
+                **per_lang("constraint_message", lambda c, e, q=q: said(
+                    q, "constraint_message", c, e)),
+                **per_lang("required_message", lambda c, e, q=q: said(
+                    q, "required_message", c, e)),
                 "required": "yes" if q.required else "", "relevant": relevant,
                 "appearance": appearance, "constraint": constraint, "reviewkit": marker,
                 "pictogram": q.pictogram, "kinds": " ".join(k.value for k in q.kinds),

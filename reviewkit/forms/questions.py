@@ -123,10 +123,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class _MaxLength(Length):
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, message: str | None = None):
         super().__init__(
             max=limit,
-            message=_l("Your answer is too long. Please keep it under %(max)d characters."),
+            # the bank's own words are said as written (a % in them is not a placeholder)
+            message=message.replace("%", "%%") if message else
+            _l("Your answer is too long. Please keep it under %(max)d characters."),
         )
 
 
@@ -141,14 +143,24 @@ class QuestionKind:
         if "type" in cls.__dict__:
             QuestionKind.registry[cls.type] = cls
 
-    def __init__(self, question: Question):
+    def __init__(self, question: Question,
+                 bank_messages: tuple[str | None, str | None] = (None, None)):
         self.question = question
+        # the bank's own words, in the page's language, for a broken limit / a missing answer
+        self.constraint_message, self.required_message = bank_messages
+
+    @property
+    def missing(self) -> str:
+        return self.required_message or _l("Please answer this question, or go back.")
 
     def required(self) -> list:
         # DataRequired looks at the text after stripping, so spaces alone are not an answer.
         if self.question.required:
-            return [DataRequired(message=_l("Please answer this question, or go back."))]
+            return [DataRequired(message=self.missing)]
         return [Optional()]
+
+    def too_long(self) -> _MaxLength:
+        return _MaxLength(self.question.default_max_length, self.constraint_message)
 
     def field(self, label: str, choices: list[tuple[str, str]]) -> Field:
         raise NotImplementedError
@@ -175,7 +187,7 @@ class FreeText(QuestionKind):
 
     def field(self, label, choices):
         return TextAreaField(
-            label, validators=[*self.required(), _MaxLength(self.question.default_max_length)]
+            label, validators=[*self.required(), self.too_long()]
         )
 
 
@@ -184,7 +196,7 @@ class ShortText(QuestionKind):
 
     def field(self, label, choices):
         return StringField(
-            label, validators=[*self.required(), _MaxLength(self.question.default_max_length)]
+            label, validators=[*self.required(), self.too_long()]
         )
 
 
@@ -200,11 +212,11 @@ class Statements(QuestionKind):
 
     def _has_words(self, form, field):
         if not self.to_value(field.data):
-            raise StopValidation(_l("Please answer this question, or go back."))
+            raise StopValidation(self.missing)
 
     def field(self, label, choices):
         return TextAreaField(
-            label, validators=[*self.required(), _MaxLength(self.question.default_max_length)]
+            label, validators=[*self.required(), self.too_long()]
         )
 
     def to_value(self, data):
@@ -216,7 +228,6 @@ class Statements(QuestionKind):
 
 class _Choice(QuestionKind):
     field_class: ClassVar[type[Field]] = RadioField
-    missing: ClassVar[str] = _l("Please answer this question, or go back.")
 
     def required(self):
         return [InputRequired(message=self.missing)] if self.question.required else [Optional()]
@@ -247,7 +258,10 @@ class YesNo(_Choice):
 class MultipleChoice(_Choice):
     type = QuestionType.MULTIPLE_CHOICE
     field_class = MultiCheckboxField
-    missing = _l("Please choose at least one answer, or go back.")
+
+    @property
+    def missing(self) -> str:
+        return self.required_message or _l("Please choose at least one answer, or go back.")
 
 
 _NUMBER_MARKS = str.maketrans({"\u066b": ".", "\u066c": None, "\u2212": "-"})
@@ -295,6 +309,8 @@ class Number(QuestionKind):
         low, high = (number_text(v) for v in (q.min, q.max))
         if (q.min is not None and value < Decimal(str(q.min))) or (
                 q.max is not None and value > Decimal(str(q.max))):
+            if self.constraint_message:
+                raise ValidationError(self.constraint_message)
             if q.min is not None and q.max is not None:
                 raise ValidationError(_l("Please enter a number from %(min)s to %(max)s.",
                                          min=low, max=high))
@@ -419,22 +435,25 @@ class DateTimeAnswer(_When):
         return format_datetime(datetime.fromisoformat(iso), pattern, rebase=False)
 
 
-def question_type_for(question: Question) -> QuestionKind:
-    return QuestionKind.registry[question.type](question)
+def question_type_for(question: Question, bank_messages: tuple[str | None, str | None] = (
+        None, None)) -> QuestionKind:
+    return QuestionKind.registry[question.type](question, bank_messages)
 
 
 _FORM_CLASSES: dict[tuple, type[FlaskForm]] = {}
 
 
 def answer_form(
-    question: Question, label: str, choices: list[tuple[str, str]], **kwargs: Any
+    question: Question, label: str, choices: list[tuple[str, str]],
+    bank_messages: tuple[str | None, str | None] = (None, None), **kwargs: Any
 ) -> FlaskForm:
-    """A form with one field called ``answer`` for this question. The class is built once per
-    question, wording and language (parsed banks live as long as the process)."""
-    key = (id(question), question.id, label, tuple(choices))
+    """A form with one field called ``answer`` for this question; ``bank_messages`` are the bank's
+    own words (constraint, required) in the page's language, else reviewkit's. The class is
+    built once per question, wording and language (parsed banks live as long as the process)."""
+    key = (id(question), question.id, label, tuple(choices), bank_messages)
     form_class = _FORM_CLASSES.get(key)
     if form_class is None:
-        kind = question_type_for(question)
+        kind = question_type_for(question, bank_messages)
 
         class AnswerForm(BaseForm):
             answer = kind.field(label, choices)

@@ -14,9 +14,20 @@ from ..banks import Bank, Problem, check_paths
 from ..extensions import db
 from ..models import BankVersion
 
+# Question fields added after banks were first frozen: left out of the checksum when unused,
+# so that a bank frozen before keeps its checksum (and `reviewkit init` its versions).
+ADDED_LATER = ("constraint_message", "easy_read_constraint_message", "required_message",
+               "easy_read_required_message")
+
 
 def bank_checksum(bank: Bank) -> str:
-    canonical = json.dumps(bank.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    data = bank.model_dump(mode="json")
+    for section in data["sections"]:
+        for q in section["questions"]:
+            for name in ADDED_LATER:
+                if q.get(name) is None:
+                    q.pop(name, None)
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

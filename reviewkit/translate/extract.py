@@ -11,6 +11,8 @@ Every text a person (or a facilitator) may see becomes a message whose msgctxt i
 ``<question>.text`` / ``.easy_read``    a question
 ``<question>.help.text`` / ``.help.easy_read``  its help (easy read falls back to standard help)
 ``<question>.prompt``                  what a facilitator might ask
+``<question>.constraint_message.text`` / ``.easy_read``  said when an answer breaks its limits
+``<question>.required_message.text`` / ``.easy_read``    said when a required question is empty
 ``<question>.<value>.label`` / ``.easy_read``   an answer choice
 ====================================  ==================================================
 
@@ -99,6 +101,15 @@ def iter_bank_messages(bank: Bank, node: Any) -> Iterator[Extracted]:
                                q.easy_read_help else "")
             yield from msg((*q_loc, "prompt"), f"{q.id}.prompt", q.prompt,
                            f"{what}: prompt for the facilitator (staff), not shown to the person")
+            for part, when in (("constraint_message", "when the answer is outside its limits"),
+                               ("required_message", "when it is left unanswered")):
+                std, easy = getattr(q, part), getattr(q, f"easy_read_{part}")
+                yield from msg((*q_loc, part), f"{q.id}.{part}.text", std,
+                               f"{what}: message {when}, standard wording")
+                if easy or std:  # easy read shows the standard message when it has none
+                    yield from msg((*q_loc, f"easy_read_{part}" if easy else part),
+                                   f"{q.id}.{part}.easy_read", easy or std,
+                                   f"{what}: message {when}, in easy read")
             if q.type in _FIXED_TYPES:
                 continue  # faces and yes/no are translated in messages.po
             for ci, c in enumerate(q.choices):

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..banks.schema import TEXT_TYPES
 from ..extensions import limiter
-from ..forms import answer_form, question_type_for
+from ..forms import question_type_for
 from ..forms.questions import BaseForm
 from ..i18n import page_language
 from ..localise import question_view
@@ -165,8 +165,7 @@ def question(key: str, qid: str):
     view = question_view(response.bank, q, response.easy_read, lang)
     kind = question_type_for(q)
     stored = svc.answers_by_question(response).get(qid)
-    form = answer_form(q, view.text, view.choice_pairs,
-                       data={"answer": kind.to_form(stored.value)} if stored else None)
+    form = view.form(data={"answer": kind.to_form(stored.value)} if stored else None)
     change = request.args.get("change") == "1"
     if request.method == "POST":
         valid = form.validate()
@@ -204,7 +203,7 @@ def _not_added(response: svc.Sheet, qid: str) -> list[str] | None:
         return None
     view = question_view(response.bank, q, response.easy_read, page_language())
     kind = question_type_for(q)
-    form = answer_form(q, view.text, view.choice_pairs)
+    form = view.form()
     form.validate()
     data = form.answer.data
     if "csrf_token" in form.errors or kind.is_empty(data):  # not from this person's page
@@ -226,7 +225,7 @@ def draft(key: str, qid: str):
     q = response.bank.question(qid)
     if response.submitted_at is not None or q is None or q.type not in TEXT_TYPES:
         return {"saved": False}, 409
-    form = answer_form(q, q.text, [])
+    form = question_view(response.bank, q, response.easy_read, page_language()).form()
     if not form.validate():
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
         return {"saved": False, "errors": errors}, 400

@@ -45,7 +45,6 @@ from ..banks.loader import compose_yaml
 from ..banks.schema import SLUG
 from ..config import REPO_ROOT
 from ..extensions import db
-from ..forms import answer_form
 from ..forms.questions import BaseForm
 from ..localise import question_view
 from ..services.saved_files import BANK, PO, newest_version, po_name, store, write_newer
@@ -309,7 +308,7 @@ def phone(bank_id: str, question_id: str):
     g.forced_language = lang
     refresh()  # the page language is the previewed one, not the translator's
     view = question_view(bank, q, easy, lang)
-    form = answer_form(q, view.text, view.choice_pairs)
+    form = view.form()
     ids = [x.id for x in bank.questions]
     fake = SimpleNamespace(resume_key="preview", easy_read=easy)
     html = render_template("translate/phone.html", response=fake, q=q, view=view, form=form,

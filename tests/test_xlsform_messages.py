@@ -1,0 +1,225 @@
+"""What a form's author wrote comes through an XLSForm import and export: the
+``constraint_message`` and ``required_message`` of every language column (shown on the phone
+when the answer breaks the limit or is left empty), and each language's easy read (an export
+never writes English easy read in the Welsh column). Real XLSX files built with openpyxl, the
+real import (on the translator pages) and export, a real SQLite database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import pages_of, sign_in, start_journey
+from openpyxl import load_workbook
+from pyxform import xls2xform
+from sqlalchemy import select
+from test_translate_pages import iapp, root  # noqa: F401 - fixtures
+from test_xlsform import write_form
+from test_xlsform_replace import _save, _upload
+
+from reviewkit.banks import load_bank, parse_bank
+from reviewkit.banks.xlsform import import_xlsform
+from reviewkit.banks.xlsform_export import bank_yaml, export_rows, export_xlsform, same_bank
+from reviewkit.config import REPO_ROOT
+from reviewkit.extensions import db
+
+EN, EN_EASY = "English (en)", "English - easy read (en)"
+CY, CY_EASY = "Welsh (cy)", "Welsh - easy read (cy)"
+LANGS = (EN, EN_EASY, CY, CY_EASY)
+HEAD = ["type", "name", *[f"label::{lang}" for lang in LANGS], "constraint", "required",
+        *[f"constraint_message::{lang}" for lang in LANGS],
+        *[f"required_message::{lang}" for lang in LANGS]]
+SURVEY = [
+    HEAD,
+    ["integer", "age", "How old are you?", "How old are you?", "Faint yw eich oed?",
+     "Faint oed wyt ti?", ". >= 16 and . <= 120", "yes",
+     "You must be 16 or older", "You need to be 16 or more.",
+     "Rhaid i chi fod yn 16 neu'n hŷn", "Rhaid i ti fod yn 16 neu fwy.",
+     "Please tell us your age", "Tell us how old you are.",
+     "Dywedwch wrthym eich oed", "Dywed wrthym faint oed wyt ti."],
+    ["text", "nickname", "What do people call you?", "What do people call you?",
+     "Beth mae pobl yn eich galw chi?", "Beth mae pobl yn dy alw di?",
+     "string-length(.) <= 12", "",
+     "Twelve letters at most, 100% short", "", "Dim mwy na deuddeg llythyren", "",
+     "", "", "", ""],
+]
+
+
+def _form(folder: Path) -> Path:
+    return write_form(folder / "ages.xlsx", SURVEY)
+
+
+def test_import_keeps_the_messages_with_their_easy_read_and_translations(tmp_path, app):
+    result = import_xlsform(_form(tmp_path))
+    age = result.bank.question("age")
+    assert (age.min, age.max, age.required) == (16, 120, True)
+    assert age.constraint_message == "You must be 16 or older"
+    assert age.easy_read_constraint_message == "You need to be 16 or more."
+    assert age.required_message == "Please tell us your age"
+    assert age.easy_read_required_message == "Tell us how old you are."
+    nickname = result.bank.question("nickname")
+    assert nickname.max_length == 12
+    assert nickname.constraint_message == "Twelve letters at most, 100% short"
+    assert nickname.easy_read_constraint_message is None
+    cy = result.translations["cy"]
+    assert cy["age.constraint_message.text"] == "Rhaid i chi fod yn 16 neu'n hŷn"
+    assert cy["age.constraint_message.easy_read"] == "Rhaid i ti fod yn 16 neu fwy."
+    assert cy["age.required_message.text"] == "Dywedwch wrthym eich oed"
+    assert cy["age.required_message.easy_read"] == "Dywed wrthym faint oed wyt ti."
+    assert cy["nickname.constraint_message.text"] == "Dim mwy na deuddeg llythyren"
+    # no easy read of its own: the standard message is the easy read, in Welsh as in English
+    assert cy["nickname.constraint_message.easy_read"] == "Dim mwy na deuddeg llythyren"
+    assert not [line for line in result.report if "message" in line]
+    # the bank file the import writes keeps them
+    again = parse_bank(bank_yaml(result.bank), "ages.yaml")
+    assert same_bank(result.bank, again) == []
+
+
+def test_a_message_with_no_check_to_go_with_it_has_a_report_line(tmp_path, app):
+    head = ["type", "name", "label", "constraint", "required", "constraint_message",
+            "required_message"]
+    form = write_form(tmp_path / "f.xlsx", [
+        head,
+        ["date", "born", "When were you born?", ". < today()", "", "Not in the future", ""],
+        ["text", "town", "Which town?", "", "", "", "Tell us your town"],
+        ["text", "road", "Which road?", "", "yes", "", ""]])
+    result = import_xlsform(form)
+    assert result.bank.question("born").constraint_message is None
+    assert result.bank.question("town").required_message is None
+    assert ("survey row 2: 'born' (date): its constraint_message is not shown: reviewkit does "
+            "not check its constraint") in result.report
+    assert ("survey row 3: 'town' (text): its required_message is not shown: the question is "
+            "optional") in result.report
+
+
+def test_export_writes_the_messages_back_and_imports_to_the_same_bank(tmp_path, app):
+    result = import_xlsform(_form(tmp_path))
+    texts = result.translations
+
+    def lookup(lang, _bank, context, _text):
+        return texts.get(lang, {}).get(context)
+
+    out = export_xlsform(result.bank, tmp_path / "out.xlsx", ["cy"], lookup)
+    assert xls2xform.convert(xlsform=str(out), validate=False).warnings == []
+    rows = _rows(out, "survey")
+    age = rows["age"]
+    assert age["constraint_message::English (en)"] == "You must be 16 or older"
+    assert age["constraint_message::English - easy read (en)"] == "You need to be 16 or more."
+    assert age["constraint_message::Cymraeg - easy read (cy)"] == "Rhaid i ti fod yn 16 neu fwy."
+    assert age["required_message::Cymraeg (cy)"] == "Dywedwch wrthym eich oed"
+    back = import_xlsform(out)
+    assert same_bank(result.bank, back.bank) == []
+    assert back.translations == texts
+
+
+def test_the_phone_shows_the_forms_own_messages_in_the_persons_language(iapp, tmp_path):  # noqa: F811
+    client = iapp.test_client()
+    sign_in(client, "translator")
+    assert _save(client, _upload(client, _form(tmp_path)), bank_id="ages").status == 302
+    page = pages_of(iapp.test_client())
+    with iapp.app_context():
+        welsh = _invitation("cy", easy_read=False)
+        easy = _invitation("en", easy_read=True)
+        english = _invitation("en", easy_read=False)
+
+    key = start_journey(page, welsh).split("/")[2]
+    r = page(f"/a/{key}/q/age", {"answer": "12", "action": "next"})
+    assert r.status == 400 and r.lang == "cy"
+    assert "Rhaid i chi fod yn 16 neu'n hŷn" in r and 'value="12"' in r.html
+    r = page(f"/a/{key}/q/age", {"answer": "", "action": "next"})
+    assert r.status == 400 and "Dywedwch wrthym eich oed" in r
+    assert page(f"/a/{key}/q/age", {"answer": "30", "action": "next"}).status == 302
+    typed = "Llewelyn ap Gruffydd"
+    r = page(f"/a/{key}/q/nickname", {"answer": typed, "action": "next"})
+    assert r.status == 400 and "Dim mwy na deuddeg llythyren" in r and typed in r
+    # as the person types, the phone says the same (respond.js reads it from the page)
+    assert 'data-long="Dim mwy na deuddeg llythyren"' in r.html
+
+    key = start_journey(page, easy).split("/")[2]
+    r = page(f"/a/{key}/q/age", {"answer": "200", "action": "next"})
+    assert r.status == 400 and "You need to be 16 or more." in r
+    r = page(f"/a/{key}/q/age", {"answer": "", "action": "next"})
+    assert "Tell us how old you are." in r
+
+    key = start_journey(page, english).split("/")[2]
+    r = page(f"/a/{key}/q/nickname", {"answer": "A name of many letters", "action": "next"})
+    assert r.status == 400 and "Twelve letters at most, 100% short" in r
+    # the send page brings the person back to the empty required question with its message
+    token = page(f"/a/{key}/check").csrf
+    r = page(f"/a/{key}/send", {"csrf_token": token}, csrf=False)
+    assert r.status == 302
+    back = page(r.response.headers["Location"])
+    assert "Please tell us your age" in back
+
+
+def _invitation(lang: str, easy_read: bool):
+    from reviewkit.models import Organisation
+    from reviewkit.services.banks import latest_version
+    from reviewkit.services.invitations import create_invitations, survey_for
+
+    org = db.session.scalar(select(Organisation))
+    survey = survey_for(latest_version("ages"), None, org)
+    return create_invitations(survey, language=lang, easy_read=easy_read)[0]
+
+
+def _rows(path: Path, sheet: str) -> dict[str, dict]:
+    ws = load_workbook(path)[sheet]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    return {f"{r.get('list_name') or ''}/{r['name']}".lstrip("/"): r for r in rows}
+
+
+# --- each language's easy read ----------------------------------------------------------------
+
+def test_each_easy_read_column_carries_its_own_language_or_nothing(app):
+    """A Welsh translation of the standard wording but none of the easy read: the Welsh easy
+    read column is empty, not the English easy read; Polish, not translated, is empty."""
+    bank = load_bank(REPO_ROOT / "question_banks" / "monthly-check-in.yaml")
+    q = next(q for q in bank.questions if q.easy_read != q.text and q.help)
+    welsh = {f"{q.id}.text": "Cwestiwn safonol", f"{q.id}.help.text": "Help safonol"}
+
+    def lookup(lang, _bank, context, _text):
+        return welsh.get(context) if lang == "cy" else None
+
+    rows = export_rows(bank, ["cy", "pl"], lookup)
+    head = rows["survey"][0]
+    row = dict(zip(head, next(r for r in rows["survey"] if r[1] == q.id), strict=True))
+    assert row["label::English - easy read (en)"] == q.easy_read
+    assert row["label::Cymraeg (cy)"] == "Cwestiwn safonol"
+    assert row["label::Cymraeg - easy read (cy)"] == ""
+    assert row["hint::Cymraeg (cy)"] == "Help safonol"
+    assert row["hint::Cymraeg - easy read (cy)"] == ""
+    assert row["label::Polski (pl)"] == "" and row["label::Polski - easy read (pl)"] == ""
+
+
+def test_shipped_banks_export_no_english_in_another_languages_columns(tmp_path, app):
+    from reviewkit.translations import lookup
+
+    for path in sorted((REPO_ROOT / "question_banks").glob("*.yaml")):
+        bank = load_bank(path)
+        out = export_xlsform(bank, tmp_path / f"{bank.id}.xlsx")
+        for sheet in ("survey", "choices"):
+            ws = load_workbook(out)[sheet]
+            head = [c.value for c in ws[1]]
+            for r in ws.iter_rows(min_row=2, values_only=True):
+                cells = dict(zip(head, r, strict=True))
+                for col, text in cells.items():
+                    part, _sep, lang = col.partition("::")
+                    if not text or "(en)" in lang or part not in ("label", "hint"):
+                        continue
+                    variant = "English - easy read" if "easy read" in lang else "English"
+                    english = cells[f"{part}::{variant} (en)"]
+                    assert text != english or len(text) <= 3, (bank.id, cells["name"], col)
+        # and the translations come back as they are in banks.po
+        back = import_xlsform(out)
+        assert same_bank(bank, back.bank) == []
+        for lang, texts in back.translations.items():
+            for context, text in texts.items():
+                source = _source(bank, context)
+                assert lookup(lang, bank.id, context, source) == text, (lang, context)
+
+
+def _source(bank, context: str) -> str:
+    from reviewkit.translate.extract import iter_bank_messages
+
+    return next(text for _l, _f, (ctx, text), _c in iter_bank_messages(bank, None)
+                if ctx == f"{bank.id}:{context}")
