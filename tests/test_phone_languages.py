@@ -75,14 +75,16 @@ def test_phones_offer_only_the_organisations_languages(app, page, invite):
     invitation = invite()
     key = start_journey(page, invitation).split("/")[2]
     page(f"/a/{key}/q/like", {"answer": "I am kind", "action": "next"})
-    offered = page(f"/a/{key}/q/like")
-    assert offered.status == 200 and 'hreflang="cy"' in offered.html
-    assert 'hreflang="ur"' not in offered.html and 'hreflang="pl"' not in offered.html
+    offered = page(f"/a/{key}/q/like")  # a question's languages are buttons of its form
+    assert offered.status == 200 and 'name="lang" value="cy"' in offered.html
+    assert 'value="ur"' not in offered.html and 'value="pl"' not in offered.html
+    assert 'hreflang="cy"' in page(f"/a/{key}/check") and 'hreflang="ur"' not in page(
+        f"/a/{key}/check")
     urdu = page(f"/a/{key}/q/like?lang=ur")
     assert urdu.status == 200 and urdu.lang == "en" and urdu.dir != "rtl"
     assert "we do not have that language yet" in urdu and "I am kind" in urdu
     welsh = page(f"/a/{key}/q/like?lang=cy")
-    assert welsh.lang == "cy" and 'hreflang="ur"' not in welsh.html
+    assert welsh.lang == "cy" and 'value="ur"' not in welsh.html
     # a new phone whose browser asks for Urdu first gets the next language it asks for that
     # is offered (an invitation made in English would otherwise say English)
     phone = pages_of(app.test_client())

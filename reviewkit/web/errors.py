@@ -52,6 +52,19 @@ def _kept_form() -> list[tuple[str, str]]:
             if "password" not in name]
 
 
+def forgives_nul(view):
+    """A page a person types into on their phone: a NUL character in what its form sends
+    (it comes with some pasted text) is taken out rather than refused, and :func:`nul_removed`
+    says so, for the page to show what was typed again, without it, and why."""
+    view.forgives_nul = True
+    return view
+
+
+def nul_removed() -> bool:
+    """Whether a NUL character was taken out of this request's form (see :func:`forgives_nul`)."""
+    return bool(g.get("nul_removed"))
+
+
 def _signed_in_staff() -> bool:
     """Whether a member of staff is signed in (without asking the database again if the
     request has not loaded them)."""
@@ -62,16 +75,31 @@ def _signed_in_staff() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.before_request
     def refuse_nul():
-        """A NUL character is never typed by a person, and PostgreSQL refuses it in any text:
-        a request carrying one in its address or its form is refused before any work (400)."""
+        """A NUL character is never typed by a person (it comes with some pasted text), and
+        PostgreSQL refuses it in any text: a request with one in its address or a field's name
+        is refused before any work (400). One in what a form sends is taken out: a phone's
+        page (:func:`forgives_nul`) shows what was typed again and says why; any other page
+        says so and offers to send the rest again."""
         if ("\x00" in request.path or b"\x00" in request.query_string
                 or b"%00" in request.query_string):
             abort(400)
         if request.method == "POST" and request.mimetype in (
                 "application/x-www-form-urlencoded", "multipart/form-data"):
-            if any("\x00" in key or "\x00" in value
-                   for key, values in request.form.lists() for value in values):
+            sent = [(key, value) for key, values in request.form.lists() for value in values]
+            if not any("\x00" in key + value for key, value in sent):
+                return None
+            if any("\x00" in key for key, _value in sent):
                 abort(400)
+            request.form = request.parameter_storage_class(
+                [(key, value.replace("\x00", "")) for key, value in sent])
+            g.nul_removed = True
+            if not getattr(app.view_functions.get(request.endpoint), "forgives_nul", False):
+                return render_template(
+                    "errors/error.html", title=_("What you sent had a character we cannot keep"),
+                    body=_("It is a hidden character that sometimes comes with pasted text. "
+                           "We took it out: you can send the rest again, or go back and check it."),
+                    resend=_kept_form(), again=request.full_path.rstrip("?")), 400
+        return None
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -24,14 +25,18 @@ from ..banks.schema import TEXT_TYPES
 from ..extensions import limiter
 from ..forms import question_type_for
 from ..forms.questions import BaseForm
-from ..i18n import page_language
+from ..i18n import normalise_language, offered, page_language
 from ..localise import question_view
 from ..models import Invitation, Response
 from ..services import responses as svc
 from ..services.invitations import find_invitation
 from .auth import public
+from .errors import forgives_nul, nul_removed
 
 bp = Blueprint("respond", __name__)
+
+NUL_TAKEN_OUT = _l("Your answer had a hidden character that we cannot keep. We took it out. "
+                   "Please check your answer, then press Continue again.")
 
 
 class ConsentForm(BaseForm):
@@ -147,6 +152,7 @@ def _own_page(key: str, back: str) -> str:
 
 @bp.route("/a/<key>/q/<qid>", methods=["GET", "POST"])
 @public
+@forgives_nul
 def question(key: str, qid: str):
     response = _response_or_404(key)
     if response.submitted_at is not None:
@@ -156,6 +162,7 @@ def question(key: str, qid: str):
         return redirect(url_for(".done", key=key))
     if response.consent_pooled is None:
         return redirect(url_for(".start", key=key))
+    switched = request.method == "POST" and _switch(response)
     lang = page_language()
     svc.set_language(response, lang)
     shown = svc.visible_questions(response.bank, svc.current_values(response))
@@ -167,8 +174,15 @@ def question(key: str, qid: str):
     stored = svc.answers_by_question(response).get(qid)
     form = view.form(data={"answer": kind.to_form(stored.value)} if stored else None)
     change = request.args.get("change") == "1"
+    # this page again, with what it was asked with (not ?lang=: a language chosen on the page
+    # is the person's choice from then on)
+    here = url_for(".question", key=key, qid=qid, change=1 if change else None,
+                   needed=1 if request.args.get("needed") == "1" else None)
     if request.method == "POST":
         valid = form.validate()
+        if nul_removed():  # pasted with a NUL: shown again without it, to be checked
+            form.answer.errors.append(NUL_TAKEN_OUT)
+            valid = False
         action = request.form.get("action")
         if action == "skip" and not q.required and "csrf_token" not in form.errors:
             svc.save_answer(response, qid, None, skipped=True)
@@ -178,20 +192,62 @@ def question(key: str, qid: str):
             # stopping with nothing typed here: not "Please answer this question", and not
             # "skipped" either (coming back starts at this question)
             return redirect(url_for(".later", key=key))
+        if (switched or action == "back") and not nul_removed() \
+                and _keep_typed(response, q, form, stored):
+            if action == "back":
+                before = svc.previous_question(response, qid)
+                return redirect(url_for(".question", key=key, qid=before.id) if before else here)
+            return redirect(here)
         if valid:
-            value = kind.to_value(form.answer.data)
-            # nothing but spaces or bullets: as skipped, so "Check your answers" says so
-            svc.save_answer(response, qid, value, skipped=kind.is_empty(value))
+            _save(response, q, form)
             if action == "later":
                 return redirect(url_for(".later", key=key))
             return _go_on(response, qid, change=change)
     ids = [s.id for s in svc.counted_questions(response)]
     previous = svc.previous_question(response, qid)
     return render_template(
-        "respond/question.html", response=response, q=q, view=view, form=form,
+        "respond/question.html", response=response, q=q, view=view, form=form, here=here,
         position=ids.index(qid) + 1, total=len(ids), previous=previous, change=change,
         needed=request.args.get("needed") == "1" and qid not in svc.current_values(response),
     ), (400 if form.errors else 200)
+
+
+def _switch(response: svc.Sheet) -> bool:
+    """Do what the easy-read or a language button on a question asked for. They send the
+    question's answer form (so that what is typed goes with them, with or without JavaScript):
+    True when one of them was pressed; the switch is made only with this page's own token."""
+    easy, lang = request.form.get("easy_read"), request.form.get("lang")
+    if easy is None and lang is None:
+        return False
+    if BaseForm().validate():
+        if easy in ("0", "1"):
+            svc.set_easy_read(response, easy == "1")
+        if (lang := normalise_language(lang)) in offered():
+            session["lang"] = lang
+            refresh()  # this page is in the new language already (it may show a problem)
+    return True
+
+
+def _save(response: svc.Sheet, q, form) -> None:
+    kind = question_type_for(q)
+    value = kind.to_value(form.answer.data)
+    # nothing but spaces or bullets: as skipped, so "Check your answers" says so
+    svc.save_answer(response, q.id, value, skipped=kind.is_empty(value))
+
+
+def _keep_typed(response: svc.Sheet, q, form, stored) -> bool:
+    """Keep what is in the answer box when the person leaves the question by Back, easy read
+    or another language (as a draft is kept while typing): True when it is saved, or there is
+    nothing to keep; False when it cannot be saved (too long, not a date…, or the page's token
+    too old), so that the page shows it again and says why, rather than lose it."""
+    kind = question_type_for(q)
+    if kind.is_empty(form.answer.data) and "csrf_token" not in form.errors \
+            and (stored is None or q.required):
+        return True  # nothing typed, nothing to clear: no answer, and not "skipped" either
+    if form.errors:
+        return False
+    _save(response, q, form)
+    return True
 
 
 def _not_added(response: svc.Sheet, qid: str) -> list[str] | None:
@@ -219,12 +275,15 @@ def _not_added(response: svc.Sheet, qid: str) -> list[str] | None:
 
 @bp.post("/a/<key>/q/<qid>/draft")
 @public
+@forgives_nul
 def draft(key: str, qid: str):
     """Save text while the person types (JavaScript only); the same checks as Continue."""
     response = _response_or_404(key)
     q = response.bank.question(qid)
     if response.submitted_at is not None or q is None or q.type not in TEXT_TYPES:
         return {"saved": False}, 409
+    if nul_removed():  # not saved: Continue shows the answer without it, and says why
+        return {"saved": False, "errors": {"answer": [str(NUL_TAKEN_OUT)]}}, 400
     form = question_view(response.bank, q, response.easy_read, page_language()).form()
     if not form.validate():
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
@@ -336,6 +395,7 @@ def _storage_gone() -> None:
 
 @bp.route("/resume", methods=["GET", "POST"])
 @public
+@forgives_nul  # a code pasted with a NUL: looked up without it
 @limiter.limit("20 per minute", methods=["POST"])
 def resume():
     form = ResumeForm()

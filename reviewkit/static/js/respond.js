@@ -74,6 +74,9 @@
 
     if (field) {
       var before = local();
+      // A NUL (it comes with some pasted text) is taken out by the server, which says so:
+      // not put back from this copy, or Continue would be refused again and again.
+      if (before !== null) before = before.replace(/\u0000/g, "");
       if (field.value !== field.defaultValue) {
         // Typed on this page before this script ran (a slow phone): newer than any copy.
         keep();

@@ -1,0 +1,194 @@
+"""Leaving a question another way than Continue (Back, easy read, another language) without
+JavaScript keeps what is in the answer box, as a draft is kept while typing; a NUL character
+pasted into an answer is taken out and the question shown again with why. Over HTTP, with the
+stored answers read from the database."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import PASSWORD, Page, form_token, sign_in, start_journey
+from sqlalchemy import select
+
+from reviewkit.extensions import db
+from reviewkit.models import Answer, Response
+
+TOO_LONG = "Your answer is too long. Please keep it under 40 characters."
+NUL_MESSAGE = ("Your answer had a hidden character that we cannot keep. We took it out. "
+               "Please check your answer, then press Continue again.")
+
+
+def _stored(key: str) -> dict[str, Answer]:
+    db.session.rollback()  # see what the requests committed
+    response = db.session.scalar(select(Response).filter_by(resume_key=key))
+    return {a.question_id: a for a in response.answers}
+
+
+def _easy_read(key: str) -> bool:
+    db.session.rollback()
+    return db.session.scalar(select(Response.easy_read).filter_by(resume_key=key))
+
+
+def _box(page: Page) -> str:
+    """What the answer box shows (a one-line box's value)."""
+    import html
+
+    return html.unescape(re.search(r'<input[^>]*id="answer"[^>]*value="([^"]*)"', page.html)[1])
+
+
+def test_easy_read_pressed_with_an_answer_typed_keeps_it(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    question = page(f"/a/{key}/q/name")
+    # the switch is a button of the answer form, and says which way it goes
+    assert re.search(r'<button type="submit" name="easy_read" value="1" form="answer-form"',
+                     question.html)
+    moved = page(f"/a/{key}/q/name", {"answer": "Samira", "easy_read": "1"})
+    assert moved.status == 302 and moved.response.headers["Location"] == f"/a/{key}/q/name"
+    assert _easy_read(key) is True and _stored(key)["name"].value == "Samira"
+    easy = page(f"/a/{key}/q/name")
+    assert "What is your name?" in easy and _box(easy) == "Samira"
+    # and back to standard words, with a change to the answer
+    page(f"/a/{key}/q/name", {"answer": "Sami", "easy_read": "0"})
+    assert _easy_read(key) is False and _stored(key)["name"].value == "Sami"
+
+
+def test_easy_read_with_a_too_long_answer_switches_and_keeps_every_word(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    typed = "Samira Begum Chaudhry-Williams of Bradford"  # 42: the limit is 40
+    shown = page(f"/a/{key}/q/name?change=1", {"answer": typed, "easy_read": "1"})
+    assert shown.status == 400 and "What is your name?" in shown  # in easy read already
+    assert TOO_LONG in shown and _box(shown) == typed
+    assert "name" not in _stored(key) and _easy_read(key) is True
+    # the form still goes back to the same page, with what it was asked with
+    assert f'action="/a/{key}/q/name?change=1"' in shown.html
+
+
+def test_easy_read_with_nothing_typed_stores_nothing(page, invite):
+    """Nothing typed on a question that needs an answer: not 'Please answer this question',
+    and no answer (nor 'skipped') stored."""
+    key = start_journey(page, invite()).split("/")[2]
+    moved = page(f"/a/{key}/q/name", {"answer": "", "easy_read": "1"})
+    assert moved.status == 302 and _stored(key) == {} and _easy_read(key) is True
+    skippable = page(f"/a/{key}/q/like", {"answer": "", "easy_read": "0"})
+    assert skippable.status == 302 and _stored(key) == {}
+
+
+def test_another_language_pressed_keeps_the_answer_and_changes_the_page(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    urdu = page(f"/a/{key}/q/name?lang=ur")
+    assert urdu.dir == "rtl" and 'name="lang" value="cy"' in urdu.html
+    # sent from the page opened with ?lang=ur: the button's language wins
+    moved = page(f"/a/{key}/q/name", {"answer": "Siân", "lang": "cy"})
+    assert moved.response.headers["Location"] == f"/a/{key}/q/name"
+    assert _stored(key)["name"].value == "Siân"
+    welsh = page(f"/a/{key}/q/name")
+    assert welsh.lang == "cy" and _box(welsh) == "Siân"
+    # too long: not stored, and said in the new language with every word kept
+    typed = "Siân Angharad Llywelyn-Jones o Aberystwyth"
+    refused = page(f"/a/{key}/q/name", {"answer": typed, "lang": "pl"})
+    assert refused.status == 400 and refused.lang == "pl" and _box(refused) == typed
+    assert "Twoja odpowiedź jest za długa" in refused
+    assert _stored(key)["name"].value == "Siân"
+
+
+def test_a_language_the_organisation_does_not_offer_is_not_chosen(page, invite):
+    from conftest import the_organisation
+
+    org = the_organisation()
+    org.languages = ["en", "cy"]
+    db.session.commit()
+    key = start_journey(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/name", {"answer": "Sam", "lang": "ur"})
+    assert page(f"/a/{key}/q/name").lang == "en" and _stored(key)["name"].value == "Sam"
+
+
+def test_back_keeps_the_answer_and_goes_to_the_question_before(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/like", {"answer": "I am kind", "action": "next"})
+    back = page(f"/a/{key}/q/name", {"answer": "Sam", "action": "back"})
+    assert back.status == 302 and back.response.headers["Location"] == f"/a/{key}/q/like"
+    assert _stored(key)["name"].value == "Sam" and not _stored(key)["name"].skipped
+    # nothing typed on a question that needs an answer: back, with nothing stored for it
+    page(f"/a/{key}/q/happy", {"answer": "2", "action": "back"})
+    assert _stored(key)["happy"].value == "2"
+    # an optional answer emptied: as Continue would, it reads as skipped
+    page(f"/a/{key}/q/like", {"answer": "  ", "action": "back"})
+    assert _stored(key)["like"].skipped
+    # too long: stays on the question, says why, and keeps every word
+    typed = "Samira Begum Chaudhry-Williams of Bradford"
+    stay = page(f"/a/{key}/q/name", {"answer": typed, "action": "back"})
+    assert stay.status == 400 and TOO_LONG in stay and _box(stay) == typed
+    assert _stored(key)["name"].value == "Sam"
+
+
+def test_the_page_s_token_too_old_keeps_the_answer_and_asks_again(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    stale = page(f"/a/{key}/q/name", {"answer": "Sam", "easy_read": "1",
+                                      "csrf_token": "old"}, csrf=False)
+    assert stale.status == 400 and _box(stale) == "Sam"
+    assert "Your answer is still here: please press the button again." in stale
+    assert _easy_read(key) is False and _stored(key) == {}
+
+
+def test_a_nul_in_an_answer_is_taken_out_and_the_question_shown_again(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    shown = page(f"/a/{key}/q/name", {"answer": "Sa\x00m", "action": "next"})
+    assert shown.status == 400 and shown.title.startswith("Error:")
+    assert NUL_MESSAGE in shown and _box(shown) == "Sam" and _stored(key) == {}
+    # in the person's language
+    urdu = page(f"/a/{key}/q/like?lang=ur", {"answer": "میں\x00 مہربان ہوں", "action": "next"})
+    assert urdu.status == 400 and urdu.dir == "rtl"
+    assert "میں مہربان ہوں" in urdu and NUL_MESSAGE not in urdu
+    assert "\x00" not in urdu.html and "error-summary" in urdu.html
+    # pressed Continue again, it is kept
+    assert page(f"/a/{key}/q/name", {"answer": "Sam", "action": "next"}).status == 302
+    assert _stored(key)["name"].value == "Sam"
+
+
+def test_a_nul_in_a_draft_is_not_saved_and_says_why(page, invite, client):
+    key = start_journey(page, invite()).split("/")[2]
+    token = page(f"/a/{key}/q/name").csrf
+    r = client.post(f"/a/{key}/q/name/draft", data={"answer": "Sa\x00m", "csrf_token": token})
+    assert r.status_code == 400 and r.get_json() == {"saved": False,
+                                                     "errors": {"answer": [NUL_MESSAGE]}}
+    assert _stored(key) == {}
+
+
+def test_a_nul_in_a_staff_form_is_taken_out_and_the_rest_can_be_sent_again(staff_app):
+    from reviewkit.models import User
+
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    sent = Page(admin.post("/staff/users/", data={
+        "csrf_token": form_token(admin, "/staff/users/"), "name": "Ann\x00 Jones",
+        "email": "ann@example.org", "role": "manager", "password": PASSWORD}))
+    assert sent.status == 400 and sent.title.startswith("What you sent had a character")
+    assert 'value="Ann Jones"' in sent.html and "\x00" not in sent.html
+    assert "password" not in sent.html.split("<main", 1)[1]  # never written into a page
+    with staff_app.app_context():
+        assert db.session.scalar(select(User).filter_by(email="ann@example.org")) is None
+    # "Send it again" sends the rest
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', sent.html, re.S)
+    again = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form[2]))
+    assert form[1] == "/staff/users/" and again["name"] == "Ann Jones"
+    admin.post(form[1], data=again)
+    with staff_app.app_context():
+        user = db.session.scalar(select(User).filter_by(email="ann@example.org"))
+        assert user is not None and user.name == "Ann Jones"
+
+
+def test_a_nul_in_a_field_s_name_or_the_address_is_still_refused(page, invite, client):
+    key = start_journey(page, invite()).split("/")[2]
+    token = page(f"/a/{key}/q/name").csrf
+    r = client.post(f"/a/{key}/q/name", data={"answer": "Sam", "x\x00": "1", "csrf_token": token})
+    assert r.status_code == 400 and _stored(key) == {}
+    assert client.get(f"/a/{key}/q/name?lang=%00").status_code == 400
+
+
+def test_the_finish_later_code_is_left_to_right_in_every_language(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/name", {"answer": "Sam", "action": "later"})
+    for lang in ("en", "ur", "ar"):
+        later = page(f"/a/{key}/later?lang={lang}")
+        assert re.search(r'<p class="code" dir="ltr"[^>]*>[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}<',
+                         later.html), lang
