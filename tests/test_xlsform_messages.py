@@ -223,3 +223,91 @@ def _source(bank, context: str) -> str:
 
     return next(text for _l, _f, (ctx, text), _c in iter_bank_messages(bank, None)
                 if ctx == f"{bank.id}:{context}")
+
+
+# --- columns a KoboToolbox form brings ---------------------------------------------------------
+
+def test_kobo_columns_are_imported_or_have_a_line_naming_row_and_column(tmp_path, app):
+    head = ["type", "name", "label::English", "label::English (en)", "label::Welsh (cy)",
+            "hint::English", "hint::Welsh (cy)", "guidance_hint::English",
+            "guidance_hint::Welsh (cy)", "media::image::English", "media::audio::English",
+            "choice_filter", "calculation", "default", "read_only", "prompt"]
+
+    def row(kind, name, *cells, **named):
+        out = dict.fromkeys(head, "")
+        out.update(zip(head, (kind, name, *cells), strict=False))
+        out.update({k.replace("__", "::"): v for k, v in named.items()})
+        return [out[h] for h in head]
+
+    survey = [
+        head,
+        row("note", "welcome", "Welcome", "Hello and welcome", "Croeso"),
+        row("text", "name", "Your name", "", "Eich enw", "Full name", "Enw llawn",
+            "Ask for the name they use", "Gofynnwch am yr enw maen nhw'n ei ddefnyddio",
+            "person.svg", "hello.mp3"),
+        row("select_one_from_file towns.csv", "town", "Town", "", "Tref"),
+        row("begin_repeat", "children", "Children", "", "Plant"),
+        row("text", "child", "Child's name", "", "Enw'r plentyn"),
+        row("end_repeat", ""),
+        row("calculate", "total", calculation="1 + 1"),
+        row("integer", "age", "Age", "", "Oed", default="42", read_only="yes"),
+        row("select_one yn", "ok", "Is it OK?", "", "Ydy e'n iawn?",
+            **{"guidance_hint__English": "Wait for an answer", "prompt": "Ask slowly"}),
+        row("select_one yn", "again", "Again?", "", "Eto?", choice_filter="name != ${ok}"),
+    ]
+    choices = [["list_name", "name", "label::English", "label::Welsh (cy)",
+                "media::image::English"],
+               ["yn", "yes", "Yes", "Ie", "yes.svg"], ["yn", "no", "No", "Na", "cross.png"]]
+    result = import_xlsform(write_form(tmp_path / "kobo.xlsx", survey, choices))
+    bank, report = result.bank, result.report
+    # hint::lang, media::image of a reviewkit pictogram, notes, labels: imported
+    name = bank.question("name")
+    assert (name.help, name.pictogram) == ("Full name", "person")
+    assert result.translations["cy"]["name.help.text"] == "Enw llawn"
+    assert bank.sections[0].intro == "Welcome"  # label::English comes first
+    assert bank.question("ok").choices[0].pictogram == "yes"
+    # guidance_hint: the facilitator's prompt, with its translation, unless a prompt is given
+    assert name.prompt == "Ask for the name they use"
+    assert result.translations["cy"]["name.prompt"] == \
+        "Gofynnwch am yr enw maen nhw'n ei ddefnyddio"
+    assert bank.question("ok").prompt == "Ask slowly"
+    assert bank.question("town") is None and bank.question("total") is None
+    assert bank.question("child") is not None  # the repeat's question, asked once
+    for line in (
+        "the columns 'label::English', 'label::English (en)' are all in one language (en): "
+        "where several have a text, the first is used and the others are left out",
+        "survey row 3: 'name' (text): its guidance_hint is the facilitator's prompt, shown on "
+        "the tablet, not on the person's phone",
+        "survey row 3: 'name' (text): its media::audio 'hello.mp3' is left out: reviewkit "
+        "shows pictograms and reads the words aloud",
+        "survey row 4: 'town' (select_one_from_file towns.csv) left out: its choices come from "
+        "a file outside the form (not found beside it, or not a CSV file with name and label "
+        "columns)",
+        "survey row 5: 'children' (begin_repeat) left out: repeat shown once: its questions are "
+        "a section, asked once, not once for each item",
+        "survey row 8: 'total' (calculate) left out: a calculation, not a question: nothing is "
+        "shown to the person",
+        "survey row 9: 'age' (integer): its default '42' is left out: the person starts with "
+        "no answer",
+        "survey row 9: 'age' (integer): read_only is left out: the person can answer it",
+        "survey row 10: 'ok' (select_one yn): its guidance_hint is left out: the prompt column "
+        "is the facilitator's prompt",
+        "survey row 11: 'again' (select_one yn): choice_filter 'name != ${ok}' cannot be "
+        "applied: every choice of 'yn' is shown",
+    ):
+        assert line in report, line
+    # a list used by two questions: its row's line once
+    assert report.count("choices row 3: 'no': image 'cross.png' is not one of reviewkit's "
+                        "pictograms; 'choose' is shown") == 1
+
+
+def test_a_form_without_easy_read_gives_its_translations_to_easy_read_too(tmp_path, app):
+    """A Welsh reader of easy read sees the form's Welsh words, not the English ones."""
+    form = write_form(tmp_path / "f.xlsx", [
+        ["type", "name", "label::English (en)", "label::Welsh (cy)"],
+        ["begin_group", "home", "Your home", "Eich cartref"],
+        ["text", "pets", "Which pets?", "Pa anifeiliaid anwes?"],
+        ["end_group", "", "", ""]])
+    cy = import_xlsform(form).translations["cy"]
+    assert cy["pets.easy_read"] == "Pa anifeiliaid anwes?"
+    assert cy["home.easy_read"] == "Eich cartref"

@@ -81,14 +81,26 @@ class _Mapper:
                 column=english))
             self.default_key, self.default = english, "en"
         self.langs = {k: t.language(k, self.default) for k in keys}
-        for key, (code, _easy) in self.langs.items():
+        same: dict[tuple[str, bool], list[str]] = {}
+        for key, (code, easy) in self.langs.items():
             if code is None:
                 self.note(None, key, "", _("reviewkit cannot tell which language this column is "
                                            "(write it as 'Name (code)'); its text is not imported"))
+            else:
+                same.setdefault((code, easy), []).append(key)
+        for (code, _easy), columns in same.items():
+            if len(columns) > 1:  # label::English and label::English (en)
+                self.note(None, "", "", _(
+                    "the columns %(columns)s are all in one language (%(language)s): where "
+                    "several have a text, the first is used and the others are left out",
+                    columns=", ".join("'label'" if c == "default" else f"'label::{c}'"
+                                      for c in columns), language=code))
 
     # report
     def note(self, row, name, xtype, reason, skipped=False, sheet="survey") -> None:
-        self.lines.append(Line(row, name, xtype, str(reason), skipped, sheet))
+        line = Line(row, name, xtype, str(reason), skipped, sheet)
+        if line not in self.lines:  # a list of choices used by several questions: once
+            self.lines.append(line)
 
     def row_of(self, el: dict[str, Any]) -> tuple[int | None, str, str]:
         row = int(el[t.ROW]) if el.get(t.ROW) else None
@@ -111,7 +123,9 @@ class _Mapper:
         if not isinstance(value, dict):
             value = {self.default_key: value} if value else {}
         out: dict[tuple[str, bool], str] = {}
-        for key, text in value.items():
+        order = list(self.langs)  # the columns' order: the first of one language is used
+        for key, text in sorted(value.items(), key=lambda kv: order.index(kv[0])
+                                if kv[0] in order else len(order)):
             code, easy = self.langs.get(key) or t.language(key, self.default)
             text = str(text).strip()
             if part != "image" and (plain := t.plain_text(text)) != text:
@@ -209,7 +223,8 @@ class _Mapper:
             joined = {(code, is_easy): " – ".join(
                 texts.get((code, is_easy)) or texts.get((code, False)) or (e or s if is_easy else s)
                 for s, e, texts in parts) for code, is_easy in langs}
-            self.translate(joined, f"{sid}.text", std, easy, f"{sid}.easy_read")
+            self.translate(joined, f"{sid}.text", std, easy if all(easy_parts) else None,
+                           f"{sid}.easy_read")
         self.sections.append(new)
         return new
 
@@ -313,6 +328,7 @@ class _Mapper:
             q["easy_read_help"] = help_easy
         if el.get("prompt"):
             q["prompt"] = str(el["prompt"])
+        self.unused(el, q, row, name, xtype)
         if el.get("kinds") and q["type"] in ("free_text", "short_text", "statements"):
             q["kinds"] = str(el["kinds"]).split()
         required = str(bind.get("required", "")).strip()
@@ -370,6 +386,33 @@ class _Mapper:
                     q[f"easy_read_{part}"] = easy
                 self.translate(texts, f"{q['id']}.{part}.text", std, easy,
                                f"{q['id']}.{part}.easy_read")
+
+    def unused(self, el: dict[str, Any], q: dict[str, Any], row: int | None, name: str,
+               xtype: str) -> None:
+        """The columns of a question's row a bank has no place for: guidance_hint becomes the
+        facilitator's prompt; audio, video, a default answer and read_only a line each."""
+        guide, _easy, guides = self.wording(el, "guidance_hint")
+        if guide and "prompt" in q:
+            self.note(row, name, xtype, _("its guidance_hint is left out: the prompt column is "
+                                          "the facilitator's prompt"))
+        elif guide:
+            q["prompt"] = guide
+            self.note(row, name, xtype, _("its guidance_hint is the facilitator's prompt, "
+                                          "shown on the tablet, not on the person's phone"))
+            for (code, is_easy), text in guides.items():
+                if code != self.default and not is_easy and text != guide:
+                    self.translations.setdefault(code, {})[f"{q['id']}.prompt"] = text
+        for kind, files in (el.get("media") or {}).items():
+            file = next(iter(files.values()), "") if isinstance(files, dict) else files
+            if kind != "image" and file:
+                self.note(row, name, xtype, _(
+                    "its media::%(kind)s '%(file)s' is left out: reviewkit shows pictograms "
+                    "and reads the words aloud", kind=kind, file=file))
+        if str(el.get("default") or "").strip():
+            self.note(row, name, xtype, _("its default '%(value)s' is left out: the person "
+                                          "starts with no answer", value=el["default"]))
+        if str((el.get("bind") or {}).get("readonly", "")).strip().lower() in t.TRUE:
+            self.note(row, name, xtype, _("read_only is left out: the person can answer it"))
 
     def question_id(self, name: str, row: int | None, xtype: str) -> str:
         qid = t.unique(t.slug(name) or "question", {q["id"] for q, *_x in self.questions.values()})
