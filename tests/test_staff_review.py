@@ -123,10 +123,14 @@ def test_statements_can_be_edited_moved_deleted_and_restored(staff_app):
     r = client.post(f"{edit}/delete", data={"csrf_token": form_token(client, url)})
     assert r.headers["Location"].endswith(f"undo={statement.id}")
     undo_page = Page(client.get(r.headers["Location"]))
-    assert "Statement deleted." in undo_page and "Kind to everyone she meets" not in undo_page
+    assert "Deleted: “Kind to everyone she meets”." in undo_page  # says what went
+    assert f'href="{edit}"' not in undo_page.html  # no longer listed
+    assert f'action="{edit}/undo"' in undo_page.html
     client.post(f"{edit}/undo", data={"csrf_token": undo_page.csrf})
     db.session.expire_all()
     assert db.session.get(Statement, statement.id).deleted_at is None
+    # Once undone, the heading's address with ?undo= no longer offers Undo.
+    assert f'action="{edit}/undo"' not in Page(client.get(r.headers["Location"])).html
 
 
 def test_an_empty_statement_gets_a_message_and_keeps_the_choices(staff_app):
@@ -426,25 +430,77 @@ def test_an_action_can_be_changed_with_the_rules_of_adding_one(staff_app):
     assert "Sam" in summary and "Alex" not in summary
 
 
-def test_an_action_agreed_by_mistake_is_deleted_after_asking(staff_app):
+def test_an_action_deleted_by_mistake_comes_back_with_undo_as_it_was(staff_app):
+    """Delete asks first; after it the actions page says what went, with Undo (a form),
+    which brings the action back with the same words, owner, date, done mark and place."""
     client, review_id = _facilitator_review(staff_app)
-    _agreed_long_ago(review_id, "Ring the wrong college")
-    action = db.session.scalar(select(Action).filter_by(what="Ring the wrong college"))
-    url = f"/staff/reviews/{review_id}/actions/{action.id}/delete"
+    _agreed_long_ago(review_id, "Ring the college")
+    _agreed_long_ago(review_id, "Book the dentist")
+    _agreed_long_ago(review_id, "Visit the library")
+    action = db.session.scalar(select(Action).filter_by(what="Book the dentist"))
+    from reviewkit.services import reviews as rv
+    rv.set_action_done(action, True)
+    before = (action.what, action.who, action.due_on, action.done_at)
+    actions = f"/staff/reviews/{review_id}/actions"
+    url = f"{actions}/{action.id}/delete"
     ask = Page(client.get(url))
     assert ask.status == 200 and ask.title.startswith("Delete this action?")
-    assert "Ring the wrong college" in ask and "It cannot be undone." in ask
-    assert db.session.get(Action, action.id) is not None
+    assert "Book the dentist" in ask and "You can undo this straight after." in ask
     r = client.post(url, data={"csrf_token": ask.csrf})  # the button was not pressed
-    assert r.status_code == 200 and db.session.get(Action, action.id) is not None
+    assert r.status_code == 200 and not db.session.get(Action, action.id).is_deleted
     assert client.post(url, data={"confirm": "yes"}).status_code == 400  # no CSRF token
     r = client.post(url, data={"confirm": "yes", "csrf_token": ask.csrf})
-    assert r.headers["Location"].endswith(f"/staff/reviews/{review_id}/actions")
+    assert r.headers["Location"].endswith(f"{actions}?undo={action.id}")
     after = Page(client.get(r.headers["Location"]))
-    assert "The action “Ring the wrong college” has been deleted." in after
-    assert "Ring the wrong college" not in Page(client.get(f"/staff/reviews/{review_id}/actions"))
-    assert db.session.scalar(select(func.count(Action.id))) == 0
-    assert "Ring the wrong college" not in Page(client.get(f"/staff/reviews/{review_id}/summary"))
+    assert "Deleted: “Book the dentist”." in after
+    assert f'action="{actions}/{action.id}/undo"' in after.html
+    assert f'href="{url}"' not in after.html  # not listed any more
+    summary = Page(client.get(f"/staff/reviews/{review_id}/summary"))
+    assert "Book the dentist" not in summary and "Ring the college" in summary
+    r = client.post(f"{actions}/{action.id}/undo", data={"csrf_token": after.csrf})
+    assert r.headers["Location"].endswith(actions)
+    db.session.expire_all()
+    back = db.session.get(Action, action.id)
+    assert (back.what, back.who, back.due_on, back.done_at) == before and not back.is_deleted
+    listing = Page(client.get(actions)).html
+    assert (listing.index("Ring the college") < listing.index("Book the dentist")
+            < listing.index("Visit the library"))  # in its place again
+    assert "Book the dentist" in Page(client.get(f"/staff/reviews/{review_id}/summary"))
+    assert "Deleted:" not in Page(client.get(r.headers["Location"] + f"?undo={action.id}"))
+
+
+def test_undo_of_an_action_is_refused_outside_its_review_and_service(staff_app):
+    """Undo checks the action as Delete does: another review's action id is 404 under this
+    review, and another service's review is refused; the action stays deleted."""
+    from reviewkit.services import reviews as rv
+
+    client, review_id = _facilitator_review(staff_app)
+    other = _start(client, _add_person(client, "Sam"))
+    _agreed_long_ago(other, "Visit the college")
+    mine = db.session.scalar(select(Action).filter_by(what="Visit the college"))
+    rv.delete(mine)
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    elm = _start(admin, _add_person(admin, "Kim", service="Elm Court"))
+    _agreed_long_ago(elm, "Ring Kim's sister")
+    theirs = db.session.scalar(select(Action).filter_by(what="Ring Kim's sister"))
+    rv.delete(theirs)
+    token = form_token(client, f"/staff/reviews/{review_id}/actions")
+    assert client.post(f"/staff/reviews/{review_id}/actions/{mine.id}/undo",
+                       data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/staff/reviews/{elm}/actions/{theirs.id}/undo",
+                       data={"csrf_token": token}).status_code in (403, 404)
+    # ?undo= with another review's action says nothing of it.
+    shown = Page(client.get(f"/staff/reviews/{review_id}/actions?undo={mine.id}"))
+    assert "Visit the college" not in shown and "Deleted:" not in shown
+    db.session.expire_all()
+    assert db.session.get(Action, mine.id).is_deleted
+    assert db.session.get(Action, theirs.id).is_deleted
+    # Through its own review, by someone who may see it, the same Undo works.
+    assert admin.post(f"/staff/reviews/{elm}/actions/{theirs.id}/undo", data={
+        "csrf_token": form_token(admin, f"/staff/reviews/{elm}/actions")}).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Action, theirs.id).is_deleted
 
 
 def test_an_action_is_changed_only_through_its_own_review_and_service(staff_app):

@@ -37,6 +37,7 @@ from wtforms.validators import (
 from ..banks import Question, QuestionType
 from ..banks.schema import number_text
 from ..text import without_control
+from .messages import messages, our_choice_message
 
 # The most a text field takes when it declares nothing shorter (a Length max): a line, or a
 # text area. A person can write a long story in a text area; a line holds a name or a title.
@@ -66,6 +67,9 @@ class BaseForm(FlaskForm):
     class Meta:
         csrf_class = LazyCSRF
 
+        def get_translations(self, form):
+            return messages  # our words for WTForms' own messages (forms/messages.py)
+
         def bind_field(self, form, unbound_field, options):
             if (issubclass(unbound_field.field_class, (StringField, TextAreaField))
                     and not issubclass(unbound_field.field_class, PasswordField)):
@@ -75,6 +79,7 @@ class BaseForm(FlaskForm):
             field = unbound_field.bind(form=form, **options)
             if isinstance(field, StringField):
                 _length_first(field, unbound_field)
+            our_choice_message(field)
             return field
 
 

@@ -30,3 +30,14 @@ class UTCDateTime(TypeDecorator):
 
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SoftDeleted:
+    """A row that Delete hides rather than erases, so that Undo brings it back as it was (same
+    id, so the same place in its list). Whoever lists such rows leaves out deleted ones."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .banks import BankVersion
-from .base import Timestamps, UTCDateTime, utcnow
+from .base import SoftDeleted, Timestamps, UTCDateTime, utcnow
 from .org import Organisation, Service
 from .people import Person
 
@@ -34,8 +34,11 @@ class Review(Timestamps, db.Model):
     bank_version: Mapped[BankVersion] = relationship()
     contributors: Mapped[list[Contributor]] = relationship(
         back_populates="review", order_by="Contributor.id", cascade="all, delete-orphan")
+    # The actions not deleted (a deleted one waits for Undo; the database's ON DELETE CASCADE
+    # takes it with the review).
     actions: Mapped[list[Action]] = relationship(
-        back_populates="review", order_by="Action.id", cascade="all, delete-orphan")
+        back_populates="review", order_by="Action.id", cascade="all, delete-orphan",
+        primaryjoin="and_(Review.id == Action.review_id, Action.deleted_at.is_(None))")
 
 
 class Contributor(db.Model):
@@ -47,7 +50,7 @@ class Contributor(db.Model):
     review: Mapped[Review] = relationship(back_populates="contributors")
 
 
-class Statement(Timestamps, db.Model):
+class Statement(SoftDeleted, Timestamps, db.Model):
     """One short statement: from a review meeting (a contributor said it) or a phone answer."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +72,6 @@ class Statement(Timestamps, db.Model):
     pooled: Mapped[bool] = mapped_column(default=False, index=True)  # consent to pool for planning
     position: Mapped[int] = mapped_column(Integer, default=0)
     said_on: Mapped[date] = mapped_column(Date, default=date.today, index=True)
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # kept for undo
     # A key the capture form sends once per statement: a double submit stores one row.
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -78,7 +80,7 @@ class Statement(Timestamps, db.Model):
     review: Mapped[Review | None] = relationship()
 
 
-class Action(Timestamps, db.Model):
+class Action(SoftDeleted, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
     statement_id: Mapped[int | None] = mapped_column(

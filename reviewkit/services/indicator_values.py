@@ -175,7 +175,7 @@ def _actions_by_date(ind: Indicator, w: _Window,
         *_in_services(PlanAction.service_id, services))
     review = select(Action.due_on, Action.done_at, Review.service_id).join(Review).where(
         Review.organisation_id == ind.organisation_id, Action.due_on.isnot(None),
-        Action.due_on >= w.first, Action.due_on <= w.last,
+        Action.deleted_at.is_(None), Action.due_on >= w.first, Action.due_on <= w.last,
         *_in_services(Review.service_id, services))
     for query in (plan, review):
         for due, done_at, service_id in db.session.execute(query):

@@ -163,13 +163,16 @@ def update_statement(statement: Statement, *, text: str, section_id: str,
     db.session.commit()
 
 
-def delete_statement(statement: Statement) -> None:
-    statement.deleted_at = utcnow()
+def delete(row: Statement | Action) -> None:
+    """Delete a statement or an action agreed by mistake: it goes from the review and the
+    person's summary at once, and is kept as it was for Undo."""
+    row.deleted_at = utcnow()
     db.session.commit()
 
 
-def undo_delete(statement: Statement) -> None:
-    statement.deleted_at = None
+def undo_delete(row: Statement | Action) -> None:
+    """Bring a deleted statement or action back as it was: the same words, who, date and place."""
+    row.deleted_at = None
     db.session.commit()
 
 
@@ -220,12 +223,7 @@ def review_action(review: Review, action_id: int) -> Action:
 def update_action(action: Action, *, what: str, who: str, due_on: date | None) -> None:
     """Put right what was agreed: a typo in who, a wrong date."""
     action.what, action.who, action.due_on = what.strip(), who.strip(), due_on
-    db.session.commit()
-
-
-def delete_action(action: Action) -> None:
-    """An action agreed by mistake goes from the review and the person's summary."""
-    db.session.delete(action)
+    action.deleted_at = None  # deleted in another tab while being changed: the change keeps it
     db.session.commit()
 
 
@@ -238,6 +236,7 @@ def overdue_actions(user: User, today: date | None = None) -> list[Action]:
     today = today or today_(user.organisation_id)
     query = (select(Action).join(Action.review)
              .where(Review.organisation_id == user.organisation_id, Action.done_at.is_(None),
+                    Action.deleted_at.is_(None),
                     Action.due_on < today).order_by(Action.due_on))
     allowed = user.service_ids()
     if allowed is not None:

@@ -18,9 +18,11 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..forms.messages import CHOOSE_FROM_LIST
 from ..forms.questions import BaseForm
 from ..forms.staff import (
     KIND_LABELS,
@@ -31,7 +33,7 @@ from ..forms.staff import (
     StatementForm,
 )
 from ..i18n import page_language
-from ..models import Review
+from ..models import Review, Statement
 from ..services import people as people_svc
 from ..services import reviews as svc
 from ..services.banks import latest_version
@@ -129,7 +131,7 @@ def heading(review_id: int, section_id: str):
                                           form.kind.data, form.text.data,
                                           client_key=(form.key.data or "")[:64] or None)
         except svc.ReviewError:
-            form.contributor.errors = [_("Choose who said it")]
+            form.contributor.errors = [str(CHOOSE_FROM_LIST)]
     if statement is None:
         added = request.args.get("added", type=int)
         return _heading_page(review, all_headings, index, form, added=next(
@@ -164,7 +166,8 @@ def _heading_page(review: Review, all_headings: list[svc.Heading], index: int, f
         headings=all_headings, index=index, roles=ROLE_LABELS, kinds=KIND_LABELS,
         previous=all_headings[index - 1] if index else None,
         next=all_headings[index + 1] if index + 1 < len(all_headings) else None,
-        undo=request.args.get("undo", type=int), small=BaseForm(), added=added,
+        undo=_just_deleted(review, svc.review_statement, "undo_statement"),
+        small=BaseForm(), added=added,
     ), (400 if form.errors else 200)
 
 
@@ -188,7 +191,7 @@ def edit_statement(review_id: int, statement_id: int):
                                      section_id=form.section.data,
                                      contributor_id=form.contributor.data, kind=form.kind.data)
             except svc.ReviewError:
-                form.contributor.errors = [_("Choose who said it")]
+                form.contributor.errors = [str(CHOOSE_FROM_LIST)]
             else:
                 if was_deleted:
                     flash(_("This statement had been deleted (in another tab or on another "
@@ -206,15 +209,45 @@ def _statement_or_404(review: Review, statement_id: int):
         abort(404)
 
 
+def _just_deleted(review: Review, find, undo_endpoint: str) -> dict | None:
+    """After Delete: what went (this review's statement or action named by ``?undo=``, if it
+    is still deleted) and where its Undo button posts, for ``staff/_undo.html``."""
+    undo = request.args.get("undo", type=int)
+    try:  # an id column's range, as DatabaseInt's for <int:...> in routes
+        row = find(review, undo) if undo and 0 < undo < 2**31 else None
+    except svc.ReviewError:
+        row = None
+    if row is None or not row.is_deleted:
+        return None
+    what, key = ((row.text, "statement_id") if isinstance(row, Statement)
+                 else (row.what, "action_id"))
+    return {"what": what,
+            "url": url_for(f".{undo_endpoint}", review_id=review.id, **{key: row.id})}
+
+
+STALE_FORM = _l("We could not check that this came from you, because the page was open for a "
+               "long time. Nothing was changed: please press the button again.")
+
+
+def _delete_or_undo(row, undo: bool, back: str, **args):
+    """Delete (then the page offers Undo) or undo a deletion of a row already checked to be
+    the review's own; without a valid form token nothing changes, and the page says so."""
+    if not BaseForm().validate():
+        flash(STALE_FORM)
+    else:
+        (svc.undo_delete if undo else svc.delete)(row)
+        if not undo:
+            args["undo"] = row.id
+    return redirect(url_for(back, **args))
+
+
 @bp.post("/<int:review_id>/s/<int:statement_id>/delete")
 @requires(Permission.REVIEWS)
 def delete_statement(review_id: int, statement_id: int):
     review = _review_or_404(review_id)
     statement = _statement_or_404(review, statement_id)
-    if BaseForm().validate():
-        svc.delete_statement(statement)
-    return redirect(url_for(".heading", review_id=review.id, section_id=statement.section_id,
-                            undo=statement.id))
+    return _delete_or_undo(statement, False, ".heading", review_id=review.id,
+                           section_id=statement.section_id)
 
 
 @bp.post("/<int:review_id>/s/<int:statement_id>/undo")
@@ -222,9 +255,8 @@ def delete_statement(review_id: int, statement_id: int):
 def undo_statement(review_id: int, statement_id: int):
     review = _review_or_404(review_id)
     statement = _statement_or_404(review, statement_id)
-    if BaseForm().validate():
-        svc.undo_delete(statement)
-    return redirect(url_for(".heading", review_id=review.id, section_id=statement.section_id))
+    return _delete_or_undo(statement, True, ".heading", review_id=review.id,
+                           section_id=statement.section_id)
 
 
 @bp.route("/<int:review_id>/actions", methods=["GET", "POST"])
@@ -237,6 +269,7 @@ def actions(review_id: int):
         return redirect(url_for(".actions", review_id=review.id) + "#what")
     return render_template("staff/review_actions.html", review=review, form=form,
                            small=BaseForm(), last=svc.headings(review)[-1],
+                           undo=_just_deleted(review, svc.review_action, "undo_action"),
                            today=today_(review.organisation_id)), (
         400 if form.errors else 200)
 
@@ -267,20 +300,24 @@ def edit_action(review_id: int, action_id: int):
 @bp.route("/<int:review_id>/actions/<int:action_id>/delete", methods=["GET", "POST"])
 @requires(Permission.REVIEWS)
 def delete_action(review_id: int, action_id: int):
-    """Asked once more on a page of its own, as erasing a record is: a deleted action cannot
-    be brought back, and one tap beside "Mark done" must not delete it."""
+    """Asked once more on a page of its own: one tap beside "Mark done" must not delete it.
+    After Delete the actions page says what went, with Undo."""
     review = _review_or_404(review_id)
     action = _action_or_404(review, action_id)
     form = BaseForm()
-    if request.method == "POST" and not form.validate():
-        abort(400)
-    if request.method == "GET" or request.form.get("confirm") != "yes":
+    if request.method == "GET" or not form.validate() or request.form.get("confirm") != "yes":
+        # a page open too long (its form token no longer checks) is asked again, and says so
         return render_template("staff/review_action_delete.html", review=review,
-                               action=action, form=form)
-    what = action.what
-    svc.delete_action(action)
-    flash(_("The action “%(what)s” has been deleted.", what=what))
-    return redirect(url_for(".actions", review_id=review.id))
+                               action=action, form=form), (400 if form.errors else 200)
+    return _delete_or_undo(action, False, ".actions", review_id=review.id)
+
+
+@bp.post("/<int:review_id>/actions/<int:action_id>/undo")
+@requires(Permission.REVIEWS)
+def undo_action(review_id: int, action_id: int):
+    review = _review_or_404(review_id)
+    action = _action_or_404(review, action_id)
+    return _delete_or_undo(action, True, ".actions", review_id=review.id)
 
 
 @bp.post("/<int:review_id>/actions/<int:action_id>/done")

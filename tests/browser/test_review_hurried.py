@@ -369,11 +369,48 @@ def test_an_actions_who_and_date_can_be_put_right_by_keyboard(live_server, conte
     assert page.locator("table tbody tr", has_text="Ring the wrong college").count() == 1
     keys.press(page.get_by_role("link", name=re.compile(r"^Delete\s?: Ring the wrong college$")))
     keys.press(keys.button("Delete the action"))
-    assert "has been deleted" in page.locator("main").inner_text()
+    assert "Deleted: “Ring the wrong college”." in page.locator("main").inner_text()
     assert page.locator("table tbody tr", has_text="Ring the wrong college").count() == 0
     db.session.expire_all()
     assert [(a.what, a.who, a.due_on) for a in db.session.scalars(
-        select(Action).filter_by(review_id=review_id))] == [
+        select(Action).filter_by(review_id=review_id, deleted_at=None))] == [
         ("Ring the GP", "Priya", date(year, 4, 4))]
     page.goto(f"{live_server}/staff/reviews/{review_id}/summary")
     assert "Priya" in page.locator(".summary-page").inner_text()
+
+
+def test_an_action_deleted_by_mistake_is_brought_back_with_undo(live_server, contexts):
+    """A deleted action could not be brought back: "Delete" on the wrong row lost what was
+    agreed. Now the actions page says what was deleted, with Undo (a form: it works with
+    JavaScript off, by keyboard), which puts it back as it was, in its place."""
+    from datetime import date
+
+    from reviewkit.models import Action, Review
+    from reviewkit.services import reviews
+
+    from .browsing import axe, describe_violations
+
+    page, keys, review_id = review_page(live_server, contexts, "like-and-admire",
+                                        javascript=False)
+    review = db.session.get(Review, review_id)
+    due = date(date.today().year + 1, 5, 6)
+    for what, who in (("Ring the GP", "Priya"), ("Book swimming lessons", "Carys"),
+                      ("Ask about a bus pass", "Ann")):
+        reviews.add_action(review, what=what, who=who, due_on=due)
+    page.goto(f"{live_server}/staff/reviews/{review_id}/actions")
+    rows = page.locator("table tbody tr")
+    before = rows.all_inner_texts()
+    keys.press(page.get_by_role("link", name=re.compile(r"^Delete\s?: Book swimming lessons$")))
+    keys.press(keys.button("Delete the action"))
+    assert "Deleted: “Book swimming lessons”." in page.locator("main").inner_text()
+    assert rows.filter(has_text="Book swimming lessons").count() == 0
+    assert not (violations := axe(page)), describe_violations(violations, page.url)
+    keys.press(keys.button("Undo"))
+    assert page.locator("h1").inner_text() == "What happens next"
+    assert rows.all_inner_texts() == before  # same words, who, date and place
+    assert "Deleted:" not in page.locator("main").inner_text()
+    db.session.expire_all()
+    assert [(a.what, a.who, a.due_on) for a in db.session.scalars(
+        select(Action).filter_by(review_id=review_id, deleted_at=None).order_by(Action.id))] == [
+        ("Ring the GP", "Priya", due), ("Book swimming lessons", "Carys", due),
+        ("Ask about a bus pass", "Ann", due)]

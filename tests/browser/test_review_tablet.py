@@ -297,7 +297,7 @@ def test_whole_review_by_keyboard(device, app, live_server, contexts, tmp_path):
         if heading.id == "my-future":  # delete one, then undo
             keys.press(statement_control(page, "Delete", UNDONE, "button"))
             assert UNDONE not in listed(page)
-            assert "Statement deleted." in page.locator("main").inner_text()
+            assert f"Deleted: “{UNDONE}”." in page.locator("main").inner_text()
             keys.press(keys.button("Undo"))
             assert UNDONE in listed(page)
         if heading.id == "important-for-me":  # delete one for good
