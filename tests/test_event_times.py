@@ -2,15 +2,18 @@
 June, the event starts at 09:30 UTC and every page, download and the edit form show 10:30;
 in December it is 10:30 UTC. A time the clocks skip gets a message; one they show twice is
 the first. The list compares instants, and the migration moves events stored the old way
-(the typed time as if it were UTC) to the instant that was meant."""
+(the typed time as if it were UTC) to the instant that was meant. Other stored instants
+staff see (a consent, a finished review, an indicator number, a theme change, an action done,
+the register's history) are shown on the organisation's clocks too."""
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Page, make_app, post_form, signed_in
+from conftest import Page, make_app, pooled_themes, post_form, signed_in
 from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
 from sqlalchemy import JSON, Boolean, Integer, String, column, insert, select, table
@@ -188,3 +191,56 @@ def test_the_migration_moves_stored_events_to_the_instant_that_was_typed(tmp_pat
         with db.engine.begin() as conn:
             assert _starts(conn) == [typed.replace(tzinfo=UTC) for _o, typed, _m in TYPED]
         db.engine.dispose()
+
+
+# ---------------------------------------------------------------------------- other times
+
+KOLKATA = ZoneInfo("Asia/Kolkata")  # 5 h 30 ahead of UTC all year: a time left in UTC shows
+
+
+def test_staff_pages_show_stored_times_on_the_organisations_clocks(staff_app_today):
+    from reviewkit.models import Person, ThemeEdit, ThemeSet
+    from reviewkit.services import indicators as ind_svc
+    from reviewkit.services import people as people_svc
+    from reviewkit.services import plans
+    from reviewkit.services import register as reg
+    from reviewkit.services import reviews as rv
+    from reviewkit.services.banks import latest_version
+
+    oak = _oak()
+    db.session.get(Organisation, oak.organisation_id).timezone = "Asia/Kolkata"
+    admin = db.session.scalar(select(User).filter_by(role="admin"))
+    person = Person(organisation_id=oak.organisation_id, service=oak, display_name="Al")
+    db.session.add(person)
+    db.session.commit()
+    late = datetime(2026, 6, 20, 20, 0, tzinfo=UTC)  # 01:30 on 21 June in Kolkata
+    people_svc.record_consent(admin, person, scope="pooled", given=True).recorded_at = late
+    review = rv.start_review(admin, person, latest_version("person-centred-review"),
+                             date(2026, 6, 20))
+    review.finished_at = late
+    db.session.commit()
+    work = reg.save_work(admin, title="Oak plan", kind="local_plan", service_id=oak.id,
+                         review_on=date(2027, 6, 1))
+    indicator = ind_svc.save_indicator(admin, name="Visits", easy_read=None, pictogram=None,
+                                       measures="outcome", source="entered", unit="count")
+    ind_svc.enter_value(admin, indicator, period="2026-05", value=3).entered_at = late
+    action = plans.create_action(admin, None, change="Open on Saturdays", owner="Lead",
+                                 due_on=date(2026, 7, 1), status="done")
+    action.done_at = action.created_at = late
+    pooled_themes(admin, oak, [("t1", "The bus is late")], {"t1": "Buses"}, date(2026, 6, 1))
+    theme_set = db.session.scalar(select(ThemeSet))
+    db.session.add(ThemeEdit(theme_set_id=theme_set.id, user_id=admin.id, created_at=late,
+                             edit={"op": "rename", "theme": "t1", "label": "Transport"}))
+    db.session.commit()
+    client = signed_in(staff_app_today, "admin")
+    assert "2026-06-21: " in Page(client.get(f"/staff/people/{person.id}"))
+    assert "Finished on 2026-06-21." in Page(client.get(f"/staff/reviews/{review.id}/summary"))
+    assert "2026-06-21 01:30" in Page(client.get(f"/staff/indicators/{indicator.id}"))
+    done = Page(client.get("/staff/analysis/plan")).html.split("Open on Saturdays")[1]
+    assert "<dd>2026-06-21</dd>" in done.split("</dl>")[0]
+    started = Page(client.get(f"/staff/analysis/plan/{action.id}/edit"))
+    assert "<dd>2026-06-21</dd>" in started.html
+    assert "<td>2026-06-21 01:30</td>" in Page(client.get("/staff/analysis/curate")).html
+    history = Page(client.get(f"/staff/register/{work.id}/history")).html
+    when = datetime.fromisoformat(history.split('<time datetime="')[1].split('"')[0])
+    assert f">{when.astimezone(KOLKATA):%-d %B %Y, %H:%M}</time>" in history
