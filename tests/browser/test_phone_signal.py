@@ -252,9 +252,8 @@ def test_typing_before_the_script_has_loaded_is_not_replaced_by_the_older_copy(
 
 def test_switching_to_easy_read_keeps_what_was_typed(live_server, invite, contexts):
     """Typed, then 'Easy read' pressed at once: the page comes back in easy words with what
-    was typed, from the copy on the phone, and saved. (Without JavaScript it is lost: the
-    switch is a form of its own; sending the answer with it made Enter in the box press
-    'Easy read', the first button of the answer's form.)"""
+    was typed, and saved. (Without JavaScript, and Enter still meaning Continue:
+    test_phone_leaving.)"""
     page = contexts.page(**PHONE)
     url = _begin_keys(page, live_server, invite())
     page.goto(url.replace("/q/like", "/q/name"))
