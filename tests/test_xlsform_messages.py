@@ -311,3 +311,25 @@ def test_a_form_without_easy_read_gives_its_translations_to_easy_read_too(tmp_pa
     cy = import_xlsform(form).translations["cy"]
     assert cy["pets.easy_read"] == "Pa anifeiliaid anwes?"
     assert cy["home.easy_read"] == "Eich cartref"
+
+
+def test_an_answer_filled_into_a_label_and_a_notes_relevant_have_a_line(tmp_path, app):
+    """KoboToolbox fills ${name} in a label with an answer; reviewkit would show '${name}' to
+    the person, so the report says so for each row (survey and choices) to rewrite it."""
+    form = write_form(tmp_path / "f.xlsx", [
+        ["type", "name", "label::English (en)", "relevant"],
+        ["text", "name", "Your name", ""],
+        ["note", "hello", "Hello ${name}", "${name} != ''"],
+        ["select_one yn", "ok", "Is ${name} OK?", ""]],
+        [["list_name", "name", "label::English (en)"], ["yn", "yes", "Yes, ${name}"],
+         ["yn", "no", "No"]])
+    report = import_xlsform(form).report
+    piped = "its text has ${name} in it, which the form fills in with an answer; reviewkit " \
+        "shows it as written: write the text without it"
+    for line in (f"survey row 3: 'hello' (note): {piped}",
+                 "survey row 3: 'hello' (note): its relevant '${name} != ''' is not checked: a "
+                 "note is always shown",
+                 f"survey row 4: 'ok' (select_one yn): {piped}",
+                 f"choices row 2: 'yes': {piped}"):
+        assert line in report, line
+    assert not [line for line in report if line.startswith("survey row 2")]

@@ -131,6 +131,10 @@ class _Mapper:
             if part != "image" and (plain := t.plain_text(text)) != text:
                 self.row_note(el, t.WHY["formatting"])
                 text = plain
+            if part != "image" and (ref := t.REFERENCE.search(text)):
+                self.row_note(el, _("its text has %(ref)s in it, which the form fills in with "
+                                    "an answer; reviewkit shows it as written: write the text "
+                                    "without it", ref=ref.group(0)))
             if part != "image" and t.EXCEL_DATE.match(text):
                 self.row_note(el, _("its text is a date in the spreadsheet ('%(text)s'): Excel "
                                     "turns some typing, such as '3-5' or '1/2', into a date; "
@@ -279,6 +283,10 @@ class _Mapper:
         std, _easy, texts = self.wording(el)
         if not std:
             return self.skip(el, t.WHY["no_label"])
+        if relevant := str((el.get("bind") or {}).get("relevant", "")).strip():
+            row, name, xtype = self.row_of(el)
+            self.note(row, name, xtype, _("its relevant '%(expr)s' is not checked: a note is "
+                                          "always shown", expr=relevant))
         sec = self.section(path)
         if sec["questions"]:
             sec = self.section(path, fresh=True)

@@ -60,7 +60,7 @@ KIND_OF = {"geopoint": "geopoint", "geotrace": "geopoint", "geoshape": "geopoint
            "csv-external": "external", "select one external": "external"}
 # English names of languages, for columns such as "label::Welsh" that give no code.
 LANGUAGE_NAMES = {"cymraeg": "cy", "polski": "pl", "română": "ro", "english": "en"}
-_REF = re.compile(r"\$\{([^}]+)\}")
+REFERENCE = re.compile(r"\$\{([^}]+)\}")  # ${name} in a label: the form fills in an answer
 _ATOM = re.compile(r"""^(?:\$\{(?P<a>[^}]+)\}\s*=\s*(?P<q1>['"])(?P<v1>.*?)(?P=q1)
                     |(?P<q2>['"])(?P<v2>.*?)(?P=q2)\s*=\s*\$\{(?P<b>[^}]+)\}
                     |selected\(\s*\$\{(?P<c>[^}]+)\}\s*,\s*(?P<q3>['"])(?P<v3>.*?)(?P=q3)\s*\))$""",
