@@ -153,7 +153,7 @@ def test_a_service_of_another_organisation_or_outside_a_local_managers_is_refuse
     page = Page(local.get(f"/staff/analysis/?service={ids['services'][1]}&{Q}"))
     assert page.status == 400
     ok = Page(local.get(f"/staff/analysis/?{Q}"))  # their own service only, by default
-    assert ok.status == 200 and "from 1 services" in ok
+    assert ok.status == 200 and "from 1 service in 1 area," in ok
 
 
 def test_a_filter_with_no_consented_statements_says_so(world):
@@ -230,7 +230,8 @@ def test_formula_injection_is_inert_in_csv_and_xlsx(world):
         assert "'=HYPERLINK(" in text
         for r in csv.reader(io.StringIO(text)):
             assert not any(c.startswith(("=", "+", "@")) for c in r), r
-    raw = xlsx_bytes(gap_downloads.workbook(report))
+    with app.test_request_context():  # as a download is made
+        raw = xlsx_bytes(gap_downloads.workbook(report))
     wb = load_workbook(io.BytesIO(raw))
     found = [c for ws in wb for r in ws.iter_rows() for c in r
              if isinstance(c.value, str) and c.value.startswith("=HYPERLINK(")]
@@ -266,6 +267,38 @@ def test_pdf_has_every_theme_an_executive_summary_the_method_and_no_hidden_count
     cells = re.findall(r'<td class="n">(\d+)</td>', html)
     assert len(cells) > 100
     assert not [c for c in cells if 0 < int(c) < 5]
+
+
+def test_the_summary_and_method_are_in_the_page_language_and_the_workbook_in_english(
+        world, tmp_path):
+    """A Welsh manager's page and PDF had Welsh headings over English sentences: the summary
+    ("2000 statements that people agreed to share, from 1 services…"), the method, "growing"
+    and "hidden". The workbook keeps English, like its column names."""
+    from openpyxl import load_workbook
+
+    app, _ids = world
+    client = _client(app)
+    page = client.get(f"/staff/analysis/?{Q}&lang=cy").get_data(as_text=True)
+    page = html.unescape(page)
+    assert "o ddatganiadau y cytunodd pobl i'w rhannu, o 10 gwasanaeth mewn 3 ardal" in page
+    assert "Y themâu y soniodd pobl amdanynt fwyaf:" in page
+    assert "statements that people agreed to share" not in page
+    assert "yn tyfu" in page or "cyson" in page or "newydd" in page
+    assert not re.search(r"<td>(growing|steady|shrinking|new)</td>", page)
+    pdf = tmp_path / "gap-cy.pdf"
+    pdf.write_bytes(client.get(f"/staff/analysis/download.pdf?{Q}&lang=cy").data)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert "10 gwasanaeth · 3 ardal" in text
+    assert "Sgôr bwlch = (ddim yn gweithio + syniadau - yn gweithio)" in text
+    assert "o ddatganiadau y cytunodd pobl" in text
+    for english in ("statements that people agreed to share", "Gap score =", "services",
+                    "growing", "steady", "hidden:"):
+        assert english not in text, english
+    book = load_workbook(io.BytesIO(client.get(f"/staff/analysis/download.xlsx?{Q}&lang=cy").data))
+    words = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value)
+    assert "2000 statements that people agreed to share, from 10 services in 3 areas" in words
+    assert "Gap score = (not working + ideas - working)" in words
 
 
 def test_every_download_is_logged_with_who_when_and_filter(world):

@@ -8,14 +8,16 @@ is for reading and is in the page's language.
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from .charts import bar_chart_html
 from .gap_report import (
     KIND_LABELS,
     KINDS,
-    METHOD,
     PAGE_WORDS,
     UNASSIGNED,
     GapReport,
+    method,
     summary_sentences,
 )
 from .table import (
@@ -80,7 +82,7 @@ def workbook(report: GapReport) -> Document:
           count(t.previous), t.change, _score(t.gap), t.i_statement, t.typical]
          for t in report.themes],
         heading="Gap analysis: what is working, what is not, and ideas",
-        intro=[*summary_sentences(report), SUPPRESSED_NOTE],
+        intro=[*english(summary_sentences, report), SUPPRESSED_NOTE],
         chart=Chart("Statements by theme and kind", label_column=1, value_columns=(2, 3, 4),
                     rows=len(themed)))
     gap_header = ["rank", "theme_id", "theme", "place", *_KIND_TITLES, "total", "gap score"]
@@ -95,13 +97,20 @@ def workbook(report: GapReport) -> Document:
         Table("By service", _sheet_columns(gap_header, numeric), _gap_rows(report.by_service)),
         Table("By area", _sheet_columns(gap_header, numeric), _gap_rows(report.by_area)),
         by_quarter, cells_table(report), statements_table(report),
-        text_table("Method", "How these numbers were made", METHOD)])
+        text_table("Method", "How these numbers were made", english(method))])
+
+
+def english(words, *args) -> list[str]:
+    """``words(*args)`` in English, whatever the page's language: the data files' words."""
+    with force_locale("en"):
+        return words(*args)
 
 
 def pdf_document(report: GapReport, *, title: str) -> Document:
     """The report to read and print, in the page's language: the summary, the themes with a
     chart, examples, the first 40 gaps by service and by area, themes by quarter, the method."""
     from flask_babel import gettext as _
+    from flask_babel import ngettext
 
     kinds = [Column(str(PAGE_WORDS["kind_labels"][k]), numeric=True) for k in KINDS]
     theme = Column(_("Theme"), key=True)
@@ -120,7 +129,8 @@ def pdf_document(report: GapReport, *, title: str) -> Document:
             [theme, *kinds, total, Column(_("Period before"), numeric=True),
              Column(_("Change")), score],
             [[t.label, *(count(t.counts[k]) for k in KINDS), count(t.total), count(t.previous),
-              t.change, t.gap] for t in report.themes],
+              str(PAGE_WORDS["changes"][t.change]) if t.change else "", t.gap]
+             for t in report.themes],
             caption=_("Statements by theme and kind")))
         tables.append(Table(
             _("What people said, by theme"),
@@ -150,9 +160,10 @@ def pdf_document(report: GapReport, *, title: str) -> Document:
     if report.since and report.until:
         meta.append(f"{report.since.isoformat()} – {report.until.isoformat()}")
     if report.services:
-        meta.append(f"{len(report.services)} {_('services')}")
+        meta.append(ngettext("%(num)d service", "%(num)d services", len(report.services)))
     if report.areas:
-        meta.append(f"{len(report.areas)} {_('areas')}")
+        meta.append(ngettext("%(num)d area", "%(num)d areas", len(report.areas)))
     return Document(title, tables, meta=" · ".join(meta), summary=summary_sentences(report),
-                    note=SUPPRESSED_NOTE, method=METHOD, figures=figures,
+                    note=str(PAGE_WORDS["note"]), method=method(), figures=figures,
+                    hidden_text=str(PAGE_WORDS["hidden"]),
                     words={"summary": _("Summary"), "method": _("How these numbers were made")})

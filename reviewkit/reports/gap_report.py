@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .audit import Key
 from .filters import Filters
-from .table import SUPPRESSED_NOTE, SUPPRESSED_TEXT
 
 KINDS = ("working", "not_working", "idea", "other")
 KIND_LABELS = {"working": "Working", "not_working": "Not working", "idea": "Ideas",
@@ -30,6 +31,8 @@ PAGE_WORDS = {
     "kind_labels": {"working": _l("Working"), "not_working": _l("Not working"),
                     "idea": _l("Ideas"), "other": _l("Other")},
     "hidden": _l("hidden"),
+    "changes": {"new": _l("new"), "growing": _l("growing"), "steady": _l("steady"),
+                "shrinking": _l("shrinking")},
     "note": _l("hidden: fewer than 5, or hidden so that a number under 5 cannot be worked "
                "out from the totals"),
 }
@@ -150,51 +153,68 @@ def theme_order(tid: str) -> tuple:
 
 
 def shown(n: int | None) -> str:
-    """A published number as words: the number, or "hidden"."""
-    return SUPPRESSED_TEXT if n is None else str(n)
+    """A published number as words: the number, or "hidden" in the page's language."""
+    return str(PAGE_WORDS["hidden"]) if n is None else str(n)
 
 
 def summary_sentences(report: GapReport) -> list[str]:
-    """An executive summary in plain words, from the published numbers only."""
+    """An executive summary in plain words, from the published numbers only, in the page's
+    language (the theme names as people left them)."""
     if report.empty:
-        return ["There are no shared (consented) statements for this choice."]
-    period = (f"from {report.since:%-d %B %Y} to {report.until:%-d %B %Y}"
-              if report.since and report.until else "over the whole time")
-    out = [f"{shown(report.totals['total'])} statements that people agreed to share, "
-           f"from {len(report.services)} services in {len(report.areas)} areas, {period}."]
+        return [_("There are no shared (consented) statements for this choice.")]
+    services = ngettext("%(num)d service", "%(num)d services", len(report.services))
+    areas = ngettext("%(num)d area", "%(num)d areas", len(report.areas))
+    total = shown(report.totals["total"])
+    if report.since and report.until:
+        out = [_("%(total)s statements that people agreed to share, from %(services)s in "
+                 "%(areas)s, from %(since)s to %(until)s.", total=total, services=services,
+                 areas=areas, since=format_date(report.since, "d MMMM y"),
+                 until=format_date(report.until, "d MMMM y"))]
+    else:
+        out = [_("%(total)s statements that people agreed to share, from %(services)s in "
+                 "%(areas)s, over the whole time.", total=total, services=services,
+                 areas=areas)]
     themed = [t for t in report.themes if t.id != UNASSIGNED and t.total is not None]
     if themed:
-        top = ", ".join(f"{t.label} ({t.total})" for t in themed[:3])
-        out.append(f"The themes people spoke about most: {top}.")
+        out.append(_("The themes people spoke about most: %(themes)s.", themes=", ".join(
+            f"{t.label} ({t.total})" for t in themed[:3])))
     gaps = [g for g in report.by_service if g.gap is not None and g.gap > 0][:3]
     if gaps:
-        out.append("Where what is not working and ideas most outweigh what is working: "
-                   + "; ".join(f"{g.theme} at {g.place}" for g in gaps) + ".")
+        places = "; ".join(_("%(theme)s at %(place)s", theme=g.theme, place=g.place)
+                           for g in gaps)
+        out.append(_("Where what is not working and ideas most outweigh what is working: "
+                     "%(places)s.", places=places))
     working = sorted((t for t in themed if t.gap is not None and t.gap < 0),
                      key=lambda t: t.gap)[:3]
     if working:
-        out.append("What is working best: " + ", ".join(t.label for t in working) + ".")
-    for change, words in (("new", "New since the period before"),
-                          ("growing", "Growing"), ("shrinking", "Shrinking")):
+        out.append(_("What is working best: %(themes)s.",
+                     themes=", ".join(t.label for t in working)))
+    for change, words in (("new", _l("New since the period before: %(themes)s.")),
+                          ("growing", _l("Growing: %(themes)s.")),
+                          ("shrinking", _l("Shrinking: %(themes)s."))):
         names = [t.label for t in themed if t.change == change][:5]
         if names:
-            out.append(f"{words}: {', '.join(names)}.")
+            out.append(str(words) % {"themes": ", ".join(names)})
     return out
 
 
-METHOD = [
-    "Only statements that people agreed to share (pooled, with consent) are counted; deleted "
-    "statements are not.",
-    "Statements are grouped into themes by reviewkit's theming engine and then checked by "
-    "people, who can rename, merge, split and hide themes and move statements; this report "
-    "uses the themes as people left them.",
-    "Each statement is counted once, under its theme, service, area, quarter and kind "
-    "(working, not working, idea, or other such as strengths and what is important).",
-    "Gap score = (not working + ideas - working) / all statements in the theme, from -1 "
-    "(all working) to 1 (all not working or ideas). Themes are ranked by it.",
-    "Change compares each theme with the period of the same length just before: new, growing "
-    "(at least a fifth and 5 more), shrinking (at least a fifth and 5 fewer) or steady.",
-    "Small numbers: counts from 1 to 4 are hidden, and some other numbers are hidden as well "
-    "so that a number under 5 cannot be worked out from totals (" + SUPPRESSED_NOTE + ").",
-    "Names, phone numbers, e-mail and street addresses are masked in quoted statements.",
-]
+def method() -> list[str]:
+    """How the numbers were made, in the page's language."""
+    return [
+        _("Only statements that people agreed to share (pooled, with consent) are counted; "
+          "deleted statements are not."),
+        _("Statements are grouped into themes by reviewkit's theming engine and then checked "
+          "by people, who can rename, merge, split and hide themes and move statements; this "
+          "report uses the themes as people left them."),
+        _("Each statement is counted once, under its theme, service, area, quarter and kind "
+          "(working, not working, idea, or other such as strengths and what is important)."),
+        _("Gap score = (not working + ideas - working) / all statements in the theme, from -1 "
+          "(all working) to 1 (all not working or ideas). Themes are ranked by it."),
+        _("Change compares each theme with the period of the same length just before: new, "
+          "growing (at least a fifth and 5 more), shrinking (at least a fifth and 5 fewer) or "
+          "steady."),
+        _("Small numbers: counts from 1 to 4 are hidden, and some other numbers are hidden as "
+          "well so that a number under 5 cannot be worked out from totals (%(note)s).",
+          note=PAGE_WORDS["note"]),
+        _("Names, phone numbers, e-mail and street addresses are masked in quoted statements."),
+    ]
