@@ -369,11 +369,22 @@ def _lang_attr(text: str) -> str:
     return f' lang="{escape(lang)}"' if lang else ""
 
 
-def _bar_cell(value: float | None, top: float, text: str, colour: str = "") -> str:
+def _bar_cell(value: float | None, top: float, text: str, colour: str = "",
+              page: bool = False) -> str:
     """A bar as long as ``value`` is of ``top`` (0 to 85% of its cell) and its number
-    (``text``), or only ``text`` when the value is hidden (``None``): never a bar of 0."""
+    (``text``), or only ``text`` when the value is hidden (``None``): never a bar of 0.
+    On a web ``page`` the bar is a small SVG of its own across the cell (its length a share of
+    that track; the page's Content-Security-Policy takes no style attribute), mirrored by the
+    style sheet on a right-to-left page."""
     if value is None:
         return f'<td><span class="bar-n">{escape(text)}</span></td>'
+    if page:
+        share = max(0.5, round(100 * min(max(value, 0), top) / top, 1))
+        return (f'<td><svg xmlns="{SVG_NS}" class="bar" viewBox="0 0 100 10" '
+                f'preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+                f'<rect class="track" width="100" height="10"></rect>'
+                f'<rect width="{_n(share)}" height="10" fill="{colour or COLOURS[0]}"></rect>'
+                f'</svg> <span class="bar-n">{escape(text)}</span></td>')
     width = max(0.5, round(85 * min(max(value, 0), top) / top, 1))
     paint = f"; background: {colour}" if colour else ""
     return (f'<td><span class="bar" style="width: {width}%{paint}"></span>'
@@ -400,11 +411,16 @@ def bar_chart_html(items: list[tuple[str, int | None]], *, title: str,
 
 def grouped_bar_html(categories: list[str], series: list[Series], *, title: str,
                      y_max: float | None = None, value_format: str = "{:.1f}",
-                     hidden_text: str = SUPPRESSED_TEXT) -> Markup:
+                     hidden_text: str = SUPPRESSED_TEXT, page: bool = False) -> Markup:
     """:func:`grouped_bar_svg` for PDFs, drawn as :func:`bar_chart_html` draws its bars: a
     group of rows per category (its name a heading across the chart), a row per series with
     the series' name, its bar (the series' colour) and its value; ``None`` is ``hidden_text``
-    in place of a bar. Every name is written out, so colour is never the only cue."""
+    in place of a bar. Every name is written out, so colour is never the only cue.
+
+    With ``page``, for a web page: the title is the table's visible caption, and the words are
+    the page's own text, at its size, wrapping on a narrow phone and right to left on an Urdu
+    or Arabic page (an SVG chart is scaled down whole: at 320 px its words were a few pixels
+    high and long names cut short)."""
     if any(len(s.values) != len(categories) for s in series):
         raise ValueError("every series needs one value per category")
     top = y_max or max([v for s in series for v in s.values if v is not None] + [0]) or 1
@@ -416,8 +432,11 @@ def grouped_bar_html(categories: list[str], series: list[Series], *, title: str,
             v = s.values[g]
             rows.append(f'<tr><th scope="row"{_lang_attr(s.name)}>{escape(s.name)}</th>'
                         + _bar_cell(v, top, hidden_text if v is None else value_format.format(v),
-                                    COLOURS[i % len(COLOURS)]) + "</tr>")
+                                    COLOURS[i % len(COLOURS)], page) + "</tr>")
         groups.append("<tbody>" + "".join(rows) + "</tbody>")
+    if page:
+        return Markup(f'<table class="bar-chart grouped page"><caption>{escape(title)}'
+                      "</caption>" + "".join(groups) + "</table>")
     return Markup(f'<table class="bar-chart grouped" aria-label="{escape(title)}">'
                   + "".join(groups) + "</table>")
 

@@ -24,7 +24,6 @@ from ..reports import audit_rounds as ar
 from ..reports.charts import (
     Series,
     grouped_bar_html,
-    grouped_bar_svg,
     line_chart_svg,
     lines_as_bars_html,
 )
@@ -177,19 +176,18 @@ def _round_results(survey: Survey) -> tuple[ar.RoundResults, ar.Words]:
 
 
 def round_chart(res: ar.RoundResults, w: ar.Words, *, for_pdf: bool = False):
-    """The scores by principle and group: SVG on the page, an HTML chart in the PDF (WeasyPrint
-    draws SVG text letter by letter, so an Urdu name came out backwards)."""
+    """The scores by principle and group, as an HTML chart on the page and in the PDF
+    (WeasyPrint draws SVG text letter by letter, so an Urdu name came out backwards; a
+    scaled SVG on a phone had words too small to read)."""
     groups = [g for g in (*ar.GROUPS, ar.EVERYONE)
               if any(res.cells[(p, g)].n for p in res.principles)]
     principles = [w.principles[p] for p in res.principles]
     series = [Series(w.groups[g], [res.score(p, g) for p in res.principles]) for g in groups]
     title = _("Scores by principle and group (1 = not yet, 4 = leading)")
-    if for_pdf:
-        return grouped_bar_html(principles, series, title=title, y_max=4,
-                                value_format="{:.2f}", hidden_text=_("fewer than 5"))
-    return grouped_bar_svg(
-        [str(p) for p in principles], [Series(str(s.name), s.values) for s in series],
-        title=title, y_max=4, value_format="{:.2f}", hidden_text=_("fewer than 5"), rtl=_rtl())
+    # as HTML on the page too: an SVG chart scaled to a 320 px phone had words a few pixels
+    # high (see grouped_bar_html's page)
+    return grouped_bar_html(principles, series, title=title, y_max=4, value_format="{:.2f}",
+                            hidden_text=_("fewer than 5"), page=not for_pdf)
 
 
 @bp.get("/<int:round_id>/results")
