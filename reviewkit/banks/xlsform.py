@@ -34,6 +34,8 @@ from .schema import FACE_SCALES, SLUG, YES_NO_CHOICES, Bank
 from .xlsform_terms import ImportResult, Line, XLSFormError  # noqa: F401 - public here
 
 DEFAULT_PICTOGRAM = "question"
+# the bank's title, easy-read title and description in another language, on the settings sheet
+SETTING_IN = re.compile(r"^(?P<what>form_title|easy_read_title|description)_(?P<lang>[a-z]{2,3})$")
 DEFAULT_CHOICE_PICTOGRAM = "choose"
 
 
@@ -222,6 +224,7 @@ class _Mapper:
             new["pictogram"] = self.picture(group, DEFAULT_PICTOGRAM, row, name, xtype)
             if group.get("prompt"):
                 new["prompt"] = str(group["prompt"])
+            self.guidance(group, new, sid, row, name, xtype)
             parts = [self.wording(g) for g in path]
             langs = {k for _s, _e, texts in parts for k in texts}
             joined = {(code, is_easy): " – ".join(
@@ -398,18 +401,8 @@ class _Mapper:
     def unused(self, el: dict[str, Any], q: dict[str, Any], row: int | None, name: str,
                xtype: str) -> None:
         """The columns of a question's row a bank has no place for: guidance_hint becomes the
-        facilitator's prompt; audio, video, a default answer and read_only a line each."""
-        guide, _easy, guides = self.wording(el, "guidance_hint")
-        if guide and "prompt" in q:
-            self.note(row, name, xtype, _("its guidance_hint is left out: the prompt column is "
-                                          "the facilitator's prompt"))
-        elif guide:
-            q["prompt"] = guide
-            self.note(row, name, xtype, _("its guidance_hint is the facilitator's prompt, "
-                                          "shown on the tablet, not on the person's phone"))
-            for (code, is_easy), text in guides.items():
-                if code != self.default and not is_easy and text != guide:
-                    self.translations.setdefault(code, {})[f"{q['id']}.prompt"] = text
+        facilitator's prompt; audio, video, a default answer and read_only get a line each."""
+        self.guidance(el, q, q["id"], row, name, xtype)
         for kind, files in (el.get("media") or {}).items():
             file = next(iter(files.values()), "") if isinstance(files, dict) else files
             if kind != "image" and file:
@@ -421,6 +414,21 @@ class _Mapper:
                                           "starts with no answer", value=el["default"]))
         if str((el.get("bind") or {}).get("readonly", "")).strip().lower() in t.TRUE:
             self.note(row, name, xtype, _("read_only is left out: the person can answer it"))
+
+    def guidance(self, el: dict[str, Any], target: dict[str, Any], tid: str, row: int | None,
+                 name: str, xtype: str) -> None:
+        """A row's guidance_hint (for whoever fills in the form with the person, as reviewkit's
+        facilitator's prompt is) becomes the prompt of its question or section, with its
+        translations; a row's own 'prompt' column comes first."""
+        guide, _easy, guides = self.wording(el, "guidance_hint")
+        if guide and target.get("prompt", guide) != guide:
+            self.note(row, name, xtype, _("its guidance_hint is left out: the prompt column is "
+                                          "the facilitator's prompt"))
+        elif guide:
+            target["prompt"] = guide
+            for (code, is_easy), text in guides.items():
+                if code != self.default and not is_easy and text != guide:
+                    self.translations.setdefault(code, {})[f"{tid}.prompt"] = text
 
     def question_id(self, name: str, row: int | None, xtype: str) -> str:
         qid = t.unique(t.slug(name) or "question", {q["id"] for q, *_x in self.questions.values()})
@@ -581,6 +589,10 @@ class _Mapper:
             self.note(None, "", "", _("some rows have no pictogram: '%(q)s' and '%(c)s' are "
                                       "shown; choose pictures before use",
                                       q=DEFAULT_PICTOGRAM, c=DEFAULT_CHOICE_PICTOGRAM))
+        for setting, value in self.settings.items():  # form_title_cy, as reviewkit exports
+            if (m := SETTING_IN.match(setting)) and str(value).strip():
+                key = "title" if m["what"] == "form_title" else m["what"]
+                self.translations.setdefault(m["lang"], {})[key] = str(value).strip()
         version = str(self.form.get("version") or "")
         if version and not (version.isdigit() and int(version) >= 1):
             self.note(None, "", "", _("version '%(v)s' is not a whole number; version 1 is used",

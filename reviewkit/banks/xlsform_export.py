@@ -11,9 +11,11 @@ section introduction a ``note``, ``show_if`` a ``relevant`` (``${q} = 'x'``,
 ``selected(${q}, 'x')``, joined with ``or``), ``max_length`` a ``string-length(.) <= N``
 constraint, the bank's own ``constraint_message`` and ``required_message`` those columns, and
 pictograms ``media::image`` files. What XLSForm has no place for (pictogram names, statement
-kinds, facilitator prompts, the bank's purpose) is kept in extra columns (``pictogram``,
-``kinds``, ``prompt``, ``reviewkit``), which pyxform and ODK ignore, so the form imports back
-to an equal bank (:mod:`reviewkit.banks.xlsform`).
+kinds, the bank's purpose) is kept in extra columns (``pictogram``, ``kinds``,
+``reviewkit``), which pyxform and ODK ignore; facilitator prompts are ``guidance_hint``
+columns, the title and description in other languages ``form_title_cy``, ``description_cy``
+… on the settings sheet; so the form imports back to an equal bank and the same translations
+(:mod:`reviewkit.banks.xlsform`).
 """
 
 from __future__ import annotations
@@ -131,7 +133,8 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
                    "required", "relevant", "appearance", "constraint",
                    *[f"constraint_message::{_lang_column(c, e)}" for c, e in cols],
                    *[f"required_message::{_lang_column(c, e)}" for c, e in cols],
-                   "reviewkit", "pictogram", "kinds", "prompt"]
+                   *[f"guidance_hint::{_lang_column(c, e)}" for c, e in cols],
+                   "reviewkit", "pictogram", "kinds"]
     survey: list[list[Any]] = [survey_head]
     choices: list[list[Any]] = [["list_name", "name",
                                  *[f"label::{_lang_column(c, e)}" for c, e in cols],
@@ -148,6 +151,11 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
     def per_lang(prefix: str, make: Callable[[str, bool], str]) -> dict[str, str]:
         return {f"{prefix}::{_lang_column(c, e)}": make(c, e) for c, e in cols}
 
+    def guidance(of: str, prompt: str | None) -> dict[str, str]:
+        """The facilitator's prompt as ODK's guidance_hint (for whoever fills in the form with
+        the person), in every language; it has no easy read: the same words in both columns."""
+        return per_lang("guidance_hint", lambda c, e: tr(c, f"{of}.prompt", prompt))
+
     for section in bank.sections:
         sname = _xml_name(section.id)
         survey.append(row(**{
@@ -155,8 +163,8 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
             **per_lang("label", lambda c, e, s=section: tr(
                 c, f"{s.id}.{'easy_read' if e else 'text'}", s.easy_read if e else s.title)),
             **per_lang("media::image", lambda c, e, s=section: f"{s.pictogram}.svg"),
-            "reviewkit": "section", "pictogram": section.pictogram,
-            "prompt": section.prompt or ""}))
+            **guidance(section.id, section.prompt),
+            "reviewkit": "section", "pictogram": section.pictogram}))
         if section.intro:
             survey.append(row(**{
                 "type": "note", "name": f"{sname}__intro",
@@ -213,15 +221,23 @@ def export_rows(bank: Bank, langs: list[str] | None = None,
                     q, "required_message", c, e)),
                 "required": "yes" if q.required else "", "relevant": relevant,
                 "appearance": appearance, "constraint": constraint, "reviewkit": marker,
-                "pictogram": q.pictogram, "kinds": " ".join(k.value for k in q.kinds),
-                "prompt": q.prompt or ""}))
+                **guidance(q.id, q.prompt),
+                "pictogram": q.pictogram, "kinds": " ".join(k.value for k in q.kinds)}))
             if q.help and q.easy_read_help is None:
                 survey[-1][survey_head.index("reviewkit")] = (marker + " no_easy_help").strip()
         survey.append(row(type="end_group", name=sname))
+    # the title, easy-read title and description in each language: form_title_cy, … (pyxform
+    # reads form_title in one language only, and refuses a settings column with "::")
+    titled = [(f"{name}_{c}", tr(c, key, text)) for c in langs[1:]
+              for name, key, text in (("form_title", "title", bank.title),
+                                      ("easy_read_title", "easy_read_title", bank.easy_read_title),
+                                      ("description", "description", bank.description))]
     settings = [["form_title", "form_id", "version", "default_language", "style",
-                 "easy_read_title", "description", "purpose", "language"],
+                 "easy_read_title", "description", "purpose", "language",
+                 *[name for name, _t in titled]],
                 [bank.title, bank.id, str(bank.version), _lang_column(bank.language), "pages",
-                 bank.easy_read_title, bank.description, bank.purpose, bank.language]]
+                 bank.easy_read_title, bank.description, bank.purpose, bank.language,
+                 *[text for _n, text in titled]]]
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
