@@ -97,6 +97,34 @@ def test_the_gap_analysis_and_pdf_mark_welsh_themes_too(world):
     assert any(lang == "cy" for lang, _ in SPAN.findall(gaps))
 
 
+def test_the_statements_of_a_theme_being_checked_are_marked_with_their_language(world):
+    """'Check and correct themes' listed a theme's statements bare: on an English page a
+    Welsh statement was read out by an English voice (and an English one by a Welsh voice on
+    a Welsh page)."""
+    client = world.test_client()
+    sign_in(client, "manager")
+    page = client.get("/staff/analysis/curate").get_data(as_text=True)
+    themes = dict.fromkeys(re.findall(r"/staff/analysis/curate\?scope=all&amp;theme=(t\d+)", page))
+    assert themes
+    marked = {"en": 0, "cy": 0}
+    for tid in themes:
+        for lang in ("en", "cy"):
+            html = client.get(f"/staff/analysis/curate?theme={tid}&lang={lang}").get_data(
+                as_text=True)
+            cells = re.findall(r'<td dir="auto">(.*?)</td>', html)
+            assert cells
+            other = "cy" if lang == "en" else "en"
+            for cell in cells:
+                text = re.sub(r"<[^>]+>", "", cell).replace("&#39;", "'")
+                said = {s for t in SAID[other].values() for s in t}
+                if text in said:  # said in the other language: marked
+                    assert cell.startswith(f'<span lang="{other}">'), (lang, cell)
+                    marked[other] += 1
+                else:
+                    assert "<span" not in cell, (lang, cell)
+    assert marked["cy"] and marked["en"]
+
+
 def test_in_lang_marks_only_text_in_another_language_and_escapes_it():
     assert str(in_lang(InLanguage("Mae'r bwyd <oer>", "cy"), "en")) == \
         '<span lang="cy">Mae&#39;r bwyd &lt;oer&gt;</span>'

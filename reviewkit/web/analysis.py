@@ -19,7 +19,7 @@ from wtforms import Form, HiddenField, SelectField, StringField
 
 from ..extensions import db
 from ..forms.questions import BaseForm, MultiCheckboxField
-from ..localise import translate
+from ..localise import InLanguage, translate
 from ..models import Role, Service, Statement, ThemeSet, User
 from ..reports import gap_downloads
 from ..reports.charts import bar_chart_svg
@@ -341,7 +341,9 @@ def curation():
     mine = [r for r in rows if curated.assign.get(r[0]) == chosen][:200] \
         if chosen in curated.labels else []
     known = KnownNames(r[4] for r in mine)
-    shown = [(r[0], mask_personal(known.mask(r[2][:300], r[4]), r[3])) for r in mine]
+    # each marked with the language it was said in (a Welsh statement on an English page)
+    shown = [(r[0], InLanguage(mask_personal(known.mask(r[2][:300], r[4]), r[3]),
+                               r[3] or "en")) for r in mine]
     users = {u.id: u.name for u in db.session.scalars(select(User).where(
         User.organisation_id == current_user.organisation_id))}
     # themes merged away or hidden are named too (edits made before edits kept their names)
