@@ -241,6 +241,51 @@ def test_staff_pages_show_stored_times_on_the_organisations_clocks(staff_app_tod
     started = Page(client.get(f"/staff/analysis/plan/{action.id}/edit"))
     assert "<dd>2026-06-21</dd>" in started.html
     assert "<td>2026-06-21 01:30</td>" in Page(client.get("/staff/analysis/curate")).html
+    plan_csv = client.get("/staff/analysis/plan.csv").get_data(as_text=True)
+    assert "Open on Saturdays" in plan_csv and ",2026-06-21," in plan_csv
     history = Page(client.get(f"/staff/register/{work.id}/history")).html
     when = datetime.fromisoformat(history.split('<time datetime="')[1].split('"')[0])
     assert f">{when.astimezone(KOLKATA):%-d %B %Y, %H:%M}</time>" in history
+
+
+def test_a_day_worked_out_from_a_stored_instant_is_the_organisations_day(staff_app_today):
+    """What was said on a phone, an action done for an idea (its public page, the promises
+    kept), counted on the day it was where the organisation is."""
+    from reviewkit.models import Response
+    from reviewkit.reports import register_dashboard, you_said_we_did
+    from reviewkit.services import invitations as inv
+    from reviewkit.services import plans
+    from reviewkit.services import register as reg
+    from reviewkit.services import responses as rsp
+    from reviewkit.services.banks import latest_version
+    from reviewkit.services.statements import statements_from_response
+
+    oak = _oak()
+    org = db.session.get(Organisation, oak.organisation_id)
+    org.timezone = "Asia/Kolkata"
+    admin = db.session.scalar(select(User).filter_by(role="admin"))
+    late = datetime(2026, 6, 20, 20, 0, tzinfo=UTC)  # 01:30 on 21 June in Kolkata
+    survey = inv.survey_for(latest_version("monthly-check-in"), oak, org)
+    response = rsp.start_response(inv.create_invitations(survey, count=1)[0])
+    rsp.set_consent(response, True)
+    rsp.save_answer(response, "tell-us", "The bus is always late")
+    rsp.submit(response)
+    response = db.session.get(Response, response.id)
+    response.submitted_at = late
+    assert {s.said_on for s in statements_from_response(response)} == {date(2026, 6, 21)}
+
+    work = reg.save_work(admin, title="Oak plan", kind="local_plan", service_id=oak.id,
+                         review_on=date(2027, 6, 1))
+    idea = reg.raise_idea(work, "Earlier buses", source="staff", today=date(2026, 6, 1))
+    reg.answer_idea(admin, idea, decision="included", today=date(2026, 6, 2))
+    for n in range(5):  # five, so that the share of promises kept is shown
+        action = plans.create_action(admin, None, work=work, idea_id=idea.id, change=f"Bus {n}",
+                                     owner="Lead", due_on=date(2026, 6, 20), status="done",
+                                     public_sentence="We asked for an earlier bus.")
+        action.done_at = late
+    db.session.commit()
+    page = Page(staff_app_today.test_client().get(f"/t/{reg.shown_code(idea.tracking_code)}"))
+    assert "Done on 21 June 2026." in page
+    assert {item.on for item in you_said_we_did.for_work(work).done} == {date(2026, 6, 21)}
+    kept = register_dashboard.build(org.id, today=date(2026, 7, 1), answer_days=30)
+    assert {p.actions_on_time for p in kept} == {0.0}  # done a day after they were due

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import PlanAction, User
+from ..services.clock import local_time
 from ..services.plans import where
 from .table import Column, Document, Table, columns
 
@@ -29,7 +30,8 @@ def plan_table(actions: list[PlanAction], today: date | None = None) -> Table:
     return Table("Action plan", columns(*PLAN_COLUMNS, numeric=("id",)), [
         [a.id, a.theme_id, a.theme_label, where(a), a.change, a.root_cause, a.success,
          a.owner, a.due_on.isoformat(), a.status, "yes" if a.is_overdue(today) else "no",
-         a.done_at.date().isoformat() if a.done_at else "", a.public_sentence,
+         local_time(a.done_at, a.organisation_id).date().isoformat() if a.done_at
+         else "", a.public_sentence,
          names.get(a.created_by_id, ""), a.created_at.isoformat(timespec="seconds"),
          a.updated_at.isoformat(timespec="seconds")] for a in actions])
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import load_only
 
 from ..extensions import db
 from ..models import Idea, IdeaAnswer, PlanAction, Service, Work
+from ..services.clock import local_time
 from ..services.register import answer_overdue, is_stalled, review_due
 from .suppression import SMALL, is_small
 from .table import HIDDEN, Column, Document, Table, count
@@ -85,7 +86,8 @@ def build(organisation_id: int, *, today: date, answer_days: int,
         in_time = sum(first_answer[i.id] <= i.raised_on + timedelta(days=answer_days)
                       for i in answered)
         due = [a for a in g["actions"] if a.done or a.due_on < today]
-        on_time = sum(a.done and a.done_at is not None and a.done_at.date() <= a.due_on
+        on_time = sum(a.done and a.done_at is not None
+                      and local_time(a.done_at, a.organisation_id).date() <= a.due_on
                       for a in due)
         stalled = sum(is_stalled(i, today) for i in g["ideas"]) + sum(
             is_stalled(a, today) for a in g["actions"])

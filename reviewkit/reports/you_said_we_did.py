@@ -43,6 +43,7 @@ from ..models import (
     ThemeSet,
     Work,
 )
+from ..services.clock import local_time
 from ..services.register import credit_line
 from .suppression import is_small
 from .table import HIDDEN, Column, Document, Table
@@ -157,7 +158,8 @@ def _build(record: Record, since: date | None, until: date | None) -> Record:
     for action in actions:
         work = works[action.work_id]
         idea = ideas.get(action.idea_id) if action.idea_id else None
-        day = (action.done_at or action.updated_at).date() if action.done else None
+        day = (local_time(action.done_at or action.updated_at, action.organisation_id).date()
+               if action.done else None)  # the day it was done where the organisation is
         if day is not None and not (action.public_sentence and _within(day, since, until)):
             continue  # done, but not published or not in the period
         if day is not None:

@@ -9,6 +9,7 @@ from ..banks import QuestionType
 from ..banks.schema import TEXT_TYPES
 from ..extensions import db
 from ..models import Response, Statement
+from .clock import local_time
 
 
 def _pieces(question, value, language: str) -> list[str]:
@@ -46,7 +47,8 @@ def statements_from_response(response: Response) -> list[Statement]:
                 question_id=question.id, kind=guess.kind, kind_confidence=guess.confidence,
                 text=text[:2000], language=answer.language, pooled=bool(response.consent_pooled),
                 position=position,
-                said_on=(response.submitted_at or answer.updated_at).date(),
+                said_on=local_time(response.submitted_at or answer.updated_at,
+                                   survey.organisation_id).date(),  # the local day
             ))
     db.session.add_all(made)
     return made

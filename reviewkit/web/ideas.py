@@ -15,6 +15,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -158,6 +159,7 @@ def track_idea(code: str):
         form = TrackForm(formdata=None, code=code[:40])
         form.code.errors = [NOT_FOUND]
         return render_template("ideas/track.html", form=form, easy_read=easy), 404
+    g.organisation_id = idea.organisation_id  # its times in its own time zone
     actions = db.session.scalars(select(PlanAction).where(PlanAction.idea_id == idea.id)
                                  .order_by(PlanAction.due_on, PlanAction.id)).all()
     return render_template("ideas/idea.html", idea=idea, work=idea.work, actions=actions,
