@@ -327,3 +327,31 @@ def test_an_answer_filled_into_a_label_and_a_notes_relevant_have_a_line(tmp_path
                  f"choices row 2: 'yes': {piped}"):
         assert line in report, line
     assert not [line for line in report if line.startswith("survey row 2")]
+
+
+def test_a_message_only_in_another_language_is_not_taken_as_the_english_one(tmp_path, app):
+    form = write_form(tmp_path / "f.xlsx", [
+        ["type", "name", "label::English (en)", "label::Welsh (cy)", "required",
+         "required_message::Welsh (cy)"],
+        ["text", "town", "Which town?", "Pa dref?", "yes", "Dywedwch wrthym eich tref"]])
+    result = import_xlsform(form)
+    assert result.bank.question("town").required_message is None
+    assert "survey row 2: 'town' (text): its required_message has no text in the default " \
+        "language (en); reviewkit's own message is shown" in result.report
+
+
+def test_the_required_message_of_a_choice_question(app):
+    """Every kind of question says the bank's words when it is left empty."""
+    from reviewkit.banks.schema import Choice, Question
+    from reviewkit.forms import answer_form
+
+    choices = [Choice(value=v, label=v, easy_read=v, pictogram="choose") for v in ("a", "b")]
+    for kind in ("single_choice", "multiple_choice", "yes_no", "scale", "statements"):
+        q = Question(id="q", type=kind, text="Which?", easy_read="Which?", pictogram="question",
+                     required=True, required_message="Choose one for us",
+                     choices=choices if kind.endswith("_choice") else [])
+        with app.test_request_context(method="POST", data={}):
+            form = answer_form(q, "Which?", [("a", "a"), ("b", "b")],
+                               bank_messages=(None, "Choose one for us"), meta={"csrf": False})
+            assert not form.validate()
+            assert form.answer.errors == ["Choose one for us"], kind
