@@ -36,7 +36,7 @@ from ..models.events import RANKS
 from ..services.clock import NoSuchTime, instant, local_time, organisation_zone
 from .dates import PlanDateField
 from .questions import BaseForm, MultiCheckboxField
-from .register import FROM_THE_LIST, scope_ids
+from .register import FROM_THE_LIST, one_of_choices, scope_ids
 
 #: What each access need is, and what it means for the venue (the seed's meeting standard).
 ACCESS_LABELS = {
@@ -88,13 +88,6 @@ def _count(label, low: int, high: int, *, required: bool = False, **kwargs) -> C
 def _too_long(limit: int) -> Length:
     return Length(max=limit, message=_l("This is too long: write at most %(max)d characters.",
                                         max=limit))
-
-
-def one_of_choices(_form, field) -> None:
-    """A select or radio must send one of its own choices: a forged or stale value gets a
-    clear message rather than an error page."""
-    if (field.data or "") not in {str(value) for value, _label in field.choices}:
-        raise ValidationError(FROM_THE_LIST)
 
 
 def ticked(label, description, *, required=None) -> MultiCheckboxField:

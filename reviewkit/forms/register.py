@@ -81,7 +81,9 @@ def scope_ids(value: str | None) -> tuple[int | None, int | None]:
     return (number if kind == "service" else None, number if kind == "area" else None)
 
 
-def _in_choices(field) -> None:
+def one_of_choices(_form, field) -> None:
+    """A select or radio must send one of its own choices: a forged or stale value gets a
+    clear message rather than an error page."""
     if (field.data or "") not in {str(value) for value, _label in field.choices}:
         raise ValidationError(FROM_THE_LIST)
 
@@ -97,7 +99,7 @@ class _ChoiceChecks:
         for name in self.CHECKED:
             field = self[name]  # type: ignore[index]
             try:
-                _in_choices(field)
+                one_of_choices(self, field)
             except ValidationError as exc:
                 if not field.errors:
                     field.errors = [*field.errors, str(exc)]
