@@ -286,6 +286,9 @@ def test_results_page_pdf_and_spreadsheet_show_the_same_numbers(staff_app, org):
     assert "1.73" in text and "3.55" in text and "-1.82" in text and "fewer than 5" in text
     over = Page(manager.get(f"/staff/audit/{survey.id}/over-time"))
     assert over.status == 200 and "1.73" in over
+    # its chart too: the page's own words and figures (tests/browser/test_audit_chart_narrow.py)
+    assert '<table class="bar-chart grouped page">' in over.html
+    assert "line-chart" not in over.html
 
 
 def test_rounds_are_dated_day_month_year_in_english_as_on_the_other_pages(staff_app, org):

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from reviewkit.reports import formats
-from reviewkit.reports.charts import Series, bar_chart_svg, grouped_bar_svg, line_chart_svg
+from reviewkit.reports.charts import Series, bar_chart_svg, line_chart_svg
 
 NS = "{http://www.w3.org/2000/svg}"
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
@@ -186,65 +186,11 @@ def test_names_and_titles_are_escaped():
     assert texts(root, "legend-name") == ["<b>Bold</b> & co"]
     assert root.find(f"{NS}title").text == 'Goals "met" <i>'
     assert "<b>Bold</b> & co: 1 in 2026-01, 2 in 2026-02." in root.find(f"{NS}desc").text
-    bars = parse(grouped_bar_svg(["<script>"], [Series("<b>", [1.0])], title="t"))
-    assert texts(bars, "category") == ["<script>"] and texts(bars, "legend-name") == ["<b>"]
 
 
 def test_series_and_periods_must_match():
     with pytest.raises(ValueError):
         line_chart_svg(MONTHS[:3], [Series("A", [1.0, 2.0])], title="t")
-    with pytest.raises(ValueError):
-        grouped_bar_svg(["a", "b"], [Series("A", [1.0])], title="t")
-
-
-PRINCIPLES = ["Equal partners", "Sharing power", "Respect", "Reciprocity", "Relationships"]
-
-
-def test_grouped_bars_are_as_long_as_their_values_and_hidden_is_a_word():
-    people = Series("People supported", [4.0, 2.0, None, 3.0, 1.0])
-    staff = Series("Staff", [2.0, 4.0, 3.5, None, 0.5])
-    svg = grouped_bar_svg(PRINCIPLES, [people, staff], title="Principles", y_max=5,
-                          value_format="{:.1f}", hidden_text="fewer than 5")
-    root = parse(svg)
-    bars = all_(root, "rect", "bar")
-    assert len(bars) == 8  # no bar for either None
-    by_series = {s: [float(r.get("width")) for r in bars if r.get("data-series") == s]
-                 for s in ("0", "1")}
-    shown = [v for s in (people, staff) for v in s.values if v is not None]
-    widths = by_series["0"] + by_series["1"]
-    unit = widths[0] / shown[0]
-    assert widths == pytest.approx([v * unit for v in shown], abs=0.2)
-    assert texts(root, "hidden") == ["fewer than 5", "fewer than 5"]
-    in_order = [v for pair in zip(people.values, staff.values, strict=True) for v in pair]
-    assert texts(root, "value") == [f"{v:.1f}" for v in in_order if v is not None]
-    assert texts(root, "category") == PRINCIPLES
-    assert texts(root, "legend-name") == ["People supported", "Staff"]
-    # each series its own pattern and colour, and the legend uses the same fills
-    fills = {s: {r.get("fill") for r in bars if r.get("data-series") == s} for s in ("0", "1")}
-    assert all(len(f) == 1 for f in fills.values()) and fills["0"] != fills["1"]
-    (solid,) = fills["0"]  # the first series is plain colour, the others a hatch pattern
-    assert solid.startswith("#")
-    patterns = {f"url(#{p.get('id')})": ET.tostring(p) for p in all_(root, "pattern")}
-    assert set(patterns) == fills["1"]
-    legend = all_(root, "g", "legend")[0]
-    assert {r.get("fill") for r in all_(legend, "rect")} == fills["0"] | fills["1"]
-    many = parse(grouped_bar_svg(["a"], [Series(str(i), [1.0]) for i in range(6)], title="t"))
-    hatches = [ET.tostring(list(p)[1]) for p in all_(many, "pattern")]  # drawn over the colour
-    assert len(hatches) == 5 and len(set(hatches)) == 5  # six series, six different fills
-    desc = root.find(f"{NS}desc").text
-    assert "Respect: People supported fewer than 5, Staff 3.5." in desc
-
-
-def test_grouped_bars_right_to_left_grow_leftwards_from_one_edge():
-    root = parse(grouped_bar_svg(PRINCIPLES[:2], [Series("A", [1.0, 3.0])], title="t",
-                                 rtl=True, value_format="{:.0f}"))
-    bars = all_(root, "rect", "bar")
-    ends = {round(float(r.get("x")) + float(r.get("width")), 1) for r in bars}
-    assert len(ends) == 1  # every bar starts from the same right-hand edge
-    edge = ends.pop()
-    assert edge > float(root.get("width")) / 2
-    values = all_(root, "text", "value")
-    assert all(float(t.get("x")) < edge and t.get("text-anchor") == "end" for t in values)
 
 
 def test_bar_chart_moved_to_charts_and_still_says_what_is_hidden():
@@ -294,3 +240,12 @@ def test_charts_for_pdfs_are_html_tables_of_names_and_bars():
              for r in g.findall("tr")] for g in lines.findall("tbody")] == [
         [("Respect", []), ("Mar", ["1.5"]), ("Dec", ["hidden"])],
         [("Power", []), ("Mar", ["2.0"]), ("Dec", ["3.0"])]]
+    # on a web page (the self-audit's round by round): a visible caption, each bar a small SVG
+    # (no style attribute: the page's Content-Security-Policy takes none)
+    page = ET.fromstring(str(lines_as_bars_html(
+        ["Mar", "Dec"], [Series("Respect", [1.5, None])], title="Round <by> round", y_max=4,
+        hidden_text="hidden", page=True)))
+    assert page.get("class") == "bar-chart grouped page"
+    assert page.find("caption").text == "Round <by> round"
+    assert [r.get("width") for r in page.iter(f"{NS}rect") if r.get("class") != "track"] == ["37.5"]
+    assert not [e for e in page.iter() if e.get("style")]

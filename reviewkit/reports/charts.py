@@ -1,11 +1,11 @@
 """Server-drawn charts for report pages and PDFs: no JavaScript, readable without colour.
 
-On a page every chart is inline SVG with ``role="img"``, a ``<title>`` and a
-``<desc>`` that say in words what it shows; the same numbers are always in a table beside it.
-Colour is never the only cue: each series also has its own marker shape and dash pattern (lines)
-or fill pattern (bars), and the legend shows them. A value of ``None`` (hidden because it is under
-5, or no data) is never drawn as 0: it is a gap in a line, or a word in place of a bar. Every text
-is escaped, so a chart is safe to put in a page as it is.
+An SVG chart (:func:`line_chart_svg`, :func:`bar_chart_svg`) is inline SVG with
+``role="img"``, a ``<title>`` and a ``<desc>`` that say in words what it shows; the same numbers
+are always in a table beside it. Colour is never the only cue: each line also has its own marker
+shape and dash pattern, and the legend shows them. A value of ``None`` (hidden because it is
+under 5, or no data) is never drawn as 0: it is a gap in a line, or a word in place of a bar.
+Every text is escaped, so a chart is safe to put in a page as it is.
 
 Positions are worked out left to right; with ``rtl=True`` they are mirrored (x becomes
 width - x) and text anchors swapped, for Urdu and Arabic pages. The root says
@@ -16,7 +16,9 @@ text use ``currentColor`` (light and dark pages). The ``chart`` class lets a pag
 In a PDF every chart is an HTML table of names and bars instead (the ``*_html`` functions):
 WeasyPrint sets SVG text one letter at a time, so an Urdu or Arabic name came out backwards
 with its letters unjoined. As HTML each name is text, set right to left where it is, and the
-table mirrors on a right-to-left page like the rest of it.
+table mirrors on a right-to-left page like the rest of it. The self-audit's pages draw their
+charts this way too (``page=True``): an SVG scaled down to a 320 px phone has words a few
+pixels high, where these are the page's own text at its size, wrapping beside their bars.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ CHAR_W = 6.2  # about the width of a character at font-size 11, to lay out label
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 MARKERS = ("circle", "square", "triangle", "diamond", "cross", "triangle-down")
 DASHES = ("none", "6 3", "2 3", "9 3 2 3", "12 4", "4 2 1 2")
-HATCHES = ("solid", "diagonal", "dots", "horizontal", "crosshatch", "vertical")
 MAX_X_LABELS = 12
 
 _ids = itertools.count(1)
@@ -84,11 +85,6 @@ class _Frame:
         klass = f' class="{cls}"' if cls else ""
         return (f'<text x="{self.x(x)}" y="{_n(y)}" text-anchor="{self.anchor(anchor)}" '
                 f'font-size="11"{klass}>{escape(text)}</text>')
-
-    def rect(self, x: float, y: float, w: float, h: float, attrs: str) -> str:
-        left = self.width - x - w if self.rtl else x
-        return (f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
-                f"{attrs}></rect>")
 
 
 def _svg(uid: str, width: int, height: float, title: str, desc: str, body: Sequence[str],
@@ -270,69 +266,6 @@ def line_chart_svg(periods: list[str], series: list[Series], *, title: str, desc
     return _svg(uid, width, height, title, desc, body, "line-chart")
 
 
-def _pattern(pid: str, hatch: str, colour: str) -> str:
-    over = {"diagonal": '<path d="M-2 2L2 -2M0 8L8 0M6 10L10 6" stroke="#fff" stroke-width="1.5">'
-                        "</path>",
-            "dots": '<circle cx="4" cy="4" r="1.6" fill="#fff"></circle>',
-            "horizontal": '<path d="M0 4H8" stroke="#fff" stroke-width="2"></path>',
-            "crosshatch": '<path d="M0 0L8 8M8 0L0 8" stroke="#fff" stroke-width="1.2"></path>',
-            "vertical": '<path d="M4 0V8" stroke="#fff" stroke-width="2"></path>'}[hatch]
-    return (f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="8" height="8">'
-            f'<rect width="8" height="8" fill="{colour}"></rect>{over}</pattern>')
-
-
-def grouped_bar_svg(categories: list[str], series: list[Series], *, title: str,
-                    description: str = "", y_max: float | None = None,
-                    value_format: str = "{:.1f}", width: int = 640, rtl: bool = False,
-                    hidden_text: str = SUPPRESSED_TEXT) -> Markup:
-    """Horizontal bars: a group per category, a bar per series (each its own colour and fill
-    pattern), the value written at the bar's end; None is ``hidden_text`` in place of a bar."""
-    if any(len(s.values) != len(categories) for s in series):
-        raise ValueError("every series needs one value per category")
-    uid, frame = f"chart{next(_ids)}", _Frame(width, rtl)
-
-    def fmt(v: float | None) -> str:
-        return hidden_text if v is None else value_format.format(v)
-
-    desc = description or " ".join(
-        f"{cat}: " + ", ".join(f"{s.name} {fmt(s.values[g])}" for s in series) + "."
-        for g, cat in enumerate(categories))
-    colours = [COLOURS[i % 6] for i in range(len(series))]
-    # a plain fill for the first (a pattern of one colour shows its tiles' seams in PDFs)
-    fills = [c if HATCHES[i % 6] == "solid" else f"url(#{uid}-p{i})" for i, c in enumerate(colours)]
-    body = ["<defs>", *(_pattern(f"{uid}-p{i}", HATCHES[i % 6], colours[i])
-                        for i in range(len(series)) if fills[i] != colours[i]), "</defs>"]
-
-    def swatch(i: int) -> Callable[[float, float], str]:
-        return lambda x, y: frame.rect(x, y, 22, 12, f'fill="{fills[i]}" stroke="{colours[i]}"')
-
-    legend, legend_h = _legend([(s.name, swatch(i)) for i, s in enumerate(series)], frame, 4)
-    body += legend
-    label_w = min(220.0, width * 0.35)
-    texts = [fmt(v) for s in series for v in s.values] or [""]
-    plot_w = max(20.0, width - label_w - max(len(t) for t in texts) * CHAR_W - 16)
-    top_v = y_max or max([v for s in series for v in s.values if v is not None] + [0]) or 1
-    bar_h, group_h = 14, len(series) * 16
-    y = legend_h + 10
-    most = int((label_w - 12) / CHAR_W)
-    for g, cat in enumerate(categories):
-        body.append(frame.text(label_w - 8, y + group_h / 2 + 3, _short(cat, most), "end",
-                               "category"))
-        for i, s in enumerate(series):
-            v, by = s.values[g], y + i * 16
-            if v is None:
-                body.append(frame.text(label_w + 4, by + 11, hidden_text, "start", "hidden"))
-                continue
-            w = plot_w * min(max(v, 0), top_v) / top_v
-            body += [frame.rect(label_w, by, w, bar_h, f'class="bar" data-series="{i}" '
-                                f'fill="{fills[i]}" stroke="{colours[i]}"'),
-                     frame.text(label_w + w + 4, by + 11, fmt(v), "start", "value")]
-        y += group_h + 10
-    body.append(f'<line x1="{frame.x(label_w)}" x2="{frame.x(label_w)}" y1="{_n(legend_h + 6)}" '
-                f'y2="{_n(y - 6)}" stroke="currentColor" stroke-opacity="0.6"></line>')
-    return _svg(uid, width, y, title, desc, body, "grouped-bars")
-
-
 def bar_chart_svg(items: list[tuple[str, int | None]], *, title: str, width: int = 640,
                   hidden: str = SUPPRESSED_TEXT) -> Markup:
     """A horizontal bar chart as inline SVG with a text alternative (hidden bars are left out
@@ -412,7 +345,7 @@ def bar_chart_html(items: list[tuple[str, int | None]], *, title: str,
 def grouped_bar_html(categories: list[str], series: list[Series], *, title: str,
                      y_max: float | None = None, value_format: str = "{:.1f}",
                      hidden_text: str = SUPPRESSED_TEXT, page: bool = False) -> Markup:
-    """:func:`grouped_bar_svg` for PDFs, drawn as :func:`bar_chart_html` draws its bars: a
+    """Horizontal bars for PDFs, drawn as :func:`bar_chart_html` draws its bars: a
     group of rows per category (its name a heading across the chart), a row per series with
     the series' name, its bar (the series' colour) and its value; ``None`` is ``hidden_text``
     in place of a bar. Every name is written out, so colour is never the only cue.
@@ -443,12 +376,13 @@ def grouped_bar_html(categories: list[str], series: list[Series], *, title: str,
 
 def lines_as_bars_html(periods: list[str], series: list[Series], *, title: str,
                        y_max: float | None = None, value_format: str = "{:.1f}",
-                       hidden_text: str = SUPPRESSED_TEXT) -> Markup:
-    """:func:`line_chart_svg`'s numbers for PDFs, as :func:`grouped_bar_html`: a group per
-    series (a line of the web page's chart), a bar per period in order, so each line's rise
-    and fall reads down its group; a period without a value says ``hidden_text``."""
+                       hidden_text: str = SUPPRESSED_TEXT, page: bool = False) -> Markup:
+    """:func:`line_chart_svg`'s numbers as :func:`grouped_bar_html` (``page`` for a web page,
+    readable on a 320 px phone): a group per series (a line), a bar per period in order, so
+    each line's rise and fall reads down its group; a period without a value says
+    ``hidden_text``."""
     if any(len(s.values) != len(periods) for s in series):
         raise ValueError("every series needs one value per period")
     by_period = [Series(p, [s.values[k] for s in series]) for k, p in enumerate(periods)]
     return grouped_bar_html([s.name for s in series], by_period, title=title, y_max=y_max,
-                            value_format=value_format, hidden_text=hidden_text)
+                            value_format=value_format, hidden_text=hidden_text, page=page)

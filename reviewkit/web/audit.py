@@ -10,7 +10,7 @@ service a form sends is checked by the service (:func:`reviewkit.services.audit.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,12 +21,7 @@ from ..forms.audit import WHOLE_ORGANISATION, RoundForm
 from ..forms.questions import BaseForm
 from ..models import Organisation, Service, Survey
 from ..reports import audit_rounds as ar
-from ..reports.charts import (
-    Series,
-    grouped_bar_html,
-    line_chart_svg,
-    lines_as_bars_html,
-)
+from ..reports.charts import Series, grouped_bar_html, lines_as_bars_html
 from ..reports.table import HIDDEN
 from ..services import audit as svc
 from ..services.clock import Refused
@@ -51,10 +46,6 @@ POSTER_WORDS = {"ask": N_("How well do we work together? Tell us."),
 
 def round_or_404(round_id: int) -> Survey:
     return svc.round_for(current_user, round_id) or abort(404)
-
-
-def _rtl() -> bool:
-    return current_app.config["LANGUAGES"].get(page_language(), ("", "ltr"))[1] == "rtl"
 
 
 # ---------------------------------------------------------------------------- rounds
@@ -212,8 +203,8 @@ def results_download(round_id: int, fmt: str):
 
 
 def _over_time(round_id: int, *, for_pdf: bool = False):
-    """The rounds so far and everyone's score by principle, round by round: a line chart on the
-    page, the same numbers as bars in the PDF (see :func:`round_chart`)."""
+    """The rounds so far and everyone's score by principle, round by round: a group of bars per
+    principle, a bar per round, as HTML on the page and in the PDF (see :func:`round_chart`)."""
     survey = round_or_404(round_id)
     rounds = ar.history(survey)
     w = ar.words(survey.bank_version.bank, page_language())
@@ -221,12 +212,8 @@ def _over_time(round_id: int, *, for_pdf: bool = False):
     title = _("Everyone's score by principle, round by round (1 = not yet, 4 = leading)")
     series = [Series(w.principles[p], [r.score(p, ar.EVERYONE) for r in rounds])
               for p in rounds[-1].principles]
-    if for_pdf:
-        chart = lines_as_bars_html(periods, series, title=title, y_max=4,
-                                   value_format="{:.2f}", hidden_text=_("fewer than 5"))
-    else:
-        chart = line_chart_svg(periods, [Series(str(s.name), s.values) for s in series],
-                               title=title, y_min=1, y_max=4, rtl=_rtl())
+    chart = lines_as_bars_html(periods, series, title=title, y_max=4, value_format="{:.2f}",
+                               hidden_text=_("fewer than 5"), page=not for_pdf)
     return survey, rounds, ar.history_document(rounds, w), chart
 
 

@@ -1,13 +1,13 @@
-"""The self-audit's results chart on a 320 px phone: it was an SVG drawn 640 wide and scaled
-down whole, so its words were 5 px high and long principle names were cut short with "…".
-Now its words are the page's own text at the page's size, wrapping beside their bars, the
-figures are written beside every bar (and in the table below), and on an Urdu page it reads
-right to left with its bars growing from the right."""
+"""The self-audit's charts on a 320 px phone, the results' and the round-by-round one: each was
+an SVG drawn 640 wide and scaled down whole, so its words were 5 px high and long principle
+names were cut short with "…". Now their words are the page's own text at the page's size,
+wrapping beside their bars, the figures are written beside every bar (and in the table below),
+and on an Urdu page they read right to left with their bars growing from the right."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,6 +23,7 @@ MADE: dict = {}
 def _round(_org, _services, users) -> None:
     from test_audit import round_a
 
+    round_a(users["admin"], date.today() - timedelta(days=120))  # a round before: over time
     MADE["round"] = round_a(users["admin"], date.today()).id
 
 
@@ -32,10 +33,11 @@ def site(tmp_path_factory) -> Iterator:
 
 
 @pytest.mark.parametrize("lang", ["en", "ur"])
-def test_the_results_chart_is_readable_on_a_320_px_phone(site, contexts, lang):
+@pytest.mark.parametrize("chart", ["results", "over-time"])
+def test_the_chart_is_readable_on_a_320_px_phone(site, contexts, chart, lang):
     page = contexts.page(**NARROW)
     staff_sign_in(page, site.url, "admin@example.org")
-    url = f"{site.url}/staff/audit/{MADE['round']}/results?lang={lang}"
+    url = f"{site.url}/staff/audit/{MADE['round']}/{chart}?lang={lang}"
     assert page.goto(url).status == 200
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ur" else "ltr")
     fits(page, url)
@@ -58,10 +60,12 @@ def test_the_results_chart_is_readable_on_a_320_px_phone(site, contexts, lang):
     assert chart.count() == 1, "no chart of words and bars on the page"
     text = chart.inner_text()
     assert "…" not in text, "a name was cut short"
-    # Every principle is named in full, as in the table of the same figures below.
+    # Every principle (and round) is named in full, as in the table of the same figures below.
     names = chart.locator("th.group").all_inner_texts()
     table = page.locator("main section table:not(.bar-chart)").first.inner_text()
     assert len(names) >= 5 and all(n.strip() in table for n in names), names
+    rows = chart.locator("th[scope=row]").all_inner_texts()
+    assert rows and all(r.strip() in table for r in rows), rows
     values = chart.locator(".bar-n").all_inner_texts()
     assert values and all(v.strip() in table for v in values)
     # Each bar starts at the side the page reads from (the right, in Urdu), and can be seen.
