@@ -234,7 +234,8 @@ def test_typing_before_the_script_has_loaded_is_not_replaced_by_the_older_copy(
     page = contexts.page(**PHONE)
     url = _begin(page, live_server, invite())
     page.locator("#answer").fill("The old words, kept on the phone")
-    page.evaluate("localStorage.setItem('rk:' + location.pathname, 'The old words, kept on the phone')")
+    page.evaluate("localStorage.setItem('rk:' + location.pathname, "
+                  "'The old words, kept on the phone')")
     held = []
     page.route("**/js/respond.js", lambda route: held.append(route))
     page.goto(url, wait_until="commit")
