@@ -11,7 +11,7 @@ import pytest
 from browser.browsing import catalogue
 from conftest import Page, form_token, sign_in, start_journey
 from sqlalchemy import select
-from test_staff_review import _add_person, _facilitator_review, _start
+from test_staff_review import _add_person, _facilitator_review, _said, _start
 
 from reviewkit.extensions import db
 from reviewkit.models import Contributor, Review, Statement
@@ -74,11 +74,7 @@ def test_a_heading_or_role_not_in_the_list_says_what_to_do(staff_app):
     is not one of theirs said WTForms' "Not a valid choice."; nothing chosen at all now says
     "Choose one of these."; the words typed stay."""
     client, review_id = _facilitator_review(staff_app)
-    url = f"/staff/reviews/{review_id}/h/like-and-admire"
-    client.post(url, data={"contributor": "", "text": "Kind to everyone",
-                           "csrf_token": form_token(client, url)})
-    statement = db.session.scalar(select(Statement).filter_by(text="Kind to everyone"))
-    edit = f"/staff/reviews/{review_id}/s/{statement.id}"
+    statement, edit = _said(client, review_id)
     page = Page(client.post(edit, data={
         "text": "Kind to everyone she meets", "section": "a-heading-gone", "contributor": "",
         "kind": "", "csrf_token": form_token(client, edit)}))
@@ -204,10 +200,7 @@ def test_a_form_from_a_page_open_too_long_says_so_keeps_what_was_typed_and_chang
     assert "We could not check that this answer came from you" in page and "CSRF" not in page
     assert not db.session.get(Action, action.id).is_deleted
 
-    url = f"/staff/reviews/{review_id}/h/like-and-admire"
-    client.post(url, data={"contributor": "", "text": "Kind to everyone",
-                           "csrf_token": form_token(client, url)})
-    statement = db.session.scalar(select(Statement).filter_by(text="Kind to everyone"))
+    statement, _ = _said(client, review_id)
     r = client.post(f"/staff/reviews/{review_id}/s/{statement.id}/delete",
                     data={"csrf_token": stale})
     after = Page(client.get(r.headers["Location"]))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Page, form_token, sign_in
 from sqlalchemy import select
-from test_staff_review import _add_person, _facilitator_review, _start
+from test_staff_review import _add_person, _facilitator_review, _said, _start
 from test_translate_pages import root, tapp  # noqa: F401 - fixtures: a copy of translations/
 
 from reviewkit.extensions import db
@@ -30,11 +30,7 @@ def test_a_statement_cannot_be_given_another_reviews_contributor(staff_app):
     assert secret.review_id == other_review
 
     client, review_id = _facilitator_review(staff_app)
-    url = f"/staff/reviews/{review_id}/h/like-and-admire"
-    client.post(url, data={"contributor": "", "text": "Kind to everyone",
-                           "csrf_token": form_token(client, url)})
-    statement = db.session.scalar(select(Statement).filter_by(text="Kind to everyone"))
-    edit = f"/staff/reviews/{review_id}/s/{statement.id}"
+    statement, edit = _said(client, review_id)
     refused = Page(client.post(edit, data={
         "text": "Kind to everyone", "section": "like-and-admire", "contributor": secret.id,
         "kind": "", "csrf_token": form_token(client, edit)}))

@@ -46,6 +46,17 @@ def _facilitator_review(staff_app):
     return client, _start(client, _add_person(client))
 
 
+def _said(client, review_id: int, text: str = "Kind to everyone",
+          heading: str = "like-and-admire"):
+    """A statement added under a heading of the review by its form (nobody chosen as who
+    said it): the statement and the address of its edit page."""
+    url = f"/staff/reviews/{review_id}/h/{heading}"
+    client.post(url, data={"contributor": "", "text": text,
+                           "csrf_token": form_token(client, url)})
+    statement = db.session.scalar(select(Statement).filter_by(text=text))
+    return statement, f"/staff/reviews/{review_id}/s/{statement.id}"
+
+
 def _start(client, person_id, bank="person-centred-review", held_on="2026-11-20"):
     token = form_token(client, f"/staff/people/{person_id}")
     r = client.post(f"/staff/reviews/start/{person_id}", data={
@@ -107,11 +118,7 @@ def test_a_whole_review_ends_in_a_summary_pdf_with_statements_under_headings(sta
 
 def test_statements_can_be_edited_moved_deleted_and_restored(staff_app):
     client, review_id = _facilitator_review(staff_app)
-    url = f"/staff/reviews/{review_id}/h/like-and-admire"
-    client.post(url, data={"contributor": "", "text": "Kind to everyone",
-                           "csrf_token": form_token(client, url)})
-    statement = db.session.scalar(select(Statement).filter_by(text="Kind to everyone"))
-    edit = f"/staff/reviews/{review_id}/s/{statement.id}"
+    statement, edit = _said(client, review_id)
     r = client.post(edit, data={"text": "Kind to everyone she meets", "section": "important-to-me",
                                 "contributor": statement.contributor_id or "",
                                 "kind": "important_to", "csrf_token": form_token(client, edit)})
@@ -120,7 +127,7 @@ def test_statements_can_be_edited_moved_deleted_and_restored(staff_app):
     moved = db.session.get(Statement, statement.id)
     assert (moved.text, moved.section_id, moved.kind) == (
         "Kind to everyone she meets", "important-to-me", "important_to")
-    r = client.post(f"{edit}/delete", data={"csrf_token": form_token(client, url)})
+    r = client.post(f"{edit}/delete", data={"csrf_token": form_token(client, edit)})
     assert r.headers["Location"].endswith(f"undo={statement.id}")
     undo_page = Page(client.get(r.headers["Location"]))
     assert "Deleted: “Kind to everyone she meets”." in undo_page  # says what went
