@@ -174,10 +174,13 @@ def question(key: str, qid: str):
     stored = svc.answers_by_question(response).get(qid)
     form = view.form(data={"answer": kind.to_form(stored.value)} if stored else None)
     change = request.args.get("change") == "1"
-    # this page again, with what it was asked with (not ?lang=: a language chosen on the page
-    # is the person's choice from then on)
-    here = url_for(".question", key=key, qid=qid, change=1 if change else None,
-                   needed=1 if request.args.get("needed") == "1" else None)
+
+    def here() -> str:
+        """This page again, with what it was asked with (not ?lang=: a language chosen on the
+        page is the person's choice from then on). Made only when needed: not on a save."""
+        return url_for(".question", key=key, qid=qid, change=1 if change else None,
+                       needed=1 if request.args.get("needed") == "1" else None)
+
     if request.method == "POST":
         valid = form.validate()
         if nul_removed():  # pasted with a NUL: shown again without it, to be checked
@@ -196,8 +199,9 @@ def question(key: str, qid: str):
                 and _keep_typed(response, q, form, stored):
             if action == "back":
                 before = svc.previous_question(response, qid)
-                return redirect(url_for(".question", key=key, qid=before.id) if before else here)
-            return redirect(here)
+                return redirect(url_for(".question", key=key, qid=before.id) if before
+                                else here())
+            return redirect(here())
         if valid:
             _save(response, q, form)
             if action == "later":
@@ -206,7 +210,7 @@ def question(key: str, qid: str):
     ids = [s.id for s in svc.counted_questions(response)]
     previous = svc.previous_question(response, qid)
     return render_template(
-        "respond/question.html", response=response, q=q, view=view, form=form, here=here,
+        "respond/question.html", response=response, q=q, view=view, form=form, here=here(),
         position=ids.index(qid) + 1, total=len(ids), previous=previous, change=change,
         needed=request.args.get("needed") == "1" and qid not in svc.current_values(response),
     ), (400 if form.errors else 200)
