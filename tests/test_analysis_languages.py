@@ -88,6 +88,9 @@ def test_on_a_welsh_page_the_english_text_is_the_part_marked(world):
     # the report's own words are in Welsh too: kinds of statement and "hidden"
     assert "Syniadau" in html and "Yn gweithio" in html
     assert ">Ideas<" not in html and ">Working<" not in html
+    # a theme's name inside a sentence of the page is marked too: "Start an action on …"
+    starts = re.findall(r"Dechrau cam gweithredu ar “(.*?)”</a>", html)
+    assert starts and all(s.startswith('<span lang="en">') or _welsh(s) for s in starts)
 
 
 def test_the_gap_analysis_and_pdf_mark_welsh_themes_too(world):
