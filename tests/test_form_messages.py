@@ -11,10 +11,14 @@ import pytest
 from browser.browsing import catalogue
 from conftest import Page, form_token, sign_in, start_journey
 from sqlalchemy import select
-from test_staff_review import _add_person, _facilitator_review, _said, _start
+from test_staff_review import (
+    _another_reviews_contributor,
+    _facilitator_review,
+    _said,
+)
 
 from reviewkit.extensions import db
-from reviewkit.models import Contributor, Review, Statement
+from reviewkit.models import Review, Statement
 
 CHOOSE = "Choose from the list. The list may have changed: check it and try again."
 CHOOSE_ONE = "Choose one of these."
@@ -33,17 +37,6 @@ def _error_of(page: Page, field: str) -> str:
 def _no_english(page: Page) -> None:
     for words in ENGLISH:
         assert words not in page, f"WTForms' own {words!r} reached the page"
-
-
-def _another_reviews_contributor(staff_app) -> Contributor:
-    """Someone who took part in a review of another service (a tampered or stale id)."""
-    admin = staff_app.test_client()
-    sign_in(admin, "admin")
-    other = _start(admin, _add_person(admin, "Kim", service="Elm Court"))
-    url = f"/staff/reviews/{other}/people"
-    admin.post(url, data={"name": "Secret Sam", "role": "family",
-                          "csrf_token": form_token(admin, url)})
-    return db.session.scalar(select(Contributor).filter_by(name="Secret Sam"))
 
 
 def test_a_who_said_it_not_of_this_review_says_choose_from_the_list_and_keeps_the_words(

@@ -9,25 +9,23 @@ from pathlib import Path
 import pytest
 from conftest import Page, form_token, sign_in
 from sqlalchemy import select
-from test_staff_review import _add_person, _facilitator_review, _said, _start
+from test_staff_review import (
+    _another_reviews_contributor,
+    _facilitator_review,
+    _said,
+)
 from test_translate_pages import root, tapp  # noqa: F401 - fixtures: a copy of translations/
 
 from reviewkit.extensions import db
-from reviewkit.models import Contributor, Review, Statement
+from reviewkit.models import Review, Statement
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from uploads import unpacking_to, xlsform_with_rows  # noqa: E402
 
 
 def test_a_statement_cannot_be_given_another_reviews_contributor(staff_app):
-    admin = staff_app.test_client()
-    sign_in(admin, "admin")
-    other_review = _start(admin, _add_person(admin, "Kim", service="Elm Court"))
-    url = f"/staff/reviews/{other_review}/people"
-    admin.post(url, data={"name": "Secret Sam", "role": "family",
-                          "csrf_token": form_token(admin, url)})
-    secret = db.session.scalar(select(Contributor).filter_by(name="Secret Sam"))
-    assert secret.review_id == other_review
+    secret = _another_reviews_contributor(staff_app)
+    url = f"/staff/reviews/{secret.review_id}/people"
 
     client, review_id = _facilitator_review(staff_app)
     statement, edit = _said(client, review_id)

@@ -10,7 +10,7 @@ from conftest import Page, form_token, sign_in
 from sqlalchemy import func, select
 
 from reviewkit.extensions import db
-from reviewkit.models import AccessLog, Action, Person, Review, Service, Statement
+from reviewkit.models import AccessLog, Action, Contributor, Person, Review, Service, Statement
 
 
 def _add_person(client, name="Jo", service="Oak House"):
@@ -55,6 +55,20 @@ def _said(client, review_id: int, text: str = "Kind to everyone",
                            "csrf_token": form_token(client, url)})
     statement = db.session.scalar(select(Statement).filter_by(text=text))
     return statement, f"/staff/reviews/{review_id}/s/{statement.id}"
+
+
+def _another_reviews_contributor(staff_app) -> Contributor:
+    """Someone who took part in a review of another service (Elm Court), added by the admin:
+    for a tampered or stale "who said it"."""
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    other = _start(admin, _add_person(admin, "Kim", service="Elm Court"))
+    url = f"/staff/reviews/{other}/people"
+    admin.post(url, data={"name": "Secret Sam", "role": "family",
+                          "csrf_token": form_token(admin, url)})
+    secret = db.session.scalar(select(Contributor).filter_by(name="Secret Sam"))
+    assert secret.review_id == other
+    return secret
 
 
 def _start(client, person_id, bank="person-centred-review", held_on="2026-11-20"):
