@@ -9,13 +9,17 @@ from sqlalchemy import delete, select, update
 from ..extensions import db
 from ..models import (
     AccessLog,
+    Action,
     Consent,
+    Credit,
+    Idea,
     Invitation,
     Person,
     Response,
     Review,
     Statement,
     Survey,
+    ThemeSet,
     User,
 )
 from ..models.base import utcnow
@@ -82,11 +86,49 @@ def record_consent(user: User, person: Person, *, scope: str, given: bool,
     return consent
 
 
+def _their_invitations(person: Person):
+    """The ids of the invitations with the person's reference (a query, for ``in_``)."""
+    return (select(Invitation.id).join(Survey, Invitation.survey_id == Survey.id)
+            .where(Survey.organisation_id == person.organisation_id,
+                   Invitation.person_ref == person.reference))
+
+
+def _their_responses(person: Person):
+    """The ids of the person's own phone responses (a query, for ``in_``)."""
+    return select(Response.id).where(Response.invitation_id.in_(_their_invitations(person)))
+
+
+def _their_statements(person: Person):
+    """The ids of every statement of theirs (from their reviews and their own phone answers),
+    deleted ones too (a query, for ``in_``)."""
+    mine = Statement.review_id.in_(select(Review.id).where(Review.person_id == person.id))
+    if person.reference:
+        mine = mine | Statement.response_id.in_(_their_responses(person))
+    return select(Statement.id).where(mine)
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def export_person(user: User, person: Person) -> dict[str, Any]:
-    """Everything held about a person, for a subject access request."""
+    """Everything held about a person, for a subject access request: their record, consent,
+    reviews with every action, every statement (from reviews and from their own phone), their
+    phone answers, and the ideas in the register made from their statements.
+
+    A statement or action deleted on the tablet is kept for Undo until the person is erased,
+    so it is still held: it is in the export, with ``deleted_at`` saying when it was deleted
+    (UK GDPR's right of access covers everything held, however it is marked)."""
     reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)).all()
     statements = db.session.scalars(select(Statement).where(
-        Statement.review_id.in_([r.id for r in reviews]))).all()
+        Statement.id.in_(_their_statements(person))).order_by(Statement.id)).all()
+    actions = db.session.scalars(select(Action).where(
+        Action.review_id.in_([r.id for r in reviews])).order_by(Action.id)).all()
+    responses = db.session.scalars(select(Response).where(
+        Response.id.in_(_their_responses(person))).order_by(Response.id)).all() \
+        if person.reference else []
+    ideas = db.session.scalars(select(Idea).where(
+        Idea.statement_id.in_([s.id for s in statements])).order_by(Idea.id)).all()
     log_access(user, "export", "person", person.id)
     db.session.commit()
     return {
@@ -97,32 +139,48 @@ def export_person(user: User, person: Person) -> dict[str, Any]:
         "consents": [{"scope": c.scope, "given": c.given, "recorded_at": c.recorded_at.isoformat(),
                       "note": c.note} for c in person.consents],
         "reviews": [{"id": r.id, "held_on": r.held_on.isoformat(), "bank": r.bank_version.label,
-                     "actions": [{"what": a.what, "who": a.who,
-                                  "due_on": a.due_on.isoformat() if a.due_on else None,
-                                  "done": a.done_at is not None} for a in r.actions]}
+                     "actions": [{"what": a.what, "who": a.who, "due_on": _when(a.due_on),
+                                  "done": a.done_at is not None,
+                                  "deleted_at": _when(a.deleted_at)}
+                                 for a in actions if a.review_id == r.id]}
                     for r in reviews],
-        "statements": [{"review_id": s.review_id, "heading": s.section_id, "kind": s.kind,
-                        "text": s.text, "said_by": s.contributor.role if s.contributor else None}
-                       for s in statements if s.deleted_at is None],
+        "statements": [{"review_id": s.review_id, "response_id": s.response_id,
+                        "heading": s.section_id, "kind": s.kind, "text": s.text,
+                        "said_by": s.contributor.role if s.contributor else None,
+                        "deleted_at": _when(s.deleted_at)}
+                       for s in statements],
+        "phone_answers": [{"response_id": r.id, "bank": r.bank_version.label,
+                           "language": r.language, "submitted_at": _when(r.submitted_at),
+                           "answers": [{"question": a.question_id, "value": a.value,
+                                        "skipped": a.skipped} for a in r.answers]}
+                          for r in responses],
+        "ideas": [{"text": i.text, "work": i.work.title, "raised_on": i.raised_on.isoformat(),
+                   "raised_by": i.raised_by, "credit_as": i.credit_as,
+                   "decision": i.decision, "answered_on": _when(i.answered_on)}
+                  for i in ideas],
     }
 
 
 def erase_person(user: User, person: Person) -> None:
-    """Erase on request: their reviews, statements and consent go; an anonymous stub and the
-    access log (who erased, when) stay, so the erasure itself is on record."""
+    """Erase on request: their reviews, statements (deleted ones kept for Undo too), actions,
+    phone answers and consent go; an idea in the register made from one of their statements
+    keeps its place and answers but loses their words and name, in its history too; a theme's
+    "in people's words" quote of theirs goes. An anonymous stub and the access log (who
+    erased, when) stay, so the erasure itself is on record."""
+    statement_ids = set(db.session.scalars(_their_statements(person)))
+    _erase_from_register(statement_ids)
+    _erase_quotes(person.organisation_id, statement_ids)
     review_ids = select(Review.id).where(Review.person_id == person.id)
+    db.session.execute(delete(Action).where(Action.review_id.in_(review_ids)))
     db.session.execute(delete(Statement).where(Statement.review_id.in_(review_ids)))
     if person.reference:  # their own phone answers, found by the reference on their invitations
-        invitations = (select(Invitation.id).join(Survey, Invitation.survey_id == Survey.id)
-                       .where(Survey.organisation_id == person.organisation_id,
-                              Invitation.person_ref == person.reference))
-        responses = select(Response.id).where(Response.invitation_id.in_(invitations))
+        responses = _their_responses(person)
         db.session.execute(delete(Statement).where(Statement.response_id.in_(responses)))
         db.session.execute(update(Review).where(Review.response_id.in_(responses))
                            .values(response_id=None))
         for response in db.session.scalars(select(Response).where(Response.id.in_(responses))):
             db.session.delete(response)
-        db.session.execute(update(Invitation).where(Invitation.id.in_(invitations))
+        db.session.execute(update(Invitation).where(Invitation.id.in_(_their_invitations(person)))
                            .values(person_ref=None))
     for review in db.session.scalars(select(Review).filter_by(person_id=person.id)):
         db.session.delete(review)
@@ -132,3 +190,45 @@ def erase_person(user: User, person: Person) -> None:
     person.erased_at = utcnow()
     log_access(user, "erase", "person", person.id)
     db.session.commit()
+
+
+def _erase_from_register(statement_ids: set[int]) -> None:
+    """Ideas made from these statements keep their dates, answers and actions (the register's
+    record), but their words become "erased on request" (in the idea's language) and the name
+    of who raised it and the credit go, in every version of their history as well."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from ..models.history import version_class
+
+    ideas = db.session.scalars(select(Idea).where(Idea.statement_id.in_(statement_ids))).all()
+    for idea in ideas:
+        with force_locale(idea.language or "en"):
+            idea.text = _("Erased at the request of the person who said it.")
+        idea.raised_by = idea.credit_as = None
+        idea.credit = Credit.NONE.value
+    db.session.flush()  # Continuum writes the new version; then every older one is cleared
+    for idea in ideas:
+        db.session.execute(update(version_class(Idea)).where(
+            version_class(Idea).id == idea.id).values(
+            text=idea.text, raised_by=None, credit_as=None, credit=Credit.NONE.value))
+
+
+def _erase_quotes(organisation_id: int, statement_ids: set[int]) -> None:
+    """A theme's "in people's words" quote taken from one of these statements goes (the next
+    theming run picks another)."""
+    for ts in db.session.scalars(select(ThemeSet).filter_by(organisation_id=organisation_id)):
+        themes = (ts.result or {}).get("themes") if isinstance(ts.result, dict) else None
+        if not themes or not any(_quoted(t, statement_ids) for t in themes):
+            continue
+        kept = [{k: v for k, v in t.items() if k not in ("typical", "typical_id",
+                                                          "typical_language")}
+                if _quoted(t, statement_ids) else t for t in themes]
+        ts.result = {**ts.result, "themes": kept}
+
+
+def _quoted(theme: dict, statement_ids: set[int]) -> bool:
+    try:
+        return int(str(theme.get("typical_id"))) in statement_ids
+    except ValueError:
+        return False

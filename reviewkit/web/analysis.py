@@ -106,7 +106,7 @@ def _bank_choices() -> list[tuple[str, str]]:
               for v in all_latest()}
     used = db.session.scalars(select(Statement.bank_id).distinct().where(
         Statement.organisation_id == current_user.organisation_id,
-        Statement.pooled.is_(True))).all()
+        Statement.pooled.is_(True), Statement.deleted_at.is_(None))).all()
     return [(b, titles.get(b, b)) for b in sorted(set(used))]
 
 
@@ -358,9 +358,17 @@ def curation():
     form.to.choices = [("", _("Not in any theme")), *choices]
     return render_template("analysis/curate.html", ts=ts, scope=scope, scopes=scopes,
                            labels=curated.labels, sizes=sizes, chosen=chosen, shown=shown,
-                           i_statements=curated.i_statements, typical=curated.typical,
+                           i_statements=curated.i_statements,
+                           typical=_quotes_still_shared(curated, rows),
                            theme_languages=languages, history=history, form=form,
                            compute=ComputeForm())
+
+
+def _quotes_still_shared(curated, rows) -> dict:
+    """Each theme's "in people's words" quote, only while its statement is still shared (not
+    deleted, consent not withdrawn): ``rows`` are the shared statements."""
+    shared = {r[0] for r in rows}
+    return {t: v for t, v in curated.typical.items() if curated.typical_ids.get(t) in shared}
 
 
 def _languages_of_themes(rows, assign: dict) -> dict[str, list[tuple[str, str, int]]]:
@@ -512,7 +520,7 @@ def _i_statement(raw: str | None) -> str:
 def _check_statements(ids: list[str], ts: ThemeSet) -> None:
     found = set(db.session.scalars(select(Statement.id).where(
         Statement.id.in_([int(i) for i in ids]), Statement.pooled.is_(True),
-        Statement.organisation_id == ts.organisation_id)))
+        Statement.deleted_at.is_(None), Statement.organisation_id == ts.organisation_id)))
     if len(found) != len(set(ids)):
         raise ValueError(_("no shared statement has that number"))
 
