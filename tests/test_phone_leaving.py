@@ -192,3 +192,77 @@ def test_the_finish_later_code_is_left_to_right_in_every_language(page, invite):
         later = page(f"/a/{key}/later?lang={lang}")
         assert re.search(r'<p class="code" dir="ltr"[^>]*>[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}<',
                          later.html), lang
+
+
+def _consent(key: str) -> bool | None:
+    db.session.rollback()
+    return db.session.scalar(select(Response.consent_pooled).filter_by(resume_key=key))
+
+
+def _chosen(page_: Page) -> list[str]:
+    """The values of the consent page's checked radio buttons."""
+    return re.findall(r'<input type="radio" name="share" [^>]*value="(\w+)" checked>',
+                      page_.html)
+
+
+def _on_consent(page, invitation) -> str:
+    """Open the link: on the consent page; returns its address."""
+    return page(f"/r/{invitation.token}").response.headers["Location"]
+
+
+def test_easy_read_on_the_consent_page_keeps_the_choice_and_records_nothing(page, invite):
+    start = _on_consent(page, invite())
+    key = start.split("/")[2]
+    shown = page(start)
+    # the switch and the languages are buttons of the consent form
+    assert re.search(r'<button type="submit" name="easy_read" value="1" form="consent-form"',
+                     shown.html)
+    assert re.search(r'<button type="submit" form="consent-form" name="lang" value="cy"',
+                     shown.html)
+    moved = page(start, {"share": "no", "easy_read": "1"})
+    assert moved.status == 302 and moved.response.headers["Location"] == start
+    assert _easy_read(key) is True and _consent(key) is None  # only Start records it
+    easy = page(start)
+    assert "We will not share your name." in easy and _chosen(easy) == ["no"]
+    # and back to standard words with the other choice
+    page(start, {"share": "yes", "easy_read": "0"})
+    assert _easy_read(key) is False and _chosen(page(start)) == ["yes"] and _consent(key) is None
+    # Start records what was chosen, and the choice is not kept any longer
+    assert page(start, {"share": "yes"}).status == 302 and _consent(key) is True
+    page(start, {"share": "no"})
+    assert _consent(key) is False and _chosen(page(start)) == ["no"]
+
+
+def test_another_language_on_the_consent_page_keeps_the_choice(page, invite):
+    start = _on_consent(page, invite())
+    key = start.split("/")[2]
+    page(f"{start}?lang=ur")
+    moved = page(start, {"share": "yes", "lang": "ar"})
+    assert moved.response.headers["Location"] == start and _consent(key) is None
+    arabic = page(start)
+    assert arabic.lang == "ar" and arabic.dir == "rtl" and _chosen(arabic) == ["yes"]
+    # with nothing chosen: the language changes, and nothing is chosen for the person
+    other = _on_consent(page, invite())
+    page(other, {"lang": "pl"})
+    polish = page(other)
+    assert polish.lang == "pl" and _chosen(polish) == [] and "error-summary" not in polish.html
+
+
+def test_a_choice_kept_for_one_response_is_not_shown_on_another(page, invite):
+    first, second = _on_consent(page, invite()), _on_consent(page, invite())
+    page(first, {"share": "no", "easy_read": "1"})
+    assert _chosen(page(second)) == [] and _chosen(page(first)) == ["no"]
+    assert _consent(first.split("/")[2]) is None
+
+
+def test_a_switch_with_a_stale_token_on_the_consent_page_keeps_the_choice(page, invite):
+    start = _on_consent(page, invite())
+    key = start.split("/")[2]
+    stale = page(start, {"share": "no", "lang": "cy", "csrf_token": "old"}, csrf=False)
+    assert stale.status == 400 and _chosen(stale) == ["no"]
+    assert "Your answer is still here: please press the button again." in stale
+    assert _consent(key) is None and page(start).lang == "en"
+    # nothing chosen yet: only that, not "Please choose yes or no." for a language button
+    stale = page(start, {"easy_read": "1", "csrf_token": "old"}, csrf=False)
+    assert stale.status == 400 and "please press the button again." in stale
+    assert "Please choose yes or no." not in stale and _easy_read(key) is False

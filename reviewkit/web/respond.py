@@ -110,8 +110,21 @@ def open_invitation(token: str):
 @public
 def start(key: str):
     response = _response_or_404(key)
-    form = ConsentForm(data={"share": {True: "yes", False: "no"}.get(response.consent_pooled)})
-    if form.validate_on_submit():
+    pending = session.get("share_pending")
+    chosen = pending[1] if pending and pending[0] == response.id else None
+    form = ConsentForm(data={"share": chosen or {True: "yes", False: "no"}.get(
+        response.consent_pooled)})
+    if request.method == "POST" and _switch(response):
+        # easy read or another language pressed after a choice: the choice is shown again on
+        # the switched page, and not recorded (only Start records it)
+        form.validate()
+        if "csrf_token" not in form.errors:
+            if form.share.data in ("yes", "no"):
+                session["share_pending"] = [response.id, form.share.data]
+            return redirect(url_for(".start", key=key))
+        form.share.errors = []  # only "press the button again", with the choice still there
+    elif form.validate_on_submit():
+        session.pop("share_pending", None)
         svc.set_consent(response, form.share.data == "yes")
         return _go_on(response)
     # "skip any question" only where it is true: some banks need a few answers

@@ -167,3 +167,37 @@ def test_the_finish_later_code_stays_whole_at_320px(lang, live_server, invite, c
     box = code.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+@pytest.mark.parametrize("javascript", BOTH)
+def test_the_consent_choice_survives_easy_read_and_another_language(javascript, live_server,
+                                                                    invite, contexts):
+    """Chosen "No", then Easy read, then Arabic: still "No" on each page, nothing recorded
+    until Start; Enter on the choice means Start, not the easy-read switch before it."""
+    from reviewkit.models import Response
+
+    def recorded():
+        db.session.rollback()
+        return db.session.scalar(select(Response.consent_pooled))
+
+    page = contexts.page(**{**PHONE, "viewport": {"width": 320, "height": 640}},
+                         java_script_enabled=javascript)
+    journey = Journey(page)
+    journey.open(f"{live_server}/r/{invite().token}")
+    radios = page.locator("main input[name=share]")
+    journey.choose_radio(radios, 1)
+    journey.press_button(journey.button("Easy read"))
+    expect(journey.button("Standard words")).to_be_visible()
+    expect(page.locator("#share-no")).to_be_checked()
+    journey.press_button(page.get_by_role("contentinfo").get_by_role("button", name="العربية"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#share-no")).to_be_checked()
+    assert recorded() is None
+    violations = axe(page)
+    assert not violations, describe_violations(violations, "Arabic consent page")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.locator("#share-no").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url("**/q/**")
+    assert recorded() is False
