@@ -165,3 +165,49 @@ def test_bank_titles_in_the_filters_are_in_the_page_language(staff_app):
             html = client.get(f"{page}?lang={lang}").get_data(as_text=True).replace("&#39;", "'")
             assert f">{TITLE[lang]}</label>" in html, (lang, page)
             assert all(t not in html for other, t in TITLE.items() if other != lang)
+
+
+def _parsed(client, url: str):
+    import html5lib
+
+    return html5lib.parse(client.get(url).get_data(as_text=True), namespaceHTMLElements=False)
+
+
+def _marked_labels(root, lang: str) -> set[str]:
+    """The theme names in the themes table marked with ``lang``."""
+    table = root.find(".//table[@class='themes']")
+    return {span.text for th in table.iter("th") for span in th.findall("span")
+            if span.get("lang") == lang}
+
+
+@pytest.mark.parametrize(("page_lang", "other"), [("en", "cy"), ("cy", "en")])
+def test_a_themes_name_in_the_summary_and_the_charts_text_is_marked_with_its_language(
+        world, page_lang, other):
+    """A theme's name in another language than the page's is marked inside the summary's
+    sentences and inside the chart's text alternative (its desc) and labels, as in the table:
+    each such name is a span or text element with lang, never bare words in a sentence."""
+    client = world.test_client()
+    sign_in(client, "manager")
+    root = _parsed(client, f"/staff/analysis/?from=2026-Q1&to=2026-Q4&lang={page_lang}")
+    names = _marked_labels(root, other)
+    assert names, f"some themes are named in {other}"
+
+    summary = root.find(".//h2[.='%s']/.." % ("Summary" if page_lang == "en" else "Crynodeb"))
+    sentences = [p for p in summary.findall("p")
+                 if any(n in "".join(p.itertext()) for n in names)]
+    assert sentences, "the summary names a theme in the other language"
+    for p in sentences:
+        bare = p.text or ""
+        bare += "".join(child.tail or "" for child in p)
+        assert not any(n in bare for n in names), "".join(p.itertext())
+        assert {s.text for s in p.findall("span") if s.get("lang") == other} & names
+
+    svg = "{http://www.w3.org/2000/svg}"
+    chart = root.find(f".//figure/{svg}svg")
+    desc = chart.find(f"{svg}desc")
+    in_desc = {s.text for s in desc.findall("span") if s.get("lang") == other}
+    assert in_desc and in_desc <= names
+    assert not any(n in (desc.text or "") + "".join(s.tail or "" for s in desc) for n in names)
+    labels = {t.text.rstrip("…") for t in chart.iter(f"{svg}text") if t.get("lang") == other}
+    assert labels and all(any(n.startswith(label) for n in names) for label in labels)
+    assert not any(t.get("lang") == page_lang for t in chart.iter(f"{svg}text"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
+from ..i18n import page_language
 from .charts import bar_chart_html
 from .gap_report import (
     KIND_LABELS,
@@ -163,7 +164,8 @@ def pdf_document(report: GapReport, *, title: str) -> Document:
         meta.append(ngettext("%(num)d service", "%(num)d services", len(report.services)))
     if report.areas:
         meta.append(ngettext("%(num)d area", "%(num)d areas", len(report.areas)))
-    return Document(title, tables, meta=" · ".join(meta), summary=summary_sentences(report),
+    return Document(title, tables, meta=" · ".join(meta),
+                    summary=summary_sentences(report, page_language()),
                     note=str(PAGE_WORDS["note"]), method=method(), figures=figures,
                     hidden_text=str(PAGE_WORDS["hidden"]),
                     words={"summary": _("Summary"), "method": _("How these numbers were made")})

@@ -157,9 +157,29 @@ def shown(n: int | None) -> str:
     return str(PAGE_WORDS["hidden"]) if n is None else str(n)
 
 
-def summary_sentences(report: GapReport) -> list[str]:
+def summary_sentences(report: GapReport, page_lang: str | None = None) -> list[str]:
     """An executive summary in plain words, from the published numbers only, in the page's
-    language (the theme names as people left them)."""
+    language (the theme names as people left them).
+
+    For a page or a PDF in ``page_lang`` each sentence is HTML (``Markup``, the rest escaped)
+    in which a theme's name in another language is marked with it, as in the tables (WCAG
+    3.1.2: a screen reader reads a Welsh name in Welsh on an English page); without
+    ``page_lang`` the sentences are plain text (spreadsheets)."""
+    from markupsafe import Markup
+
+    from ..localise import in_lang
+
+    marked = page_lang is not None
+
+    def name(label: str) -> str:
+        return in_lang(label, page_lang) if marked else str(label)
+
+    def say(words: str, **values: Any) -> str:
+        return Markup.escape(words) % values if marked else words % values
+
+    def listed(items: list[str], sep: str = ", ") -> str:
+        return (Markup(sep) if marked else sep).join(items)
+
     if report.empty:
         return [_("There are no shared (consented) statements for this choice.")]
     services = ngettext("%(num)d service", "%(num)d services", len(report.services))
@@ -176,25 +196,25 @@ def summary_sentences(report: GapReport) -> list[str]:
                  areas=areas)]
     themed = [t for t in report.themes if t.id != UNASSIGNED and t.total is not None]
     if themed:
-        out.append(_("The themes people spoke about most: %(themes)s.", themes=", ".join(
-            f"{t.label} ({t.total})" for t in themed[:3])))
+        out.append(say(_("The themes people spoke about most: %(themes)s."), themes=listed(
+            [say("%(theme)s (%(n)s)", theme=name(t.label), n=t.total) for t in themed[:3]])))
     gaps = [g for g in report.by_service if g.gap is not None and g.gap > 0][:3]
     if gaps:
-        places = "; ".join(_("%(theme)s at %(place)s", theme=g.theme, place=g.place)
-                           for g in gaps)
-        out.append(_("Where what is not working and ideas most outweigh what is working: "
-                     "%(places)s.", places=places))
+        places = listed([say(_("%(theme)s at %(place)s"), theme=name(g.theme), place=g.place)
+                         for g in gaps], "; ")
+        out.append(say(_("Where what is not working and ideas most outweigh what is working: "
+                         "%(places)s."), places=places))
     working = sorted((t for t in themed if t.gap is not None and t.gap < 0),
                      key=lambda t: t.gap)[:3]
     if working:
-        out.append(_("What is working best: %(themes)s.",
-                     themes=", ".join(t.label for t in working)))
+        out.append(say(_("What is working best: %(themes)s."),
+                       themes=listed([name(t.label) for t in working])))
     for change, words in (("new", _l("New since the period before: %(themes)s.")),
                           ("growing", _l("Growing: %(themes)s.")),
                           ("shrinking", _l("Shrinking: %(themes)s."))):
-        names = [t.label for t in themed if t.change == change][:5]
+        names = [name(t.label) for t in themed if t.change == change][:5]
         if names:
-            out.append(str(words) % {"themes": ", ".join(names)})
+            out.append(say(str(words), themes=listed(names)))
     return out
 
 

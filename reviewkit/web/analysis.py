@@ -197,11 +197,12 @@ def index():
     report = build_report(filters, with_statements=False)
     themed = [t for t in report.themes if t.id != UNASSIGNED]
     chart = bar_chart_svg([(t.label, t.total) for t in themed[:25]],
-                          title=_("Statements by theme"))
+                          title=_("Statements by theme"), page_lang=page_language())
     compute = ComputeForm(bank=",".join(filters.banks), start=form.start.data or "",
                           end=form.end.data or "")
     return render_template("analysis/index.html", form=form, report=report, chart=chart,
-                           summary=summary_sentences(report), query=page_query(), compute=compute,
+                           summary=summary_sentences(report, page_language()),
+                           query=page_query(), compute=compute,
                            **page_names())
 
 
