@@ -95,3 +95,26 @@ def test_phones_offer_only_the_organisations_languages(app, page, invite):
     org.languages = None
     db.session.commit()
     assert page(f"/a/{key}/q/like?lang=ur").dir == "rtl"
+
+
+def test_words_not_translated_yet_read_left_to_right_on_an_arabic_page(page, invite):
+    """A question not translated into Arabic yet is in English, marked as English *and* left to
+    right: otherwise "What would you like us to call you?" shows as "?What would…" and the
+    choices' full stops jump to the front. What the person types and reads back on the check
+    page follows its own words (dir=auto)."""
+    import re
+
+    key = start_journey(page, invite()).split("/")[2]
+    name = page(f"/a/{key}/q/name?lang=ar")
+    assert name.dir == "rtl" and "This question is not translated yet" not in name
+    assert '<h1 id="q-title" lang="en" dir="ltr">' in name.html
+    assert '<span lang="en" dir="ltr">About me</span>' in name.html
+    assert re.search(r'<input[^>]* dir="auto"[^>]* id="answer"|<input[^>]* id="answer"'
+                     r'[^>]* dir="auto"', name.html)
+    page(f"/a/{key}/q/name", {"answer": "Sam", "action": "next"})
+    page(f"/a/{key}/q/activities", {"answer": ["swim"], "action": "next"})
+    choices = page(f"/a/{key}/q/activities")
+    assert '<span lang="en" dir="ltr">Swimming</span>' in choices.html
+    check = page(f"/a/{key}/check")
+    assert '<dt lang="en" dir="ltr">What would you like us to call you?</dt>' in check.html
+    assert '<dd dir="auto">Sam</dd>' in check.html and '<li dir="auto">Swimming</li>' in check.html
