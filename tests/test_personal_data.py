@@ -106,6 +106,8 @@ def test_erase_takes_their_words_and_name_out_of_the_register_and_its_history(st
 
 
 def test_a_themes_quote_goes_when_its_statement_is_deleted_or_its_person_erased(staff_app):
+    """The last theming run keeps a quote and examples per theme: a deleted statement is not
+    quoted on the curation page, and erasing its person takes their words from the run."""
     from reviewkit.services import reviews as rv
 
     admin = db.session.scalar(select(User).filter_by(email="admin@example.org"))
@@ -117,7 +119,9 @@ def test_a_themes_quote_goes_when_its_statement_is_deleted_or_its_person_erased(
                                                                 "Sundays"))
     ts = db.session.scalar(select(ThemeSet))
     ts.result = {"themes": [{"id": "t1", "label": "Buses", "typical": quoted.text,
-                             "typical_id": quoted.id, "language": "en"}]}
+                             "typical_id": quoted.id, "language": "en",
+                             "examples": ["The bus to college is late", quoted.text]},
+                            {"id": "t2", "label": "Food", "examples": ["Lovely food"]}]}
     db.session.commit()
     person_id = db.session.scalar(select(Person.id).filter_by(display_name="Al"))
     manager = staff_app.test_client()
@@ -135,4 +139,6 @@ def test_a_themes_quote_goes_when_its_statement_is_deleted_or_its_person_erased(
     db.session.expire_all()
     ts = db.session.scalar(select(ThemeSet))
     assert "never comes on Sundays" not in str(ts.result)
+    assert "college" not in str(ts.result)  # the examples of a theme that held their words
     assert "typical_id" not in ts.result["themes"][0]
+    assert ts.result["themes"][1]["examples"] == ["Lovely food"]  # others' themes are kept

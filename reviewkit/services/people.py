@@ -19,6 +19,7 @@ from ..models import (
     Review,
     Statement,
     Survey,
+    ThemeAssignment,
     ThemeSet,
     User,
 )
@@ -215,16 +216,25 @@ def _erase_from_register(statement_ids: set[int]) -> None:
 
 
 def _erase_quotes(organisation_id: int, statement_ids: set[int]) -> None:
-    """A theme's "in people's words" quote taken from one of these statements goes (the next
-    theming run picks another)."""
+    """The words of these statements kept with the themes' last run go: a theme's "in people's
+    words" quote taken from one of them, and the examples of every theme that held one (the
+    next theming run picks others)."""
+    held: dict[int, set[str]] = {}
+    for ts_id, theme_id in db.session.execute(
+            select(ThemeAssignment.theme_set_id, ThemeAssignment.theme_id).where(
+                ThemeAssignment.statement_id.in_(statement_ids))):
+        held.setdefault(ts_id, set()).add(str(theme_id))
     for ts in db.session.scalars(select(ThemeSet).filter_by(organisation_id=organisation_id)):
         themes = (ts.result or {}).get("themes") if isinstance(ts.result, dict) else None
-        if not themes or not any(_quoted(t, statement_ids) for t in themes):
+        if not themes:
             continue
-        kept = [{k: v for k, v in t.items() if k not in ("typical", "typical_id",
-                                                          "typical_language")}
-                if _quoted(t, statement_ids) else t for t in themes]
-        ts.result = {**ts.result, "themes": kept}
+        theirs = held.get(ts.id, set())
+        kept = [{k: v for k, v in t.items()
+                 if not (k in ("typical", "typical_id", "typical_language")
+                         and _quoted(t, statement_ids))
+                 and not (k == "examples" and str(t.get("id")) in theirs)} for t in themes]
+        if kept != themes:
+            ts.result = {**ts.result, "themes": kept}
 
 
 def _quoted(theme: dict, statement_ids: set[int]) -> bool:
