@@ -85,6 +85,18 @@ def test_non_latin_scripts_are_tokenised_with_lemmas():
     assert ar[0].words[0] == "والطعام"  # labels keep the words as written
 
 
+def test_sentence_ends_in_every_script_are_kept_as_breaks_between_words():
+    """Labels never join words across a sentence's end: the tokeniser marks where one was
+    (Urdu ۔ and ؟, the Gurmukhi danda, Latin stops, a line break), not inside a word."""
+    ur = tokenise(["کھانا اچھا ہے۔ عملہ مہربان ہے؟ ہاں"], "ur")[0]
+    assert ur.breaks == (3, 6), ur
+    pa = tokenise(["ਮੈਨੂੰ ਖਾਣਾ ਪਸੰਦ ਹੈ। ਸਟਾਫ਼ ਦੇਰ ਨਾਲ ਆਉਂਦਾ ਹੈ"], "pa")[0]
+    assert pa.breaks == (4,), pa
+    en = tokenise(["Good food!! Kind staff...\nMore trips; please e.g. to the well-being centre."],
+                  "en")[0]
+    assert [en.words[b] for b in en.breaks] == ["kind", "more", "please"], en
+
+
 def test_welsh_lemmas_drop_clitics_and_nasal_mutation():
     tok = tokenise(["Mae'r gweithiwr yn gwrando'n dda gyda fy ngweithwyr yn fy nghartref"], "cy")[0]
     lemmas = dict(zip(tok.words, tok.lemmas, strict=True))

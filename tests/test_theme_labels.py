@@ -314,6 +314,35 @@ def test_a_label_never_runs_from_a_cut_preposition_into_the_verb():
     assert not re.match(r"^(pharmacy|library) is", labels["reach"].lower()), labels
 
 
+def test_a_label_never_runs_across_the_end_of_a_sentence_or_line():
+    """"…being admitted to hospital.  The service is very good." gave "Admitted to hospital
+    the service", and "OT. / Education." (two lines) gave "Ot education"."""
+    kept = ["It has kept me from being admitted to hospital.  The service is very good."] * 3 \
+        + ["Stopped me being admitted to hospital", "Kept out of hospital. Staff are kind."]
+    lines = ["OT.\nEducation.", "OT\nEducation", "OT\nEducation and art",
+             "Groups with the OT", "The OT sessions"]
+    _texts, labels = _labels({"kept": kept, "lines": lines, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert "hospital the" not in labels["kept"].lower(), labels
+    assert "admitted to hospital" in labels["kept"].lower(), labels
+    assert "ot education" not in labels["lines"].lower(), labels
+
+
+def test_a_label_may_start_with_getting_or_going_but_never_with_a_preposition():
+    """A theme of "Getting to the doctor is hard" (six words, too long to be a label as it is)
+    was labelled "To the doctor is hard"; the words people wrote first make the label."""
+    doctor = ["Getting to the doctor is hard"] * 6
+    _texts, labels = _labels({"doctor": doctor, "wait": ["I wait too long for the doctor"] * 6})
+    _check(labels)
+    assert labels["doctor"] == "Getting to the doctor", labels
+
+
+def test_acronyms_in_care_are_written_in_capitals():
+    _texts, labels = _labels({"ot": ["The OT sessions help", "OT sessions are good",
+                                     "More OT sessions please"], "bus": CLUSTERS["bus"]})
+    assert labels["ot"] == "OT sessions", labels
+
+
 def test_welsh_and_english_sentence_openers_are_stripped_from_answers():
     """A Welsh answer said word for word ("Rydw i'n …") labelled its theme with the opener;
     the English "I am" is left out of labels, and so is the Welsh one."""

@@ -40,7 +40,8 @@ _WINDOW_BONUS = {2: 1.0, 3: 1.15, 4: 1.2, 5: 1.2}
 # Small words allowed inside (not at the ends of) a scored phrase: "transport to college".
 # Small words a widened phrase may start or end with: "No complaints", "Could not fault it".
 _START_OK = {"no", "not", "never", "could", "can", "ca", "cannot", "being", "more", "less", "too",
-             "how", "what", "someone"}
+             "how", "what", "someone", "getting", "going", "keeping", "having", "making",
+             "finding"}
 _END_OK = {"it", "them", "me", "us", "you", "more"}
 # Words a label never starts with, even one made of small words: a verb cut from its subject.
 _NEVER_FIRST = {"is", "are", "was", "were", "be", "been", "am", "'s", "'re", "has", "have", "had",
@@ -211,8 +212,9 @@ class _Theme:
                                 or 2 * n_stop > hi - lo
                                 or (hi - lo - n_stop < 2 and hi - lo < 3)):
                             continue
-                        if empty_ok and words[lo] in _NEVER_FIRST:
-                            continue  # "Is coming to the house"
+                        if empty_ok and (words[lo] in _NEVER_FIRST
+                                         or words[lo] in _PREPOSITIONS):
+                            continue  # "Is coming to the house", "To the doctor is hard"
                         if _opener(words[lo:hi], self.language):
                             continue  # "Rydw i'n …", "I am …"
                         if self.cuts(i, lo, hi):

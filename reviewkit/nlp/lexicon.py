@@ -225,6 +225,8 @@ EMPTY_LABEL_WORDS: dict[str, set[str]] = {
 LABEL_CASE: dict[str, dict[str, str]] = {
     "en": {"i": "I", "i'm": "I'm", "i've": "I've", "nhs": "NHS", "gp": "GP", "gps": "GPs",
            "a&e": "A&E", "uk": "UK", "ct": "CT", "mri": "MRI", "ecg": "ECG", "covid": "Covid",
+           "ot": "OT", "ots": "OTs", "cpn": "CPN", "camhs": "CAMHS", "adhd": "ADHD",
+           "ptsd": "PTSD",
            "english": "English", "welsh": "Welsh", "monday": "Monday", "tuesday": "Tuesday",
            "wednesday": "Wednesday", "thursday": "Thursday", "friday": "Friday",
            "saturday": "Saturday", "sunday": "Sunday", "christmas": "Christmas",

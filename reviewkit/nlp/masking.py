@@ -199,8 +199,8 @@ def _with_breaks(tokens: list, start: int, pieces: dict[int, list[str]],
             at += n
             if 0 < at < len(tok.words) and (not breaks or breaks[-1] != at):
                 breaks.append(at)
-        if breaks:
-            out[i - start] = replace(tok, breaks=tuple(breaks))
+        if breaks:  # beside the sentence ends the tokeniser found
+            out[i - start] = replace(tok, breaks=tuple(sorted(set(breaks) | set(tok.breaks))))
     return out
 
 

@@ -234,7 +234,9 @@ def _welsh_lemma(word: str, stops: frozenset[str]) -> str:
 
 
 def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) -> list[Tokens]:
-    """Lower-cased words and lookup lemmas for many texts (punctuation, numbers, URLs dropped).
+    """Lower-cased words and lookup lemmas for many texts (punctuation, numbers, URLs dropped),
+    with a break where a sentence or line ended between two words ("admitted to hospital. The
+    service…": a label never runs across it).
 
     Each distinct token string is read once (:func:`_word_reader`); ``batch_size`` is kept for
     callers of old (spaCy's tokenizer is fastest called on one text at a time)."""
@@ -248,17 +250,27 @@ def tokenise(texts: list[str], language: str = "en", *, batch_size: int = 1000) 
         doc = tokenizer(text)
         words: list[str] = []
         lemmas: list[str] = []
+        breaks: list[int] = []
         if len(doc):
             vocab = doc.vocab
             for orth in doc.to_array(ORTH).tolist():
                 read = word(orth, vocab)
-                if read is not None:
+                if read is SENTENCE_END:
+                    if words and (not breaks or breaks[-1] != len(words)):
+                        breaks.append(len(words))
+                elif read is not None:
                     words.append(read[0])
                     lemmas.append(read[1])
-        out.append(Tokens(tuple(words), tuple(lemmas), code))
+        if breaks and breaks[-1] == len(words):
+            breaks.pop()
+        out.append(Tokens(tuple(words), tuple(lemmas), code, tuple(breaks)))
     return out
 
 
+# What ends a sentence or clause, in the scripts reviewkit reads: Latin, Arabic and Urdu (؟ ؛ ۔),
+# Gurmukhi (the danda ।), and the ellipsis.
+_ENDS = frozenset(".!?;:…\u061f\u061b\u06d4\u0964\u0965")
+SENTENCE_END = ("", "")  # what the word reader gives for one of them (compared by identity)
 _CONTRACTIONS = {"n't": "not", "'s": "is", "'re": "are", "'m": "am", "'ve": "have", "'ll": "will",
                  "'d": "would"}
 _WORD_CACHE_MAX = 2_000_000  # distinct token strings remembered per language
@@ -266,9 +278,11 @@ _WORD_CACHE_MAX = 2_000_000  # distinct token strings remembered per language
 
 @lru_cache(maxsize=16)
 def _word_reader(code: str):
-    """orth id -> (word, lemma), or None for punctuation, numbers, URLs, e-mails and tokens with
-    no letter. Every attribute read is of the token's text alone (spaCy's lexeme), so each
-    distinct token string is read once and its strings are shared by every statement."""
+    """orth id -> (word, lemma), ``SENTENCE_END`` for a full stop, question or exclamation
+    mark, semicolon, colon or line break (in any script), or None for other punctuation,
+    numbers, URLs, e-mails and tokens with no letter. Every attribute read is of the token's
+    text alone (spaCy's lexeme), so each distinct token string is read once and its strings are
+    shared by every statement."""
     table = lemma_table(code)
     arabic_script = code in {"ar", "ur", "fa"}
     welsh_stops = stop_words(code) if code == "cy" else None
@@ -281,8 +295,11 @@ def _word_reader(code: str):
             pass
         lex = vocab[orth]
         result = None
-        if not (lex.is_punct or lex.is_space or lex.like_num or lex.like_url
-                or lex.like_email):
+        text = lex.orth_
+        if (lex.is_space and "\n" in text) or (text and all(c in _ENDS for c in text)):
+            result = SENTENCE_END
+        elif not (lex.is_punct or lex.is_space or lex.like_num or lex.like_url
+                  or lex.like_email):
             low = lex.lower_
             if _WORD.search(low):
                 if low.startswith("'") or low in {"n't", "'s"}:
