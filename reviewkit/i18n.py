@@ -106,11 +106,13 @@ def init_i18n(app: Flask) -> None:
     compile_catalogs(source, compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
 
-    from .localise import in_lang
+    from .localise import in_lang, ltr_codes
 
     @app.template_filter("in_lang")
     def in_lang_filter(value: object) -> object:
         return in_lang(value, page_language())
+
+    app.add_template_filter(ltr_codes)
 
     @app.context_processor
     def language_context() -> dict:

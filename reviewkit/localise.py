@@ -5,6 +5,7 @@ question never shows blank."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,17 @@ def in_lang(value: object, page_lang: str) -> Markup:
     if lang and lang != page_lang:
         return Markup('<span lang="{}">{}</span>').format(lang, value)
     return Markup.escape(value)
+
+
+_CODE = re.compile(r"\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){1,2}\b")
+
+
+def ltr_codes(value: object) -> Markup:
+    """``value`` escaped for HTML, with each code in it written as on a card (K7PQ-4XR9-MN3T)
+    kept whole and left to right: on an Arabic or Urdu page it would otherwise break at a hyphen
+    and show its groups in the wrong order."""
+    return Markup(_CODE.sub(lambda m: f'<bdi dir="ltr" class="nowrap">{m[0]}</bdi>',
+                            str(Markup.escape(value))))
 
 
 @dataclass(frozen=True)

@@ -266,3 +266,19 @@ def test_a_switch_with_a_stale_token_on_the_consent_page_keeps_the_choice(page, 
     stale = page(start, {"easy_read": "1", "csrf_token": "old"}, csrf=False)
     assert stale.status == 400 and "please press the button again." in stale
     assert "Please choose yes or no." not in stale and _easy_read(key) is False
+
+
+def test_the_example_code_stays_whole_and_in_order_on_an_arabic_or_urdu_resume_page(page):
+    """"like K7PQ-4XR9-MN3T" inside an Arabic sentence broke at a hyphen and showed its groups
+    in the wrong order: the code is isolated left to right, in the hint and in the message
+    for a code that does not match, and the box for the code is left to right."""
+    for lang in ("ar", "ur"):
+        shown = page(f"/resume?lang={lang}")
+        assert shown.dir == "rtl" and shown.html.count(
+            '<bdi dir="ltr" class="nowrap">K7PQ-4XR9-MN3T</bdi>') == 1, lang
+        assert re.search(r'<input[^>]* dir="ltr"[^>]* id="code"|<input[^>]* id="code"'
+                         r'[^>]* dir="ltr"', shown.html), lang
+        wrong = page(f"/resume?lang={lang}", {"code": "ABCD-EFGH-JKLM"})
+        assert wrong.status == 400 and 'value="ABCD-EFGH-JKLM"' in wrong.html
+        # in the hint, the problem list and beside the box
+        assert wrong.html.count('<bdi dir="ltr" class="nowrap">K7PQ-4XR9-MN3T</bdi>') == 3, lang

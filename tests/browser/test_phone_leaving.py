@@ -143,15 +143,8 @@ def test_a_nul_pasted_into_an_answer_is_taken_out_and_said(javascript, live_serv
     assert _stored("name") == "Sam"
 
 
-@pytest.mark.parametrize("lang", ["ur", "en"])
-def test_the_finish_later_code_stays_whole_at_320px(lang, live_server, invite, contexts):
-    page = contexts.page(**{**PHONE, "viewport": {"width": 320, "height": 640}},
-                         java_script_enabled=False)
-    journey = _on_name(page, live_server, invite())
-    page.goto(page.url + f"?lang={lang}")
-    journey.press_button(page.locator("main button[value=later]"))
-    page.wait_for_url("**/later")
-    code = page.locator("p.code")
+def _whole_left_to_right(code, lang: str) -> None:
+    """The text of ``code`` (one text node) is on one line, its first letter left of its last."""
     lines, ordered = code.evaluate("""el => {
         const range = document.createRange();
         range.selectNodeContents(el);
@@ -164,6 +157,18 @@ def test_the_finish_later_code_stays_whole_at_320px(lang, live_server, invite, c
     }""")
     assert lines == 1, f"{lang}: the code is on {lines} lines"
     assert ordered, f"{lang}: the code reads right to left"
+
+
+@pytest.mark.parametrize("lang", ["ur", "en"])
+def test_the_finish_later_code_stays_whole_at_320px(lang, live_server, invite, contexts):
+    page = contexts.page(**{**PHONE, "viewport": {"width": 320, "height": 640}},
+                         java_script_enabled=False)
+    journey = _on_name(page, live_server, invite())
+    page.goto(page.url + f"?lang={lang}")
+    journey.press_button(page.locator("main button[value=later]"))
+    page.wait_for_url("**/later")
+    code = page.locator("p.code")
+    _whole_left_to_right(code, lang)
     box = code.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -201,3 +206,24 @@ def test_the_consent_choice_survives_easy_read_and_another_language(javascript, 
         page.keyboard.press("Enter")
     page.wait_for_url("**/q/**")
     assert recorded() is False
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_example_code_on_the_resume_page_stays_whole_at_320px(lang, live_server, contexts):
+    """A code that does not match, typed by keyboard on an Arabic or Urdu page at 320 px: the
+    example code in the hint and in the messages is whole and left to right, what was typed
+    is still in the box, and the page is axe-clean."""
+    page = contexts.page(**{**PHONE, "viewport": {"width": 320, "height": 640}},
+                         java_script_enabled=False)
+    page.goto(f"{live_server}/resume?lang={lang}")
+    keys = Journey(page)
+    keys.type_into(page.locator("#code"), "ABCD-EFGH-JKLM")
+    keys.press_button(page.locator("main form button"))
+    expect(page.locator("#code")).to_have_value("ABCD-EFGH-JKLM")
+    examples = page.locator("main bdi")
+    assert examples.count() == 3
+    for i in range(3):
+        _whole_left_to_right(examples.nth(i), lang)
+    violations = axe(page)
+    assert not violations, describe_violations(violations, f"{lang} resume page")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
