@@ -337,6 +337,17 @@ def test_a_label_may_start_with_getting_or_going_but_never_with_a_preposition():
     assert labels["doctor"] == "Getting to the doctor", labels
 
 
+def test_a_label_never_ends_on_the_verb_of_a_phrasal_verb():
+    """"Waiting time for pick up from hospital" gave "Time for pick"."""
+    pick = ["Waiting time for pick up from hospital is long", "A better time for pick up",
+            "Transport on time for pick up", "Time for pick up was late",
+            "Long wait for pick up"]
+    _texts, labels = _labels({"pick": pick, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert not labels["pick"].lower().endswith(" pick"), labels
+    assert "pick up" in labels["pick"].lower(), labels
+
+
 def test_acronyms_in_care_are_written_in_capitals():
     _texts, labels = _labels({"ot": ["The OT sessions help", "OT sessions are good",
                                      "More OT sessions please"], "bus": CLUSTERS["bus"]})

@@ -42,7 +42,9 @@ _WINDOW_BONUS = {2: 1.0, 3: 1.15, 4: 1.2, 5: 1.2}
 _START_OK = {"no", "not", "never", "could", "can", "ca", "cannot", "being", "more", "less", "too",
              "how", "what", "someone", "getting", "going", "keeping", "having", "making",
              "finding"}
-_END_OK = {"it", "them", "me", "us", "you", "more"}
+_END_OK = {"it", "them", "me", "us", "you", "more", "up", "out", "off", "back", "down", "over"}
+# Particles of phrasal verbs ("pick up", "sort out"): a label never ends on the verb of one.
+_PARTICLES = {"up", "out", "off", "back", "down", "over"}
 # Words a label never starts with, even one made of small words: a verb cut from its subject.
 _NEVER_FIRST = {"is", "are", "was", "were", "be", "been", "am", "'s", "'re", "has", "have", "had",
                 "does", "do", "did"}
@@ -112,8 +114,10 @@ class _Theme:
             for i in self.idx[:WIDEN_SAMPLE]:
                 lem, stop, breaks = self.tokens[i].lemmas, self.stop_flags(i), self.tokens[i].breaks
                 uni.update(lem)
+                words = self.tokens[i].words
                 bi.update((lem[m], lem[m + 1]) for m in range(len(lem) - 1)
-                          if not stop[m] and not stop[m + 1] and m + 1 not in breaks)
+                          if not stop[m] and m + 1 not in breaks
+                          and (not stop[m + 1] or words[m + 1] in _PARTICLES))
             self._pairs = (uni, bi)
         return self._pairs
 
@@ -138,6 +142,11 @@ class _Theme:
         if hi < len(lem) and hi not in tok.breaks and not stop[hi - 1] and not stop[hi] \
                 and self._unit(lem[hi - 1], lem[hi]):
             return True  # "Bus to the day"
+        if hi < len(lem) and hi not in tok.breaks and not stop[hi - 1] \
+                and words[hi] in _PARTICLES:
+            pair = bi[(lem[hi - 1], lem[hi])]
+            if pair >= 2 and pair >= COMPOUND_SHARE * uni[lem[hi - 1]]:
+                return True  # "Time for pick" (up)
         return False
 
     def _unit(self, a: str, b: str) -> bool:
