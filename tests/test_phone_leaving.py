@@ -282,3 +282,21 @@ def test_the_example_code_stays_whole_and_in_order_on_an_arabic_or_urdu_resume_p
         assert wrong.status == 400 and 'value="ABCD-EFGH-JKLM"' in wrong.html
         # in the hint, the problem list and beside the box
         assert wrong.html.count('<bdi dir="ltr" class="nowrap">K7PQ-4XR9-MN3T</bdi>') == 3, lang
+
+
+def test_another_language_on_the_resume_page_keeps_the_code_typed(page, invite):
+    """A code half typed, then Arabic pressed: the page is in Arabic with the code still in
+    the box, and the code is neither looked up nor said to be wrong."""
+    key = start_journey(page, invite()).split("/")[2]
+    page(f"/a/{key}/q/name", {"answer": "Sam", "action": "later"})
+    code = re.search(r'<p class="code"[^>]*>([A-Z0-9-]+)<', page(f"/a/{key}/later").html)[1]
+    shown = page("/resume")
+    assert re.search(r'<button type="submit" form="resume-form" name="lang" value="ar"',
+                     shown.html)
+    arabic = page("/resume", {"code": "K7PQ-4X", "lang": "ar"})
+    assert arabic.status == 200 and arabic.lang == "ar" and arabic.dir == "rtl"
+    assert 'value="K7PQ-4X"' in arabic.html and "error-summary" not in arabic.html
+    # a whole code and a language: still only the language (Continue opens the answers)
+    welsh = page("/resume", {"code": code, "lang": "cy"})
+    assert welsh.status == 200 and welsh.lang == "cy" and f'value="{code}"' in welsh.html
+    assert page("/resume", {"code": code}).response.headers["Location"] == f"/k/{key}"

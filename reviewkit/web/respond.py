@@ -416,6 +416,16 @@ def _storage_gone() -> None:
 @limiter.limit("20 per minute", methods=["POST"])
 def resume():
     form = ResumeForm()
+    if request.method == "POST" and request.form.get("lang") is not None:
+        # another language pressed with a code typed: the page again in that language, with
+        # the code still in the box (not looked up, and not put in the address or the session)
+        form.validate()
+        if "csrf_token" not in form.errors:
+            form.code.errors = []
+            if (lang := normalise_language(request.form["lang"])) in offered():
+                session["lang"] = lang
+                refresh()
+        return render_template("respond/resume.html", form=form), (400 if form.errors else 200)
     if form.validate_on_submit():
         if _resume_locked():  # checked before the code, so a locked-out guesser learns nothing
             form.code.errors.append(_l(
