@@ -209,7 +209,8 @@ def test_the_consent_choice_survives_easy_read_and_another_language(javascript, 
 
 
 @pytest.mark.parametrize("lang", ["ar", "ur"])
-def test_the_resume_page_keeps_the_code_and_its_example_stays_whole_at_320px(lang, live_server, contexts):
+def test_the_resume_page_keeps_the_code_and_its_example_stays_whole_at_320px(lang, live_server,
+                                                                            contexts):
     """A code typed by keyboard on the English page, then Arabic or Urdu pressed: the code is
     still in the box. It does not match: the example code in the hint and in the messages is
     whole and left to right, what was typed is still there, and the page is axe-clean."""
