@@ -300,3 +300,19 @@ def test_another_language_on_the_resume_page_keeps_the_code_typed(page, invite):
     welsh = page("/resume", {"code": code, "lang": "cy"})
     assert welsh.status == 200 and welsh.lang == "cy" and f'value="{code}"' in welsh.html
     assert page("/resume", {"code": code}).response.headers["Location"] == f"/k/{key}"
+
+
+def test_back_from_a_change_keeps_changing_and_continue_returns_to_the_check_page(page, invite):
+    """"Change" on the check page, then Back: the question before is a change too, so its
+    Continue goes back to the check page, not through every question after it again."""
+    key = start_journey(page, invite()).split("/")[2]
+    for qid, answer in (("like", "I am kind"), ("name", "Sam"), ("happy", "2")):
+        page(f"/a/{key}/q/{qid}", {"answer": answer, "action": "next"})
+    back = page(f"/a/{key}/q/happy?change=1", {"answer": "3", "action": "back"})
+    assert back.response.headers["Location"] == f"/a/{key}/q/name?change=1"
+    assert _stored(key)["happy"].value == "3"
+    on = page(f"/a/{key}/q/name?change=1", {"answer": "Sami", "action": "next"})
+    assert on.response.headers["Location"] == f"/a/{key}/check"
+    # not from the check page: Back and Continue go question by question, as before
+    back = page(f"/a/{key}/q/happy", {"answer": "3", "action": "back"})
+    assert back.response.headers["Location"] == f"/a/{key}/q/name"

@@ -211,9 +211,11 @@ def question(key: str, qid: str):
         if (switched or action == "back") and not nul_removed() \
                 and _keep_typed(response, q, form, stored):
             if action == "back":
+                # from a "Change" of the check page: still changing (Continue there goes
+                # back to the check page rather than through every question after it)
                 before = svc.previous_question(response, qid)
-                return redirect(url_for(".question", key=key, qid=before.id) if before
-                                else here())
+                return redirect(url_for(".question", key=key, qid=before.id,
+                                        change=1 if change else None) if before else here())
             return redirect(here())
         if valid:
             _save(response, q, form)
