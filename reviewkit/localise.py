@@ -105,12 +105,13 @@ class QuestionView:
 
     def form(self, **kwargs):
         """The answer form of this question as the person sees it: its wording, choices and
-        the bank's own messages for a broken limit or a missing answer."""
+        the bank's own messages for a broken limit or a missing answer (each an
+        ``InLanguage``: the page marks one not translated yet with its language)."""
         from .forms.questions import answer_form
 
         return answer_form(self.question, self.text, self.choice_pairs, bank_messages=(
-            self.constraint_message.text if self.constraint_message else None,
-            self.required_message.text if self.required_message else None), **kwargs)
+            self.constraint_message.as_text() if self.constraint_message else None,
+            self.required_message.as_text() if self.required_message else None), **kwargs)
 
     def choice_label(self, value: str) -> str:
         return next((c.label.text for c in self.choices if c.value == value), value)

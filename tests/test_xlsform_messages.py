@@ -152,6 +152,43 @@ def test_the_phone_shows_the_forms_own_messages_in_the_persons_language(iapp, tm
     assert "Please tell us your age" in back
 
 
+def test_an_english_message_on_a_welsh_phone_is_marked_english(iapp, tmp_path):  # noqa: F811
+    """A form with no Welsh for its messages: a Welsh phone says the English ones (a message
+    never shows blank), each marked lang="en" where it is shown, by the box and in the error
+    summary, so a screen reader reads them in English (WCAG 3.1.2); Welsh ones are not."""
+    import html5lib
+
+    english_only = [SURVEY[0]] + [row[:10] + ["", ""] + row[12:14] + ["", ""]
+                                  for row in SURVEY[1:]]
+    client = iapp.test_client()
+    sign_in(client, "translator")
+    form = write_form(tmp_path / "ages.xlsx", english_only)
+    assert _save(client, _upload(client, form), bank_id="ages").status == 302
+    page = pages_of(iapp.test_client())
+    with iapp.app_context():
+        welsh = _invitation("cy", easy_read=False)
+    key = start_journey(page, welsh).split("/")[2]
+
+    def shown(qid: str, answer: str, said: str) -> None:
+        r = page(f"/a/{key}/q/{qid}", {"answer": answer, "action": "next"})
+        assert r.status == 400 and r.lang == "cy"
+        tree = html5lib.parse(r.html, namespaceHTMLElements=False)
+        by_box = tree.find(".//p[@id='answer-error']")
+        in_summary = tree.find(".//div[@class='error-summary']//a[@href='#answer']")
+        for element in (by_box, in_summary):
+            assert "".join(element.itertext()) == said
+            assert element.get("lang") == "en", r.html
+
+    shown("age", "12", "You must be 16 or older")
+    shown("age", "", "Please tell us your age")
+    assert page(f"/a/{key}/q/age", {"answer": "30", "action": "next"}).status == 302
+    shown("nickname", "Llewelyn ap Gruffydd", "Twelve letters at most, 100% short")
+    # the page's own words in Welsh are not marked: a number that is not a number
+    r = page(f"/a/{key}/q/age", {"answer": "deg", "action": "next"})
+    tree = html5lib.parse(r.html, namespaceHTMLElements=False)
+    assert tree.find(".//p[@id='answer-error']").get("lang") is None
+
+
 def _invitation(lang: str, easy_read: bool):
     from reviewkit.models import Organisation
     from reviewkit.services.banks import latest_version

@@ -118,6 +118,8 @@ class _LengthFirst:
 
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and len(field.data) > self.limit:
+            if _said_as_written(self.message):
+                raise StopValidation(self.message)
             raise StopValidation(str(self.message) % {"max": self.limit, "min": -1,
                                                       "length": len(field.data)})
 
@@ -127,14 +129,24 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def _said_as_written(message) -> bool:
+    """A bank's own words that know their language (``InLanguage``, English where not
+    translated yet): said as written (a % in them is not a placeholder), language kept."""
+    return getattr(message, "lang", None) is not None
+
+
 class _MaxLength(Length):
     def __init__(self, limit: int, message: str | None = None):
-        super().__init__(
-            max=limit,
-            # the bank's own words are said as written (a % in them is not a placeholder)
-            message=message.replace("%", "%%") if message else
-            _l("Your answer is too long. Please keep it under %(max)d characters."),
-        )
+        super().__init__(max=limit, message=(
+            message if _said_as_written(message) else message.replace("%", "%%")) if message
+            else _l("Your answer is too long. Please keep it under %(max)d characters."))
+
+    def __call__(self, form, field):
+        if not _said_as_written(self.message):
+            return super().__call__(form, field)
+        if len(field.data or "") > self.max:
+            raise ValidationError(self.message)
+        return None
 
 
 class QuestionKind:

@@ -15,7 +15,7 @@ from flask import Flask
 
 from reviewkit.translate import catalogs
 
-from .browsing import Journey
+from .browsing import Journey, Labels
 from .test_typed_answers import refused
 from .test_variants import choose_variant, variant_checks
 
@@ -66,7 +66,8 @@ URDU = {
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch) -> Iterator[Flask]:
+def app(tmp_path: Path, monkeypatch, request) -> Iterator[Flask]:
+    """The bank with its Urdu, but for the texts a test names (``indirect`` parameter)."""
     import reviewkit.translations as bank_text
     from reviewkit.banks import parse_bank
     from reviewkit.translate.extract import iter_bank_messages
@@ -77,8 +78,11 @@ def app(tmp_path: Path, monkeypatch) -> Iterator[Flask]:
     po = tmp_path / "root" / "translations" / "ur" / "LC_MESSAGES" / "banks.po"
     po.parent.mkdir(parents=True)
     cat = catalogs.PoCatalog(locale="ur", domain="banks", project="reviewkit", fuzzy=False)
+    untranslated = getattr(request, "param", ())
     for _line, _f, (context, english), _c in iter_bank_messages(parse_bank(BANK, "a"), None):
         key = context.split(":", 1)[1]
+        if key.rsplit(".", 1)[0] in untranslated:
+            continue
         cat.add(english, URDU.get(key) or URDU[key.replace("easy_read", "text")],
                 context=context)
     po.write_bytes(catalogs.render(cat))
@@ -110,5 +114,35 @@ def test_the_banks_own_messages_in_urdu_by_keyboard_on_a_phone(live_server, invi
     status = phone.locator("[data-status]")
     status.get_by_text(URDU["nickname.constraint_message.text"], exact=True).wait_for()
     refused(journey, nickname, typed, URDU["nickname.constraint_message.text"])
+    assert journey.walk().kind == "done"
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("app", [("nickname.constraint_message",)], indirect=True)
+def test_a_message_not_translated_yet_is_said_in_english_on_an_urdu_phone(
+        live_server, invite, phone, app):
+    """No Urdu for the too-long message: the English one is shown (never a blank), marked
+    lang="en" left to right while typing, by the box and in the error summary (WCAG 3.1.2)."""
+    problems: list[str] = []
+    hook = variant_checks("ur", False, problems, [])
+    phone.goto(f"{live_server}/r/{invite('asked', language='ur').token}")
+    journey = Journey(phone, labels=Labels.from_catalogue("ur"),
+                      plan={"age": "30", "nickname": "Sam"}, on_page=hook)
+    journey.visit()
+    journey.answer_consent()
+    assert journey.visit().qid == "age"
+    nickname = journey.walk(questions=1)
+    assert nickname.qid == "nickname"
+    typed = "Llewelyn ap Gruffydd"
+    journey.type_into(phone.locator("main #answer"), typed)
+    status = phone.locator("[data-status]")
+    status.get_by_text("Twelve letters at most", exact=True).wait_for()
+    assert (status.get_attribute("lang"), status.get_attribute("dir")) == ("en", "ltr")
+    refused(journey, nickname, typed, "Twelve letters at most")
+    assert phone.locator("#answer-error").get_attribute("lang") == "en"
+    link = phone.locator(".error-summary a[href='#answer']")
+    assert link.get_attribute("lang") == "en"
+    journey.type_into(phone.locator("main #answer"), "Sam")  # short again: the status is Urdu
+    assert status.get_attribute("lang") is None
     assert journey.walk().kind == "done"
     assert not problems, "\n\n".join(problems)

@@ -45,6 +45,15 @@
     var say = function (key) {
       if (!status) return;
       status.textContent = status.getAttribute("data-" + key) || "";
+      // the bank's own too-long message, not translated yet, is said in its language
+      var lang = status.getAttribute("data-" + key + "-lang");
+      if (lang) {
+        status.setAttribute("lang", lang);
+        status.setAttribute("dir", "ltr");
+      } else {
+        status.removeAttribute("lang");
+        status.removeAttribute("dir");
+      }
       // not saved, no signal, too long: not in the green of "saved"
       status.classList.toggle("warn", key === "offline" || key === "unsaved" || key === "long");
     };
