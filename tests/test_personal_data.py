@@ -131,6 +131,12 @@ def test_a_themes_quote_goes_when_its_statement_is_deleted_or_its_person_erased(
     rv.delete(quoted)
     page = Page(manager.get("/staff/analysis/curate"))
     assert page.status == 200 and "never comes on Sundays" not in page.html
+    # nor can it be moved into a theme by its number
+    moved = manager.post("/staff/analysis/curate", follow_redirects=True, data={
+        "scope": "all", "csrf_token": page.csrf, "op": "move", "statement": str(quoted.id),
+        "to": "", "theme": "t1"}).get_data(as_text=True)
+    assert "no shared statement has that number" in moved
+    assert not db.session.get(ThemeSet, ts.id).edits
     rv.undo_delete(quoted)
 
     admin_client = staff_app.test_client()
@@ -142,3 +148,19 @@ def test_a_themes_quote_goes_when_its_statement_is_deleted_or_its_person_erased(
     assert "college" not in str(ts.result)  # the examples of a theme that held their words
     assert "typical_id" not in ts.result["themes"][0]
     assert ts.result["themes"][1]["examples"] == ["Lovely food"]  # others' themes are kept
+
+
+def test_a_bank_whose_shared_statements_are_all_deleted_is_not_offered_in_the_filter(
+        staff_app):
+    from reviewkit.services import reviews as rv
+
+    admin = db.session.scalar(select(User).filter_by(email="admin@example.org"))
+    oak = db.session.scalar(select(Service).filter_by(name="Oak House"))
+    pooled_themes(admin, oak, [("t1", "The bus to college is late")], {"t1": "Buses"},
+                  date(2026, 11, 2))
+    manager = staff_app.test_client()
+    sign_in(manager, "manager")
+    title = "My person-centred review"
+    assert f">{title}</label>" in manager.get("/staff/analysis/").get_data(as_text=True)
+    rv.delete(db.session.scalar(select(Statement)))
+    assert title not in manager.get("/staff/analysis/").get_data(as_text=True)
