@@ -113,8 +113,12 @@ class QuestionView:
             self.constraint_message.as_text() if self.constraint_message else None,
             self.required_message.as_text() if self.required_message else None), **kwargs)
 
+    def choice(self, value: object) -> ChoiceView | None:
+        return next((c for c in self.choices if c.value == value), None)
+
     def choice_label(self, value: str) -> str:
-        return next((c.label.text for c in self.choices if c.value == value), value)
+        c = self.choice(value)
+        return c.label.text if c else value
 
     def answer_text(self, value: str | int | float) -> str:
         """One stored answer as the person reads it back: a choice's label, or a number, date

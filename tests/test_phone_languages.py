@@ -115,6 +115,13 @@ def test_words_not_translated_yet_read_left_to_right_on_an_arabic_page(page, inv
     page(f"/a/{key}/q/activities", {"answer": ["swim"], "action": "next"})
     choices = page(f"/a/{key}/q/activities")
     assert '<span lang="en" dir="ltr">Swimming</span>' in choices.html
+    page(f"/a/{key}/q/like", {"answer": "Kind\nFunny", "action": "next"})
     check = page(f"/a/{key}/check")
     assert '<dt lang="en" dir="ltr">What would you like us to call you?</dt>' in check.html
-    assert '<dd dir="auto">Sam</dd>' in check.html and '<li dir="auto">Swimming</li>' in check.html
+    assert '<dd dir="auto">Sam</dd>' in check.html  # typed: its own direction
+    assert '<li dir="auto">Kind</li>' in check.html
+    # a choice not translated yet is marked, as on the question; and so is the question's
+    # text that a screen reader hears after "Change"
+    assert '<li lang="en" dir="ltr">Swimming</li>' in check.html
+    assert ('<span class="visually-hidden"> – <span lang="en" dir="ltr">What would you like us '
+            'to call you?</span></span>') in check.html
