@@ -500,6 +500,38 @@ def people_erase_command(reference: str, yes: bool) -> None:
     click.echo(f"erased {reference}")
 
 
+@people_group.command("export-name")
+@click.argument("name")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def people_export_name_command(name: str, out: Path) -> None:
+    """Write what the register holds under NAME (a partner, a signature, who sent an idea or
+    its credit: someone with no record of their own) to OUT.json (logged)."""
+    import json
+
+    from .services.named import export_name
+
+    out.write_text(json.dumps(export_name(None, name), ensure_ascii=False, indent=2),
+                   encoding="utf-8")
+    click.echo(f"written to {out}")
+
+
+@people_group.command("erase-name")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def people_erase_name_command(name: str, yes: bool) -> None:
+    """Erase NAME from the register: partners and signatures under it go, ideas lose it (and
+    their credit); the history keeps the changes, not the name."""
+    from .services.named import erase_name
+
+    if not yes:
+        click.confirm(f"Erase '{name}' from the register? This cannot be undone", abort=True)
+    partners, signatures, ideas = erase_name(None, name)
+    click.echo(f"erased: {partners} partner(s), {signatures} signature(s), "
+               f"{ideas} idea(s) named '{name}'")
+
+
 @main.command("backup")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext

@@ -164,3 +164,50 @@ def test_a_bank_whose_shared_statements_are_all_deleted_is_not_offered_in_the_fi
     assert f">{title}</label>" in manager.get("/staff/analysis/").get_data(as_text=True)
     rv.delete(db.session.scalar(select(Statement)))
     assert title not in manager.get("/staff/analysis/").get_data(as_text=True)
+
+
+def test_a_name_in_the_register_is_exported_and_erased_on_request(staff_app, tmp_path):
+    """Someone named in the register with no record of their own (a partner, a signature,
+    who sent an idea): `reviewkit people export-name` writes what is held under the name and
+    `erase-name` takes it away, from the history too; the access log has no name."""
+    import json
+
+    from reviewkit.cli import main
+    from reviewkit.models import AccessLog, Partner, Signature
+    from reviewkit.services import register as reg
+    from reviewkit.services.register_history import timeline
+
+    admin = db.session.scalar(select(User).filter_by(email="admin@example.org"))
+    work = reg.save_work(admin, title="Days out", kind="project")
+    reg.add_partner(admin, work, kind="person", name="Gwen Morgan", credit="name")
+    reg.add_partner(admin, work, kind="person", name="Sam Taylor", credit="name")
+    reg.add_signature(admin, work, name="Gwen Morgan", signed_on=date(2026, 5, 1))
+    idea = reg.raise_idea(work, "Trips to the sea", source="staff", raised_by=" gwen morgan",
+                          name_agreed=True, credit="name", credit_as="Gwen Morgan",
+                          entered_by=admin)
+    runner = staff_app.test_cli_runner()
+    out = tmp_path / "gwen.json"
+    result = runner.invoke(main, ["people", "export-name", "Gwen Morgan", str(out)])
+    assert result.exit_code == 0, result.output
+    held = json.loads(out.read_text())
+    assert [p["name"] for p in held["partners"]] == ["Gwen Morgan"]
+    assert [s["signed_on"] for s in held["signatures"]] == ["2026-05-01"]
+    assert [i["text"] for i in held["ideas"]] == ["Trips to the sea"]
+
+    result = runner.invoke(main, ["people", "erase-name", "GWEN MORGAN", "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalars(select(Partner.name)).all() == ["Sam Taylor"]
+    assert db.session.scalar(select(func.count(Signature.id))) == 0
+    idea = db.session.get(Idea, idea.id)
+    assert idea.text == "Trips to the sea"  # the idea stays in the register
+    assert (idea.raised_by, idea.credit_as, idea.credit) == (None, None, "none")
+    for model in (Partner, Signature, Idea):
+        versions = db.session.scalars(select(version_class(model))).all()
+        assert versions
+        assert not [v for v in versions if "gwen" in str(vars(v)).lower()], model
+    history = timeline(db.session.get(type(work), work.id), with_names=True)
+    assert "Gwen" not in str([vars(e) for e in history])
+    logged = db.session.scalars(select(AccessLog).filter_by(object_type="name")).all()
+    assert [a.action for a in logged] == ["export", "erase"]
+    assert not [a for a in logged if "Gwen" in (a.detail or "")]

@@ -52,9 +52,22 @@ make_versioned(user_cls="User", options={"strategy": "subquery"}, plugins=[
     FlaskPlugin(current_user_id_factory=_user_id, remote_addr_factory=lambda: None)])
 
 
+def erase_from_history(model: type, ids, **values) -> None:
+    """Erasure on request is the one change made to the history: ``values`` written over
+    every version of the rows of ``model`` with these ids (the row's own change is already
+    flushed, so its newest version has them too). Who changed what, and when, stays."""
+    from sqlalchemy import update
+
+    from ..extensions import db
+
+    version = version_class(model)
+    db.session.execute(update(version).where(version.id.in_(list(ids))).values(**values))
+
+
 def configure() -> None:
     """Build the version classes once every model is defined."""
     sa.orm.configure_mappers()
 
 
-__all__ = ["acting_as", "configure", "version_class", "versioning_manager"]
+__all__ = ["acting_as", "configure", "erase_from_history", "version_class",
+           "versioning_manager"]

@@ -200,7 +200,7 @@ def _erase_from_register(statement_ids: set[int]) -> None:
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
-    from ..models.history import version_class
+    from ..models.history import erase_from_history
 
     ideas = db.session.scalars(select(Idea).where(Idea.statement_id.in_(statement_ids))).all()
     for idea in ideas:
@@ -210,9 +210,8 @@ def _erase_from_register(statement_ids: set[int]) -> None:
         idea.credit = Credit.NONE.value
     db.session.flush()  # Continuum writes the new version; then every older one is cleared
     for idea in ideas:
-        db.session.execute(update(version_class(Idea)).where(
-            version_class(Idea).id == idea.id).values(
-            text=idea.text, raised_by=None, credit_as=None, credit=Credit.NONE.value))
+        erase_from_history(Idea, [idea.id], text=idea.text, raised_by=None, credit_as=None,
+                           credit=Credit.NONE.value)
 
 
 def _erase_quotes(organisation_id: int, statement_ids: set[int]) -> None:
