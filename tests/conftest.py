@@ -251,6 +251,11 @@ class Page:
     def csrf(self) -> str:
         return csrf_from(self.html)
 
+    @property
+    def languages(self) -> list[str]:
+        """The codes of the languages the page's language list offers, in its order."""
+        return re.findall(r'<li><a href="\?lang=(\w+)"', self.html.split('class="langs"')[1])
+
     def __contains__(self, text: str) -> bool:
         import html
 

@@ -483,3 +483,22 @@ def test_the_works_title_is_marked_english_on_every_public_page(world, lang):
     assert f"<bdi>{title}</bdi>" in english
     english = client.get(f"/o/{slug}/you-said-we-did/{ids['code']}?lang=en").data.decode()
     assert f'<p dir="auto"><strong>{title}</strong></p>' in english
+
+
+def test_public_pages_of_the_organisation_offer_only_the_languages_it_offers(world):
+    """Its settings say which languages people can choose "on their phones and at events":
+    sending and following an idea and "you said, we did" offered all seven; a language it
+    does not offer, asked for, gives the page in one it does, saying so."""
+    app, ids = world
+    with app.app_context():
+        db.session.scalar(select(Organisation)).languages = ["en", "cy"]
+        db.session.commit()
+        slug = db.session.scalar(select(Organisation.slug))
+    client = app.test_client()
+    tracked = _tracking_code(client, ids["code"], text="A garden club")
+    for url in (f"/w/{ids['code']}", f"/t/{tracked}", f"/t/{tracked}/sent",
+                f"/o/{slug}/you-said-we-did", f"/o/{slug}/you-said-we-did/{ids['code']}"):
+        assert Page(client.get(url)).languages == ["en", "cy"], url
+        polish = Page(app.test_client().get(f"{url}?lang=pl"))
+        assert polish.lang == "en" and "we do not have that language yet" in polish, url
+    assert Page(client.get("/t")).languages == ["en", "cy", "pl", "ur", "pa", "ar", "ro"]

@@ -466,3 +466,14 @@ def test_the_rate_limit_is_per_phone_so_a_room_on_one_network_can_vote(world):
     for _ in range(3):  # other phones in the room, from the same address
         assert _vote(app.test_client(), event, **{f"dots-{items['Cooking']}": "1"}).status == 303
     limiter.reset()
+
+
+def test_the_voting_pages_offer_the_languages_of_the_event(world):
+    """The event's languages ("People vote in these languages"), not all seven: Polish, asked
+    for, gives the page in English, saying so."""
+    app, events = world
+    code = events["dots"]["code"]
+    for url in (f"/v/{code}", f"/v/{code}/live"):
+        assert Page(app.test_client().get(url)).languages == ["en", "cy", "ur"], url
+        polish = Page(app.test_client().get(f"{url}?lang=pl"))
+        assert polish.lang == "en" and "we do not have that language yet" in polish, url

@@ -76,11 +76,20 @@ def picture(name: str, size: int = 48) -> Markup:
     return Markup('<img src="%s" alt="" width="%d" height="%d">') % (src, size, size)
 
 
+def of_organisation(organisation_id: int, languages: list[str] | None = None) -> None:
+    """A public page about one organisation's work: its times on the organisation's clocks,
+    and only the languages it offers people (its settings; an event's own, given as
+    ``languages``). Call it before anything is translated: that chooses the page's language."""
+    g.organisation_id = organisation_id
+    g.offered_languages = languages or db.session.get(Organisation, organisation_id).languages
+
+
 def work_by_code(code: str) -> Work:
     cleaned = reg.clean_code(code)
     work = db.session.scalar(select(Work).filter_by(public_code=cleaned)) if cleaned else None
     if work is None:
         abort(404)
+    of_organisation(work.organisation_id)
     return work
 
 
@@ -127,6 +136,7 @@ def sent(code: str):
     idea = reg.find_idea(code)
     if idea is None:
         abort(404)
+    of_organisation(idea.organisation_id)
     code = reg.shown_code(idea.tracking_code)
     return render_template("ideas/sent.html", idea=idea, work=idea.work, easy_read=easy_read(),
                            code=code, link=public_link(".track_idea", code=code),
@@ -159,7 +169,7 @@ def track_idea(code: str):
         form = TrackForm(formdata=None, code=code[:40])
         form.code.errors = [NOT_FOUND]
         return render_template("ideas/track.html", form=form, easy_read=easy), 404
-    g.organisation_id = idea.organisation_id  # its times in its own time zone
+    of_organisation(idea.organisation_id)
     actions = db.session.scalars(select(PlanAction).where(PlanAction.idea_id == idea.id)
                                  .order_by(PlanAction.due_on, PlanAction.id)).all()
     return render_template("ideas/idea.html", idea=idea, work=idea.work, actions=actions,

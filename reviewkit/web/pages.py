@@ -59,9 +59,12 @@ PAGE_LIMIT = 30  # items a page lists of each kind (the PDFs have them all)
 
 
 def _organisation(slug: str) -> Organisation:
+    from .ideas import of_organisation
+
     organisation = db.session.scalar(select(Organisation).filter_by(slug=slug))
     if organisation is None:
         abort(404)
+    of_organisation(organisation.id)
     return organisation
 
 

@@ -18,7 +18,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -44,7 +43,7 @@ from ..reports.event_results import EventResults, results
 from ..services import events as ev
 from ..services.clock import clean_code, shown_code
 from .auth import Permission, public, requires
-from .ideas import easy_read, page_language, public_link
+from .ideas import easy_read, of_organisation, page_language, public_link
 
 bp = Blueprint("voting", __name__)
 
@@ -92,7 +91,7 @@ def event_or_404(code: str) -> Event:
     event = ev.event_by_code(code)
     if event is None:
         abort(404)
-    g.organisation_id = event.organisation_id  # its times in its own time zone
+    of_organisation(event.organisation_id, event.languages)
     return event
 
 

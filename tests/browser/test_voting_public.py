@@ -58,7 +58,7 @@ class Site:
 
 def _event(admin, service, name: str, *, state: str = "open", **fields):
     event = ev.save_event(admin, name=name, starts_at=WHEN, place="Oak House hall",
-                          service_id=service.id, languages=["en", "cy", "ur"], **fields)
+                          service_id=service.id, languages=["en", "cy", "ur", "ar"], **fields)
     for label, easy, picture in ITEMS:
         item = ev.add_item(admin, event, label=label, easy_read=easy, picture=picture)
         if label == "Cooking":
