@@ -475,14 +475,9 @@ def _person_by_reference(reference: str):
 @with_appcontext
 def people_export_command(reference: str, out: Path) -> None:
     """Write everything held about the person with REFERENCE to OUT.json (logged)."""
-    import json
-
     from .services.people import export_person
 
-    person = _person_by_reference(reference)
-    out.write_text(json.dumps(export_person(None, person), ensure_ascii=False, indent=2),
-                   encoding="utf-8")
-    click.echo(f"written to {out}")
+    _write_json(out, export_person(None, _person_by_reference(reference)))
 
 
 @people_group.command("erase")
@@ -494,10 +489,22 @@ def people_erase_command(reference: str, yes: bool) -> None:
     from .services.people import erase_person
 
     person = _person_by_reference(reference)
-    if not yes:
-        click.confirm(f"Erase everything about {reference}? This cannot be undone", abort=True)
+    _confirm_erase(yes, f"everything about {reference}")
     erase_person(None, person)
     click.echo(f"erased {reference}")
+
+
+def _write_json(out: Path, data) -> None:
+    """A person's data, as JSON in UTF-8 (names as they are written)."""
+    import json
+
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"written to {out}")
+
+
+def _confirm_erase(yes: bool, what: str) -> None:
+    if not yes:
+        click.confirm(f"Erase {what}? This cannot be undone", abort=True)
 
 
 @people_group.command("export-name")
@@ -507,13 +514,9 @@ def people_erase_command(reference: str, yes: bool) -> None:
 def people_export_name_command(name: str, out: Path) -> None:
     """Write what the register holds under NAME (a partner, a signature, who sent an idea or
     its credit: someone with no record of their own) to OUT.json (logged)."""
-    import json
-
     from .services.named import export_name
 
-    out.write_text(json.dumps(export_name(None, name), ensure_ascii=False, indent=2),
-                   encoding="utf-8")
-    click.echo(f"written to {out}")
+    _write_json(out, export_name(None, name))
 
 
 @people_group.command("erase-name")
@@ -525,8 +528,7 @@ def people_erase_name_command(name: str, yes: bool) -> None:
     their credit); the history keeps the changes, not the name."""
     from .services.named import erase_name
 
-    if not yes:
-        click.confirm(f"Erase '{name}' from the register? This cannot be undone", abort=True)
+    _confirm_erase(yes, f"'{name}' from the register")
     partners, signatures, ideas = erase_name(None, name)
     click.echo(f"erased: {partners} partner(s), {signatures} signature(s), "
                f"{ideas} idea(s) named '{name}'")
