@@ -35,8 +35,9 @@ def test_listen_speaks_the_question_and_its_choices_in_the_page_language(live_se
     listen = page.locator("[data-listen]")
     assert listen.is_visible()
     listen.click()
-    text, lang = page.evaluate("window.__spoken[0]")
-    assert lang == "cy"
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0][1] == "cy" and spoken[-1][1] == "cy"  # the progress line, the faces
+    text = ". ".join(t for t, _lang in spoken)
     title = page.locator("#q-title").inner_text().strip()
     assert text.startswith(page.locator(".progress").inner_text().strip()) and title in text
     for label in page.locator(".choice label").all_inner_texts():
@@ -51,3 +52,23 @@ def test_no_listen_button_without_speech_or_without_javascript(live_server, cont
     nojs = contexts.page(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     nojs.goto(mute.url)
     assert nojs.locator("[data-listen]").is_hidden()
+
+
+def test_listen_reads_words_not_translated_yet_in_their_own_language(live_server, contexts):
+    """On an Arabic page, a question not translated into Arabic yet is in English: it is read
+    out as English, and the page's own words (the progress line) as Arabic."""
+    page = contexts.page(viewport={"width": 320, "height": 640})
+    page.add_init_script("""
+        window.__spoken = [];
+        window.speechSynthesis.speak = (u) => window.__spoken.push([u.text, u.lang]);
+    """)
+    _question_url(live_server, page)
+    page.goto(page.url.replace("/q/like", "/q/activities") + "?lang=ar")
+    page.locator("[data-listen]").click()
+    spoken = page.evaluate("window.__spoken")
+    progress = page.locator(".progress").inner_text().strip()
+    assert spoken[0][1] == "ar" and spoken[0][0].startswith(progress)
+    english = " ".join(text for text, lang in spoken if lang == "en")
+    assert "What would you like to do more of?" in english
+    assert "Swimming" in english and "Cooking" in english
+    assert not any("Swimming" in text for text, lang in spoken if lang == "ar")

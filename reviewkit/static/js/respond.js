@@ -8,12 +8,20 @@
   var lang = document.documentElement.lang;
   // A voice for the page's language, when the phone says which voices it has (none listed
   // yet: the browser's own choice). Urdu read by an English voice is no help: no button then.
-  var voice = function () {
+  var voice = function (code) {
+    code = code || lang;
     var voices = window.speechSynthesis.getVoices() || [];
     var mine = voices.filter(function (v) {
-      return (v.lang || "").toLowerCase().split(/[-_]/)[0] === lang;
+      return (v.lang || "").toLowerCase().split(/[-_]/)[0] === code;
     });
     return voices.length && !mine.length ? false : (mine[0] || null);
+  };
+  // The language a part of the page is in: words not translated yet are marked (lang="en")
+  // on the part itself or on all the words inside it.
+  var langOf = function (el, text) {
+    var inner = el.querySelector("[lang]");
+    if (inner && inner.textContent.replace(/\s+/g, " ").trim() === text) return inner.lang;
+    return (el.closest("[lang]") || document.documentElement).lang;
   };
   if (listen && "speechSynthesis" in window && window.SpeechSynthesisUtterance) {
     var offer = function () { listen.hidden = voice() === false; };
@@ -22,17 +30,25 @@
       window.speechSynthesis.addEventListener("voiceschanged", offer);
     }
     listen.addEventListener("click", function () {
-      // What the page says, in order: the heading, its hints, and each choice.
-      var parts = [];
+      // What the page says, in order: the heading, its hints, and each choice; each run of
+      // parts in one language said in that language (an English question not translated yet
+      // is not read out by an Arabic voice).
+      var runs = [];
       document.querySelectorAll("#q-title, [data-speak], .choice label").forEach(function (el) {
         var text = el.textContent.replace(/\s+/g, " ").trim();
-        if (text) parts.push(text);
+        if (!text) return;
+        var code = langOf(el, text);
+        var last = runs[runs.length - 1];
+        if (last && last.lang === code) last.parts.push(text);
+        else runs.push({lang: code, parts: [text]});
       });
-      var say = new SpeechSynthesisUtterance(parts.join(". "));
-      say.lang = lang;
-      if (voice()) say.voice = voice();
       window.speechSynthesis.cancel();
-      window.speechSynthesis.speak(say);
+      runs.forEach(function (run) {
+        var say = new SpeechSynthesisUtterance(run.parts.join(". "));
+        say.lang = run.lang;
+        if (voice(run.lang)) say.voice = voice(run.lang);
+        window.speechSynthesis.speak(say);
+      });
     });
   }
 
