@@ -102,6 +102,11 @@ def test_a_fresh_install_runs_the_loop_from_a_phone_answer_to_you_said_we_did(fr
     themes = re.findall(r'name="themes" value="(t\d+)"', ballot.html)
     assert bus in themes and len(themes) > 1
     assert post_form(facilitator, ballot_url, {"themes": themes}).status == 302
+    bus_item = re.search(r'href="(/staff/events/\d+/items/\d+)">Buses to college',
+                         Page(facilitator.get(ballot_url)).html)[1]
+    assert post_form(facilitator, bus_item, {  # its words in Welsh, for the day
+        "label": "Buses to college", "easy_read": "I want to get to college on time",
+        "picture": "", "label_cy": "Bysiau i'r coleg", "easy_read_cy": ""}).status == 302
     opened = facilitator.post(f"{event_url}/voting", data={
         "state": "open", "csrf_token": Page(facilitator.get(event_url)).csrf})
     assert opened.status_code == 302
@@ -142,3 +147,5 @@ def test_a_fresh_install_runs_the_loop_from_a_phone_answer_to_you_said_we_did(fr
     assert ("You said: Buses to college We did: We run a minibus to college every morning."
             in words), words
     assert "Thank you to the partners who worked on this with us: Cwm People First" in words
+    welsh = Page(fresh.test_client().get("/o/ty-example-care/you-said-we-did?lang=cy"))
+    assert "<strong>Dywedoch chi:</strong> <bdi>Bysiau i&#39;r coleg</bdi>" in welsh.html

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import Timestamps, UTCDateTime, utcnow
+from .events import BallotItem
 from .org import Area, Service
 from .users import User
 
@@ -195,6 +196,9 @@ class Idea(Timestamps, db.Model):
     theme_set_id: Mapped[int | None] = mapped_column(
         ForeignKey("theme_set.id", ondelete="SET NULL"))
     theme_id: Mapped[str | None] = mapped_column(String(32))
+    # a priority of a local event: the item voted on, with its words in the event's languages
+    ballot_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ballot_item.id", ondelete="SET NULL"))
     entered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"))
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -206,6 +210,7 @@ class Idea(Timestamps, db.Model):
     moved_on: Mapped[date] = mapped_column(Date, index=True)  # last movement (for "stalled")
 
     work: Mapped[Work] = relationship()
+    ballot_item: Mapped[BallotItem | None] = relationship()
     answers: Mapped[list[IdeaAnswer]] = relationship(back_populates="idea",
                                                      order_by="IdeaAnswer.id")
 

@@ -32,7 +32,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import page_language
+from ..localise import InLanguage
 from ..models import (
+    BallotItem,
     Decision,
     Idea,
     IdeaAnswer,
@@ -144,6 +147,8 @@ def _build(record: Record, since: date | None, until: date | None) -> Record:
     labels = _theme_labels(ideas.values())
 
     def said(idea: Idea | None, action: PlanAction | None = None) -> str:
+        if idea is not None and idea.ballot_item is not None:  # a local event's priority
+            return _item_words(idea.ballot_item)
         theme = labels.get((idea.theme_set_id, idea.theme_id)) if idea else None
         if idea is not None and idea.source != IdeaSource.STATEMENT.value:
             return mask_personal(idea.text, idea.language or "en")
@@ -188,6 +193,17 @@ def _build(record: Record, since: date | None, until: date | None) -> Record:
     record.partners = _unique(credit_line(p) for w in record.works for p in w.partners)
     record.credited = _unique(i.credit_as for i in sent if i.credit != "none")
     return record
+
+
+def _item_words(item: BallotItem) -> InLanguage:
+    """A priority as its event's ballot put it, in the page's language where the event has
+    it in that language (else English, marked so), names masked."""
+    from ..nlp import mask_personal
+
+    lang = page_language()
+    label, _easy, translated = item.words(lang)
+    lang = lang if translated else "en"
+    return InLanguage(mask_personal(label, lang), lang)
 
 
 def _count(record: Record, ideas: list[Idea]) -> None:

@@ -433,7 +433,8 @@ def make_local_plan(user: User, event: Event, item_ids: Sequence[int]) -> Work:
         organisation_id=event.organisation_id, scope="all"))
     for item in chosen:
         idea = reg.raise_idea(work, item.label, source="ballot", today=day, entered_by=user,
-                              theme=(ts_id, item.theme_id) if item.theme_id else None)
+                              theme=(ts_id, item.theme_id) if item.theme_id else None,
+                              ballot_item_id=item.id)
         reg.answer_idea(user, idea, decision="included", today=day)
     event.work_id = work.id
     db.session.commit()

@@ -223,7 +223,7 @@ def raise_idea(work: Work, text: str, *, source: str, today: date | None = None,
                name_agreed: bool = False, credit: str = Credit.NONE.value,
                credit_as: str | None = None, entered_by: User | None = None,
                statement_id: int | None = None, theme: tuple[int | None, str] | None = None,
-               client_key: str | None = None) -> Idea:
+               ballot_item_id: int | None = None, client_key: str | None = None) -> Idea:
     """A new idea for ``work``. The name of who raised it is kept only when they agreed; a
     repeated submit (the same ``client_key``) gives back the idea it made."""
     today = today or today_()
@@ -249,6 +249,7 @@ def raise_idea(work: Work, text: str, *, source: str, today: date | None = None,
                 credit=credit, credit_as=credit_as if credit != Credit.NONE.value else None,
                 entered_by_id=entered_by.id if entered_by else None, statement_id=statement_id,
                 theme_set_id=theme[0] if theme else None, theme_id=theme[1] if theme else None,
+                ballot_item_id=ballot_item_id,
                 client_key=client_key, moved_on=today)
     for _try in range(5):
         idea.tracking_code = new_code()
