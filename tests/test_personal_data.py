@@ -93,6 +93,9 @@ def test_erase_takes_their_words_and_name_out_of_the_register_and_its_history(st
     person_id = db.session.get(Review, review_id).person_id
     [exported] = _export(client, person_id)["ideas"]
     assert exported["text"] == "Mae angen bws i'r coleg" and exported["work"] == "Days out"
+    asked = Page(client.get(f"/staff/people/{person_id}/erase"))  # it says so before
+    assert "Ideas made from their statements stay in the register with their answers, but " \
+        "lose their words and their name." in asked
 
     _erase(client, person_id)
     db.session.expire_all()
