@@ -102,8 +102,11 @@ def choose_variant(page, lang: str, easy_read: bool) -> Labels:
     keys = Keys(page)
     english = Labels()
     if lang != "en":
+        # a button of the consent form (the choice made goes with it), a link elsewhere
         languages = page.get_by_role("navigation", name=english.language)
-        keys.press(languages.get_by_role("link", name=LANGUAGES[lang][0], exact=True))
+        name = LANGUAGES[lang][0]
+        keys.press(languages.get_by_role("button", name=name, exact=True).or_(
+            languages.get_by_role("link", name=name, exact=True)))
     labels = Labels.from_catalogue(lang)
     if easy_read:
         switch = page.get_by_role("button", name=labels.easy_read, exact=True)
