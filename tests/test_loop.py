@@ -129,8 +129,14 @@ def test_a_fresh_install_runs_the_loop_from_a_phone_answer_to_you_said_we_did(fr
     work_url = plan.response.headers["Location"]
     work = Page(facilitator.get(work_url))
     assert "Oak House big day: local plan" in work and "Buses to college" in work
+    assert f'<dt>Made from the votes at</dt><dd><a href="{event_url}">' in work.html
     idea_url = re.search(rf'href="({work_url}/ideas/\d+)"', work.html)[1]
-    assert "Included" in Page(facilitator.get(idea_url))
+    idea = Page(facilitator.get(idea_url))
+    assert "Included" in idea and f'<a href="{event_url}">the event it came from</a>' in idea
+    assert "the theme it came from" not in idea  # facilitators do not see themes
+    theme = re.search(r'<a href="([^"]+)">the theme it came from</a>',
+                      Page(manager.get(idea_url)).html)[1]
+    assert "Buses to college" in Page(manager.get(theme.replace("&amp;", "&")))
     assert post_form(facilitator, f"{idea_url}/action", {
         "change": "A college minibus", "root_cause": "The 8:10 bus was cut", "success": "",
         "owner": "Oak House manager", "starts_on": "2026-06-21", "due_on": "2026-09-01",
@@ -149,3 +155,12 @@ def test_a_fresh_install_runs_the_loop_from_a_phone_answer_to_you_said_we_did(fr
     assert "Thank you to the partners who worked on this with us: Cwm People First" in words
     welsh = Page(fresh.test_client().get("/o/ty-example-care/you-said-we-did?lang=cy"))
     assert "<strong>Dywedoch chi:</strong> <bdi>Bysiau i&#39;r coleg</bdi>" in welsh.html
+
+
+@pytest.mark.parametrize("url, words", [
+    ("/staff/events/", "Facilitators and admins make the events."),
+    ("/staff/audit/", "Facilitators and admins open the rounds.")])
+def test_a_manager_is_told_who_starts_events_and_self_audit_rounds(staff_app, url, words):
+    """A manager sees events and rounds and starts none: the empty list said only "None"."""
+    assert words in Page(signed_in(staff_app, "manager").get(url))
+    assert words not in Page(signed_in(staff_app, "facilitator").get(url))

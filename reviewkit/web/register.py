@@ -123,6 +123,18 @@ def edit(work_id: int):
         400 if form.errors else 200)
 
 
+def made_at(work: Work):
+    """The local event whose votes made ``work`` (a local plan), where the user may see it."""
+    from ..models import Event
+    from ..services.events import visible_event_ids
+
+    event = db.session.scalar(select(Event).filter_by(work_id=work.id))
+    if event is None or not can(Permission.EVENTS):
+        return None
+    allowed = visible_event_ids(current_user)
+    return event if allowed is None or event.id in allowed else None
+
+
 @bp.get("/<int:work_id>")
 @requires(Permission.REGISTER)
 def work(work_id: int):
@@ -131,7 +143,7 @@ def work(work_id: int):
     row = next(r for r in rows if r.work.id == work.id)
     ideas, idea_count = _ideas(work)
     return render_template(
-        "register/work.html", work=work, row=row, today=today,
+        "register/work.html", work=work, row=row, today=today, made_at=made_at(work),
         work_org=db.session.get(Organisation, work.organisation_id),
         stalled=lambda item: reg.is_stalled(item, today),
         children=[r for r in rows if r.work.parent_id == work.id],

@@ -24,8 +24,8 @@ from ..forms.register import (
 from ..models import Idea, IdeaSource, PlanAction, Statement, Work
 from ..services import register as reg
 from ..services import register_history as history
-from .auth import Permission, requires
-from .register import bp, with_names, work_or_404
+from .auth import Permission, can, requires
+from .register import bp, made_at, with_names, work_or_404
 from .saving import submitted
 
 INVESTIGATORS = ("manager", "admin")
@@ -97,7 +97,18 @@ def idea(work_id: int, idea_id: int):
         overdue=reg.answer_overdue(idea, reg.answer_days(work.organisation_id), today),
         stalled=reg.is_stalled(idea, today), labels=history,
         statement=db.session.get(Statement, idea.statement_id) if idea.statement_id else None,
+        made_at=made_at(work) if idea.ballot_item_id else None, theme_link=_theme_link(idea),
         can_investigate=current_user.role in INVESTIGATORS), _status(form)
+
+
+def _theme_link(idea: Idea) -> str | None:
+    """Where the statements of the theme an idea came from are, for those who see themes."""
+    from ..models import ThemeSet
+
+    ts = db.session.get(ThemeSet, idea.theme_set_id) if idea.theme_set_id else None
+    if ts is None or not idea.theme_id or not can(Permission.REPORTS):
+        return None
+    return url_for("analysis.curation", scope=ts.scope, theme=idea.theme_id)
 
 
 @bp.route("/<int:work_id>/ideas/<int:idea_id>/action", methods=["GET", "POST"])
