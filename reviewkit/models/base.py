@@ -34,7 +34,10 @@ class Timestamps:
 
 class SoftDeleted:
     """A row that Delete hides rather than erases, so that Undo brings it back as it was (same
-    id, so the same place in its list). Whoever lists such rows leaves out deleted ones."""
+    id, so the same place in its list). Whoever lists such rows leaves out deleted ones.
+
+    A deleted row is still held: the person's export has it (with when it was deleted) and
+    erasing the person purges it (``services/people.py``)."""
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
