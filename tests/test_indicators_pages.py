@@ -5,6 +5,7 @@ ids from forms and URLs checked."""
 
 from __future__ import annotations
 
+import html
 import io
 from datetime import UTC, date, datetime
 
@@ -69,6 +70,9 @@ def test_make_an_indicator_from_a_check_in_question_and_see_it(app):
     # the table beside the chart: May 4 of 6, April 2 of 5, March hidden
     assert "66.7%" in page and "of 6" in page and "40%" in page and "fewer than 5" in page
     assert "Target met" in page and "Not yet" in page
+    # what it counts in the words the form offered, not the bank's ids
+    assert ("Answers to “Do you feel that we have listened to you and know what matters most "
+            "to you?” (Monthly check-in) that are 3 (happy)") in html.unescape(page)
     with app.app_context():
         ind = db.session.get(Indicator, ind_id)
         assert ind.options == ["3"] and ind.target == 70 and ind.unit == "percent"

@@ -7,7 +7,7 @@ themselves are worked out in :mod:`reviewkit.services.indicator_values`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -79,6 +79,17 @@ def questions() -> list[QuestionChoice]:
 
 
 # ----------------------------------------------------------------------------- who may do what
+def asked(ind: Indicator) -> QuestionChoice | None:
+    """For an indicator counted from answers: its question (bank title, words) with only the
+    answers that count and their words, as the form offered them; None where the question is
+    not in a bank any more."""
+    key = f"{ind.bank_id}/{ind.question_id}"
+    question = next((q for q in questions() if q.key == key), None)
+    if question is None:
+        return None
+    return replace(question, options=[o for o in question.options if o[0] in (ind.options or [])])
+
+
 def may_see(user: User, ind: Indicator) -> bool:
     if ind.organisation_id != user.organisation_id:
         return False

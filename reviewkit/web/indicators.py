@@ -163,6 +163,7 @@ def _page(ind: Indicator, value_form: ValueForm | None = None, status: int = 200
         value_form = ValueForm(places=_places(ind))
     return render_template(
         "indicators/indicator.html", indicator=ind, result=result, chart=chart, span=span,
+        asked=svc.asked(ind) if ind.source == "answers" else None,
         spans=SPANS, formatted=report.formatted, figure=FIGURES.get(ind.figure or ""),
         measures=MEASURES_LABELS, frequency=FREQUENCY_LABELS, breakdown=BREAKDOWN_LABELS,
         event=db.session.get(Event, ind.event_id) if ind.event_id else None,
