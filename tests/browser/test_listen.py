@@ -24,18 +24,24 @@ def _question_url(live_server: str, page) -> str:
     return page.url
 
 
-def test_listen_speaks_the_question_and_its_choices_in_the_page_language(live_server, contexts):
-    page = contexts.page(viewport={"width": 360, "height": 740})
+def _listened(page, live_server: str, qid: str, lang: str) -> list[list[str]]:
+    """Listen pressed on question ``qid`` in ``lang``: what the phone was asked to say, as
+    [text, language] an utterance."""
     page.add_init_script("""
         window.__spoken = [];
         window.speechSynthesis.speak = (u) => window.__spoken.push([u.text, u.lang]);
     """)
     _question_url(live_server, page)
-    page.goto(page.url.replace("/q/like", "/q/happy") + "?lang=cy")
+    page.goto(page.url.replace("/q/like", f"/q/{qid}") + f"?lang={lang}")
     listen = page.locator("[data-listen]")
     assert listen.is_visible()
     listen.click()
-    spoken = page.evaluate("window.__spoken")
+    return page.evaluate("window.__spoken")
+
+
+def test_listen_speaks_the_question_and_its_choices_in_the_page_language(live_server, contexts):
+    page = contexts.page(viewport={"width": 360, "height": 740})
+    spoken = _listened(page, live_server, "happy", "cy")
     assert spoken[0][1] == "cy" and spoken[-1][1] == "cy"  # the progress line, the faces
     text = ". ".join(t for t, _lang in spoken)
     title = page.locator("#q-title").inner_text().strip()
@@ -58,14 +64,7 @@ def test_listen_reads_words_not_translated_yet_in_their_own_language(live_server
     """On an Arabic page, a question not translated into Arabic yet is in English: it is read
     out as English, and the page's own words (the progress line) as Arabic."""
     page = contexts.page(viewport={"width": 320, "height": 640})
-    page.add_init_script("""
-        window.__spoken = [];
-        window.speechSynthesis.speak = (u) => window.__spoken.push([u.text, u.lang]);
-    """)
-    _question_url(live_server, page)
-    page.goto(page.url.replace("/q/like", "/q/activities") + "?lang=ar")
-    page.locator("[data-listen]").click()
-    spoken = page.evaluate("window.__spoken")
+    spoken = _listened(page, live_server, "activities", "ar")
     progress = page.locator(".progress").inner_text().strip()
     assert spoken[0][1] == "ar" and spoken[0][0].startswith(progress)
     english = " ".join(text for text, lang in spoken if lang == "en")
