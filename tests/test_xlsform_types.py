@@ -242,7 +242,7 @@ def test_check_page_shows_numbers_dates_and_times_in_the_persons_language(typed_
         url = r.response.headers["Location"]
     check = page(f"{url}?lang={lang}")
     assert check.status == 200 and check.lang == lang
-    rows = re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd>(.*?)</dd>", check.html, re.S)
+    rows = re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", check.html, re.S)
     # Babel puts a narrow no-break space before AM/PM
     shown = [" ".join(html.unescape(answer).split()) for _, answer in rows]
     assert shown == list(SHOWN[lang].values())
