@@ -71,8 +71,10 @@ def test_a_fresh_install_runs_the_loop_from_a_phone_answer_to_you_said_we_did(fr
 
     # Theme: the manager works the themes out and curates the one about buses
     manager = signed_in(fresh, "manager")
-    themes = Page(manager.get("/staff/analysis/"))
-    assert "Themes have not been worked out yet" in themes
+    welsh = Page(manager.get("/staff/analysis/?lang=cy"))  # said in the page's language
+    assert "Dydy'r themâu ddim wedi cael eu cyfrifo eto." in welsh and "Cyfrifo'r themâu" in welsh
+    themes = Page(manager.get("/staff/analysis/?lang=en"))
+    assert "The themes have not been worked out yet." in themes
     worked = manager.post("/staff/analysis/compute", data={"csrf_token": themes.csrf})
     assert "Done:" in Page(manager.get(worked.headers["Location"]))
     themes = Page(manager.get("/staff/analysis/"))

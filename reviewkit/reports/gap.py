@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
 from ..extensions import db
@@ -316,11 +317,11 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
     totals["areas"] = {area_names.get(a, a): published[(ALL, a, ALL, ALL)] for a in area_keys}
     totals["quarters"] = {q: published[(ALL, ALL, q, ALL)] for q in quarters}
 
-    problems = []
+    problems = []  # said on the page, in its language
     if ts is None:
-        problems.append("themes have not been worked out yet for this choice")
+        problems.append(_l("The themes have not been worked out yet."))
     if not atoms:
-        problems.append("there are no shared (consented) statements for this choice")
+        problems.append(_l("There are no shared (consented) statements for this choice."))
     return GapReport(
         filters=filters, since=since, until=until, quarters=quarters,
         previous_since=prev_since, previous_until=prev_until, themes=themes, cells=cells,
