@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import make_app
 from flask_migrate import upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, text
 
 from reviewkit.extensions import db
 from reviewkit.services.setup import init_database
@@ -94,3 +94,42 @@ def test_running_the_migrations_leaves_the_apps_own_logging_on(tmp_path, caplog)
     finally:
         app.logger.removeHandler(caplog.handler)
     assert "still heard after the migrations" in caplog.text
+
+
+def test_the_ballot_item_of_local_plans_ideas_is_added_keeping_their_answers(staff_app):
+    """0017 adds idea.ballot_item_id. SQLite's batch mode copies the table and drops the old
+    one, which, with foreign keys on, deleted every idea's answers and unlinked its actions;
+    they are off while migrating. Down and up again: the answers and actions stay, and each
+    local plan's idea is linked to its ballot item again."""
+    from datetime import UTC, datetime
+
+    from flask_migrate import downgrade
+
+    from reviewkit.models import Event, Idea, IdeaAnswer, PlanAction, Service, User
+    from reviewkit.services import events as ev
+    from reviewkit.services import register as reg
+
+    with staff_app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(role="admin"))
+        oak = db.session.scalar(db.select(Service).filter_by(slug="oak"))
+        event = ev.save_event(user, name="Big day", starts_at=datetime(2026, 6, 20, tzinfo=UTC),
+                              place="Hall", service_id=oak.id, languages=["en"])
+        items = [ev.add_item(user, event, label=label) for label in ("Buses", "Cooking")]
+        ev.set_voting(user, event, "open")
+        ev.set_voting(user, event, "closed")
+        work = ev.make_local_plan(user, db.session.get(Event, event.id), [items[0].id])
+        idea = db.session.scalar(db.select(Idea).filter_by(work_id=work.id))
+        reg.add_action(user, work, idea, change="A minibus", owner="Team",
+                       starts_on=datetime(2026, 7, 1).date(),
+                       due_on=datetime(2026, 9, 1).date(), status="planned")
+        idea_id, item_id = idea.id, items[0].id
+        db.session.remove()
+        downgrade(revision="0016")
+        upgrade()
+        db.session.remove()
+        assert db.session.scalar(db.select(func.count(IdeaAnswer.id))) == 1
+        assert db.session.scalar(db.select(PlanAction.idea_id)) == idea_id
+        assert db.session.get(Idea, idea_id).ballot_item_id == item_id
+        if db.engine.dialect.name == "sqlite":  # on again after migrating
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()
