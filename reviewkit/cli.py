@@ -577,6 +577,14 @@ def restore_command(backup_file: Path, force: bool, banks_and_translations: bool
                    f"{done.upgraded_to}.")
     for name in done.files:
         click.echo(f"Restored {name}")
+    if done.erasures.people or done.erasures.names:
+        click.echo(f"Erased again: {done.erasures.people} person(s) and {done.erasures.names} "
+                   "name(s) erased on request after this backup was made.")
+    if not done.replaced_data:
+        click.echo(f"The database replaced was empty, so it could not say who was erased on "
+                   f"request after {done.manifest['created_at']}: make those erasures again "
+                   "('reviewkit people erase', 'reviewkit people erase-name') from your records "
+                   "of the requests before the app is used.")
     if done.differing:
         click.echo(f"{len(done.differing)} question bank or translation file(s) in the backup "
                    "differ from this install's and were left as they are; add "

@@ -97,6 +97,10 @@ def test_a_backup_restores_into_an_empty_install_with_every_table_the_same(demo_
         assert upload.read_bytes() == b"PK\x03\x04 an upload"
         # the demo's banks differ from this install's test bank: left alone unless asked for
         assert "question bank or translation file(s)" in result.output
+        # an empty install cannot know who was erased after the backup: said, with its date
+        with tarfile.open(demo_backup["archive"], "r:gz") as tar:
+            made = json.load(tar.extractfile("manifest.json"))["created_at"]
+        assert f"could not say who was erased on request after {made}" in result.output
         assert not (Path(app.config["BANKS_PATH"]) / "monthly-check-in.yaml").exists()
 
 
@@ -126,6 +130,54 @@ def test_a_database_holding_data_is_replaced_only_with_force(demo_backup, tmp_pa
         result = _run(app, "restore", str(demo_backup["archive"]), "--force")
         assert result.exit_code == 0, result.output
         assert _tables() == demo_backup["tables"]
+
+
+def test_people_and_names_erased_after_a_backup_stay_erased_when_it_is_restored(demo_backup,
+                                                                               tmp_path):
+    """A backup from before an erasure on request must not bring the person back: restoring it
+    over the database where the erasure was made erases them again (a person by their record,
+    a name in the register by its keyed hash: the access log never holds the name)."""
+    from sqlalchemy import func, or_, select
+
+    from reviewkit.models import AccessLog, Idea, Partner, Person, Review, Signature, Statement
+
+    def held(person_id: int, name: str) -> tuple:
+        db.session.expire_all()
+        person = db.session.get(Person, person_id)
+        said = db.session.scalar(select(func.count(Statement.id)).join(Review).where(
+            Review.person_id == person.id))
+        named = sum(db.session.scalar(select(func.count()).where(where)) for where in (
+            func.lower(Partner.name) == name.lower(), func.lower(Signature.name) == name.lower(),
+            or_(func.lower(Idea.raised_by) == name.lower(),
+                func.lower(Idea.credit_as) == name.lower())))
+        return person.erased_at is not None, said, named
+
+    with initialised_app(tmp_path, **_folders(tmp_path)) as app:
+        assert _run(app, "restore", str(demo_backup["archive"])).exit_code == 0
+        reference = "OAK-101"
+        person_id = db.session.scalar(select(Person.id).filter_by(reference=reference))
+        erased, said, named = held(person_id, "Gwen Morgan")
+        assert not erased and said > 0 and named > 0
+        assert _run(app, "people", "erase", reference, "--yes").exit_code == 0
+        assert _run(app, "people", "erase-name", "gwen morgan", "--yes").exit_code == 0
+        assert held(person_id, "Gwen Morgan") == (True, 0, 0)
+        logged = db.session.scalars(select(AccessLog.detail).filter_by(action="erase")).all()
+        assert not [d for d in logged if "gwen" in (d or "").lower()]
+
+        result = _run(app, "restore", str(demo_backup["archive"]), "--force")
+        assert result.exit_code == 0, result.output
+        assert "Erased again: 1 person(s) and 1 name(s)" in result.output
+        assert "could not say who was erased" not in result.output
+        assert held(person_id, "Gwen Morgan") == (True, 0, 0)
+        # everything else is the backup's
+        others = db.session.scalar(select(func.count(Person.id)).where(
+            Person.erased_at.is_(None)))
+        assert others == len(demo_backup["tables"]["person"]) - 1
+
+        # restoring again (nothing was erased since) changes nothing more
+        again = _run(app, "restore", str(demo_backup["archive"]), "--force")
+        assert "Erased again: 1 person(s) and 1 name(s)" in again.output
+        assert held(person_id, "Gwen Morgan") == (True, 0, 0)
 
 
 def _repack(source: Path, target: Path, change) -> None:
@@ -342,8 +394,10 @@ def test_the_database_password_is_never_printed(demo_backup, tmp_path):
         assert f":{password}@" not in out and f"password={password}" not in out
         assert "PGPASSWORD" not in out
         # ... and nowhere at all, unless it is a word the output holds anyway (CI's password is
-        # "reviewkit", the program's own name: "Backup made … by reviewkit 0.1.0").
-        assert password not in out.replace("by reviewkit ", "by  ")
+        # "reviewkit", the program's own name: "Backup made … by reviewkit 0.1.0", "make those
+        # erasures again ('reviewkit people erase' …)").
+        assert password not in out.replace("by reviewkit ", "by  ").replace(
+            "'reviewkit people ", "'people ")
         db.engine.dispose()
 
 

@@ -19,7 +19,8 @@ Restoring checks the manifest and every checksum before touching anything, refus
 another kind of database or from a newer migration than this code knows, refuses to overwrite a
 database that holds data unless forced, then runs the migrations up to this code's newest.
 Question bank and translation files are put back only when asked for: after an upgrade of
-reviewkit the shipped ones are newer than a backup's.
+reviewkit the shipped ones are newer than a backup's. People and names erased on request in the
+database that is replaced are erased again in the restored one (:mod:`.erasures`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ..extensions import db
+from . import erasures
 from .clock import Refused
 
 FORMAT = "reviewkit-backup"
@@ -85,6 +87,8 @@ class RestoreResult:
     upgraded_to: str | None = None  # the newest migration, when the backup was older
     files: list[str] = field(default_factory=list)  # instance, bank and translation files written
     differing: list[str] = field(default_factory=list)  # bank/translation files left as they are
+    erasures: erasures.Reapplied = field(default_factory=erasures.Reapplied)  # made again
+    replaced_data: bool = False  # the database replaced held data (its erasures were read)
 
 
 # ---------------------------------------------------------------------------- the database
@@ -536,6 +540,7 @@ def restore_backup(path: Path, force: bool = False,
                 "The database already holds data (%(tables)s): restoring would replace it. "
                 "Stop the app, then run this again with --force to replace it.",
                 tables=", ".join(in_use[:5]) + (", …" if len(in_use) > 5 else "")))
+        erased = erasures.held()  # erasures since the backup must stay done
         db.session.remove()
         db.engine.dispose()
         if kind == "sqlite":
@@ -549,6 +554,8 @@ def restore_backup(path: Path, force: bool = False,
 
             upgrade()
             result.upgraded_to = head_revision()
+        result.erasures = erasures.reapply(erased)
+        result.replaced_data = bool(in_use)
         for name in sorted(manifest["files"]):
             if name == database["file"]:
                 continue

@@ -6,13 +6,17 @@ erased on request, like a person supported's record (:mod:`reviewkit.services.pe
 A name is matched whole, ignoring case and the spaces around it. Erasing takes the partner
 and the signature away and the idea's name and credit off (the idea, its dates and answers
 stay in the register); the register's history keeps that a change was made, and when, but
-not the name. The access log records that it was done, never the name itself.
+not the name. The access log records that it was done, never the name itself (a keyed hash of
+it, so that a restore from an older backup erases it again: :mod:`.erasures`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
@@ -21,6 +25,14 @@ from ..models.history import acting_as, erase_from_history
 from .people import log_access
 
 ERASED = "erased"  # what the history keeps in place of the name
+
+
+def name_key(name: str) -> str:
+    """The keyed hash of a name as erasure matches it (whole, any case, spaces around it
+    ignored): it finds the name again in a restored database and cannot be read back."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"erase-name\x00" + name.strip().lower().encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def _is(column, name: str):
@@ -80,7 +92,10 @@ def erase_name(user: User | None, name: str, organisation_id: int | None = None
         erase_from_history(Signature, [s.id for s in signatures], name=ERASED)
         erase_from_history(Idea, [i.id for i in ideas], raised_by=None, credit_as=None,
                            credit=Credit.NONE.value)
+        # the name's keyed hash, not the name: a restore from an older backup erases it again
         log_access(user, "erase", "name", None,
-                   f"partners={len(partners)} signatures={len(signatures)} ideas={len(ideas)}")
+                   f"partners={len(partners)} signatures={len(signatures)} ideas={len(ideas)} "
+                   f"key={name_key(name)}"
+                   + (f" organisation={organisation_id}" if organisation_id is not None else ""))
         db.session.commit()
     return len(partners), len(signatures), len(ideas)
