@@ -126,6 +126,17 @@ def test_a_facilitator_makes_an_event_and_what_was_typed_is_kept_when_it_is_refu
     assert "Access that is missing" not in Page(client.get(f"/staff/events/{event.id}"))
 
 
+def test_a_ballot_with_no_themes_says_who_works_them_out_to_those_who_cannot(app):
+    """A facilitator cannot see the "Themes and gaps" pages the message sent them to."""
+    event = ev.save_event(_user("facilitator"), name="Oak day", starts_at=WHEN, place="Hall",
+                          service_id=_service("oak").id, languages=["en"])
+    url = f"/staff/events/{event.id}/ballot"
+    facilitator = Page(signed_in(app, "facilitator").get(url))
+    assert "A manager or an admin works the themes out; until then, type the items." in \
+        facilitator and "“Themes and gaps” pages" not in facilitator
+    assert "“Themes and gaps” pages" in Page(signed_in(app, "admin").get(url))
+
+
 def test_the_ballot_from_themes_and_by_hand_with_its_words_in_welsh(app):
     org = db.session.scalar(select(Organisation))
     oak = _service("oak")
