@@ -477,3 +477,15 @@ def test_the_voting_pages_offer_the_languages_of_the_event(world):
         assert Page(app.test_client().get(url)).languages == ["en", "cy", "ur"], url
         polish = Page(app.test_client().get(f"{url}?lang=pl"))
         assert polish.lang == "en" and "we do not have that language yet" in polish, url
+
+
+def test_the_example_code_in_a_hint_stays_whole_and_left_to_right(world):
+    """On an Arabic or Urdu page "K7PQ-4XR9" broke at its hyphen with its halves swapped: the
+    example in the hint of the voting page's code box (and of "Follow your idea") is isolated
+    left to right, as the phone's "Finish your answers" page does."""
+    app, ids = world
+    page, _data = _form(app.test_client(), ids["coded"]["code"])
+    isolated = '<bdi dir="ltr" class="nowrap">K7PQ-4XR9</bdi>'
+    assert isolated in page.html.split('id="code-hint"', 1)[1].split("</p>", 1)[0]
+    track = Page(app.test_client().get("/t"))
+    assert isolated in track.html.split('id="code-hint"', 1)[1].split("</p>", 1)[0]
