@@ -61,6 +61,9 @@ def test_an_answer_from_a_tab_left_open_after_sending_is_shown_back_not_lost(pag
     assert late.status == 409
     assert "This answer was not added" in late and "Thank you" in late
     assert "Please call my mum" in late and "She worries" in late
+    # shown in the direction of its own words (an Urdu answer on an English page, or English
+    # on an Urdu one), as on the check page
+    assert '<p dir="auto">Please call my mum</p><p dir="auto">She worries</p>' in late.html
     choice = left_open("happy", {"answer": "1", "action": "next"})
     assert choice.status == 409 and "Sad" in choice  # the face's words, not its value
     # the same answer again (a double tap) or a skip lost nothing: the usual thank-you page
