@@ -137,6 +137,29 @@ def test_a_ballot_with_no_themes_says_who_works_them_out_to_those_who_cannot(app
     assert "“Themes and gaps” pages" in Page(signed_in(app, "admin").get(url))
 
 
+def test_a_themes_name_in_another_language_is_marked_on_the_ballot_page(app):
+    """A theme named from Welsh statements, offered on the English ballot page, is marked as
+    Welsh so a screen reader reads it in Welsh (WCAG 3.1.2); its I statement is under it."""
+    from reviewkit.models import ThemeEdit, ThemeSet
+
+    org = db.session.scalar(select(Organisation))
+    oak = _service("oak")
+    _themes(org.id, oak)
+    ts = db.session.scalar(select(ThemeSet))
+    ts.result = {"themes": [{"id": "t1", "label": "Bysiau hwyr", "language": "cy"},
+                            {"id": "t2", "label": "Cooking", "language": "en"}]}
+    ts.edits = [ThemeEdit(edit={"op": "i_statement", "theme": "t1",
+                                "text": "I want the bus on time"})]
+    db.session.commit()
+    event = ev.save_event(_user("facilitator"), name="Oak day", starts_at=WHEN, place="Hall",
+                          service_id=oak.id)
+    page = Page(signed_in(app, "facilitator").get(f"/staff/events/{event.id}/ballot"))
+    labels = page.html.split('id="themes-h"', 1)[1]
+    assert '<span lang="cy">Bysiau hwyr</span></label>' in labels
+    assert ">Cooking</label>" in labels
+    assert "“I want the bus on time” · 2 statements" in page
+
+
 def test_the_ballot_from_themes_and_by_hand_with_its_words_in_welsh(app):
     org = db.session.scalar(select(Organisation))
     oak = _service("oak")

@@ -188,7 +188,7 @@ def theme_choices(event: Event) -> list[ThemeChoice]:
                Statement.deleted_at.is_(None), Statement.service_id.in_(services or [-1]))).all())
     curated = curate(ts, assign)
     counts = Counter(t for t in curated.assign.values() if t in curated.labels)
-    return [ThemeChoice(tid, str(curated.labels[tid]), n, curated.i_statements.get(tid, ""))
+    return [ThemeChoice(tid, curated.labels[tid], n, curated.i_statements.get(tid, ""))
             for tid, n in counts.most_common()]
 
 

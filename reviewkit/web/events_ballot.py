@@ -67,8 +67,7 @@ def ballot(event_id: int):
     on_ballot = {i.theme_id for i in event.items if i.theme_id}
     choices = [c for c in ev.theme_choices(event) if c.id not in on_ballot]
     form = ThemesForm()
-    form.themes.choices = [(c.id, f"{c.label} (“{c.i_statement}”)" if c.i_statement else c.label)
-                           for c in choices]
+    form.themes.choices = [(c.id, c.label) for c in choices]  # in their own language
     if (made := submitted(form, lambda: ev.add_theme_items(current_user, event,
                                                            form.themes.data))) is not None:
         flash(_("Added %(n)d items from themes.", n=len(made)))
