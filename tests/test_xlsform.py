@@ -195,6 +195,22 @@ def test_plain_label_columns_and_questions_outside_groups(tmp_path: Path):
     assert result.bank.question("happy").help == "Pick one"
 
 
+def test_typographic_quotes_in_a_form_come_back_as_written(tmp_path: Path):
+    """pyxform makes ‘ ’ “ ” straight; a Romanian or Polish translation („…”) or an English
+    apostrophe (’) must come back from the import exactly as it was typed."""
+    path = write_form(tmp_path / "quotes.xlsx", [
+        ["type", "name", "label::English (en)", "hint::English (en)", "label::Română (ro)"],
+        ["text", "example", "What’s a “good day”?", "For example, “I go swimming”.",
+         "De exemplu, „Merg la înot”."],
+    ], settings=[["form_title", "form_title_ro"], ["Everyone’s check-in", "Discuția „lunară”"]])
+    result = import_xlsform(path, bank_id="quotes-test")
+    q = result.bank.question("example")
+    assert (q.text, q.help) == ("What’s a “good day”?", "For example, “I go swimming”.")
+    assert result.bank.title == "Everyone’s check-in"
+    assert result.translations["ro"]["example.text"] == "De exemplu, „Merg la înot”."
+    assert result.translations["ro"]["title"] == "Discuția „lunară”"
+
+
 REPEAT_ONCE = ("left out: repeat shown once: its questions are a section, asked once, not "
                "once for each item")
 

@@ -222,14 +222,38 @@ def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, st
                     row[ROW] = str(number)
             if header:
                 header[0][ROW] = None
+        for sheet in ("survey", "choices", "settings"):
+            _swap_quotes(getattr(data, sheet), _HIDE_QUOTES)
         form = workbook_to_json(workbook_dict=data, form_name=None,
                                 fallback_form_name=data.fallback_form_name, warnings=[])
         create_survey_element_from_dict(copy.deepcopy(form)).to_xml(validate=False, warnings=[])
     except Exception as exc:  # noqa: BLE001 - pyxform refuses a form with several classes
         message = str(exc).strip() or type(exc).__name__
         raise XLSFormError([_("pyxform cannot convert %(file)s: %(error)s", file=path.name,
-                              error=refusal(message, data, raw))]) from None
-    return form, raw, (data.settings or [{}])[0]
+                              error=refusal(message, data, raw).translate(_SHOW_QUOTES))]) from None
+    return _swap_quotes(form, _SHOW_QUOTES), raw, _swap_quotes((data.settings or [{}])[0],
+                                                               _SHOW_QUOTES)
+
+
+# pyxform turns typographic quotes (‘ ’ “ ”) into straight ones, which would change the text of
+# a translation that uses them (Romanian „…”, Polish „…”, an apostrophe ’): they go through
+# pyxform as private-use characters and come back as they were written.
+_QUOTES = {"\u2018": "\ue018", "\u2019": "\ue019", "\u201c": "\ue01c", "\u201d": "\ue01d"}
+_HIDE_QUOTES = str.maketrans(_QUOTES)
+_SHOW_QUOTES = str.maketrans({v: k for k, v in _QUOTES.items()})
+
+
+def _swap_quotes(value: Any, table: dict[int, str]) -> Any:
+    """``value`` with ``table`` applied to every string in it (rows, the form's JSON) in place
+    where it is a list or a dict."""
+    if isinstance(value, str):
+        return value.translate(table)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _swap_quotes(item, table)
+    elif isinstance(value, list):
+        value[:] = [_swap_quotes(item, table) for item in value]
+    return value
 
 
 _PYXFORM_ROW = re.compile(r"^\[row : (\d+)\]\s*")
