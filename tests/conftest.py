@@ -223,6 +223,17 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                      r'name="csrf_token" value="([^"]+)"')
 
 
+def untranslate(po: Path, msgid: str, context: str | None = None) -> None:
+    """Blank one translation in a test's copy of a PO file, so there is something missing."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    catalog.get(msgid, context).string = ""
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=100)
+
+
 def csrf_from(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "no CSRF token on the page"

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Page, make_app, sign_in
+from conftest import Page, make_app, sign_in, untranslate
 from sqlalchemy import func, select
 
 from reviewkit.config import REPO_ROOT
@@ -79,19 +79,8 @@ def test_translators_and_admins_only(tapp, tc):
     assert "Translations" in get(tc, "/staff/").html  # in the staff navigation
 
 
-def _untranslate(po: Path, msgid: str) -> None:
-    """Blank one translation in the test's copy, so the page has something missing to list."""
-    from babel.messages.pofile import read_po, write_po
-
-    with po.open("rb") as fh:
-        catalog = read_po(fh)
-    catalog[msgid].string = ""
-    with po.open("wb") as fh:
-        write_po(fh, catalog, width=100)
-
-
 def test_overview_and_language_pages_show_the_coverage_numbers(tc, root):
-    _untranslate(root / "translations" / "pl" / "LC_MESSAGES" / "messages.po", "Continue")
+    untranslate(root / "translations" / "pl" / "LC_MESSAGES" / "messages.po", "Continue")
     rows = {(r.lang, r.file): r for r in catalogs.coverage(root / "translations")}
     page = get(tc, "/staff/translate/")
     assert page.status == 200
@@ -107,7 +96,8 @@ def test_overview_and_language_pages_show_the_coverage_numbers(tc, root):
 
 
 def test_bank_page_lists_missing_strings_and_easy_read_warnings(tc, root):
-    # Polish has no bank translations yet, so there is something missing to list.
+    untranslate(root / "translations" / "pl" / "LC_MESSAGES" / "banks.po",
+                "Co-production self-audit", "co-production-audit:title")
     row = next(r for r in catalogs.coverage(root / "translations", ["pl"])
                if r.file == "banks:co-production-audit")
     page = get(tc, "/staff/translate/pl/banks/co-production-audit")
@@ -187,8 +177,10 @@ def test_phone_preview_in_any_language_and_variant(tapp, tc, lang, easy, text, d
         assert db.session.scalar(select(func.count(Response.id))) == 0
 
 
-def test_phone_preview_falls_back_to_english_where_untranslated(tc):
-    # the audit's questions have no Polish yet (only its group and ladder questions do)
+def test_phone_preview_falls_back_to_english_where_untranslated(tc, root):
+    untranslate(root / "translations" / "pl" / "LC_MESSAGES" / "banks.po",
+                "People we support help decide what we do, from the very start.",
+                "co-production-audit:involved-from-start.text")
     page = get(tc, "/staff/translate/phone/co-production-audit/involved-from-start?language=pl")
     assert page.lang == "pl"
     assert '<h1 id="q-title" lang=en>' in page.html or 'lang="en"' in page.html

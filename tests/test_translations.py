@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
-from conftest import Page, make_app, start_journey, the_organisation
+from conftest import Page, make_app, start_journey, the_organisation, untranslate
 
 from reviewkit.config import REPO_ROOT
 from reviewkit.extensions import db
@@ -332,6 +332,8 @@ def test_status_numbers_match_the_files(work: Path):
 
 
 def test_status_missing_lists_file_and_line(work: Path):
+    untranslate(work / "pl" / "LC_MESSAGES" / "banks.po", "My person-centred review",
+                "person-centred-review:title")
     out = _run("status", "--dir", str(work), "--lang", "pl", "--missing").output
     line = next(ln for ln in out.splitlines() if "[person-centred-review:title]" in ln)
     path, number = re.search(r"(\S+banks\.po):(\d+):", line).groups()
@@ -635,7 +637,7 @@ def test_an_untranslated_question_falls_back_to_english_and_says_so(tmp_path):
 
 # Languages every shipped question bank is translated into (a person choosing one reads every
 # question, choice and hint in it, standard and easy read).
-BANKS_COMPLETE = ["cy", "ur", "ro"]
+BANKS_COMPLETE = ["cy", "ur", "pl", "ro"]
 
 
 @pytest.mark.parametrize("lang", BANKS_COMPLETE)
