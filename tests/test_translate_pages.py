@@ -117,6 +117,22 @@ def test_bank_page_lists_missing_strings_and_easy_read_warnings(tc, root):
     assert tc.get("/staff/translate/pl/banks/no-such-bank").status_code == 404
 
 
+def test_the_counts_follow_a_catalogue_as_soon_as_it_changes(tc, root):
+    """The translation pages' counts are worked out once per version of the PO files (they
+    read every catalogue), and again as soon as one of them changes."""
+    po = root / "translations" / "cy" / "LC_MESSAGES" / "banks.po"
+
+    def missing() -> int:
+        return sum(r.missing for r in catalogs.coverage(root / "translations", ["cy"]))
+
+    before = missing()
+    assert missing() == before  # the same files: the same counts
+    untranslate(po, "Co-production self-audit", "co-production-audit:title")
+    assert missing() == before + 1
+    page = get(tc, "/staff/translate/cy/banks/co-production-audit")
+    assert "Missing (1)" in page
+
+
 def test_bank_page_lists_outdated_texts_with_the_english_they_were_translated_from(tc, root):
     """'Outdated 1' alone does not say which text: the page lists it, with its line, where it is,
     the English now and the English the translation was made from."""

@@ -650,40 +650,70 @@ def coverage(translations_dir: Path, langs: Iterable[str] | None = None) -> list
     """Per language and file (bank text split per bank): translated, missing (no translation)
     and outdated (fuzzy: the English changed since it was translated) counts, counted over the
     messages of each PO file (obsolete ``#~`` entries excluded), plus any message of the
-    template the PO file does not have yet (as missing)."""
+    template the PO file does not have yet (as missing).
+
+    Each language's rows are worked out once per version of its files (their size and time of
+    change), so the translation pages do not read every catalogue again on every view."""
+    pots = [translations_dir / f"{d}.pot" for d in DOMAINS]
+    templates: dict[str, PoCatalog] | None = None  # read once, if any language needs them
     rows: list[Coverage] = []
-    templates = {d: read_catalog(translations_dir / f"{d}.pot") for d in DOMAINS
-                 if (translations_dir / f"{d}.pot").exists()}
     for lang in langs or languages():
-        for domain in DOMAINS:
-            path = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
-            cat = read_catalog(path, locale=lang) if path.exists() else None
-            where = msg_lines(path) if path.exists() else {}
-            messages = [m for m in cat if m.id] if cat is not None else []
-            template = templates.get(domain)
-            if template is not None:
-                messages += [t for t in template
-                             if t.id and (cat is None or cat.get(t.id, t.context) is None)]
-            by_file: dict[str, Coverage] = {}
-            if domain == "messages":
-                by_file["messages"] = Coverage(lang, "messages")
-            for m in messages:
-                bank = (m.context or "").split(":")[0]
-                file = domain if domain == "messages" else f"banks:{bank}"
-                row = by_file.setdefault(file, Coverage(lang, file))
-                row.total += 1
-                string = m.string
-                has = any(string) if isinstance(string, (list, tuple)) else bool(string)
-                key = m.id if isinstance(m.id, str) else m.id[0]
-                if has and m.fuzzy:
-                    row.outdated += 1
-                    before = m.previous_id[0] if m.previous_id else ""
-                    row.outdated_items.append((where.get((m.context, key), 0), m.context, key,
-                                               before))
-                elif has:
-                    row.translated += 1
-                else:
-                    row.missing += 1
-                    row.missing_items.append((where.get((m.context, key), 0), m.context, key))
-            rows.extend(sorted(by_file.values(), key=lambda r: r.file))
+        files = [*pots, *(translations_dir / lang / "LC_MESSAGES" / f"{d}.po" for d in DOMAINS)]
+        key = (str(translations_dir), lang, tuple(_version(f) for f in files))
+        if key not in _COVERAGE:
+            if templates is None:
+                templates = {d: read_catalog(pot) for d, pot in zip(DOMAINS, pots, strict=True)
+                             if pot.exists()}
+            if len(_COVERAGE) >= 64:
+                _COVERAGE.clear()
+            _COVERAGE[key] = _coverage(translations_dir, lang, templates)
+        rows.extend(copy.deepcopy(_COVERAGE[key]))
+    return rows
+
+
+_COVERAGE: dict[tuple, list[Coverage]] = {}
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _coverage(translations_dir: Path, lang: str, templates: dict[str, PoCatalog]
+              ) -> list[Coverage]:
+    rows: list[Coverage] = []
+    for domain in DOMAINS:
+        path = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+        cat = read_catalog(path, locale=lang) if path.exists() else None
+        where = msg_lines(path) if path.exists() else {}
+        messages = [m for m in cat if m.id] if cat is not None else []
+        template = templates.get(domain)
+        if template is not None:
+            messages += [t for t in template
+                         if t.id and (cat is None or cat.get(t.id, t.context) is None)]
+        by_file: dict[str, Coverage] = {}
+        if domain == "messages":
+            by_file["messages"] = Coverage(lang, "messages")
+        for m in messages:
+            bank = (m.context or "").split(":")[0]
+            file = domain if domain == "messages" else f"banks:{bank}"
+            row = by_file.setdefault(file, Coverage(lang, file))
+            row.total += 1
+            string = m.string
+            has = any(string) if isinstance(string, (list, tuple)) else bool(string)
+            key = m.id if isinstance(m.id, str) else m.id[0]
+            if has and m.fuzzy:
+                row.outdated += 1
+                before = m.previous_id[0] if m.previous_id else ""
+                row.outdated_items.append((where.get((m.context, key), 0), m.context, key,
+                                           before))
+            elif has:
+                row.translated += 1
+            else:
+                row.missing += 1
+                row.missing_items.append((where.get((m.context, key), 0), m.context, key))
+        rows.extend(sorted(by_file.values(), key=lambda r: r.file))
     return rows
