@@ -291,6 +291,71 @@ def test_the_persons_own_phone_answers_appear_under_the_same_headings(staff_app)
     assert "From their phone" in page and "I make people laugh" in page
 
 
+def test_a_persons_own_phone_link_from_their_page_joins_their_answers_to_the_review(
+        staff_app):
+    """From the person's page a facilitator makes the person's own link (their language, easy
+    read, their reference on it), or a card; what they answer on their phone comes up in the
+    review conversation. Only for people the facilitator may see, and only with a reference."""
+    from conftest import pages_of, start_journey
+
+    from reviewkit.models import Invitation
+    from reviewkit.models import Response as PhoneResponse
+    from reviewkit.services import responses as rsp
+
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    service_id = db.session.scalar(select(Service.id).filter_by(name="Oak House"))
+    client.post("/staff/people/", data={
+        "display_name": "Jo", "reference": "R-7", "service_id": service_id, "language": "cy",
+        "easy_read": "y", "csrf_token": form_token(client, "/staff/people/")})
+    person = db.session.scalar(select(Person).filter_by(reference="R-7"))
+    url = f"/staff/people/{person.id}"
+    assert "Their part on their phone" in Page(client.get(url))
+    made = Page(client.post(f"{url}/phone-link", data={
+        "bank": "person-centred-review", "output": "link", "csrf_token": form_token(client, url)}))
+    assert made.status == 200
+    invitation = db.session.scalar(select(Invitation))
+    assert (invitation.person_ref, invitation.language, invitation.easy_read) == ("R-7", "cy",
+                                                                                  True)
+    link = f"/r/{invitation.token}"
+    assert link in made.html and "for them only" in made
+    assert db.session.scalar(select(AccessLog).filter_by(action="invite")).object_id == person.id
+
+    # the person answers on their phone; the review started afterwards shows it
+    start_journey(pages_of(staff_app.test_client()), invitation)
+    response = db.session.scalar(select(PhoneResponse))
+    rsp.save_answer(response, "admire", ["Gwneud i bobl chwerthin"])
+    rsp.submit(response)
+    review_id = _start(client, person.id)
+    page = Page(client.get(f"/staff/reviews/{review_id}/h/like-and-admire"))
+    assert "From their phone" in page and "Gwneud i bobl chwerthin" in page
+
+    card = client.post(f"{url}/phone-link", data={
+        "bank": "person-centred-review", "output": "a6", "csrf_token": form_token(client, url)})
+    assert card.status_code == 200 and card.mimetype == "application/pdf"
+    assert card.data.startswith(b"%PDF")
+
+    # a forged bank, a person of another service, a person with no reference: refused
+    forged = Page(client.post(f"{url}/phone-link", data={
+        "bank": "no-such-bank", "output": "link", "csrf_token": form_token(client, url)}))
+    assert forged.status == 400 and "Choose from the list." in forged
+    admin = staff_app.test_client()
+    sign_in(admin, "admin")
+    kim = _add_person(admin, "Kim", service="Elm Court")
+    assert client.post(f"/staff/people/{kim}/phone-link", data={
+        "bank": "person-centred-review", "output": "link",
+        "csrf_token": form_token(client, url)}).status_code in (403, 404)
+    admin.post("/staff/people/", data={
+        "display_name": "Lee", "reference": "", "service_id": service_id, "language": "en",
+        "csrf_token": form_token(admin, "/staff/people/")})
+    lee = db.session.scalar(select(Person).filter_by(display_name="Lee"))
+    assert "joined to a person" in Page(client.get(f"/staff/people/{lee.id}"))
+    assert client.post(f"/staff/people/{lee.id}/phone-link", data={
+        "bank": "person-centred-review", "output": "link",
+        "csrf_token": form_token(client, url)}).status_code == 400
+    assert db.session.scalar(select(func.count(Invitation.id))) == 2
+
+
 def test_a_double_submitted_statement_is_stored_once_and_long_ones_are_refused(staff_app):
     client, review_id = _facilitator_review(staff_app)
     url = f"/staff/reviews/{review_id}/h/like-and-admire"

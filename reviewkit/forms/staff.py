@@ -60,6 +60,15 @@ class StartReviewForm(BaseForm):
                                                          "year"))])
 
 
+class PhoneLinkForm(BaseForm):
+    """A person's own link to answer their part of a review on their phone."""
+
+    bank = SelectField(_l("Questions"), validators=[InputRequired()])
+    output = RadioField(_l("What do you want?"), default="link", choices=[
+        ("link", _l("A link to send them")), ("a6", _l("A card to give them (A6, PDF)"))],
+        validators=[InputRequired()])
+
+
 class ContributorForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name")), Length(max=80)])
     role = SelectField(_l("Who are they?"), choices=list(ROLE_LABELS.items()))

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..forms.questions import BaseForm
-from ..forms.staff import PersonForm, StaffConsentForm, StartReviewForm
-from ..models import Review, Service
+from ..forms.staff import PersonForm, PhoneLinkForm, StaffConsentForm, StartReviewForm
+from ..models import Organisation, Review, Service
 from ..services import people as svc
 from ..services.banks import all_latest
 from .auth import Permission, requires
@@ -75,15 +75,62 @@ def index():
                            form=form), (400 if form.errors else 200)
 
 
+def phone_link_form() -> PhoneLinkForm:
+    """The "their part on their phone" form, offering the conversation banks."""
+    form = PhoneLinkForm(bank="person-centred-review")
+    form.bank.choices = [(v.bank_id, v.title) for v in all_latest()
+                         if v.bank_id in CONVERSATION_BANKS]
+    return form
+
+
+def _person_page(person, *, consent_form=None, link_form=None, link: str | None = None,
+                 status: int = 200):
+    reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)
+                                 .order_by(Review.held_on.desc())).all()
+    return render_template("staff/person.html", person=person, reviews=reviews,
+                           consent_form=consent_form or StaffConsentForm(),
+                           start_form=start_review_form(), form=BaseForm(),
+                           link_form=link_form or phone_link_form(), link=link), status
+
+
 @bp.get("/<int:person_id>")
 @requires(Permission.PEOPLE)
 def show(person_id: int):
-    person = _person_or_404(person_id)
-    reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)
-                                 .order_by(Review.held_on.desc())).all()
-    start = start_review_form()
-    return render_template("staff/person.html", person=person, reviews=reviews,
-                           consent_form=StaffConsentForm(), start_form=start, form=BaseForm())
+    return _person_page(_person_or_404(person_id))
+
+
+@bp.post("/<int:person_id>/phone-link")
+@requires(Permission.INVITE)
+def phone_link(person_id: int):
+    """A link (or a card) of the person's own to answer their part of a review on their
+    phone, before the meeting: in their language and wording, with their reference on it, so
+    that their answers come up in the review conversation started with the same questions."""
+    from ..i18n import fallback_language, offered_by
+    from ..services import invitations as inv
+    from ..services.banks import latest_version
+
+    person = _person_or_404(person_id, action="edit")
+    if not person.reference:  # the page offers no link then: it says why
+        return _person_page(person, status=400)
+    form = phone_link_form()
+    if not form.validate_on_submit():
+        return _person_page(person, link_form=form, status=400)
+    org = db.session.get(Organisation, person.organisation_id)
+    languages = offered_by(org.languages)
+    language = person.preferred_language if person.preferred_language in languages \
+        else fallback_language(languages)
+    survey = inv.survey_for(latest_version(form.bank.data), person.service, org)
+    invitation = inv.create_invitations(survey, language=language, easy_read=person.easy_read,
+                                        person_ref=person.reference)[0]
+    svc.log_access(current_user, "invite", "person", person.id)
+    db.session.commit()
+    if form.output.data == "a6":
+        from ..cards import render_cards
+
+        return Response(render_cards([invitation], size="a6"), mimetype="application/pdf",
+                        headers={"Content-Disposition":
+                                 f"attachment; filename=phone-link-{person.id}.pdf"})
+    return _person_page(person, link=inv.invitation_url(invitation))
 
 
 @bp.post("/<int:person_id>/consent")
@@ -96,10 +143,7 @@ def consent(person_id: int):
                            given=form.given.data == "yes", note=form.note.data)
         flash(_("Consent recorded."))
         return redirect(url_for(".show", person_id=person.id))
-    reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)).all()
-    start = start_review_form()
-    return render_template("staff/person.html", person=person, reviews=reviews,
-                           consent_form=form, start_form=start, form=BaseForm()), 400
+    return _person_page(person, consent_form=form, status=400)
 
 
 @bp.post("/<int:person_id>/export")
