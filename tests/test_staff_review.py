@@ -312,7 +312,7 @@ def test_a_persons_own_phone_link_from_their_page_joins_their_answers_to_the_rev
     url = f"/staff/people/{person.id}"
     assert "Their part on their phone" in Page(client.get(url))
     made = Page(client.post(f"{url}/phone-link", data={
-        "bank": "person-centred-review", "output": "link", "csrf_token": form_token(client, url)}))
+        "phone-bank": "person-centred-review", "phone-output": "link", "phone-csrf_token": form_token(client, url)}))
     assert made.status == 200
     invitation = db.session.scalar(select(Invitation))
     assert (invitation.person_ref, invitation.language, invitation.easy_read) == ("R-7", "cy",
@@ -331,28 +331,28 @@ def test_a_persons_own_phone_link_from_their_page_joins_their_answers_to_the_rev
     assert "From their phone" in page and "Gwneud i bobl chwerthin" in page
 
     card = client.post(f"{url}/phone-link", data={
-        "bank": "person-centred-review", "output": "a6", "csrf_token": form_token(client, url)})
+        "phone-bank": "person-centred-review", "phone-output": "a6", "phone-csrf_token": form_token(client, url)})
     assert card.status_code == 200 and card.mimetype == "application/pdf"
     assert card.data.startswith(b"%PDF")
 
     # a forged bank, a person of another service, a person with no reference: refused
     forged = Page(client.post(f"{url}/phone-link", data={
-        "bank": "no-such-bank", "output": "link", "csrf_token": form_token(client, url)}))
+        "phone-bank": "no-such-bank", "phone-output": "link", "phone-csrf_token": form_token(client, url)}))
     assert forged.status == 400 and "Choose from the list." in forged
     admin = staff_app.test_client()
     sign_in(admin, "admin")
     kim = _add_person(admin, "Kim", service="Elm Court")
     assert client.post(f"/staff/people/{kim}/phone-link", data={
-        "bank": "person-centred-review", "output": "link",
-        "csrf_token": form_token(client, url)}).status_code in (403, 404)
+        "phone-bank": "person-centred-review", "phone-output": "link",
+        "phone-csrf_token": form_token(client, url)}).status_code in (403, 404)
     admin.post("/staff/people/", data={
         "display_name": "Lee", "reference": "", "service_id": service_id, "language": "en",
         "csrf_token": form_token(admin, "/staff/people/")})
     lee = db.session.scalar(select(Person).filter_by(display_name="Lee"))
     assert "joined to a person" in Page(client.get(f"/staff/people/{lee.id}"))
     assert client.post(f"/staff/people/{lee.id}/phone-link", data={
-        "bank": "person-centred-review", "output": "link",
-        "csrf_token": form_token(client, url)}).status_code == 400
+        "phone-bank": "person-centred-review", "phone-output": "link",
+        "phone-csrf_token": form_token(client, url)}).status_code == 400
     assert db.session.scalar(select(func.count(Invitation.id))) == 2
 
 

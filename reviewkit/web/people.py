@@ -77,7 +77,7 @@ def index():
 
 def phone_link_form() -> PhoneLinkForm:
     """The "their part on their phone" form, offering the conversation banks."""
-    form = PhoneLinkForm(bank="person-centred-review")
+    form = PhoneLinkForm(bank="person-centred-review", prefix="phone")  # ids of its own
     form.bank.choices = [(v.bank_id, v.title) for v in all_latest()
                          if v.bank_id in CONVERSATION_BANKS]
     return form
