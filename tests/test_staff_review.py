@@ -310,9 +310,13 @@ def test_a_persons_own_phone_link_from_their_page_joins_their_answers_to_the_rev
         "easy_read": "y", "csrf_token": form_token(client, "/staff/people/")})
     person = db.session.scalar(select(Person).filter_by(reference="R-7"))
     url = f"/staff/people/{person.id}"
+
+    def make(person_id: int, output: str = "link", bank: str = "person-centred-review"):
+        return client.post(f"/staff/people/{person_id}/phone-link", data={
+            "phone-bank": bank, "phone-output": output,
+            "phone-csrf_token": form_token(client, url)})
     assert "Their part on their phone" in Page(client.get(url))
-    made = Page(client.post(f"{url}/phone-link", data={
-        "phone-bank": "person-centred-review", "phone-output": "link", "phone-csrf_token": form_token(client, url)}))
+    made = Page(make(person.id))
     assert made.status == 200
     invitation = db.session.scalar(select(Invitation))
     assert (invitation.person_ref, invitation.language, invitation.easy_read) == ("R-7", "cy",
@@ -330,29 +334,23 @@ def test_a_persons_own_phone_link_from_their_page_joins_their_answers_to_the_rev
     page = Page(client.get(f"/staff/reviews/{review_id}/h/like-and-admire"))
     assert "From their phone" in page and "Gwneud i bobl chwerthin" in page
 
-    card = client.post(f"{url}/phone-link", data={
-        "phone-bank": "person-centred-review", "phone-output": "a6", "phone-csrf_token": form_token(client, url)})
+    card = make(person.id, "a6")
     assert card.status_code == 200 and card.mimetype == "application/pdf"
     assert card.data.startswith(b"%PDF")
 
     # a forged bank, a person of another service, a person with no reference: refused
-    forged = Page(client.post(f"{url}/phone-link", data={
-        "phone-bank": "no-such-bank", "phone-output": "link", "phone-csrf_token": form_token(client, url)}))
+    forged = Page(make(person.id, bank="no-such-bank"))
     assert forged.status == 400 and "Choose from the list." in forged
     admin = staff_app.test_client()
     sign_in(admin, "admin")
     kim = _add_person(admin, "Kim", service="Elm Court")
-    assert client.post(f"/staff/people/{kim}/phone-link", data={
-        "phone-bank": "person-centred-review", "phone-output": "link",
-        "phone-csrf_token": form_token(client, url)}).status_code in (403, 404)
+    assert make(kim).status_code in (403, 404)
     admin.post("/staff/people/", data={
         "display_name": "Lee", "reference": "", "service_id": service_id, "language": "en",
         "csrf_token": form_token(admin, "/staff/people/")})
     lee = db.session.scalar(select(Person).filter_by(display_name="Lee"))
     assert "joined to a person" in Page(client.get(f"/staff/people/{lee.id}"))
-    assert client.post(f"/staff/people/{lee.id}/phone-link", data={
-        "phone-bank": "person-centred-review", "phone-output": "link",
-        "phone-csrf_token": form_token(client, url)}).status_code == 400
+    assert make(lee.id).status_code == 400
     assert db.session.scalar(select(func.count(Invitation.id))) == 2
 
 
