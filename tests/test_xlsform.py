@@ -211,6 +211,20 @@ def test_typographic_quotes_in_a_form_come_back_as_written(tmp_path: Path):
     assert result.translations["ro"]["title"] == "Discuția „lunară”"
 
 
+def test_quotes_a_spreadsheet_made_curly_in_a_condition_still_work(tmp_path: Path):
+    """A spreadsheet's autocorrect turns ${likes} = 'yes' into ${likes} = ‘yes’: in a
+    condition they are straight quotes to pyxform, as before; only text keeps them curly."""
+    path = write_form(tmp_path / "autocorrect.xlsx", [
+        ["type", "name", "label", "relevant"],
+        ["select_one yn", "likes", "Do you like it?", ""],
+        ["text", "why", "Why’s that?", "${likes} = ‘yes’"],
+    ], choices=[["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]])
+    result = import_xlsform(path, bank_id="autocorrect-test")
+    why = result.bank.question("why")
+    assert why.text == "Why’s that?"
+    assert (why.show_if.question, why.show_if.equals) == ("likes", "yes")
+
+
 REPEAT_ONCE = ("left out: repeat shown once: its questions are a section, asked once, not "
                "once for each item")
 

@@ -223,7 +223,10 @@ def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, st
             if header:
                 header[0][ROW] = None
         for sheet in ("survey", "choices", "settings"):
-            _swap_quotes(getattr(data, sheet), _HIDE_QUOTES)
+            for row in getattr(data, sheet) or []:
+                for column, value in row.items():
+                    if str(column).split("::")[0].strip().lower() not in _EXPRESSIONS:
+                        row[column] = _swap_quotes(value, _HIDE_QUOTES)
         form = workbook_to_json(workbook_dict=data, form_name=None,
                                 fallback_form_name=data.fallback_form_name, warnings=[])
         create_survey_element_from_dict(copy.deepcopy(form)).to_xml(validate=False, warnings=[])
@@ -237,7 +240,11 @@ def read_form(path: Path | str) -> tuple[dict[str, Any], dict[int, tuple[str, st
 
 # pyxform turns typographic quotes (‘ ’ “ ”) into straight ones, which would change the text of
 # a translation that uses them (Romanian „…”, Polish „…”, an apostrophe ’): they go through
-# pyxform as private-use characters and come back as they were written.
+# pyxform as private-use characters and come back as they were written. Not in the columns
+# that hold expressions: there a spreadsheet's autocorrect made them (${a} = ‘yes’), and
+# pyxform's straight ones are what was meant.
+_EXPRESSIONS = {"relevant", "constraint", "calculation", "choice_filter", "required", "default",
+                "repeat_count", "trigger", "read_only", "name", "list_name", "type"}
 _QUOTES = {"\u2018": "\ue018", "\u2019": "\ue019", "\u201c": "\ue01c", "\u201d": "\ue01d"}
 _HIDE_QUOTES = str.maketrans(_QUOTES)
 _SHOW_QUOTES = str.maketrans({v: k for k, v in _QUOTES.items()})
