@@ -291,6 +291,27 @@ def test_the_persons_own_phone_answers_appear_under_the_same_headings(staff_app)
     assert "From their phone" in page and "I make people laugh" in page
 
 
+def test_adding_a_person_offers_the_languages_the_organisation_offers(staff_app):
+    """The organisation's settings say which languages it offers people: a person's preferred
+    language is one of those (it listed all seven, so an invitation could be made in a
+    language the organisation had turned off)."""
+    from reviewkit.models import Organisation
+
+    db.session.scalar(select(Organisation)).languages = ["en", "cy"]
+    db.session.commit()
+    client = staff_app.test_client()
+    sign_in(client, "facilitator")
+    page = Page(client.get("/staff/people/"))
+    offered = re.findall(r'<option value="([a-z]{2})"', page.html.split('name="language"')[1]
+                         .split("</select>")[0])
+    assert offered == ["en", "cy"]
+    refused = Page(client.post("/staff/people/", data={
+        "display_name": "Jo", "reference": "R-9", "language": "ur", "csrf_token": page.csrf,
+        "service_id": db.session.scalar(select(Service.id).filter_by(name="Oak House"))}))
+    assert refused.status == 400 and "Jo" in refused.html
+    assert db.session.scalar(select(Person).filter_by(reference="R-9")) is None
+
+
 def test_a_persons_own_phone_link_from_their_page_joins_their_answers_to_the_review(
         staff_app):
     """From the person's page a facilitator makes the person's own link (their language, easy

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,6 +21,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..forms.questions import BaseForm
 from ..forms.staff import PersonForm, PhoneLinkForm, StaffConsentForm, StartReviewForm
+from ..i18n import offered_by
 from ..models import Organisation, Review, Service
 from ..services import people as svc
 from ..services.banks import all_latest
@@ -38,8 +38,10 @@ def _person_form(**kwargs) -> PersonForm:
         Service.organisation_id == current_user.organisation_id).order_by(Service.name)).all()
     form.service_id.choices = [(s.id, s.name) for s in services
                                if allowed is None or s.id in allowed]
+    # the languages the organisation offers people (its settings page), as invitations do
+    org = db.session.get(Organisation, current_user.organisation_id)
     form.language.choices = [(code, name) for code, (name, _d) in
-                             current_app.config["LANGUAGES"].items()]
+                             offered_by(org.languages).items()]
     return form
 
 
@@ -105,7 +107,7 @@ def phone_link(person_id: int):
     """A link (or a card) of the person's own to answer their part of a review on their
     phone, before the meeting: in their language and wording, with their reference on it, so
     that their answers come up in the review conversation started with the same questions."""
-    from ..i18n import fallback_language, offered_by
+    from ..i18n import fallback_language
     from ..services import invitations as inv
     from ..services.banks import latest_version
 
