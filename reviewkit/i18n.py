@@ -39,6 +39,12 @@ def offered_by(codes: list[str] | None) -> dict[str, tuple[str, str]]:
     return {code: languages[code] for code in languages if code in codes} or languages
 
 
+def language_choices(codes: list[str] | None) -> list[tuple[str, str]]:
+    """(code, name) of each language in ``codes`` (an organisation's setting), for a form's
+    list of languages to offer people."""
+    return [(code, name) for code, (name, _dir) in offered_by(codes).items()]
+
+
 def fallback_language(languages: dict[str, tuple[str, str]]) -> str:
     """What a page or an invitation is in when nothing asks for one of ``languages``: English
     where it is offered, else the first of them."""

@@ -36,11 +36,16 @@ class InLanguage(str):
         return obj
 
 
+def other_language(value: object, page_lang: str | None) -> str | None:
+    """The language ``value`` (an ``InLanguage``) is in, when it is known and not the page's."""
+    lang = getattr(value, "lang", None)
+    return lang if lang and lang != page_lang else None
+
+
 def in_lang(value: object, page_lang: str) -> Markup:
     """``value`` escaped for HTML, wrapped in ``<span lang="…">`` when it is in another language
     than the page (WCAG 3.1.2, language of parts: a screen reader then reads it right)."""
-    lang = getattr(value, "lang", None)
-    if lang and lang != page_lang:
+    if lang := other_language(value, page_lang):
         return Markup('<span lang="{}">{}</span>').format(lang, value)
     return Markup.escape(value)
 

@@ -32,7 +32,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 
-from ..localise import in_lang
+from ..localise import in_lang, other_language
 from .table import SUPPRESSED_TEXT
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -280,8 +280,8 @@ def bar_chart_svg(items: list[tuple[str, int | None]], *, title: str, width: int
     bar_h, gap, label_w = 18, 6, 220
     height = max(1, len(items)) * (bar_h + gap) + 10
     def other_lang(label: str) -> str:
-        lang = getattr(label, "lang", None) if page_lang else None
-        return f' lang="{escape(lang)}"' if lang and lang != page_lang else ""
+        lang = other_language(label, page_lang) if page_lang else None
+        return f' lang="{escape(lang)}"' if lang else ""
 
     desc = "; ".join(f"{in_lang(label, page_lang) if page_lang else escape(label)}: "
                      f"{escape(hidden if n is None else n)}" for label, n in items)

@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, NumberRange
 from ..extensions import db
 from ..forms.events import Count
 from ..forms.questions import BaseForm
-from ..i18n import offered_by
+from ..i18n import language_choices
 from ..models import Organisation, Service
 from ..services import invitations as inv
 from ..services.banks import all_latest
@@ -45,7 +45,7 @@ def _form() -> InviteForm:
         if allowed is None or s.id in allowed]
     # the languages the organisation offers people (its settings page)
     org = db.session.get(Organisation, current_user.organisation_id)
-    form.language.choices = [(c, n) for c, (n, _d) in offered_by(org.languages).items()]
+    form.language.choices = language_choices(org.languages)
     return form
 
 

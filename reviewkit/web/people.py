@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..forms.questions import BaseForm
 from ..forms.staff import PersonForm, PhoneLinkForm, StaffConsentForm, StartReviewForm
-from ..i18n import offered_by
+from ..i18n import language_choices, offered_by
 from ..models import Organisation, Review, Service
 from ..services import people as svc
 from ..services.banks import all_latest
@@ -40,16 +40,18 @@ def _person_form(**kwargs) -> PersonForm:
                                if allowed is None or s.id in allowed]
     # the languages the organisation offers people (its settings page), as invitations do
     org = db.session.get(Organisation, current_user.organisation_id)
-    form.language.choices = [(code, name) for code, (name, _d) in
-                             offered_by(org.languages).items()]
+    form.language.choices = language_choices(org.languages)
     return form
+
+
+def _conversation_banks() -> list[tuple[str, str]]:
+    return [(v.bank_id, v.title) for v in all_latest() if v.bank_id in CONVERSATION_BANKS]
 
 
 def start_review_form() -> StartReviewForm:
     """The "start a review conversation" form, offering the conversation banks."""
     form = StartReviewForm(bank="person-centred-review")  # offered first: the usual one
-    form.bank.choices = [(v.bank_id, v.title) for v in all_latest()
-                         if v.bank_id in CONVERSATION_BANKS]
+    form.bank.choices = _conversation_banks()
     return form
 
 
@@ -80,8 +82,7 @@ def index():
 def phone_link_form() -> PhoneLinkForm:
     """The "their part on their phone" form, offering the conversation banks."""
     form = PhoneLinkForm(bank="person-centred-review", prefix="phone")  # ids of its own
-    form.bank.choices = [(v.bank_id, v.title) for v in all_latest()
-                         if v.bank_id in CONVERSATION_BANKS]
+    form.bank.choices = _conversation_banks()
     return form
 
 

@@ -241,10 +241,16 @@ def _switch(response: svc.Sheet) -> bool:
     if BaseForm().validate():
         if easy in ("0", "1"):
             svc.set_easy_read(response, easy == "1")
-        if (lang := normalise_language(lang)) in offered():
-            session["lang"] = lang
-            refresh()  # this page is in the new language already (it may show a problem)
+        _choose_language(lang)
     return True
+
+
+def _choose_language(lang: str | None) -> None:
+    """The language a phone page's language button asked for, if it is one offered; this page
+    is in it already (it may show a problem)."""
+    if (lang := normalise_language(lang)) in offered():
+        session["lang"] = lang
+        refresh()
 
 
 def _save(response: svc.Sheet, q, form) -> None:
@@ -424,9 +430,7 @@ def resume():
         form.validate()
         if "csrf_token" not in form.errors:
             form.code.errors = []
-            if (lang := normalise_language(request.form["lang"])) in offered():
-                session["lang"] = lang
-                refresh()
+            _choose_language(request.form["lang"])
         return render_template("respond/resume.html", form=form), (400 if form.errors else 200)
     if form.validate_on_submit():
         if _resume_locked():  # checked before the code, so a locked-out guesser learns nothing
