@@ -34,9 +34,6 @@ class Held:
     people: set[int] = field(default_factory=set)
     names: set[tuple[str, int | None]] = field(default_factory=set)
 
-    def __bool__(self) -> bool:
-        return bool(self.people or self.names)
-
 
 def held() -> Held:
     """The erasures recorded in the database as it is now (nothing if it has no tables yet)."""
@@ -90,4 +87,3 @@ def _names_held() -> set[str]:
             query = query.where(where)
         names.update(name.strip() for name in db.session.scalars(query) if name.strip())
     return names
-

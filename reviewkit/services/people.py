@@ -209,8 +209,11 @@ def _erase_from_register(statement_ids: set[int]) -> None:
         idea.raised_by = idea.credit_as = None
         idea.credit = Credit.NONE.value
     db.session.flush()  # Continuum writes the new version; then every older one is cleared
+    by_text: dict[str, list[int]] = {}  # one statement per language the ideas are in
     for idea in ideas:
-        erase_from_history(Idea, [idea.id], text=idea.text, raised_by=None, credit_as=None,
+        by_text.setdefault(idea.text, []).append(idea.id)
+    for text, ids in by_text.items():
+        erase_from_history(Idea, ids, text=text, raised_by=None, credit_as=None,
                            credit=Credit.NONE.value)
 
 
