@@ -316,3 +316,38 @@ def test_back_from_a_change_keeps_changing_and_continue_returns_to_the_check_pag
     # not from the check page: Back and Continue go question by question, as before
     back = page(f"/a/{key}/q/happy", {"answer": "3", "action": "back"})
     assert back.response.headers["Location"] == f"/a/{key}/q/name"
+
+
+SKIP_WITH_WORDS = ("You have written an answer here. To keep it, press Continue. To skip this "
+                   "question, delete your answer first, then press Skip.")
+
+
+def test_skip_pressed_with_words_in_the_box_keeps_them_and_says_how_to_skip(page, invite):
+    """Skip sits next to Continue: pressed with words typed (a slip of the thumb), it stored the
+    question as skipped and the words were gone. Now the page comes back with the words and
+    says what each button does; an empty box, or a choice, is skipped as before."""
+    key = start_journey(page, invite()).split("/")[2]
+    typed = "Cooking with Ayesha\nThe garden"
+    shown = page(f"/a/{key}/q/like", {"answer": typed, "action": "skip"})
+    assert shown.status == 400 and SKIP_WITH_WORDS in shown
+    assert re.search(r"<textarea[^>]*>\s*Cooking with Ayesha\nThe garden</textarea>", shown.html)
+    assert "like" not in _stored(key)  # neither skipped nor half saved
+    # the same words, Continue: kept as the answer
+    page(f"/a/{key}/q/like", {"answer": typed, "action": "next"})
+    assert _stored(key)["like"].value == ["Cooking with Ayesha", "The garden"]
+    # changing it from the check page: the box holds the answer, emptied then skipped
+    back = page(f"/a/{key}/q/like?change=1", {"answer": typed, "action": "skip"})
+    assert back.status == 400 and not _stored(key)["like"].skipped
+    assert page(f"/a/{key}/q/like", {"answer": " ", "action": "skip"}).status == 302
+    assert _stored(key)["like"].skipped and _stored(key)["like"].value is None
+    # a face chosen, then Skip: one tap to choose again, so it skips
+    assert page(f"/a/{key}/q/happy", {"answer": "2", "action": "skip"}).status == 302
+    assert _stored(key)["happy"].skipped
+
+
+def test_skip_with_words_is_said_in_the_page_s_language(page, invite):
+    key = start_journey(page, invite()).split("/")[2]
+    shown = page(f"/a/{key}/q/like?lang=cy", {"answer": "Coginio", "action": "skip"})
+    assert shown.status == 400 and shown.lang == "cy"
+    assert "I hepgor y cwestiwn hwn, dilëwch eich ateb yn gyntaf" in shown
+    assert SKIP_WITH_WORDS not in shown and "Coginio" in shown

@@ -51,6 +51,8 @@ TEXT_TYPES = {QuestionType.FREE_TEXT, QuestionType.SHORT_TEXT, QuestionType.STAT
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
 # Answers typed in a box of their own kind: a number, or a date and time (stored as ISO text).
 WHEN_TYPES = {QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME}
+# Answers typed rather than chosen: a box a person can empty again.
+TYPED_TYPES = TEXT_TYPES | WHEN_TYPES | {QuestionType.NUMBER}
 
 
 class _Strict(BaseModel):

@@ -21,7 +21,7 @@ from flask_babel import refresh
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..banks.schema import TEXT_TYPES
+from ..banks.schema import TEXT_TYPES, TYPED_TYPES
 from ..extensions import limiter
 from ..forms import question_type_for
 from ..forms.questions import BaseForm
@@ -37,6 +37,8 @@ bp = Blueprint("respond", __name__)
 
 NUL_TAKEN_OUT = _l("Your answer had a hidden character that we cannot keep. We took it out. "
                    "Please check your answer, then press Continue again.")
+SKIP_WITH_WORDS = _l("You have written an answer here. To keep it, press Continue. To skip this "
+                     "question, delete your answer first, then press Skip.")
 
 
 class ConsentForm(BaseForm):
@@ -201,8 +203,13 @@ def question(key: str, qid: str):
             valid = False
         action = request.form.get("action")
         if action == "skip" and not q.required and "csrf_token" not in form.errors:
-            svc.save_answer(response, qid, None, skipped=True)
-            return _go_on(response, qid, change=change)
+            if q.type not in TYPED_TYPES or kind.is_empty(form.answer.data):
+                svc.save_answer(response, qid, None, skipped=True)
+                return _go_on(response, qid, change=change)
+            # Skip next to Continue, pressed with words in the box (by mistake, or to leave
+            # them): the words are not thrown away unasked. A choice is one tap to make again.
+            form.answer.errors = [SKIP_WITH_WORDS]
+            valid = False
         if action == "later" and kind.is_empty(form.answer.data) \
                 and "csrf_token" not in form.errors:
             # stopping with nothing typed here: not "Please answer this question", and not
