@@ -492,3 +492,19 @@ def test_a_manager_is_not_shown_how_many_ballots_or_sheets_when_from_1_to_4(app)
         in results
     runner = Page(signed_in(app, "admin").get(url)).html
     assert "2 votes from phones" in runner and "2 paper tally sheets" in runner
+
+
+def test_a_local_plan_made_on_a_welsh_page_is_named_in_welsh(app):
+    """The plan made from the top priorities was always called '<event>: local plan', in
+    English whatever language the facilitator worked in."""
+    event = _event()
+    items = [i.id for i in event.items]
+    client = signed_in(app, "facilitator")
+    url = f"/staff/events/{event.id}"
+    for state in ("open", "closed"):
+        assert Page(client.post(f"{url}/voting", data={
+            "state": state, "csrf_token": Page(client.get(url)).csrf})).status == 302
+    made = post_form(client, f"{url}/plan?lang=cy", {"items": [str(items[0])]})
+    assert made.status == 302
+    work = db.session.scalar(select(Work).filter_by(kind="local_plan"))
+    assert work.title == f"{event.name}: cynllun lleol"

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -279,7 +280,7 @@ def make_codes(user: User, event: Event, count: int) -> list[VotingCode]:
     if not 1 <= count <= 500:
         raise EventError("count", _l("Make from 1 to 500 codes at a time."))
     made = []
-    for _ in range(count):
+    for _n in range(count):
         code = VotingCode(event_id=event.id)
         _commit_with_code(code, "code")
         made.append(code)
@@ -425,7 +426,9 @@ def make_local_plan(user: User, event: Event, item_ids: Sequence[int]) -> Work:
     chosen = [items[i] for i in dict.fromkeys(item_ids) if i in items]  # in the order chosen
     if not chosen:
         raise EventError("items", _l("Choose the priorities for the local plan."))
-    work = reg.save_work(user, title=f"{event.name}: local plan"[:200], kind="local_plan",
+    # named in the words of the person who makes it, as a title they typed would be
+    work = reg.save_work(user, title=_("%(event)s: local plan", event=event.name)[:200],
+                         kind="local_plan",
                          service_id=event.service_id, area_id=event.area_id,
                          facilitator_id=user.id)
     day = today_()
