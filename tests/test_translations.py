@@ -637,7 +637,7 @@ def test_an_untranslated_question_falls_back_to_english_and_says_so(tmp_path):
 
 # Languages every shipped question bank is translated into (a person choosing one reads every
 # question, choice and hint in it, standard and easy read).
-BANKS_COMPLETE = ["cy", "ur", "pl", "ro"]
+BANKS_COMPLETE = ["cy", "ur", "pl", "ro", "pa", "ar"]
 
 
 @pytest.mark.parametrize("lang", BANKS_COMPLETE)
