@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 MAX_UNPACKED_MB = 10  # all the parts of an .xlsx, unpacked
@@ -67,9 +67,11 @@ def _check_sheets(sheets: Iterable[tuple[str, Iterator[tuple]]]) -> None:
     try:
         for number, (title, rows) in enumerate(sheets, 1):
             if number > MAX_SHEETS:
-                raise SpreadsheetRefused(_(
-                    "The file has more than %(n)d sheets. Delete the sheets the form does not "
-                    "use and upload it again.", n=MAX_SHEETS))
+                raise SpreadsheetRefused(ngettext(
+                    "The file has more than %(num)d sheet. Delete the sheets the form does "
+                    "not use and upload it again.",
+                    "The file has more than %(num)d sheets. Delete the sheets the form does "
+                    "not use and upload it again.", MAX_SHEETS))
             cells += _check_rows(title, rows, MAX_CELLS - cells)
     except SpreadsheetRefused:
         raise

@@ -323,6 +323,21 @@ def test_codes_are_made_and_shown_with_whether_each_was_used(app):
     assert page.html.count("<td>Yes</td>") == 1
 
 
+def test_made_codes_are_counted_in_the_form_of_the_word_that_fits_the_number(app):
+    """'Made 1 code.', not 'Made 1 codes.'; in Polish 2 and 5 take different forms (kody,
+    kodów), which one translation of 'Made %(n)d codes.' could not give."""
+    event = _event(codes_required=True)
+    client = signed_in(app, "facilitator")
+    url = f"/staff/events/{event.id}/codes"
+    for count, said in ((1, "Made 1 code."), (4, "Made 4 codes.")):
+        assert post_form(client, url, {"count": str(count)}).status == 302
+        assert said in Page(client.get(url)), count
+    assert "Single-use codes (5 made)" in Page(client.get(f"/staff/events/{event.id}"))
+    for count, said in ((2, "Utworzono 2 kody."), (5, "Utworzono 5 kodów.")):
+        assert post_form(client, f"{url}?lang=pl", {"count": str(count)}).status == 302
+        assert said in Page(client.get(f"{url}?lang=pl")), count
+
+
 def test_a_facilitator_of_another_service_sees_none_of_its_events(app):
     elm = _event("elm")
     item, client = elm.items[0], signed_in(app, "facilitator")  # works at Oak House only

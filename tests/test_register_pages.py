@@ -265,6 +265,21 @@ def test_an_admin_sets_the_time_to_answer_and_the_flags_follow(app):
     assert manager.post("/staff/register/answer-time", data={"days": "90"}).status_code == 403
 
 
+def test_the_time_to_answer_reads_right_for_one_day_and_for_several(app):
+    """A time of 1 day said 'within 1 days'; in Welsh 2 days mutate (2 ddiwrnod), 5 do not."""
+    admin = signed_in(app, "admin")
+    page = Page(admin.get("/staff/register/promises"))
+    done = admin.post("/staff/register/answer-time", data={"days": "1", "csrf_token": page.csrf})
+    assert done.status_code == 302
+    page = Page(admin.get(done.headers["Location"]))
+    assert "Ideas are now answered within 1 day." in page
+    assert "Every idea gets an answer within 1 day;" in page
+    for days, said in (("2", "o fewn 2 ddiwrnod;"), ("5", "o fewn 5 diwrnod;")):
+        assert admin.post("/staff/register/answer-time?lang=cy",
+                          data={"days": days, "csrf_token": page.csrf}).status_code == 302
+        assert said in Page(admin.get("/staff/register/promises?lang=cy")), days
+
+
 def test_a_busy_piece_shows_the_pressing_ideas_first_and_pages_its_history(app):
     work = _work(app)
     admin = db.session.scalar(select(User).filter_by(role="admin"))

@@ -163,12 +163,14 @@ def test_a_repeated_submit_counts_once(world):
 def test_bad_votes_get_a_clear_message_keep_the_choices_and_change_nothing(world, lang):
     app, ids = world
     event, items = ids["dots"], ids["dots"]["items"]
-    t = catalogue(lang) if lang != "en" else str  # as the shipped catalogue has it
+    t = catalogue(lang) if lang != "en" else (  # as the shipped catalogue has it
+        lambda msgid, plural=None, n=None: plural if plural and n != 1 else msgid)
     phone = app.test_client()
     assert _vote(phone, event, lang, **{f"dots-{items['Work']}": "1"}).status == 303
     cases = [  # (posted choices, message)
         ({f"dots-{items['Transport']}": "2", f"dots-{items['Cooking']}": "2"},
-         t("You have %(n)d dots: take some off.") % {"n": 3}),
+         t("You have only %(num)d dot: take some off.",
+           "You have only %(num)d dots: take some off.", 3) % {"num": 3}),
         ({f"dots-{items['Transport']}": "1", "dots-999999": "1"}, t("Choose from the list.")),
         ({f"dots-{items['Transport']}": "1", "dots-abc": "1"}, t("Choose from the list.")),
         ({f"dots-{items['Transport']}": "one"}, t("Choose from the list.")),

@@ -4,6 +4,7 @@ forms are refused with where the problem is, and nothing is written."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -371,9 +372,22 @@ def test_commands_export_and_import(app, tmp_path: Path):
     assert same_bank(load_bank(target),
                      load_bank(REPO_ROOT / "question_banks" / "monthly-check-in.yaml")) == []
     assert 'msgctxt "monthly-check-in:feel-safe.text"' in (tmp_path / "po" / "cy.po").read_text()
+    written = f"{len(load_bank(target).questions)} questions imported, 0 rows left out,"
+    assert f"monthly-check-in: {written}" in result.output and "(s)" not in result.output
+    assert re.search(r"^\d+ cy translations written to \S+cy\.po$", result.output, re.M)
     # refuses to overwrite without --force
     again = runner.invoke(main, ["banks", "import-xlsform", str(out), "--out", str(target)])
     assert again.exit_code != 0 and "--force" in again.output
+
+
+def test_import_command_says_one_question_one_row_in_the_singular(app, tmp_path: Path):
+    """Not '1 question(s) imported, 1 row(s) left out': each count in its own words."""
+    path = write_form(tmp_path / "one.xlsx", [["type", "name", "label"], ["start", "start", ""],
+                                              ["text", "a", "A"]])
+    result = app.test_cli_runner().invoke(main, ["banks", "import-xlsform", str(path),
+                                                 "--out", str(tmp_path / "one.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "one: 1 question imported, 1 row left out, 2 changes noted" in result.output
 
 
 def test_import_command_writes_nothing_for_a_broken_form(app, tmp_path: Path):

@@ -189,7 +189,7 @@ def test_the_command_replaces_with_replace_only_and_refuses_a_shipped_bank(
     assert "removed: colour: Which colour do you like?" in done.output
     assert ("wording changed: food: What food do you like? -> What do you like to eat?"
             in done.output)
-    assert "cy: 2 translation(s) marked outdated" in done.output  # text and easy read
+    assert "cy: 2 translations marked outdated" in done.output  # text and easy read
     assert _versions(iapp, "home-form") == [1, 2]
     assert _cy(root, "home-form:food.text").fuzzy
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ..config import LANGUAGES, REPO_ROOT
@@ -89,11 +89,16 @@ def _import(file: Path, out: Path | None, bank_id: str | None, po_dir: Path | No
             target = po_dir / f"{lang}.po"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(translations_po(result.bank, lang, texts))
-            click.echo(_("%(n)d %(lang)s translation(s) written to %(file)s", n=len(texts),
-                         lang=lang, file=target), err=True)
-    click.echo(_("%(bank)s: %(n)d question(s) imported, %(skipped)d row(s) left out, "
-                 "%(notes)d change(s) noted", bank=result.bank.id, n=len(result.bank.questions),
-                 skipped=len(result.skipped), notes=len(result.notes)), err=True)
+            click.echo(ngettext("%(num)d %(lang)s translation written to %(file)s",
+                                "%(num)d %(lang)s translations written to %(file)s",
+                                len(texts), lang=lang, file=target), err=True)
+    click.echo(_("%(bank)s: %(questions)s, %(skipped)s, %(notes)s", bank=result.bank.id,
+                 questions=ngettext("%(num)d question imported", "%(num)d questions imported",
+                                    len(result.bank.questions)),
+                 skipped=ngettext("%(num)d row left out", "%(num)d rows left out",
+                                  len(result.skipped)),
+                 notes=ngettext("%(num)d change noted", "%(num)d changes noted",
+                                len(result.notes))), err=True)
 
 
 @click.command("export-xlsform")
@@ -193,4 +198,5 @@ def _replace(file: Path, bank_id: str | None) -> None:
                  "already given stay with version %(old)d", id=bank_id, new=changes.version,
                  old=changes.replaces))
     for lang, n in sorted(replaced.outdated.items()):
-        click.echo(_("%(lang)s: %(n)d translation(s) marked outdated", lang=lang, n=n))
+        click.echo(ngettext("%(lang)s: %(num)d translation marked outdated",
+                            "%(lang)s: %(num)d translations marked outdated", n, lang=lang))

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from flask_babel import format_date, gettext
+from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField
 from wtforms.validators import StopValidation
@@ -86,8 +86,9 @@ class PlanDateField(DateField):
                 raise StopValidation(str(self.too_late) % {"today": shown_day(today)})
             return
         if day.year > today.year + YEARS_AHEAD:
-            raise StopValidation(gettext("Choose a date within the next %(n)d years.",
-                                         n=YEARS_AHEAD))
+            raise StopValidation(ngettext("Choose a date within the next %(num)d year.",
+                                          "Choose a date within the next %(num)d years.",
+                                          YEARS_AHEAD))
         earliest = today + timedelta(days=1) if self.when == "after_today" else today
         if self.when in ("future", "after_today") and day < earliest and not self.kept() \
                 and not (self.past_ok and self.past_ok(form)):

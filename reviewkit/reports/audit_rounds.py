@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -319,8 +319,9 @@ def history_document(rounds: list[RoundResults], w: Words) -> Document:
     return Document(
         _("Self-audit over time: %(title)s", title=rounds[-1].survey.title),
         history_tables(rounds, w),
-        meta=_("%(n)d rounds, from %(first)s to %(last)s.", n=len(rounds),
-               first=first, last=last),
+        meta=ngettext("%(num)d round, from %(first)s to %(last)s.",
+                      "%(num)d rounds, from %(first)s to %(last)s.", len(rounds),
+                      first=first, last=last),
         note=NOTE(), method=METHOD(), hidden_text=_("fewer than 5"),
         words={"summary": _("Summary"), "method": _("How these numbers were made")},
         landscape=len(rounds) > 4)

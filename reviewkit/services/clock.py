@@ -145,6 +145,7 @@ def checked_text(error: type[Refused], field: str, value: str | None, *, longest
     """``value`` without surrounding space; ``error`` (a :class:`Refused`) for ``field`` when it
     is empty but required, or longer than ``longest``; None when empty and optional."""
     from flask_babel import lazy_gettext as _l
+    from flask_babel import lazy_ngettext
 
     value = (value or "").strip()
     if not value:
@@ -152,5 +153,7 @@ def checked_text(error: type[Refused], field: str, value: str | None, *, longest
             raise error(field, _l("Write something here."))
         return None
     if len(value) > longest:
-        raise error(field, _l("This is too long: write at most %(n)d characters.", n=longest))
+        raise error(field, lazy_ngettext("This is too long: write at most %(num)d character.",
+                                         "This is too long: write at most %(num)d characters.",
+                                         longest))
     return value

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -303,7 +304,9 @@ def _checked_votes(event: Event, choices: Mapping[int, int] | Sequence[int]) -> 
         if not dots:
             raise EventError("choices", _l("Put at least one dot on something."))
         if sum(dots.values()) > event.dots:
-            raise EventError("choices", _l("You have %(n)d dots: take some off.", n=event.dots))
+            raise EventError("choices", lazy_ngettext("You have only %(num)d dot: take some off.",
+                                                      "You have only %(num)d dots: take some off.",
+                                                      event.dots))
         if not event.several_on_one and any(v > 1 for v in dots.values()):
             raise EventError("choices", _l("Put one dot on each thing you choose."))
         return [Vote(item_id=k, dots=v) for k, v in dots.items()]

@@ -30,7 +30,8 @@ from ..config import LANGUAGES, REPO_ROOT
 
 DOMAINS = ("messages", "banks")
 BANKS_METHOD = "reviewkit.translate.extract:extract_banks"
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "lazy_pgettext": ((1, "c"), 2)}
 COMMENT_TAGS = ("TRANSLATORS:",)
 REVIEW_HEADER = "X-Review-Status"
 DRAFT = "draft (needs native-speaker review)"

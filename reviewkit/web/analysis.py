@@ -13,6 +13,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Form, HiddenField, SelectField, StringField
@@ -157,8 +158,9 @@ def read_filters(args=None) -> tuple[FilterForm, Filters | None]:
                           service_ids=tuple(chosen), area_ids=tuple(area_ids),
                           since=dates.get("start"), until=dates.get("end"))
     except PeriodTooLong:
-        form.end.errors = [_("A period can be at most %(years)d years long. Choose a shorter "
-                             "one.", years=MAX_PERIOD_YEARS)]
+        form.end.errors = [ngettext("A period can be at most %(num)d year long. Choose a shorter "
+                                    "one.", "A period can be at most %(num)d years long. Choose a "
+                                    "shorter one.", MAX_PERIOD_YEARS)]
         return form, None
     except FilterError:
         form.end.errors = [_("The period is empty: the start is after the end. Change one "
@@ -424,9 +426,10 @@ def describe_edit(edit: dict, labels: dict[str, str]) -> str:
         return _("merged %(themes)s into %(into)s", themes=", ".join(
             name(t) for t in edit.get("themes", []) if str(t) != into), into=name(into))
     if op == "split":
-        return _("split %(n)d statements out of %(theme)s as “%(label)s”",
-                 n=len(edit.get("statements", [])), theme=name(edit.get("theme")),
-                 label=edit.get("label") or "")
+        return ngettext("split %(num)d statement out of %(theme)s as “%(label)s”",
+                        "split %(num)d statements out of %(theme)s as “%(label)s”",
+                        len(edit.get("statements", [])), theme=name(edit.get("theme")),
+                        label=edit.get("label") or "")
     if op == "move":
         return _("moved statement %(s)s to %(to)s", s=edit.get("statement"),
                  to=name(edit["to"]) if edit.get("to") else _("no theme"))
@@ -511,8 +514,10 @@ def _i_statement(raw: str | None) -> str:
 
     text = (raw or "").strip()
     if len(text) > I_STATEMENT_MAX:
-        raise ValueError(_("the I statement has %(n)d characters: keep it to %(most)d or fewer",
-                           n=len(text), most=I_STATEMENT_MAX))
+        raise ValueError(ngettext(
+            "the I statement has %(num)d character: keep it to %(most)d or fewer",
+            "the I statement has %(num)d characters: keep it to %(most)d or fewer",
+            len(text), most=I_STATEMENT_MAX))
     if i_statement_problems(text):
         raise ValueError(_("write the I statement as plain text on one line, without tags"))
     return text

@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -204,7 +205,7 @@ def codes(event_id: int):
     event = event_or_404(event_id)
     form = CodesForm()
     if (made := submitted(form, lambda: ev.make_codes(current_user, event, form.count.data))):
-        flash(_("Made %(n)d codes.", n=len(made)))
+        flash(ngettext("Made %(num)d code.", "Made %(num)d codes.", len(made)))
         return redirect(url_for(".codes", event_id=event.id))
     used = set(db.session.scalars(select(Ballot.code_id).where(
         Ballot.event_id == event.id, Ballot.code_id.is_not(None))))

@@ -11,6 +11,7 @@ import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -70,7 +71,8 @@ def ballot(event_id: int):
     form.themes.choices = [(c.id, c.label) for c in choices]  # in their own language
     if (made := submitted(form, lambda: ev.add_theme_items(current_user, event,
                                                            form.themes.data))) is not None:
-        flash(_("Added %(n)d items from themes.", n=len(made)))
+        flash(ngettext("Added %(num)d item from themes.", "Added %(num)d items from themes.",
+                       len(made)))
         return redirect(url_for(".ballot", event_id=event.id))
     return render_template("events/ballot.html", event=event, form=form, choices=choices,
                            translated=_other_languages(event), pictures=PICTURES,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Form, IntegerField, SelectField, StringField
@@ -182,7 +183,8 @@ def answer_time():
     form = AnswerTimeForm()
     if form.validate_on_submit():
         set_answer_days(current_user, form.days.data)
-        flash(_l("Ideas are now answered within %(days)d days.", days=form.days.data))
+        flash(ngettext("Ideas are now answered within %(num)d day.",
+                       "Ideas are now answered within %(num)d days.", form.days.data))
         return redirect(url_for(".promises_page"))
     return _render_promises(form), 400
 

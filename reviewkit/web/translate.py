@@ -418,10 +418,13 @@ def upload(lang: str):
     reload_catalogs(source_dir(), lang)
     rows = [r for r in catalogs.coverage(source_dir(), [lang])
             if (r.file == "messages") == (domain == "messages")]
-    flash(_("%(file)s for %(name)s is uploaded and in use: %(translated)d translated, "
-            "%(missing)d missing, %(outdated)d outdated.", file=f"{domain}.po",
-            name=_name(lang), translated=sum(r.translated for r in rows),
-            missing=sum(r.missing for r in rows), outdated=sum(r.outdated for r in rows)))
+    flash(_("%(file)s for %(name)s is uploaded and in use: %(translated)s, %(missing)s, "
+            "%(outdated)s.", file=f"{domain}.po", name=_name(lang),
+            translated=ngettext("%(num)d translated", "%(num)d translated",
+                                sum(r.translated for r in rows)),
+            missing=ngettext("%(num)d missing", "%(num)d missing", sum(r.missing for r in rows)),
+            outdated=ngettext("%(num)d outdated", "%(num)d outdated",
+                              sum(r.outdated for r in rows))))
     return redirect(url_for(".language", lang=lang))
 
 

@@ -211,17 +211,25 @@ def page_weight(url: str, cookies=None) -> int:
 
 # --- the journey driver ------------------------------------------------------------------------
 
-def catalogue(lang: str) -> Callable[[str], str]:
+def catalogue(lang: str) -> Callable[..., str]:
     """``text(msgid)``: the msgstr of the shipped ``translations/<lang>/LC_MESSAGES/messages.po``
-    (the msgid where there is none or it is fuzzy, as gettext does)."""
+    (the msgid where there is none or it is fuzzy, as gettext does); ``text(singular, plural,
+    n)``: the plural form the catalogue's Plural-Forms gives for ``n``, not yet formatted."""
+    import gettext
+
     from babel.messages.pofile import read_po
 
     po = REPO / "translations" / lang / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as fh:
         messages = read_po(fh, locale=lang)
+    form_for = gettext.c2py(messages.plural_expr)
 
-    def text(msgid: str) -> str:
+    def text(msgid: str, plural: str | None = None, n: int | None = None) -> str:
         m = messages.get(msgid)
+        if plural is not None:
+            if m is not None and all(m.string) and not m.fuzzy:
+                return m.string[form_for(n)]
+            return msgid if n == 1 else plural
         return m.string if m is not None and m.string and not m.fuzzy else msgid
 
     return text

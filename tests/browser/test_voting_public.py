@@ -156,7 +156,8 @@ def test_three_phones_vote_by_keyboard_and_the_projector_shows_each_vote(site, c
     _choose_dots(keys, page, items["Cooking"], 1)  # four dots: one too many
     keys.press(keys.button(cy("Send my vote")))
     assert page.locator(".error-summary").count() == 1
-    assert cy("You have %(n)d dots: take some off.") % {"n": 3} in page.locator(
+    assert cy("You have only %(num)d dot: take some off.",
+              "You have only %(num)d dots: take some off.", 3) % {"num": 3} in page.locator(
         ".error-summary").inner_text()
     assert page.locator(f"#dots-{items['Work']}").input_value() == "3"  # kept
     check_public_page(page, page.url, "cy")
