@@ -371,3 +371,43 @@ def test_welsh_and_english_sentence_openers_are_stripped_from_answers():
     for opener in ("rydw", "dw i", "i am", "i'm"):
         assert not labels["cy"].lower().startswith(opener), labels
         assert not labels["en"].lower().startswith(opener), labels
+
+
+def test_a_label_keeps_the_not_that_gives_it_its_meaning():
+    """"I couldn't fault the service" gave "Not fault service" (the not cut from its verb) and,
+    with that refused, "Fault service"; "cannot improve on perfection" gave "Improve on
+    perfection": the opposite of what people said."""
+    fault = ["I couldn't fault the service", "Could not fault the service at all",
+             "Couldn't fault the service", "I could not fault the service",
+             "Cannot fault the service", "Nothing, I couldn't fault it"]
+    perfect = ["You cannot improve on perfection", "Can't improve on perfection",
+               "You can not improve on perfection", "Cannot improve on perfection at all"]
+    _texts, labels = _labels({"fault": fault, "perfect": perfect, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    for name, verb in (("fault", "fault"), ("perfect", "improve")):
+        words = labels[name].lower().split()
+        assert verb in words and re.match(r"(could|can|cannot)\b", labels[name].lower()), labels
+
+
+def test_words_that_name_a_topic_though_spacy_stops_them_make_a_label():
+    """spaCy lists "call", "front", "made" and "keep" as stop words: "Call handlers were kind"
+    gave the theme a label from two answers that said "online service"."""
+    calls = ["The call handler was kind", "More call handlers please",
+             "Call handlers were efficient", "The call handler called me back",
+             "Waited for a call handler", "The online service was slow",
+             "The online service is confusing"]
+    _texts, labels = _labels({"calls": calls, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert "call handler" in labels["calls"].lower(), labels
+
+
+def test_a_theme_of_answers_that_say_they_do_not_know_says_so():
+    """Themes of "Do not know" or "Not much" answers have no word that says more; they were
+    labelled "Other comments", "Other comments (2)"…, which tells an event nothing."""
+    unsure = ["Do not know", "do not know", "I do not know", "Do not know.",
+              "I do not really know", "I really do not know"]
+    little = ["Not much", "not much", "Not a lot", "Not much at all", "Not much really"]
+    _texts, labels = _labels({"unsure": unsure, "little": little, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert labels["unsure"] == "Do not know", labels
+    assert labels["little"] in ("Not much", "Not a lot"), labels

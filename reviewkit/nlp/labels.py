@@ -29,9 +29,23 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .masking import has_personal
-from .pipeline import Tokens, is_stop, language_code, stop_words
+from .pipeline import Tokens, is_stop, language_code
+from .pipeline import stop_words as _all_stop_words
+
+
+@lru_cache(maxsize=16)
+def stop_words(language: str = "en") -> frozenset[str]:
+    """The stop words of labels: those of the vectors (:func:`pipeline.stop_words`) less the
+    words that name what a theme is about in a label ("call handler", "front door", "made me
+    feel safe") though they say little for grouping statements."""
+    from .lexicon import LABEL_CONTENT_WORDS
+
+    return _all_stop_words(language) - LABEL_CONTENT_WORDS.get(language_code(language),
+                                                              frozenset())
+
 
 MAX_N = 3  # lemma phrases scored by c-TF-IDF
 MIN_WORDS, MAX_WORDS = 2, 5  # a label's length in words
@@ -53,6 +67,11 @@ _NEVER_FIRST = {"is", "are", "was", "were", "be", "been", "am", "'s", "'re", "ha
 _DEGREE = {"too", "so", "very", "quite", "rather", "really", "as", "how", "much", "far", "more",
            "less", "most", "least", "even", "pretty"}
 _DEGREE_START = {"too", "so", "very", "quite", "rather", "really", "as", "even", "pretty"}
+# "not" belongs to the verb before it: a label never starts with it cut from one ("could not
+# fault the service" gave "Not fault service").
+_NEGATED = {"not", "n't", "n’t"}
+_AUXILIARIES = _NEVER_FIRST | {"could", "can", "ca", "would", "wo", "should", "will", "must",
+                               "might", "may", "shall", "sha"}
 # Sentence openers (surface words): a subject and "be" say nothing of what a theme is about.
 # A word-for-word answer loses them ("Rydw i'n dda am arddio" -> "Dda am arddio") as phrases
 # do, and no label starts with one.
@@ -133,6 +152,10 @@ class _Theme:
                 return True  # "Long for the doctor"
             if words[lo] in _DEGREE_START and not stop[lo - 1]:
                 return True  # "Too long for the doctor": "too" belongs to "wait"
+            if words[lo] in _NEGATED and words[lo - 1] in _AUXILIARIES:
+                return True  # "(could) not fault the service"
+            if words[lo - 1] in _NEGATED or words[lo - 1] in ("no", "never", "cannot"):
+                return True  # "(cannot) improve on perfection" says the opposite alone
             if not stop[lo - 1] and not stop[lo] and self._unit(lem[lo - 1], lem[lo]):
                 return True  # "Centre is on time"
             # the object of a cut preposition run into a verb: "(getting to the) doctor is hard"
@@ -214,7 +237,9 @@ class _Theme:
                             continue
                         if words[hi - 1] in _INNER_OK:
                             continue  # never a phrase cut short: "Nothing at", "Transport to"
-                        n_stop = sum(stop[lo:hi])
+                        # "not" is a small word that says a lot: "Could not fault it"
+                        n_stop = sum(f and w not in _NEGATED
+                                     for f, w in zip(stop[lo:hi], words[lo:hi], strict=True))
                         if not empty_ok and (
                                 (stop[lo] and words[lo] not in _START_OK)
                                 or (stop[hi - 1] and words[hi - 1] not in _END_OK)
@@ -294,7 +319,9 @@ def label_themes(
         scored.sort(key=lambda s: (-s[0], s[1]))
         theme = _Theme(idx, tokens, stop_words(lang), lang, scored, surface, tf)
         label = (_common_answer(theme, used) or _choose(theme, used)
-                 or _choose(theme, used, empty_ok=True) or _last_resort(theme, used))
+                 or _choose(theme, used, empty_ok=True)
+                 or _common_answer(theme, used, share=0, empty_ok=True)
+                 or _last_resort(theme, used))
         labels[theme_id] = label
         used.add(label)
     return labels
@@ -427,9 +454,12 @@ def _fits(label: str, theme: _Theme, used: _Used) -> bool:
         and not used.clashes(label) and not has_personal(label, theme.language)
 
 
-def _common_answer(theme: _Theme, used: _Used, share: float = 0.3) -> str | None:
+def _common_answer(theme: _Theme, used: _Used, share: float = 0.3, *,
+                   empty_ok: bool = False) -> str | None:
     """A short answer that many in the theme gave word for word ("Did not answer", "Could not
-    fault it"); an answer of one word ("Nothing") is widened by what else people said with it."""
+    fault it"); an answer of one word ("Nothing") is widened by what else people said with it.
+    With ``empty_ok``, also an answer of only empty words ("Do not know", "Not much"): what a
+    theme of such answers is, when it has no word that says more."""
     counts: Counter[tuple[str, ...]] = Counter(  # (not an answer with a masked detail in it)
         theme.tokens[i].words for i in theme.idx
         if theme.tokens[i].words and not theme.tokens[i].breaks)
@@ -459,7 +489,7 @@ def _common_answer(theme: _Theme, used: _Used, share: float = 0.3) -> str | None
                 return label
             continue
         label = _display(words, theme.language)
-        if not _only_empty(lemmas, words, theme.stops, theme.language) \
+        if (empty_ok or not _only_empty(lemmas, words, theme.stops, theme.language)) \
                 and _fits(label, theme, used):
             return label
     return None
@@ -509,7 +539,7 @@ def _choose(theme: _Theme, used: _Used, *, empty_ok: bool = False) -> str | None
             return _display(wide, lang)
         if len(key) == 1 and not empty_ok and _weak_word(key[0], words[0], lang):
             phrase = phrases.get(key[0])
-            if phrase and _fits(phrase, theme, used):
+            if phrase and _fits(phrase, theme, used) and not theme.mostly_cut(key):
                 return phrase
     return None
 

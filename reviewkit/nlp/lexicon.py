@@ -221,6 +221,14 @@ EMPTY_LABEL_WORDS: dict[str, set[str]] = {
         "thanks", "would", "could", "also", "extremely", "absolutely", "always", "quite",
     },
 }
+# Theme labels: stop words of the vectors that a label may start or end on, because in feedback
+# they name what a theme is about ("Call handlers", "Front door", "Made me feel safe", "Keep up
+# the good work"). Alone they are still not a label (generic or empty words above).
+LABEL_CONTENT_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset({"call", "calls", "name", "front", "side", "top", "bottom", "full", "empty",
+                     "fire", "serious", "part", "move", "show", "feel", "felt", "made", "make",
+                     "keep"}),
+}
 # Words a label writes as people do, not lower-cased (tokens are read lower-cased).
 LABEL_CASE: dict[str, dict[str, str]] = {
     "en": {"i": "I", "i'm": "I'm", "i've": "I've", "nhs": "NHS", "gp": "GP", "gps": "GPs",
