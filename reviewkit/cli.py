@@ -534,6 +534,42 @@ def people_erase_name_command(name: str, yes: bool) -> None:
                f"{ideas} idea(s) named '{name}'")
 
 
+@main.command("purge-deleted")
+@click.option("--dry-run", is_flag=True, help="Say what would be erased, and change nothing.")
+@with_appcontext
+def purge_deleted_command(dry_run: bool) -> None:
+    """Erase for good the statements and actions deleted on the tablet more than
+    REVIEWKIT_DELETED_KEPT_DAYS days ago (30 by default), and put right what pointed at them.
+    The job worker does this every night; see docs/backups.md."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .extensions import db
+    from .services.deleted import KeptDaysError, purge_deleted
+
+    try:
+        done = purge_deleted(dry_run=dry_run)
+    except KeptDaysError as exc:
+        raise click.ClickException(str(exc)) from None
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise click.ClickException(f"The database could not be read ({why}): run "
+                                   "`reviewkit check` to see what is wrong.") from None
+    ago = f"deleted more than {done.days} day(s) ago"
+    counts = f"{done.statements} statement(s) and {done.actions} action(s) {ago}"
+    if not done.statements and not done.actions:
+        click.echo(f"Nothing to erase: no statement or action was {ago}.")
+    elif dry_run:
+        click.echo(f"Would erase for good {counts}.")
+    else:
+        click.echo(f"Erased for good {counts}.")
+    if done.kept_for_ideas:
+        click.echo(f"Kept: {done.kept_for_ideas} deleted statement(s) that an idea in the "
+                   "register was raised from (they go when the person is erased).")
+    if dry_run:
+        click.echo("Nothing was changed (--dry-run).")
+
+
 @main.command("backup")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext

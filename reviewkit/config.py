@@ -67,6 +67,10 @@ def settings(instance_path: Path) -> dict:
         # Run background jobs in the web process (small services with no job worker).
         "HUEY_IMMEDIATE": os.environ.get("REVIEWKIT_RUN_JOBS_INLINE", "0") == "1",
         "STAFF_IDLE_MINUTES": int(os.environ.get("REVIEWKIT_STAFF_IDLE_MINUTES", "30")),
+        # Days a statement or action deleted on the tablet is kept for Undo before it is erased
+        # for good (services/deleted.py). Kept as written: a wrong value is reported by
+        # ``reviewkit check`` and erases nothing, rather than stopping the app.
+        "DELETED_KEPT_DAYS": os.environ.get("REVIEWKIT_DELETED_KEPT_DAYS", "").strip() or 30,
         # Redis for the job queue (reviewkit/tasks.py reads the same variable) and, unless
         # REVIEWKIT_RATELIMIT_STORAGE_URI says otherwise, for the limits: kept in Redis, every
         # worker and server counts the same tries; in memory, each worker keeps its own count.

@@ -1,4 +1,5 @@
-"""Long runs as background jobs on Huey: theming a whole organisation's year.
+"""Long runs as background jobs on Huey: theming a whole organisation's year; and one nightly
+job, erasing for good what was deleted on the tablet long enough ago (``purge_deleted_daily``).
 
 Storage: SQLite in the instance folder (``huey.db``) by default, Redis when
 ``REVIEWKIT_REDIS_URL`` is set (needs the ``redis`` package). Run a worker beside the web app:
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
 from .config import instance_path_from_env
 from .models.base import utcnow
@@ -171,3 +172,23 @@ def enqueue_theming(user, bank_id: str | None = None, since: date | None = None,
                               "until": until.isoformat() if until else None,
                               "queued_at": utcnow().isoformat()})
     return result.id
+
+
+@huey.periodic_task(crontab(hour="3", minute="40"))
+def purge_deleted_daily() -> dict:
+    """Every night at 03:40 (UTC), in the worker: erase for good the statements and actions
+    deleted more than REVIEWKIT_DELETED_KEPT_DAYS days ago (``services/deleted.py``). The
+    consumer runs it (``huey_consumer`` schedules periodic tasks unless started with ``-n``);
+    an install with no worker runs ``reviewkit purge-deleted`` from cron (docs/backups.md).
+    A wrong setting erases nothing and is logged (``reviewkit check`` says so too)."""
+    import logging
+
+    from .services.deleted import KeptDaysError, purge_deleted
+
+    with _app_context():
+        try:
+            done = purge_deleted()
+        except KeptDaysError as exc:
+            logging.getLogger(__name__).error("deleted rows not erased: %s", exc)
+            return {"error": str(exc)}
+        return {"statements": done.statements, "actions": done.actions, "days": done.days}

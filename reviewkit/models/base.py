@@ -36,8 +36,9 @@ class SoftDeleted:
     """A row that Delete hides rather than erases, so that Undo brings it back as it was (same
     id, so the same place in its list). Whoever lists such rows leaves out deleted ones.
 
-    A deleted row is still held: the person's export has it (with when it was deleted) and
-    erasing the person purges it (``services/people.py``)."""
+    A deleted row is still held: the person's export has it (with when it was deleted and
+    when it goes), erasing the person purges it (``services/people.py``), and it is erased for
+    good ``DELETED_KEPT_DAYS`` days after it was deleted (``services/deleted.py``)."""
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -235,8 +235,21 @@ def _instance(app: Flask) -> list[Finding]:
     return []
 
 
+def _deleted_kept_days(app: Flask) -> list[Finding]:
+    """How long deleted statements and actions are kept (REVIEWKIT_DELETED_KEPT_DAYS)."""
+    from .deleted import KeptDaysError, parse_kept_days
+
+    try:
+        days = parse_kept_days(app.config.get("DELETED_KEPT_DAYS"))
+    except KeptDaysError as exc:
+        return [Finding(PROBLEM, str(exc))]
+    return [Finding(OK, f"Statements and actions deleted on the tablet are erased for good "
+                    f"after {days} day(s) (REVIEWKIT_DELETED_KEPT_DAYS), by the job worker each "
+                    "night or `reviewkit purge-deleted`.")]
+
+
 def check_install(app: Flask) -> list[Finding]:
     """Everything ``reviewkit check`` looks at: address, key, database, Redis and limits,
-    proxies, instance folder."""
+    proxies, instance folder, how long deleted rows are kept."""
     return [*_base_url(app), *_secret_key(app), *_database(app), *_redis_findings(app),
-            *_proxies(app), *_instance(app)]
+            *_proxies(app), *_instance(app), *_deleted_kept_days(app)]

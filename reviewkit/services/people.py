@@ -117,9 +117,22 @@ def export_person(user: User, person: Person) -> dict[str, Any]:
     reviews with every action, every statement (from reviews and from their own phone), their
     phone answers, and the ideas in the register made from their statements.
 
-    A statement or action deleted on the tablet is kept for Undo until the person is erased,
-    so it is still held: it is in the export, with ``deleted_at`` saying when it was deleted
-    (UK GDPR's right of access covers everything held, however it is marked)."""
+    A statement or action deleted on the tablet is kept for Undo until it is erased for good
+    (``services/deleted.py``) or the person is, so it is still held: it is in the export,
+    with ``deleted_at`` saying when it was deleted and ``erased_for_good_on`` when it goes, and
+    ``about_deleted`` says so in words (UK GDPR's right of access covers everything held,
+    however it is marked)."""
+    from flask_babel import ngettext
+
+    from .deleted import erased_on, kept_days_or_none
+
+    days = kept_days_or_none()
+
+    def gone_on(row, kept: set[int] = frozenset()) -> str | None:
+        if row.id in kept:  # an idea in the register was raised from it: kept with the idea
+            return None
+        return _when(erased_on(row.deleted_at, person.organisation_id, days))
+
     reviews = db.session.scalars(select(Review).filter_by(person_id=person.id)).all()
     statements = db.session.scalars(select(Statement).where(
         Statement.id.in_(_their_statements(person))).order_by(Statement.id)).all()
@@ -130,6 +143,7 @@ def export_person(user: User, person: Person) -> dict[str, Any]:
         if person.reference else []
     ideas = db.session.scalars(select(Idea).where(
         Idea.statement_id.in_([s.id for s in statements])).order_by(Idea.id)).all()
+    raised = {i.statement_id for i in ideas}
     log_access(user, "export", "person", person.id)
     db.session.commit()
     return {
@@ -142,19 +156,29 @@ def export_person(user: User, person: Person) -> dict[str, Any]:
         "reviews": [{"id": r.id, "held_on": r.held_on.isoformat(), "bank": r.bank_version.label,
                      "actions": [{"what": a.what, "who": a.who, "due_on": _when(a.due_on),
                                   "done": a.done_at is not None,
-                                  "deleted_at": _when(a.deleted_at)}
+                                  "deleted_at": _when(a.deleted_at),
+                                  "erased_for_good_on": gone_on(a)}
                                  for a in actions if a.review_id == r.id]}
                     for r in reviews],
         "statements": [{"review_id": s.review_id, "response_id": s.response_id,
                         "heading": s.section_id, "kind": s.kind, "text": s.text,
                         "said_by": s.contributor.role if s.contributor else None,
-                        "deleted_at": _when(s.deleted_at)}
+                        "deleted_at": _when(s.deleted_at),
+                        "erased_for_good_on": gone_on(s, raised)}
                        for s in statements],
         "phone_answers": [{"response_id": r.id, "bank": r.bank_version.label,
                            "language": r.language, "submitted_at": _when(r.submitted_at),
                            "answers": [{"question": a.question_id, "value": a.value,
                                         "skipped": a.skipped} for a in r.answers]}
                           for r in responses],
+        "about_deleted": ngettext(
+            "Statements and actions deleted on the tablet are kept for Undo, then erased for "
+            "good after %(num)d day: erased_for_good_on gives the day (none for a statement "
+            "an idea in the register was raised from: it is kept with the idea).",
+            "Statements and actions deleted on the tablet are kept for Undo, then erased for "
+            "good after %(num)d days: erased_for_good_on gives the day (none for a statement "
+            "an idea in the register was raised from: it is kept with the idea).", days)
+        if days is not None else None,
         "ideas": [{"text": i.text, "work": i.work.title, "raised_on": i.raised_on.isoformat(),
                    "raised_by": i.raised_by, "credit_as": i.credit_as,
                    "decision": i.decision, "answered_on": _when(i.answered_on)}

@@ -23,7 +23,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from .clock import today_
+from .clock import now_, today_
 
 CONTRIBUTOR_ROLES = ("person", "family", "staff", "advocate", "other")
 
@@ -165,8 +165,9 @@ def update_statement(statement: Statement, *, text: str, section_id: str,
 
 def delete(row: Statement | Action) -> None:
     """Delete a statement or an action agreed by mistake: it goes from the review and the
-    person's summary at once, and is kept as it was for Undo."""
-    row.deleted_at = utcnow()
+    person's summary at once, and is kept as it was for Undo until it is erased for good
+    (``services/deleted.py``: after ``DELETED_KEPT_DAYS`` days, by the app's clock)."""
+    row.deleted_at = now_()
     db.session.commit()
 
 

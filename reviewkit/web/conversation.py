@@ -38,6 +38,7 @@ from ..services import people as people_svc
 from ..services import reviews as svc
 from ..services.banks import latest_version
 from ..services.clock import today_
+from ..services.deleted import kept_days_or_none
 from .auth import Permission, requires
 from .people import start_review_form
 
@@ -221,7 +222,8 @@ def _just_deleted(review: Review, find, undo_endpoint: str) -> dict | None:
         return None
     what, key = ((row.text, "statement_id") if isinstance(row, Statement)
                  else (row.what, "action_id"))
-    return {"what": what,
+    return {"what": what, "kind": "statement" if isinstance(row, Statement) else "action",
+            "kept_days": kept_days_or_none(),  # then erased for good; None: no promise
             "url": url_for(f".{undo_endpoint}", review_id=review.id, **{key: row.id})}
 
 
