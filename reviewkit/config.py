@@ -40,6 +40,37 @@ def load_secret_key(instance_path: Path) -> str:
     return key
 
 
+# Settings that are whole numbers: (default, lowest, highest, what the number counts).
+NUMBERS = {
+    "REVIEWKIT_STAFF_IDLE_MINUTES": (30, 1, 24 * 60, "minutes"),
+    "REVIEWKIT_PROXIES": (0, 0, 5, "proxies in front of this server"),
+}
+
+
+def _usable(raw: str, low: int, high: int) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and low <= int(raw) <= high else None
+
+
+def whole_number(name: str) -> int:
+    """The environment variable ``name`` of :data:`NUMBERS` as a number, or its default when it
+    is unset or not a whole number in its range: a typo must not stop every server from
+    starting with a traceback. ``reviewkit check`` reports it (:func:`number_problems`)."""
+    default, low, high, _what = NUMBERS[name]
+    value = _usable(os.environ.get(name, "").strip(), low, high)
+    return default if value is None else value
+
+
+def number_problems() -> list[str]:
+    """Plain words for each number setting that is set but cannot be used."""
+    problems = []
+    for name, (default, low, high, what) in NUMBERS.items():
+        raw = os.environ.get(name, "").strip()
+        if raw and _usable(raw, low, high) is None:
+            problems.append(f"{name} is {raw!r}: it must be a whole number from {low} to "
+                            f"{high} ({what}), so {default} is used.")
+    return problems
+
+
 def settings(instance_path: Path) -> dict:
     """Configuration for a Flask app whose instance folder is ``instance_path``."""
     db_url = (os.environ.get("REVIEWKIT_DATABASE_URL")
@@ -66,7 +97,7 @@ def settings(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,  # a phone remembers an open link
         # Run background jobs in the web process (small services with no job worker).
         "HUEY_IMMEDIATE": os.environ.get("REVIEWKIT_RUN_JOBS_INLINE", "0") == "1",
-        "STAFF_IDLE_MINUTES": int(os.environ.get("REVIEWKIT_STAFF_IDLE_MINUTES", "30")),
+        "STAFF_IDLE_MINUTES": whole_number("REVIEWKIT_STAFF_IDLE_MINUTES"),
         # Days a statement or action deleted on the tablet is kept for Undo before it is erased
         # for good (services/deleted.py). Kept as written: a wrong value is reported by
         # ``reviewkit check`` and erases nothing, rather than stopping the app.
@@ -83,7 +114,7 @@ def settings(instance_path: Path) -> dict:
         # Proxies in front of the app (nginx: 1). Their X-Forwarded-For and -Proto are then
         # believed, so each person's address is their own (limits per client need it), not the
         # proxy's. Leave 0 when gunicorn faces the internet, or anyone could claim any address.
-        "PROXIES": int(os.environ.get("REVIEWKIT_PROXIES", "0") or 0),
+        "PROXIES": whole_number("REVIEWKIT_PROXIES"),
         "RATELIMIT_HEADERS_ENABLED": False,
         # "Finish later" codes that did not match: per client, and from everyone together. Past
         # either, finding answers by code pauses (the person's own link still works).

@@ -165,3 +165,23 @@ def test_a_limit_counted_after_the_response_is_refused_when_declared():
 
     with pytest.raises(TypeError, match="deduct_when"):
         limiter.limit("1 per minute", deduct_when=lambda response: True)
+
+
+def test_a_number_setting_with_a_typo_starts_the_app_and_check_says_what_is_wrong(
+        app, monkeypatch, tmp_path):
+    """REVIEWKIT_STAFF_IDLE_MINUTES=3O (a letter O) stopped every server from starting with
+    'ValueError: invalid literal for int()'; now the app starts with the default and
+    ``reviewkit check`` says which setting, what it holds and what is used instead."""
+    monkeypatch.setenv("REVIEWKIT_STAFF_IDLE_MINUTES", "3O")
+    monkeypatch.setenv("REVIEWKIT_PROXIES", "-1")
+    values = settings(tmp_path)
+    assert values["STAFF_IDLE_MINUTES"] == 30 and values["PROXIES"] == 0
+    code, lines = _check(app)
+    assert code == 1
+    idle = _line(lines, "REVIEWKIT_STAFF_IDLE_MINUTES is '3O'")
+    assert idle.startswith("problem:") and "from 1 to 1440 (minutes), so 30 is used" in idle
+    assert _line(lines, "REVIEWKIT_PROXIES is '-1'").startswith("problem:")
+    monkeypatch.setenv("REVIEWKIT_STAFF_IDLE_MINUTES", "45")
+    monkeypatch.setenv("REVIEWKIT_PROXIES", "1")
+    assert (settings(tmp_path)["STAFF_IDLE_MINUTES"], settings(tmp_path)["PROXIES"]) == (45, 1)
+    assert not [ln for ln in _check(app)[1] if "REVIEWKIT_STAFF_IDLE" in ln]

@@ -248,8 +248,14 @@ def _deleted_kept_days(app: Flask) -> list[Finding]:
                     "night or `reviewkit purge-deleted`.")]
 
 
+def _numbers(_app: Flask) -> list[Finding]:
+    from ..config import number_problems
+
+    return [Finding(PROBLEM, problem) for problem in number_problems()]
+
+
 def check_install(app: Flask) -> list[Finding]:
     """Everything ``reviewkit check`` looks at: address, key, database, Redis and limits,
-    proxies, instance folder, how long deleted rows are kept."""
+    proxies, instance folder, how long deleted rows are kept, number settings."""
     return [*_base_url(app), *_secret_key(app), *_database(app), *_redis_findings(app),
-            *_proxies(app), *_instance(app), *_deleted_kept_days(app)]
+            *_proxies(app), *_instance(app), *_deleted_kept_days(app), *_numbers(app)]
