@@ -145,10 +145,15 @@ def test_wtforms_own_messages_are_ours_in_the_pages_language(app, lang):
             "number": "Enter a number, for example 3 or 2.5.",
             "day": "Enter a date as year, month and day, for example 2026-03-31.",
             "code": "Check this and try again: it is not in a form we can take.",
-            "short": "Write at least %(min)d characters.",
+            "short": ("Write at least %(min)d character.", "Write at least %(min)d characters."),
             "between": "Enter a number from %(min)s to %(max)s.",
             "several": CHOOSE}
-    text = catalogue(lang) if lang != "en" else (lambda m: m)
+    shipped = catalogue(lang) if lang != "en" else (
+        lambda msgid, plural=None, n=None: plural if plural and n != 1 else msgid)
+
+    def text(m: str | tuple[str, str]) -> str:  # "short" counts 3 characters
+        return shipped(*m, 3) if isinstance(m, tuple) else shipped(m)
+
     with app.test_request_context(f"/?lang={lang}"):
         form = Everything(MultiDict([
             ("needed", " "), ("whole", "three"), ("number", "a few"), ("day", "31/02"),
@@ -160,7 +165,34 @@ def test_wtforms_own_messages_are_ours_in_the_pages_language(app, lang):
                 for name, m in said.items()}
     assert got == expected
     if lang != "en":
-        assert all(text(m) != m for m in said.values()), "a message is not translated"
+        untranslated = [m for m in said.values()
+                        if text(m) in (m if isinstance(m, tuple) else (m,))]
+        assert not untranslated, untranslated
+
+
+@pytest.mark.parametrize(("lang", "least", "said"), [
+    ("en", 1, "Write at least 1 character."), ("en", 3, "Write at least 3 characters."),
+    ("pl", 2, "Napisz co najmniej 2 znaki."), ("pl", 5, "Napisz co najmniej 5 znaków.")])
+def test_wtforms_length_says_the_number_of_characters_in_the_form_it_takes(app, lang, least,
+                                                                           said):
+    """WTForms asks for the form of "characters" that fits its number; it was given one text
+    whatever the number ("Write at least 1 characters."; Polish "2 znaków")."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    from reviewkit.forms.questions import BaseForm
+
+    class Short(BaseForm):
+        class Meta:
+            csrf = False
+
+        short = StringField(validators=[Length(min=least)])
+
+    with app.test_request_context(f"/?lang={lang}"):
+        form = Short(MultiDict([("short", "")]))
+        assert not form.validate()
+        assert [str(e) for e in form.errors["short"]] == [said]
 
 
 def test_a_form_from_a_page_open_too_long_says_so_keeps_what_was_typed_and_changes_nothing(

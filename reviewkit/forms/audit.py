@@ -5,6 +5,7 @@ audit service's rules (:mod:`reviewkit.services.audit`)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -21,7 +22,8 @@ class RoundForm(BaseForm):
         InputRequired(_l("Enter the closing date, for example 2027-03-31."))],
         description=_l("The last day people can answer. For example 2027-03-31."), when="future")
     title = StringField(_l("Name of the round (optional)"), validators=[
-        Optional(), Length(max=300, message=_l("Keep this under %(max)d characters."))],
+        Optional(), Length(max=300, message=lazy_ngettext(
+            "Keep this under %(num)d character.", "Keep this under %(num)d characters.", 300))],
         description=_l("For example “Spring 2027”. Left empty, it is named after the service."))
 
     def service_id(self) -> int | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -86,8 +86,9 @@ def _count(label, low: int, high: int, *, required: bool = False, **kwargs) -> C
 
 
 def _too_long(limit: int) -> Length:
-    return Length(max=limit, message=_l("This is too long: write at most %(max)d characters.",
-                                        max=limit))
+    return Length(max=limit, message=lazy_ngettext(
+        "This is too long: write at most %(num)d character.",
+        "This is too long: write at most %(num)d characters.", limit))
 
 
 def ticked(label, description, *, required=None) -> MultiCheckboxField:

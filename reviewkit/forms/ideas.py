@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -27,7 +28,9 @@ CREDIT_PICTURES = {Credit.NONE.value: "no", Credit.NAME.value: "person",
 
 
 def _too_long(limit: int) -> Length:
-    return Length(max=limit, message=_l("This is too long: write at most %(max)d characters."))
+    return Length(max=limit, message=lazy_ngettext(
+        "This is too long: write at most %(num)d character.",
+        "This is too long: write at most %(num)d characters.", limit))
 
 
 class IdeaForm(BaseForm):

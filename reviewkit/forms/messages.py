@@ -10,6 +10,7 @@ message on every field. A message a form gives a validator itself is never looke
 
 from __future__ import annotations
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectFieldBase
@@ -39,13 +40,21 @@ _OURS = {
                                                       "%(max)s."),
     "Number must be at least %(min)s.": _l("Enter a number of at least %(min)s."),
     "Number must be at most %(max)s.": _l("Enter a number of at most %(max)s."),
-    "Field must be at least %(min)d character long.": _l("Write at least %(min)d "
-                                                         "characters."),
-    "Field cannot be longer than %(max)d character.": _l("Write at most %(max)d characters."),
-    "Field must be exactly %(max)d character long.": _l("Write exactly %(max)d characters."),
     "Field must be between %(min)d and %(max)d characters long.": _l(
         "Write from %(min)d to %(max)d characters."),
     "Invalid email address.": _l("Enter an email address like name@example.org"),
+}
+
+
+# WTForms' messages that count characters, in the form of the word the number takes; their
+# placeholders are kept for WTForms to fill in.
+_COUNTED = {
+    "Field must be at least %(min)d character long.": lambda n: get_translations().ngettext(
+        "Write at least %(min)d character.", "Write at least %(min)d characters.", n),
+    "Field cannot be longer than %(max)d character.": lambda n: get_translations().ngettext(
+        "Write at most %(max)d character.", "Write at most %(max)d characters.", n),
+    "Field must be exactly %(max)d character long.": lambda n: get_translations().ngettext(
+        "Write exactly %(max)d character.", "Write exactly %(max)d characters.", n),
 }
 
 
@@ -57,7 +66,8 @@ class Messages:
         return str(_OURS.get(string, CHECK_THIS))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular)
+        counted = _COUNTED.get(singular)
+        return counted(n) if counted is not None else self.gettext(singular)
 
 
 messages = Messages()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -18,7 +19,8 @@ STATUS_LABELS = {
 
 
 def _too_long(limit: int):
-    return Length(max=limit, message=_l("Keep this under %(max)d characters."))
+    return Length(max=limit, message=lazy_ngettext("Keep this under %(num)d character.",
+                                                   "Keep this under %(num)d characters.", limit))
 
 
 class PlanActionForm(BaseForm):

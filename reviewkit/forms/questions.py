@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf import csrf as flask_wtf_csrf
@@ -43,7 +44,12 @@ from .messages import messages, our_choice_message
 # text area. A person can write a long story in a text area; a line holds a name or a title.
 LONGEST_LINE = 500
 LONGEST_TEXT = 10_000
-TOO_LONG = _l("Keep this under %(max)d characters.")
+
+
+def too_long(limit: int) -> LazyString:
+    """What a field says when its text is longer than ``limit``, in the page's language."""
+    return lazy_ngettext("Keep this under %(num)d character.",
+                         "Keep this under %(num)d characters.", limit)
 
 
 # Flask-WTF makes a new token serializer for every check (making one runs its JSON serializer
@@ -100,7 +106,7 @@ def _length_first(field: StringField, unbound: UnboundField) -> None:
             LONGEST_TEXT if isinstance(field, TextAreaField) else LONGEST_LINE)
         # "is None", not "or": a lazy message would be translated just to test it
         message = declared[0].message if declared and declared[0].message is not None \
-            else TOO_LONG
+            else too_long(limit)
         first = unbound.length_first = _LengthFirst(limit, message)
     field.max_length = first.limit
     field.validators = [first, *field.validators]
@@ -139,7 +145,9 @@ class _MaxLength(Length):
     def __init__(self, limit: int, message: str | None = None):
         super().__init__(max=limit, message=(
             message if _said_as_written(message) else message.replace("%", "%%")) if message
-            else _l("Your answer is too long. Please keep it under %(max)d characters."))
+            else lazy_ngettext(
+                "Your answer is too long. Please keep it under %(num)d character.",
+                "Your answer is too long. Please keep it under %(num)d characters.", limit))
 
     def __call__(self, form, field):
         if not _said_as_written(self.message):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -33,8 +34,9 @@ IDEA_CREDIT_LABELS = {"none": _l("Do not credit them"), "name": _l("Credit them 
 
 
 def _too_long(limit: int) -> Length:
-    return Length(max=limit, message=_l("This is too long: write at most %(max)d characters.",
-                                        max=limit))
+    return Length(max=limit, message=lazy_ngettext(
+        "This is too long: write at most %(num)d character.",
+        "This is too long: write at most %(num)d characters.", limit))
 
 
 def _date(label, message=None, *, later_than: str | None = None, **kwargs) -> PlanDateField:
