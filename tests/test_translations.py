@@ -410,6 +410,17 @@ def test_compile_reports_too_few_plural_forms_with_file_and_line(work: Path):
     assert "2 problem(s)" in result.output
 
 
+def test_compile_says_one_plural_form_in_the_singular(work: Path):
+    """A translation with a single form was reported as "1 plural forms"."""
+    pl = work / "pl" / "LC_MESSAGES" / "messages.po"
+    line, = _append_plural(pl, 'msgid "%(n)d area"\nmsgid_plural "%(n)d areas"\n'
+                               'msgstr[0] "%(n)d obszar"\n')
+    result = _run("compile", "--dir", str(work), "--lang", "pl")
+    assert result.exit_code == 1
+    assert (f"{pl}:{line}: 1 plural form, expected 3 (the header's nplurals): msgstr[1], "
+            "msgstr[2] missing") in result.output
+
+
 def test_welsh_plural_forms_for_one_number_may_leave_the_number_out(work: Path):
     """Welsh writes "Dim datganiadau" (0) and "Un datganiad" (1), as msgfmt allows for a plural
     form used for one number only; the form for every other number must keep %(n)d, and a

@@ -24,6 +24,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..banks.loader import Problem
 from ..config import LANGUAGES, REPO_ROOT
@@ -466,9 +467,11 @@ def check_plural_counts(path: Path, nplurals: int, text: str | None = None) -> l
         absent = [n for n in range(nplurals) if n not in entry.forms]
         if absent:
             have = len([n for n in entry.forms if n < nplurals])
-            problems.append(Problem(str(path), entry.line, _(
-                "%(have)d plural forms, expected %(expected)d (the header's nplurals): "
-                "%(forms)s missing in the translation of %(msgid)s", have=have,
+            problems.append(Problem(str(path), entry.line, ngettext(
+                "%(num)d plural form, expected %(expected)d (the header's nplurals): "
+                "%(forms)s missing in the translation of %(msgid)s",
+                "%(num)d plural forms, expected %(expected)d (the header's nplurals): "
+                "%(forms)s missing in the translation of %(msgid)s", have,
                 expected=nplurals, forms=", ".join(f"msgstr[{n}]" for n in absent),
                 msgid=repr(entry.msgid)), "plural"))
     return problems
@@ -590,9 +593,10 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
         ids = [m.id] if isinstance(m.id, str) else list(m.id)
         strings = [m.string] if isinstance(m.string, str) else list(m.string)
         if m.pluralizable and len(strings) != catalog.num_plurals:
-            problems.append(Problem(name, line, _("%(have)d plural forms, expected %(expected)d",
-                                                  have=len(strings),
-                                                  expected=catalog.num_plurals), "plural"))
+            problems.append(Problem(name, line, ngettext(
+                "%(num)d plural form, expected %(expected)d",
+                "%(num)d plural forms, expected %(expected)d", len(strings),
+                expected=catalog.num_plurals), "plural"))
         want_ph = placeholders(ids[0])
         want_named = sorted(set(want_ph) | set(placeholders(ids[-1])))
         # Bank text (context "<bank>:<where>") is shown as it is, never formatted: the "% o" of

@@ -359,9 +359,11 @@ def _extra_checks(raw: bytes, path: Path, lang: str, domain: str) -> list[catalo
     for m in messages:
         if m.pluralizable and any(m.string) and not all(m.string):
             given = sum(1 for s in m.string if s)
-            problems.append(catalogs.Problem(path.name, where.get((m.context, m.id[0]), 1), _(
-                "%(given)d plural forms, expected %(expected)d for %(name)s",
-                given=given, expected=cat.num_plurals, name=_name(lang)), "plural"))
+            problems.append(catalogs.Problem(
+                path.name, where.get((m.context, m.id[0]), 1), ngettext(
+                    "%(num)d plural form, expected %(expected)d for %(name)s",
+                    "%(num)d plural forms, expected %(expected)d for %(name)s", given,
+                    expected=cat.num_plurals, name=_name(lang)), "plural"))
     with_bank_context = sum(1 for m in messages if m.context and ":" in m.context)
     if domain == "banks" and with_bank_context < len(messages) / 2:
         problems.append(catalogs.Problem(path.name, 1, _(
