@@ -411,3 +411,16 @@ def test_a_theme_of_answers_that_say_they_do_not_know_says_so():
     _check(labels)
     assert labels["unsure"] == "Do not know", labels
     assert labels["little"] in ("Not much", "Not a lot"), labels
+
+
+def test_what_a_few_added_does_not_label_a_theme_of_keep_going():
+    """A theme of "Keep doing what you are doing" answers, two of which also wanted someone
+    to talk to, was labelled "Someone to talk to": what most people said is the label."""
+    keep = ["Keep doing what you are doing", "Just keep doing what you're doing",
+            "Keep doing what you do", "Keep up the good work", "Keep doing it",
+            "Keep doing what you are doing, thank you", "Just keep doing it",
+            "Keep going, and someone to talk to at night",
+            "Keep doing what you do. Someone to talk to"]
+    _texts, labels = _labels({"keep": keep, "bus": CLUSTERS["bus"]})
+    _check(labels)
+    assert "talk" not in labels["keep"].lower() and "keep" in labels["keep"].lower(), labels

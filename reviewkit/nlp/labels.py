@@ -49,6 +49,10 @@ def stop_words(language: str = "en") -> frozenset[str]:
 
 MAX_N = 3  # lemma phrases scored by c-TF-IDF
 MIN_WORDS, MAX_WORDS = 2, 5  # a label's length in words
+# A theme whose most distinctive phrase is empty ("keep", "good"): a word fewer than this share
+# of as many people used is an aside ("Someone to talk to" in a theme of "Keep doing what you
+# are doing"), and the theme is labelled by its empty words ("Keep up the good work").
+ASIDE_SHARE = 0.4
 _BONUS = {1: 1.0, 2: 1.35, 3: 1.5}
 _WINDOW_BONUS = {2: 1.0, 3: 1.15, 4: 1.2, 5: 1.2}
 # Small words allowed inside (not at the ends of) a scored phrase: "transport to college".
@@ -527,10 +531,15 @@ def _choose(theme: _Theme, used: _Used, *, empty_ok: bool = False) -> str | None
     def refused(_key, words) -> bool:
         return not _fits(_display(words, lang), theme, used)
 
+    top = theme.scored[0][1] if theme.scored else None
+    said_most = theme.tf[top] if top and _only_empty(
+        top, theme.words_of(top), theme.stops, lang) else 0
     for _score, key in theme.scored[:40]:
         words = theme.words_of(key)
         if _only_empty(key, words, theme.stops, lang) and not empty_ok:
             continue
+        if not empty_ok and theme.tf[key] < ASIDE_SHARE * said_most:
+            break  # what most said is "Keep going" or "Very good": not what a few added
         label = _display(words, lang)
         if len(key) > 1 and _fits(label, theme, used) and not theme.mostly_cut(key):
             return label
