@@ -658,3 +658,19 @@ def test_every_shipped_bank_is_fully_translated(lang):
     assert len(entries) > 500
     assert not [m.context for m in entries if not m.string or m.fuzzy
                 or (not isinstance(m.string, str) and not all(m.string))]
+
+
+# One word for one thing in each language: a word the catalogue once mixed with its glossary word.
+NOT_THE_GLOSSARY_WORD = {"pl": ("facylitator", "Prowadzący")}
+
+
+@pytest.mark.parametrize("lang", sorted(NOT_THE_GLOSSARY_WORD))
+def test_a_role_has_one_name_in_each_language(lang):
+    """Polish pages called the facilitator "Prowadzący" on the staff list and "facylitator" in
+    three messages: a staff member could not tell they were the same role."""
+    avoid, glossary = NOT_THE_GLOSSARY_WORD[lang]
+    catalog = _po(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po")
+    assert catalog.get("Facilitator").string == glossary
+    strings = [s for m in catalog if m.id
+               for s in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert not [s for s in strings if avoid in s.lower()]
