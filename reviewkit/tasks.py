@@ -109,20 +109,15 @@ def theme_organisation(organisation_id: int, bank_id: str | None = None,
     """Theme every pooled statement of an organisation (optionally one bank and period),
     then prepare the gap analysis's numbers (``reports.gap.prepare``)."""
     with _app_context():
-        from sqlalchemy import func, select
-
         from .extensions import db
-        from .models import Organisation, Statement
-        from .services.themes import Scope, ThemingError, run_themes
+        from .models import Organisation
+        from .services.themes import Scope, ThemingError, pooled_count, run_themes
 
         job = task.id if task else "immediate"
         scope = Scope(organisation_id, bank_id=bank_id,
                       since=date.fromisoformat(since) if since else None,
                       until=date.fromisoformat(until) if until else None)
-        total = db.session.scalar(select(func.count(Statement.id)).where(
-            Statement.organisation_id == organisation_id, Statement.pooled.is_(True),
-            Statement.deleted_at.is_(None),
-            *([Statement.bank_id == bank_id] if bank_id else []))) or 0
+        total = pooled_count(scope)  # the statements run_themes reads
         now: dict[str, Any] = {"stage": None, "done": 0, "total": total, "stages": []}
 
         def stage(name: str) -> None:

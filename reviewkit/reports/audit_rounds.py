@@ -12,6 +12,9 @@ and the spreadsheet show the same rows.
   too where the responses in hidden groups, and in no shown group, number 1 to 4: its score
   would otherwise give theirs away by subtraction.
 - A gap or a change is shown only when both of its numbers are shown.
+- The examples people gave under a principle (its free-text answers: "What shows this?") are
+  shown, masked, where that principle's "everyone" is shown, and hidden where it is; they are
+  not part of the services' themes and gap analysis (``services.themes.about_services``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..banks import Bank
+from ..banks.schema import TEXT_TYPES
 from ..extensions import db
 from ..localise import InLanguage, translate
 from ..models import Answer, Response, Survey
@@ -90,6 +94,9 @@ class RoundResults:
     cells: dict[tuple[str, str], Cell]
     ladder: dict[str, Rungs]
     previous: RoundResults | None = None
+    # principle -> the examples people gave there (masked, each in its own language, by
+    # response); None where that principle's "everyone" is hidden
+    examples: dict[str, list[InLanguage] | None] = field(default_factory=dict)
 
     def score(self, principle: str, group: str) -> float | None:
         cell = self.cells.get((principle, group))
@@ -115,6 +122,35 @@ def _rated(bank: Bank) -> dict[str, list[str]]:
             for s in bank.sections if s.id in PRINCIPLES}
 
 
+def _written(bank: Bank) -> dict[str, list[str]]:
+    """Principle section -> its text questions (the example asked for as evidence)."""
+    return {s.id: [q.id for q in s.questions if q.type in TEXT_TYPES]
+            for s in bank.sections if s.id in PRINCIPLES}
+
+
+def _pieces(value: Any) -> list[str]:
+    """The texts of one answer (a list for a statements question)."""
+    texts = value if isinstance(value, list) else [value]
+    return [str(t).strip() for t in texts if isinstance(t, str) and t.strip()]
+
+
+def _examples(answers: dict[int, dict[str, Any]], languages: dict[tuple[int, str], str],
+              written: list[str], everyone: Cell) -> list[InLanguage] | None:
+    """The examples of the responses counted in a principle's "everyone", masked (names,
+    phone numbers, addresses out) and in their own language; None when it is hidden."""
+    from ..nlp import mask_personal
+
+    if everyone.hidden:
+        return None
+    found = []
+    for rid in sorted(everyone.people):
+        for qid in written:
+            lang = languages.get((rid, qid)) or "en"
+            found += [InLanguage(mask_personal(text, lang), lang)
+                      for text in _pieces(answers[rid].get(qid))]
+    return found
+
+
 def _groups_of(value: Any) -> list[str]:
     ticked = value if isinstance(value, list) else [value]
     return [g for g in GROUPS if g in ticked] + [EVERYONE]
@@ -133,15 +169,17 @@ def _hide_small(cells: dict[str, Cell] | dict[str, Rungs]) -> None:
 def results(survey: Survey, previous: RoundResults | None = None) -> RoundResults:
     """The results of one round (only sent responses count)."""
     bank = survey.bank_version.bank
-    rated = _rated(bank)
+    rated, written = _rated(bank), _written(bank)
     rows = db.session.execute(
-        select(Answer.response_id, Answer.question_id, Answer.value)
+        select(Answer.response_id, Answer.question_id, Answer.value, Answer.language)
         .join(Response, Answer.response_id == Response.id)
         .where(Response.survey_id == survey.id, Response.submitted_at.is_not(None),
                Answer.skipped.is_(False))).all()
     answers: dict[int, dict[str, Any]] = defaultdict(dict)
-    for rid, qid, value in rows:
+    languages: dict[tuple[int, str], str] = {}
+    for rid, qid, value, language in rows:
         answers[rid][qid] = value
+        languages[(rid, qid)] = language
     cells = {(p, g): Cell() for p in rated for g in (*GROUPS, EVERYONE)}
     ladder = {g: Rungs() for g in (*GROUPS, EVERYONE)}
     for rid, given in answers.items():
@@ -166,7 +204,9 @@ def results(survey: Survey, previous: RoundResults | None = None) -> RoundResult
     for principle in rated:
         _hide_small({g: cells[(principle, g)] for g in (*GROUPS, EVERYONE)})
     _hide_small(ladder)
-    return RoundResults(survey, list(rated), cells, ladder, previous)
+    examples = {p: _examples(answers, languages, written.get(p, []), cells[(p, EVERYONE)])
+                for p in rated}
+    return RoundResults(survey, list(rated), cells, ladder, previous, examples)
 
 
 def history(survey: Survey) -> list[RoundResults]:
@@ -278,12 +318,28 @@ def ladder_table(res: RoundResults, w: Words) -> Table:
         caption=_("Ladder of participation: the share of each group on each step"))
 
 
-def round_document(res: RoundResults, w: Words) -> Document:
+def examples_table(res: RoundResults, w: Words) -> Table:
+    """A row per example (the principle, the example), and a hidden row for a principle whose
+    examples are hidden."""
+    rows = []
+    for p in res.principles:
+        given = res.examples.get(p)
+        rows += [[w.principles[p], HIDDEN]] if given is None else \
+            [[w.principles[p], example] for example in given]
+    return Table(_("Examples"), [Column(_("Principle"), key=True, width=40),
+                                 Column(_("Example"), width=80)], rows,
+                 caption=EXAMPLES(), notes=[EXAMPLES_NOTE()])
+
+
+def round_document(res: RoundResults, w: Words, *, examples: bool = True) -> Document:
+    """The round's results for a download: the tables and (``examples``) the examples people
+    gave (the page shows those under each principle's name instead)."""
     survey = res.survey
     before = (_("Compared with the round of %(day)s.", day=round_name(res.previous.survey))
               if res.previous else _("There is no earlier round to compare with."))
     return Document(
-        survey.title, [scores_table(res, w), gap_table(res, w), ladder_table(res, w)],
+        survey.title, [scores_table(res, w), gap_table(res, w), ladder_table(res, w),
+                       *([examples_table(res, w)] if examples else [])],
         meta=_("From %(start)s to %(end)s.", start=format_date(survey.period_start, "d MMMM y"),
                end=format_date(survey.period_end, "d MMMM y")),
         summary=[before], note=NOTE(), method=METHOD(), hidden_text=_("fewer than 5"),
@@ -331,6 +387,17 @@ def NOTE() -> str:  # noqa: N802 - words made in the page's language when asked 
     return _("Fewer than 5: a group with fewer than 5 responses shows no number, so that "
              "nobody can be picked out. A gap or a change is shown only when both numbers are "
              "shown.")
+
+
+def EXAMPLES() -> str:  # noqa: N802
+    return _("Examples people gave")
+
+
+def EXAMPLES_NOTE() -> str:  # noqa: N802
+    return _("What people wrote when asked “What shows this? Give an example.”, with names, "
+             "phone numbers and addresses taken out. They are shown only where the "
+             "principle's numbers for everyone are shown, and are not part of the services' "
+             "themes or gap analysis.")
 
 
 def METHOD() -> list[str]:  # noqa: N802

@@ -1,10 +1,11 @@
 """The commissioner's gap analysis, built once as plain data (a :class:`GapReport`).
 
-From pooled (consented), non-deleted statements and the current themes (people's curation edits
-applied on top of the stored assignments: :mod:`reviewkit.reports.themes`) this builds every
-number the analysis pages, CSV, XLSX and PDF show: counts by theme, service, area, quarter and
-kind of statement; a gap score; masked example statements; the change since the previous
-period.
+From pooled (consented), non-deleted statements (of the chosen banks; with none chosen, of
+every bank about services, not the co-production self-audit's) and the current themes
+(people's curation edits applied on top of the stored assignments:
+:mod:`reviewkit.reports.themes`) this builds every number the analysis pages, CSV, XLSX and
+PDF show: counts by theme, service, area, quarter and kind of statement; a gap score; masked
+example statements; the change since the previous period.
 
 Small numbers. Every published number is a sum of "atoms" (theme × service × quarter × kind)
 and goes through :func:`reviewkit.reports.suppression.suppress` with the totals it belongs to,
@@ -28,6 +29,7 @@ from ..extensions import db
 from ..localise import InLanguage
 from ..models import Area, Service, Statement, ThemeAssignment
 from ..services.known_names import KnownNames
+from ..services.themes import about_services
 from . import suppression
 from .audit import ALL, Key
 from .filters import Filters, previous_period, quarter_bounds, quarter_of, quarters_between
@@ -52,10 +54,12 @@ def _kind(kind: str | None) -> str:
 
 
 def default_period(organisation_id: int) -> tuple[date | None, date | None]:
-    """The four quarters up to the latest one with a pooled statement."""
+    """The four quarters up to the latest one with a pooled statement about services (not
+    the self-audit's: :func:`~reviewkit.services.themes.about_services`)."""
     latest = db.session.scalar(select(Statement.said_on).where(
         Statement.organisation_id == organisation_id, Statement.pooled.is_(True),
-        Statement.deleted_at.is_(None)).order_by(Statement.said_on.desc()).limit(1))
+        Statement.deleted_at.is_(None), about_services())
+        .order_by(Statement.said_on.desc()).limit(1))
     if latest is None:
         return None, None
     end = quarter_bounds(quarter_of(latest))[1]
@@ -140,8 +144,10 @@ def make_report(filters: Filters, *, examples: int = 3, with_statements: bool = 
                                                   ts.id if ts else -1)))
              .where(Statement.organisation_id == filters.organisation_id,
                     Statement.pooled.is_(True), Statement.deleted_at.is_(None)))
-    if filters.banks:
+    if filters.banks:  # chosen on the analysis page: the self-audit too, when chosen
         query = query.where(Statement.bank_id.in_(filters.banks))
+    else:  # every bank: the services, not the self-audit
+        query = query.where(about_services())
     wanted = filters.service_ids_in({s.id: s.area_id for s in services.values()})
     if wanted:
         query = query.where(Statement.service_id.in_(wanted))

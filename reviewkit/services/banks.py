@@ -91,3 +91,23 @@ def all_latest() -> list[BankVersion]:
     for row in rows:
         latest[row.bank_id] = row
     return list(latest.values())
+
+
+AUDIT = "audit"
+
+
+def purposes() -> dict[str, str]:
+    """Each bank's purpose (``review``, ``conversation``, ``check_in``, ``audit``) by its id, as
+    its latest version says."""
+    return {v.bank_id: v.bank.purpose for v in all_latest()}
+
+
+def purpose_of(bank_id: str) -> str | None:
+    """The purpose of the bank ``bank_id`` (None: no such bank is loaded)."""
+    return purposes().get(bank_id)
+
+
+def audit_banks() -> frozenset[str]:
+    """The ids of the banks whose purpose is ``audit`` (the co-production self-audit): what
+    people say there is about how the organisation works together, not about its services."""
+    return frozenset(b for b, p in purposes().items() if p == AUDIT)

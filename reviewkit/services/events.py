@@ -46,6 +46,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..models.events import ACCESS, RANKS
 from .clock import Refused, checked_text, clean_code, new_code, shown_code, today_
+from .themes import about_services
 
 
 class EventError(Refused):
@@ -187,7 +188,8 @@ def theme_choices(event: Event) -> list[ThemeChoice]:
         select(ThemeAssignment.statement_id, ThemeAssignment.theme_id)
         .join(Statement, Statement.id == ThemeAssignment.statement_id)
         .where(ThemeAssignment.theme_set_id == ts.id, Statement.pooled.is_(True),
-               Statement.deleted_at.is_(None), Statement.service_id.in_(services or [-1]))).all())
+               Statement.deleted_at.is_(None), Statement.service_id.in_(services or [-1]),
+               about_services())).all())
     curated = curate(ts, assign)
     counts = Counter(t for t in curated.assign.values() if t in curated.labels)
     return [ThemeChoice(tid, curated.labels[tid], n, curated.i_statements.get(tid, ""))

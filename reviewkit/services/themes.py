@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, true
 
 from ..extensions import db
 from ..models import Organisation, Statement, ThemeAssignment, ThemeEdit, ThemeSet
 from ..models.base import utcnow
+from .banks import audit_banks
 from .known_names import KnownNames
 
 
@@ -35,12 +36,32 @@ class Scope:
         return f"bank:{self.bank_id}" if self.bank_id else "all"
 
 
+def about_services():
+    """The statements that the organisation-wide ("all") themes and gap analysis count: not
+    those from a bank whose purpose is ``audit`` (the co-production self-audit says how the
+    organisation works together, not what people say about their services; its examples are
+    shown with its results). They are themed only when their bank is chosen."""
+    audit = audit_banks()
+    return Statement.bank_id.not_in(sorted(audit)) if audit else true()
+
+
 def pooled_statements(scope: Scope) -> list[Statement]:
     return list(db.session.scalars(_pooled(select(Statement), scope)))
 
 
+def pooled_count(scope: Scope) -> int:
+    """How many pooled statements ``scope`` themes."""
+    return db.session.scalar(_in_scope(select(func.count(Statement.id)), scope)) or 0
+
+
 def _pooled(query, scope: Scope):
     """``query`` limited to the pooled statements in ``scope``, in id order."""
+    return _in_scope(query, scope).order_by(Statement.id)
+
+
+def _in_scope(query, scope: Scope):
+    """``query`` limited to the pooled statements in ``scope``: one bank's, or (no bank) every
+    bank's :func:`about_services`."""
     query = query.where(
         Statement.organisation_id == scope.organisation_id,
         Statement.pooled.is_(True),
@@ -50,11 +71,13 @@ def _pooled(query, scope: Scope):
         query = query.where(Statement.service_id.in_(scope.service_ids))
     if scope.bank_id:
         query = query.where(Statement.bank_id == scope.bank_id)
+    else:
+        query = query.where(about_services())
     if scope.since:
         query = query.where(Statement.said_on >= scope.since)
     if scope.until:
         query = query.where(Statement.said_on <= scope.until)
-    return query.order_by(Statement.id)
+    return query
 
 
 BATCH = 10_000  # ids in one statement: SQLite takes at most 32,766 parameters, PostgreSQL 65,535

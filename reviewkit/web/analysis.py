@@ -42,6 +42,7 @@ from ..reports.gap import build_report
 from ..reports.gap_report import KINDS, PAGE_WORDS, UNASSIGNED, summary_sentences
 from ..reports.themes import curate
 from ..services.known_names import KnownNames
+from ..services.themes import about_services
 from .auth import Permission, requires
 from .downloads import send_download
 from .ideas import page_language
@@ -402,8 +403,14 @@ def _curated(ts: ThemeSet):
                Statement.language, Statement.review_id)
         .join(Statement, Statement.id == ThemeAssignment.statement_id)
         .where(ThemeAssignment.theme_set_id == ts.id, Statement.pooled.is_(True),
-               Statement.deleted_at.is_(None))).all()
+               Statement.deleted_at.is_(None), *_services_only(ts))).all()
     return rows, curate(ts, {r[0]: r[1] for r in rows})
+
+
+def _services_only(ts: ThemeSet) -> list:
+    """The organisation-wide themes are about services: no self-audit statement is curated in
+    them (one themed there before is left out, not deleted)."""
+    return [about_services()] if ts.scope == "all" else []
 
 
 def describe_edit(edit: dict, labels: dict[str, str]) -> str:
@@ -526,7 +533,8 @@ def _i_statement(raw: str | None) -> str:
 def _check_statements(ids: list[str], ts: ThemeSet) -> None:
     found = set(db.session.scalars(select(Statement.id).where(
         Statement.id.in_([int(i) for i in ids]), Statement.pooled.is_(True),
-        Statement.deleted_at.is_(None), Statement.organisation_id == ts.organisation_id)))
+        Statement.deleted_at.is_(None), Statement.organisation_id == ts.organisation_id,
+        *_services_only(ts))))
     if len(found) != len(set(ids)):
         raise ValueError(_("no shared statement has that number"))
 

@@ -1,7 +1,8 @@
 """The co-production self-audit for staff: its rounds (open and past, with how many answered),
 opening and closing a round, a round's page (its QR code and link, the A4 poster, a group
 answering together on this tablet), and its results: per principle and group, over time, as
-PDF and XLSX.
+PDF and XLSX, with the examples people gave under each principle (masked, hidden where the
+principle's numbers are).
 
 Admins and facilitators run rounds (facilitators those of their own services); managers see
 every round of the organisation and its results, and change nothing. Every round a URL names
@@ -185,9 +186,11 @@ def round_chart(res: ar.RoundResults, w: ar.Words, *, for_pdf: bool = False):
 @requires(Permission.MEASURES)
 def results(round_id: int):
     res, w = _round_results(round_or_404(round_id))
-    return render_template("audit/results.html", survey=res.survey, res=res,
-                           document=ar.round_document(res, w), chart=round_chart(res, w),
-                           HIDDEN=HIDDEN)
+    # the examples under each principle's name, not as a table (the downloads have the table)
+    return render_template("audit/results.html", survey=res.survey, res=res, words=w,
+                           document=ar.round_document(res, w, examples=False),
+                           chart=round_chart(res, w), examples_heading=ar.EXAMPLES(),
+                           examples_note=ar.EXAMPLES_NOTE(), HIDDEN=HIDDEN)
 
 
 @bp.get("/<int:round_id>/results.<any(csv, xlsx, pdf):fmt>")
