@@ -211,5 +211,7 @@ def test_audit_statements_stay_out_of_the_organisation_wide_themes_and_gap_analy
     manager = signed_in(staff_app, "manager")
     page = Page(manager.get("/staff/analysis/"))
     assert 'value="co-production-audit"' in page.html
+    assert "The co-production self-audit is counted only when you tick it." in page
+    assert 'aria-describedby="bank-hint"' in page.html
     curation = Page(manager.get(f"/staff/analysis/curate?scope=all&theme={theme}"))
     assert "menu" not in curation.html

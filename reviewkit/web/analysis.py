@@ -53,7 +53,9 @@ bp = Blueprint("analysis", __name__, url_prefix="/staff/analysis")
 class FilterForm(Form):
     """The filter, read from the query string (GET: no CSRF, nothing changes)."""
 
-    bank = MultiCheckboxField(_l("Question banks"), validate_choice=False)
+    bank = MultiCheckboxField(_l("Question banks"), validate_choice=False, description=_l(
+        "None ticked: every bank about services. The co-production self-audit is counted only "
+        "when you tick it."))
     service = MultiCheckboxField(_l("Services"), validate_choice=False)
     area = MultiCheckboxField(_l("Areas"), validate_choice=False)
     start = StringField(_l("From"), name="from",
