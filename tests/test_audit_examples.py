@@ -6,7 +6,7 @@ stay out of the organisation-wide themes and the gap analysis, which are about s
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from conftest import Page, pdf_text, signed_in
@@ -215,3 +215,26 @@ def test_audit_statements_stay_out_of_the_organisation_wide_themes_and_gap_analy
     assert 'aria-describedby="bank-hint"' in page.html
     curation = Page(manager.get(f"/staff/analysis/curate?scope=all&theme={theme}"))
     assert "menu" not in curation.html
+
+
+def test_an_events_ballot_counts_the_services_statements_not_the_audits(org):
+    from conftest import pooled_themes
+
+    from reviewkit.services import events as ev
+
+    facilitator, oak = user("facilitator"), service("oak")
+    when = today_() + timedelta(days=20)
+    pooled_themes(facilitator, oak, [("t1", "The bus is late"), ("t2", "I want to cook")],
+                  {"t1": "Buses", "t2": "Menus"}, when)
+    ts_id = db.session.scalar(select(ThemeAssignment.theme_set_id).limit(1))
+    audit = Statement(organisation_id=org.id, service_id=oak.id, bank_id=svc.BANK,
+                      section_id="people-centred", text=MENU, pooled=True, said_on=today_(),
+                      kind="working")
+    db.session.add(audit)
+    db.session.flush()  # an audit statement themed with the services' before: left as it is
+    db.session.add(ThemeAssignment(theme_set_id=ts_id, statement_id=audit.id, theme_id="t2"))
+    db.session.commit()
+    event = ev.save_event(facilitator, name="Oak day", place="Hall", service_id=oak.id,
+                          starts_at=datetime.combine(when, time(10, 30), UTC))
+    assert [(c.label, c.statements) for c in ev.theme_choices(event)] == [
+        ("Buses", 1), ("Menus", 1)]
