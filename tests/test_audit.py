@@ -331,6 +331,9 @@ def test_the_audit_start_page_is_about_working_together_not_the_persons_own_revi
     assert "how we work together" in page and "your life" not in page
     assert "about you and your support" not in page
     assert "my own review" not in page and "Only use my answers in this audit." in page
+    # the examples people write are read by those running it (shown with the round's results)
+    assert ("The people who ask these questions will read what you write." if easy_read else
+            "The people who run this self-audit read the examples you write") in page
     for lang, words in (("cy", "sut rydyn ni'n gweithio gyda'n gilydd"),
                         ("ur", "ہم مل کر کیسے کام کرتے ہیں")):
         assert words in Page(phone.get(f"{start}?lang={lang}"))
