@@ -238,3 +238,17 @@ def test_an_events_ballot_counts_the_services_statements_not_the_audits(org):
                           starts_at=datetime.combine(when, time(10, 30), UTC))
     assert [(c.label, c.statements) for c in ev.theme_choices(event)] == [
         ("Buses", 1), ("Menus", 1)]
+
+
+def test_the_demo_rounds_have_examples_to_read_with_names_taken_out(org):
+    """The demo's rounds had ratings only, so every principle said nobody gave an example."""
+    from reviewkit.services import demo_audit
+
+    rounds = demo_audit.build(org, [service("oak")], today_())
+    latest = ar.results(rounds[2])
+    shown = [str(e) for given in latest.examples.values() if given for e in given]
+    assert len(shown) >= 5
+    assert all(e in {t for texts in demo_audit.EXAMPLES.values() for t in texts}
+               or "[name]" in e for e in shown)
+    named = [e for e in shown if "[name]" in e]
+    assert named and not [e for e in shown if "Mary" in e or "Jo " in e]

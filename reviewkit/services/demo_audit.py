@@ -32,6 +32,29 @@ SIZES = [{"people-supported": 8, "families": 5, "staff": 9, "managers": 3, "part
          {"people-supported": 12, "families": 7, "staff": 9, "managers": 5, "partners": 5}]
 LEVELS = [1.5, 2.1, 2.7]  # the level people supported see, round by round
 LANGUAGES = ["en"] * 6 + ["cy", "ur", "pl"]
+# What some people wrote when asked "What shows this? Give an example." (the results page shows
+# them under each principle, names taken out: "Mary" and "Jo" show that).
+EXAMPLES = {
+    "people-centred-evidence": [
+        "We asked Mary what a good day looks like before we changed the rota.",
+        "People chose the new menu at the house meeting.",
+        "Still too often staff decide first and tell people after."],
+    "across-silos-evidence": [
+        "The housing officer now comes to reviews.",
+        "Health and social care still keep separate notes."],
+    "outcomes-evidence": [
+        "Plans say what people want to achieve, not only the hours.",
+        "With a travel buddy, Jo now goes to college on her own."],
+    "trusted-relationships-evidence": [
+        "Mostly the same support workers every week.",
+        "Agency staff change often, so people repeat their story."],
+    "enabling-evidence": [
+        "People run the knit-and-natter group themselves.",
+        "Two people we support sit on the interview panel."],
+    "ideas-and-plans-evidence": [
+        "The garden idea from the event is happening.",
+        "Nobody got back to us about the bus idea."],
+}
 
 
 def answer(link: Invitation, values: Mapping[str, object], *, language: str = "en",
@@ -76,6 +99,7 @@ def _round(admin: User, service: Service | None, opens: date, closes: date, titl
     people.append(["people-supported", "families", "staff"])  # a group, on the tablet
     rnd.shuffle(people)
     responses, answers = [], []
+    wrote = random.Random(len(people))  # its own draws: the ratings' story stays as it was
     for groups in people:  # added in bulk, as the demo's check-ins are (answer() is one phone)
         day = opens + timedelta(days=rnd.randrange((last - opens).days + 1))
         sent = min(datetime.combine(day, time(9 + rnd.randrange(8)), UTC), datetime.now(UTC))
@@ -85,7 +109,11 @@ def _round(admin: User, service: Service | None, opens: date, closes: date, titl
             "bank_version_id": survey.bank_version_id, "language": language,
             "easy_read": False, "consent_pooled": True, "submitted_at": sent,
             "created_at": sent, "updated_at": sent})
-        answers.append((key, _values(bank, groups, level, rnd), sent, language))
+        values = _values(bank, groups, level, rnd)
+        if language == "en":
+            values |= {qid: wrote.choice(texts) for qid, texts in EXAMPLES.items()
+                       if bank.question(qid) is not None and wrote.random() < 0.3}
+        answers.append((key, values, sent, language))
     rsp.insert_sent(responses, answers)
     if closes < today:
         audit.close_round(admin, survey, today=closes)
