@@ -544,7 +544,8 @@ def purge_deleted_command(dry_run: bool) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from .extensions import db
-    from .services.deleted import KeptDaysError, purge_deleted
+    from .services.deleted import purge_deleted
+    from .services.retention import KeptDaysError
 
     try:
         done = purge_deleted(dry_run=dry_run)

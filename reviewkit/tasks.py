@@ -178,7 +178,8 @@ def purge_deleted_daily() -> dict:
     A wrong setting erases nothing and is logged (``reviewkit check`` says so too)."""
     import logging
 
-    from .services.deleted import KeptDaysError, purge_deleted
+    from .services.deleted import purge_deleted
+    from .services.retention import KeptDaysError
 
     with _app_context():
         try:

@@ -237,7 +237,7 @@ def _instance(app: Flask) -> list[Finding]:
 
 def _deleted_kept_days(app: Flask) -> list[Finding]:
     """How long deleted statements and actions are kept (REVIEWKIT_DELETED_KEPT_DAYS)."""
-    from .deleted import KeptDaysError, parse_kept_days
+    from .retention import KeptDaysError, parse_kept_days
 
     try:
         days = parse_kept_days(app.config.get("DELETED_KEPT_DAYS"))

@@ -124,7 +124,7 @@ def export_person(user: User, person: Person) -> dict[str, Any]:
     however it is marked)."""
     from flask_babel import ngettext
 
-    from .deleted import erased_on, kept_days_or_none
+    from .retention import erased_on, kept_days_or_none
 
     days = kept_days_or_none()
 
@@ -194,7 +194,7 @@ def erase_person(user: User, person: Person) -> None:
     erased, when) stay, so the erasure itself is on record."""
     statement_ids = set(db.session.scalars(_their_statements(person)))
     _erase_from_register(statement_ids)
-    _erase_quotes(person.organisation_id, statement_ids)
+    erase_quotes(person.organisation_id, statement_ids)
     review_ids = select(Review.id).where(Review.person_id == person.id)
     db.session.execute(delete(Action).where(Action.review_id.in_(review_ids)))
     db.session.execute(delete(Statement).where(Statement.review_id.in_(review_ids)))
@@ -241,7 +241,7 @@ def _erase_from_register(statement_ids: set[int]) -> None:
                            credit=Credit.NONE.value)
 
 
-def _erase_quotes(organisation_id: int, statement_ids: set[int]) -> None:
+def erase_quotes(organisation_id: int, statement_ids: set[int]) -> None:
     """The words of these statements kept with the themes' last run go: a theme's "in people's
     words" quote taken from one of them, and the examples of every theme that held one (the
     next theming run picks others)."""

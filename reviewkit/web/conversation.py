@@ -38,7 +38,7 @@ from ..services import people as people_svc
 from ..services import reviews as svc
 from ..services.banks import latest_version
 from ..services.clock import today_
-from ..services.deleted import kept_days_or_none
+from ..services.retention import kept_days_or_none
 from .auth import Permission, requires
 from .people import start_review_form
 
