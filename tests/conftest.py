@@ -341,6 +341,35 @@ def staff_app(tmp_path: Path) -> Iterator[Flask]:
         yield app
 
 
+@pytest.fixture
+def staff_org(staff_app: Flask):
+    """:func:`staff_app`'s organisation, inside a request context (for the services that read
+    the page's language or the signed-in user)."""
+    from sqlalchemy import select
+
+    from reviewkit.models import Organisation
+
+    with staff_app.test_request_context("/"):
+        yield db.session.scalar(select(Organisation))
+
+
+def staff_user(role: str):
+    """:func:`staff_app`'s user of ``role``."""
+    from sqlalchemy import select
+
+    from reviewkit.models import User
+
+    return db.session.scalar(select(User).filter_by(role=role))
+
+
+def service_by_slug(slug: str):
+    from sqlalchemy import select
+
+    from reviewkit.models import Service
+
+    return db.session.scalar(select(Service).filter_by(slug=slug))
+
+
 STAFF_TODAY = date(2026, 6, 15)
 
 

@@ -10,12 +10,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from conftest import Page, pdf_text, post_form, signed_in
+from conftest import Page, pdf_text, post_form, service_by_slug, signed_in, staff_user
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from reviewkit.extensions import db
-from reviewkit.models import Organisation, Response, Service, User
+from reviewkit.models import Organisation, Response, Service
 from reviewkit.reports import audit_rounds as ar
 from reviewkit.reports.table import HIDDEN
 from reviewkit.services import audit as svc
@@ -26,17 +26,11 @@ PEOPLE_CENTRED = ("involved-from-start", "strengths-first")
 
 
 @pytest.fixture
-def org(staff_app):
-    with staff_app.test_request_context("/"):
-        yield db.session.scalar(select(Organisation))
+def org(staff_org):
+    return staff_org
 
 
-def user(role: str) -> User:
-    return db.session.scalar(select(User).filter_by(role=role))
-
-
-def service(slug: str) -> Service:
-    return db.session.scalar(select(Service).filter_by(slug=slug))
+user, service = staff_user, service_by_slug
 
 
 def rate(survey, groups: list[str], people_centred: tuple[str, str], ladder: str | None = None,

@@ -9,12 +9,12 @@ import io
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from conftest import Page, pdf_text, signed_in
+from conftest import Page, pdf_text, service_by_slug, signed_in, staff_user
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from reviewkit.extensions import db
-from reviewkit.models import Organisation, Service, Statement, ThemeAssignment, User
+from reviewkit.models import Statement, ThemeAssignment
 from reviewkit.reports import audit_rounds as ar
 from reviewkit.reports.filters import Filters
 from reviewkit.reports.gap import forget, make_report
@@ -32,17 +32,11 @@ FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
 
 @pytest.fixture
-def org(staff_app):
-    with staff_app.test_request_context("/"):
-        yield db.session.scalar(select(Organisation))
+def org(staff_org):
+    return staff_org
 
 
-def user(role: str) -> User:
-    return db.session.scalar(select(User).filter_by(role=role))
-
-
-def service(slug: str) -> Service:
-    return db.session.scalar(select(Service).filter_by(slug=slug))
+user, service = staff_user, service_by_slug
 
 
 def give(survey, example: str | None, language: str = "en", groups=("people-supported",),
