@@ -246,3 +246,30 @@ def test_the_demo_rounds_have_examples_to_read_with_names_taken_out(org):
                or "[name]" in e for e in shown)
     named = [e for e in shown if "[name]" in e]
     assert named and not [e for e in shown if "Mary" in e or "Jo " in e]
+
+
+def test_what_people_said_to_do_next_is_on_the_results_page_and_downloads(staff_app, org):
+    """The self-audit ends with "What we will do next" (keep doing, not working yet, ideas):
+    nothing of it was shown anywhere, though the facilitator's prompt is to turn it into
+    actions. It is shown from 5 responses, masked, on the page and in the downloads."""
+    survey = svc.open_round(user("admin"), service_id=None,
+                            closes_on=today_() + timedelta(days=9))
+    link = svc.link_of(survey)
+    for n in range(4):
+        answer(link, {"who-took-part": ["staff"], "keep-doing": ["Coffee mornings"],
+                      "ideas": [f"Ask Mrs Jones to chair meeting {n}"] if n == 0 else []})
+    manager = signed_in(staff_app, "manager")
+    url = f"/staff/audit/{survey.id}/results"
+    small = Page(manager.get(url))
+    assert "What people said we should do next" in small
+    assert "fewer than 5 people answered this round" in small and "Coffee mornings" not in small
+    answer(link, {"who-took-part": ["people-supported"], "not-working-yet": ["Papers come late"]})
+    page = Page(manager.get(url))
+    assert "What are we doing well that we should keep doing?" in page
+    assert page.html.count('<li dir="auto">Coffee mornings</li>') == 4
+    assert "Papers come late" in page and "Ask [name] to chair meeting 0" in page
+    assert "Jones" not in page
+    rows = [list(r) for r in load_workbook(io.BytesIO(manager.get(f"{url}.xlsx").data))[
+        "Next steps"].iter_rows(values_only=True)]
+    assert ["What is not working yet?", "Papers come late"] in rows
+    assert "Papers come late" in pdf_text(manager.get(f"{url}.pdf").data)

@@ -97,6 +97,9 @@ class RoundResults:
     # principle -> the examples people gave there (masked, each in its own language, by
     # response); None where that principle's "everyone" is hidden
     examples: dict[str, list[InLanguage] | None] = field(default_factory=dict)
+    # "What we will do next": question -> what people wrote (masked, in their own language);
+    # None when the round has fewer than 5 responses (the page then shows none of it)
+    next_steps: dict[str, list[InLanguage]] | None = field(default_factory=dict)
 
     def score(self, principle: str, group: str) -> float | None:
         cell = self.cells.get((principle, group))
@@ -128,6 +131,15 @@ def _written(bank: Bank) -> dict[str, list[str]]:
             for s in bank.sections if s.id in PRINCIPLES}
 
 
+NEXT_STEPS = "next-steps"  # the bank's last section: keep doing, not working yet, ideas
+
+
+def _next_written(bank: Bank) -> list[str]:
+    """The text questions of "What we will do next"."""
+    return [q.id for s in bank.sections if s.id == NEXT_STEPS
+            for q in s.questions if q.type in TEXT_TYPES]
+
+
 def _pieces(value: Any) -> list[str]:
     """The texts of one answer (a list for a statements question)."""
     texts = value if isinstance(value, list) else [value]
@@ -138,13 +150,19 @@ def _examples(answers: dict[int, dict[str, Any]], languages: dict[tuple[int, str
               written: list[str], everyone: Cell) -> list[InLanguage] | None:
     """The examples of the responses counted in a principle's "everyone", masked (names,
     phone numbers, addresses out) and in their own language; None when it is hidden."""
-    from ..nlp import mask_personal
-
     if everyone.hidden:
         return None
+    return _texts(answers, languages, everyone.people, written)
+
+
+def _texts(answers: dict[int, dict[str, Any]], languages: dict[tuple[int, str], str],
+           responses: set[int], questions: list[str]) -> list[InLanguage]:
+    """What ``responses`` wrote to ``questions``, masked and each in its own language."""
+    from ..nlp import mask_personal
+
     found = []
-    for rid in sorted(everyone.people):
-        for qid in written:
+    for rid in sorted(responses):
+        for qid in questions:
             lang = languages.get((rid, qid)) or "en"
             found += [InLanguage(mask_personal(text, lang), lang)
                       for text in _pieces(answers[rid].get(qid))]
@@ -206,7 +224,10 @@ def results(survey: Survey, previous: RoundResults | None = None) -> RoundResult
     _hide_small(ladder)
     examples = {p: _examples(answers, languages, written.get(p, []), cells[(p, EVERYONE)])
                 for p in rated}
-    return RoundResults(survey, list(rated), cells, ladder, previous, examples)
+    sent = set(answers)
+    next_steps = None if is_small(len(sent)) else {
+        qid: _texts(answers, languages, sent, [qid]) for qid in _next_written(bank)}
+    return RoundResults(survey, list(rated), cells, ladder, previous, examples, next_steps)
 
 
 def history(survey: Survey) -> list[RoundResults]:
@@ -231,6 +252,7 @@ class Words:
     principles: dict[str, InLanguage]
     groups: dict[str, InLanguage]
     rungs: dict[str, InLanguage]
+    questions: dict[str, InLanguage] = field(default_factory=dict)  # "What we will do next"
 
 
 def words(bank: Bank, lang: str) -> Words:
@@ -250,7 +272,9 @@ def words(bank: Bank, lang: str) -> Words:
         label = said(c.label, f"{LADDER}.{c.value}.label")
         # "Informing - we decide, then tell people": the step's name is before the dash
         rungs[c.value] = InLanguage(label.split(" - ")[0].strip(), label.lang)
-    return Words(principles, groups, rungs)
+    questions = {qid: said(bank.question(qid).text, f"{qid}.text")
+                 for qid in _next_written(bank)}
+    return Words(principles, groups, rungs, questions)
 
 
 def round_names(surveys: list[Survey]) -> list[str]:
@@ -331,6 +355,17 @@ def examples_table(res: RoundResults, w: Words) -> Table:
                  caption=EXAMPLES(), notes=[EXAMPLES_NOTE()])
 
 
+def next_steps_table(res: RoundResults, w: Words) -> Table:
+    """A row per thing people wrote under "What we will do next" (the question, the words),
+    and one hidden row when the round is too small to show them."""
+    rows = [[_("All"), HIDDEN]] if res.next_steps is None else [
+        [w.questions.get(qid, qid), said] for qid, given in res.next_steps.items()
+        for said in given]
+    return Table(_("Next steps"), [Column(_("Question"), key=True, width=40),
+                                   Column(_("What people wrote"), width=80)], rows,
+                 caption=NEXT_STEPS_HEADING(), notes=[NEXT_STEPS_NOTE()])
+
+
 def round_document(res: RoundResults, w: Words, *, examples: bool = True) -> Document:
     """The round's results for a download: the tables and (``examples``) the examples people
     gave (the page shows those under each principle's name instead)."""
@@ -339,7 +374,8 @@ def round_document(res: RoundResults, w: Words, *, examples: bool = True) -> Doc
               if res.previous else _("There is no earlier round to compare with."))
     return Document(
         survey.title, [scores_table(res, w), gap_table(res, w), ladder_table(res, w),
-                       *([examples_table(res, w)] if examples else [])],
+                       *([examples_table(res, w), next_steps_table(res, w)]
+                         if examples else [])],
         meta=_("From %(start)s to %(end)s.", start=format_date(survey.period_start, "d MMMM y"),
                end=format_date(survey.period_end, "d MMMM y")),
         summary=[before], note=NOTE(), method=METHOD(), hidden_text=_("fewer than 5"),
@@ -391,6 +427,17 @@ def NOTE() -> str:  # noqa: N802 - words made in the page's language when asked 
 
 def EXAMPLES() -> str:  # noqa: N802
     return _("Examples people gave")
+
+
+def NEXT_STEPS_HEADING() -> str:  # noqa: N802
+    return _("What people said we should do next")
+
+
+def NEXT_STEPS_NOTE() -> str:  # noqa: N802
+    return _("What people wrote at the end of the self-audit: what to keep doing, what is not "
+             "working yet and their ideas, with names, phone numbers and addresses taken out. "
+             "Shown when the round has at least 5 responses. Turn them, with the lowest "
+             "scores, into one or two actions with an owner and a date.")
 
 
 def EXAMPLES_NOTE() -> str:  # noqa: N802

@@ -190,7 +190,9 @@ def results(round_id: int):
     return render_template("audit/results.html", survey=res.survey, res=res, words=w,
                            document=ar.round_document(res, w, examples=False),
                            chart=round_chart(res, w), examples_heading=ar.EXAMPLES(),
-                           examples_note=ar.EXAMPLES_NOTE(), HIDDEN=HIDDEN)
+                           examples_note=ar.EXAMPLES_NOTE(),
+                           next_heading=ar.NEXT_STEPS_HEADING(),
+                           next_note=ar.NEXT_STEPS_NOTE(), HIDDEN=HIDDEN)
 
 
 @bp.get("/<int:round_id>/results.<any(csv, xlsx, pdf):fmt>")
