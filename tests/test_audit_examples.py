@@ -246,6 +246,9 @@ def test_the_demo_rounds_have_examples_to_read_with_names_taken_out(org):
                or "[name]" in e for e in shown)
     named = [e for e in shown if "[name]" in e]
     assert named and not [e for e in shown if "Mary" in e or "Jo " in e]
+    # and what people said to do next
+    said_next = {str(e) for given in latest.next_steps.values() for e in given}
+    assert "Coffee mornings" in said_next and len(said_next) >= 4
 
 
 def test_what_people_said_to_do_next_is_on_the_results_page_and_downloads(staff_app, org):

@@ -55,6 +55,13 @@ EXAMPLES = {
         "The garden idea from the event is happening.",
         "Nobody got back to us about the bus idea."],
 }
+# And at the end, "What we will do next" (statements: one thing a line).
+NEXT = {
+    "keep-doing": [["Coffee mornings"], ["Asking people before we change things"],
+                   ["The easy read newsletter"]],
+    "not-working-yet": [["Meeting papers come too late"], ["Evening meetings are hard to get to"]],
+    "ideas": [["People we support on every interview panel"], ["A bus pass buddy scheme"]],
+}
 
 
 def answer(link: Invitation, values: Mapping[str, object], *, language: str = "en",
@@ -113,6 +120,8 @@ def _round(admin: User, service: Service | None, opens: date, closes: date, titl
         if language == "en":
             values |= {qid: wrote.choice(texts) for qid, texts in EXAMPLES.items()
                        if bank.question(qid) is not None and wrote.random() < 0.3}
+            values |= {qid: wrote.choice(said) for qid, said in NEXT.items()
+                       if bank.question(qid) is not None and wrote.random() < 0.25}
         answers.append((key, values, sent, language))
     rsp.insert_sent(responses, answers)
     if closes < today:
